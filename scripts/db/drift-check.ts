@@ -1,6 +1,6 @@
 // npm run db:drift — exits 0 when prisma/migrations produce exactly prisma/schema.prisma, 2 when
 // they drift apart (and prints the SQL that would reconcile them), 1 when the check itself failed.
-import { diffMigrationsToSchema } from "./prisma6.ts";
+import { diffMigrationsToSchema } from "./prisma6";
 
 const result = diffMigrationsToSchema(["--script", "--exit-code"]);
 if (result.status === 0) {

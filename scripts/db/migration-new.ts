@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { diffMigrationsToSchema, migrationsDir } from "./prisma6.ts";
+import { diffMigrationsToSchema, migrationsDir } from "./prisma6";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {

@@ -2,7 +2,7 @@
 // migrations can be authored and drift can be checked with no native engine and no database server.
 // See docs/decisions/003-prisma-without-engine-downloads.md and README "Changing the schema".
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,21 +11,18 @@ export const migrationsDir = path.join(root, "prisma", "migrations");
 const workDir = path.join(root, "node_modules", ".cache", "prisma6-authoring");
 
 /** Prisma 6 wants a `url` in the datasource block (Prisma 7 rejects one): feed it a copy. */
-function writeSchemaCopy(): string {
-  const schema = readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8");
+function writeSchemaCopy(schema: string, file: string): string {
   const withUrl = schema.replace(
     /datasource db \{\s*provider\s*=\s*"postgresql"/,
     (block) => `${block}\n  url = "postgresql://unused@localhost/unused"`,
   );
   if (withUrl === schema) throw new Error("prisma/schema.prisma: could not find the datasource block");
-  const file = path.join(workDir, "schema.prisma");
   writeFileSync(file, withUrl);
   return file;
 }
 
-function writeConfig(schemaFile: string): string {
+function writeConfig(schemaFile: string, file: string): string {
   const adapterModule = path.join(root, "scripts", "db", "prisma6-pglite-adapter.ts");
-  const file = path.join(workDir, "prisma.config.ts");
   writeFileSync(
     file,
     `import { defineConfig } from "prisma6/config";
@@ -43,11 +40,17 @@ export default defineConfig({
 
 export type Prisma6Result = { status: number; stdout: string; stderr: string };
 
-/** `prisma migrate diff` from the committed migrations to the schema. */
-export function diffMigrationsToSchema(extraArgs: string[]): Prisma6Result {
+/**
+ * `prisma migrate diff` from the committed migrations to prisma/schema.prisma (or to `schema`, the
+ * text of another schema, which tests use to prove a drift is caught).
+ */
+export function diffMigrationsToSchema(extraArgs: string[], options: { schema?: string } = {}): Prisma6Result {
+  // A directory per run, so concurrent runs (parallel test files) never share files.
   mkdirSync(workDir, { recursive: true });
-  const schemaFile = writeSchemaCopy();
-  const configFile = writeConfig(schemaFile);
+  const runDir = mkdtempSync(path.join(workDir, "run-"));
+  const schema = options.schema ?? readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8");
+  const schemaFile = writeSchemaCopy(schema, path.join(runDir, "schema.prisma"));
+  const configFile = writeConfig(schemaFile, path.join(runDir, "prisma.config.ts"));
   const placeholder = fileURLToPath(import.meta.url);
   const cli = path.join(root, "node_modules", "prisma6", "build", "index.js");
   const result = spawnSync(
@@ -77,5 +80,6 @@ export function diffMigrationsToSchema(extraArgs: string[]): Prisma6Result {
       },
     },
   );
+  rmSync(runDir, { recursive: true, force: true });
   return { status: result.status ?? 1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
 }

@@ -1,0 +1,106 @@
+// The accounts list. The first page comes from the route's loader (server-side caller); "Load more"
+// fetches further pages through the typed tRPC client when JavaScript runs, and is a plain link to
+// the next page when it does not.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link } from "@remix-run/react";
+import { useState } from "react";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/root";
+import { formatCount, formatDate, formatTier } from "../utils/format";
+import { useTRPC } from "../utils/trpc";
+
+type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
+
+export function AccountsTable({
+  firstPage,
+  sort,
+  pageSize,
+  isFirstPage,
+}: {
+  firstPage: AccountsPage;
+  sort: "name" | "recent";
+  pageSize: number;
+  isFirstPage: boolean;
+}) {
+  const trpc = useTRPC();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const more = useInfiniteQuery({
+    ...trpc.accounts.list.infiniteQueryOptions(
+      { limit: pageSize, sort },
+      { initialCursor: firstPage.nextCursor, getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
+    // Only once the user asks for more: the first page is already on screen.
+    enabled: loadingMore && firstPage.nextCursor !== null,
+  });
+  const rows = [...firstPage.items, ...(more.data?.pages.flatMap((p) => p.items) ?? [])];
+  const nextCursor = more.data ? (more.data.pages.at(-1)?.nextCursor ?? null) : firstPage.nextCursor;
+  const busy = more.isFetching;
+
+  return (
+    <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="accounts-table">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-3">Account</th>
+            <th scope="col" className="px-4 py-3">Industry</th>
+            <th scope="col" className="px-4 py-3">Tier</th>
+            <th scope="col" className="px-4 py-3">HQ</th>
+            <th scope="col" className="px-4 py-3 text-right">People</th>
+            <th scope="col" className="px-4 py-3 text-right">Deals</th>
+            <th scope="col" className="px-4 py-3">Updated</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((account) => (
+            <tr key={account.id} className="hover:bg-slate-50" data-testid="account-row">
+              <td className="px-4 py-3">
+                <div className="font-medium text-slate-900">{account.name}</div>
+                {account.domain ? <div className="text-xs text-slate-500">{account.domain}</div> : null}
+              </td>
+              <td className="px-4 py-3 text-slate-700">{account.industry ?? "—"}</td>
+              <td className="px-4 py-3 text-slate-700">{formatTier(account.tier)}</td>
+              <td className="px-4 py-3 text-slate-700">{account.hqCity ?? "—"}</td>
+              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{formatCount(account._count.prospects)}</td>
+              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{formatCount(account._count.opportunities)}</td>
+              <td className="px-4 py-3 text-slate-600">{formatDate(account.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
+        <span data-testid="accounts-shown">
+          {isFirstPage ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}` : `Showing ${formatCount(rows.length)} more`}
+        </span>
+        <div className="flex items-center gap-3">
+          {!isFirstPage ? (
+            <Link to={sort === "name" ? "?" : `?sort=${sort}`} className="font-medium text-brand-600 hover:underline">
+              Back to the first page
+            </Link>
+          ) : null}
+          {more.isError ? (
+            <span role="alert" className="text-red-700">
+              Could not load more accounts. {more.error.message}
+            </span>
+          ) : null}
+          {nextCursor ? (
+            <Link
+              to={`?${new URLSearchParams({ ...(sort === "name" ? {} : { sort }), cursor: nextCursor })}`}
+              className="font-medium text-brand-600 hover:underline aria-disabled:opacity-60"
+              aria-disabled={busy}
+              data-testid="load-more"
+              onClick={(event) => {
+                // With JavaScript: append the next page in place instead of navigating.
+                event.preventDefault();
+                if (busy) return;
+                if (!loadingMore) setLoadingMore(true);
+                else void more.fetchNextPage();
+              }}
+            >
+              {busy ? "Loading…" : "Load more"}
+            </Link>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "./tailwind.css?url";
+import { ApiProvider } from "./utils/trpc";
+import { demoModeEnabled } from "./utils/demo.server";
+import { useNonce } from "./utils/nonce";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Sales-as-Code" },
+  { name: "description", content: "Every account, person, deal, email and meeting in one place — and a brain that knows them." },
+];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const { user } = context.auth;
+  return {
+    user: user ? { name: user.name, email: user.email } : null,
+    demoMode: demoModeEnabled(),
+  };
+}
+
+export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
+
+export function useOptionalUser() {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en" className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-full flex-col">
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const user = useOptionalUser();
+  const navClass = ({ isActive }: { isActive: boolean }) =>
+    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`;
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+        <Link to="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
+          Sales-as-Code
+        </Link>
+        {user ? (
+          <nav aria-label="Main" className="flex items-center gap-1">
+            <NavLink to="/accounts" className={navClass}>
+              Accounts
+            </NavLink>
+          </nav>
+        ) : null}
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {user ? (
+            <>
+              <span className="text-slate-600" data-testid="signed-in-as">
+                {user.name} <span className="text-slate-400">· {user.email}</span>
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+                  Sign out
+                </button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  return (
+    <footer className="border-t border-slate-200 bg-white">
+      <div className="mx-auto max-w-6xl px-4 py-4 text-xs text-slate-500">
+        Sales-as-Code · your book of business, in one place.
+      </div>
+    </footer>
+  );
+}
+
+export default function App() {
+  return (
+    <ApiProvider>
+      <Header />
+      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+        <Outlet />
+      </main>
+      <Footer />
+    </ApiProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const [title, detail] = isRouteErrorResponse(error)
+    ? error.status === 404
+      ? ["Page not found", "There is nothing at this address. Check the link, or go back to your accounts."]
+      : [`${error.status} ${error.statusText}`, typeof error.data === "string" ? error.data : "The request could not be completed."]
+    : ["Something went wrong", "An unexpected error happened on our side. Try again in a moment."];
+  return (
+    <main className="mx-auto w-full max-w-xl flex-1 px-4 py-16 text-center">
+      <h1 className="text-2xl font-semibold text-slate-900">{title}</h1>
+      <p className="mt-3 text-slate-600">{detail}</p>
+      <p className="mt-6">
+        <Link to="/" className="font-medium text-brand-600 hover:underline">
+          Go to the start page
+        </Link>
+      </p>
+    </main>
+  );
+}

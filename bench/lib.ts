@@ -1,0 +1,28 @@
+// Small helpers shared by the benchmarks: repeat a task, and print each row's ratio to the first
+// row of its table (the baseline, measured in the same run on the same machine).
+export type Timing = { name: string; rounds: number; medianMs: number; p90Ms: number };
+
+export async function timeRepeated(name: string, rounds: number, task: () => Promise<void>): Promise<Timing> {
+  await task(); // warm-up: module loading and first-use costs are not what we measure
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const started = performance.now();
+    await task();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { name, rounds, medianMs: at(0.5), p90Ms: at(0.9) };
+}
+
+export function report(title: string, rows: Timing[]): void {
+  const baseline = rows[0]!;
+  console.log(`\n${title}`);
+  console.log(`${"".padEnd(58)}  median ms   p90 ms   vs baseline`);
+  for (const row of rows) {
+    const ratio = row.medianMs / baseline.medianMs;
+    console.log(
+      `${row.name.padEnd(58)}  ${row.medianMs.toFixed(1).padStart(9)}  ${row.p90Ms.toFixed(1).padStart(7)}   ${row === baseline ? "baseline" : `${ratio.toFixed(2)}×`}`,
+    );
+  }
+}

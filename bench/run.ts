@@ -1,0 +1,17 @@
+// npm run bench [-- <name> ...] — runs the benchmarks (all, or the named ones) and prints, for
+export {};
+// each, timings with ratios to a baseline measured in the same run. See README "Benchmarks".
+const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  "test-db": () => import("./test-database-setup"),
+};
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+const unknown = wanted.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark: ${unknown.join(", ")}. Known: ${Object.keys(benchmarks).join(", ")}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) {
+  const benchmark = await benchmarks[name]!();
+  await benchmark.run();
+}

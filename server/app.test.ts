@@ -1,0 +1,137 @@
+import { Writable } from "node:stream";
+import { PGlite } from "@electric-sql/pglite";
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer } from "../tests/helpers/server";
+import { createUser, signIn } from "../tests/helpers/users";
+import { getDatabase, getDb, pgliteDatabase, setDatabaseOpener } from "./db/client";
+import { createLogger, redactPath, setLogger } from "./logger";
+
+function captureLogs() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).trim().split("\n"));
+      callback();
+    },
+  });
+  setLogger(createLogger({ level: "debug", destination }));
+  return {
+    lines,
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+const servers: Awaited<ReturnType<typeof startTestServer>>[] = [];
+async function server(options: Parameters<typeof startTestServer>[0] = {}) {
+  const started = await startTestServer(options);
+  servers.push(started);
+  return started;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  setLogger(createLogger({ level: "silent" }));
+});
+
+describe("HTTP server", () => {
+  it("GET /healthz reports the database as reachable", async () => {
+    const { url } = await server();
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toMatchObject({ status: "ok", database: { ok: true, latencyMs: expect.any(Number) } });
+  });
+
+  it("GET /healthz answers 503 when the database is unreachable", async () => {
+    const original = await getDatabase();
+    // A database that refuses every query.
+    const broken = await PGlite.create();
+    await broken.close();
+    setDatabaseOpener(async () => pgliteDatabase(broken));
+    try {
+      const { url } = await server();
+      const response = await fetch(`${url}/healthz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: "unavailable", database: { ok: false, error: "PGlite is closed" } });
+    } finally {
+      setDatabaseOpener(async () => original);
+    }
+  });
+
+  it("sends security headers on every response, with a CSP that allows no other origin", async () => {
+    const { url } = await server();
+    for (const path of ["/", "/healthz", "/api/trpc/health.check"]) {
+      const response = await fetch(`${url}${path}`);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+      expect(csp).not.toMatch(/https?:\/\//);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-powered-by")).toBeNull();
+      expect(response.headers.get("strict-transport-security")).toBeNull();
+      expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("sends HSTS in production behind https", async () => {
+    const { url } = await server({ env: { NODE_ENV: "production", APP_URL: "https://app.example.com" } });
+    const response = await fetch(`${url}/healthz`);
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+  });
+
+  it("logs one line per request: method, path, status, latency and request id", async () => {
+    const logs = captureLogs();
+    const { url } = await server();
+    const response = await fetch(`${url}/healthz`);
+    await response.text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const line = logs.records().find((r) => r.msg === "request" && r.path === "/healthz");
+    expect(line).toMatchObject({ method: "GET", status: 200, requestId: response.headers.get("x-request-id") });
+    expect(typeof line?.ms).toBe("number");
+  });
+
+  it("P5: request logs never contain OAuth codes, state, tokens, passwords, API keys or cookies", async () => {
+    const logs = captureLogs();
+    const db = await getDb();
+    const user = await createUser(db);
+    const { cookie, token } = await signIn(db, user.id);
+    const { url } = await server();
+    const secrets = ["oauth-code-123", "state-456", "reset-token-789", "hunter2", "sk-ant-secret"];
+    await fetch(
+      `${url}/auth/google/callback?code=${secrets[0]}&state=${secrets[1]}&token=${secrets[2]}&password=${secrets[3]}&api_key=${secrets[4]}&page=2`,
+      { headers: { cookie, authorization: `Bearer ${secrets[2]}` } },
+    ).then((r) => r.text());
+    await fetch(`${url}/api/trpc/accounts.list`, { headers: { cookie } }).then((r) => r.text());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const all = logs.lines.join("\n");
+    expect(logs.records().filter((r) => r.msg === "request")).toHaveLength(2);
+    for (const secret of [...secrets, token, token.split(".")[1]!]) expect(all).not.toContain(secret);
+    expect(all).toContain("/auth/google/callback?code=[REDACTED]&state=[REDACTED]&token=[REDACTED]&password=[REDACTED]&api_key=[REDACTED]&page=2");
+  });
+
+  it("redacts sensitive query values however they are spelled", () => {
+    expect(redactPath("/x?Code=1&STATE=2&access_token=3&refreshToken=4&sig=5&q=acme")).toBe(
+      "/x?Code=[REDACTED]&STATE=[REDACTED]&access_token=[REDACTED]&refreshToken=[REDACTED]&sig=[REDACTED]&q=acme",
+    );
+    expect(redactPath("/plain/path")).toBe("/plain/path");
+    expect(redactPath("/x?%E0%A4%A=1&token")).toBe("/x?%E0%A4%A=1&token");
+  });
+
+  it("answers an unexpected failure with a plain 500 and a reference, never a stack trace", async () => {
+    const logs = captureLogs();
+    const { url } = await server({
+      pages: () => {
+        throw new Error("kaboom at /srv/secret/path.ts:12");
+      },
+    });
+    const response = await fetch(`${url}/anything`);
+    const body = await response.text();
+    expect(response.status).toBe(500);
+    expect(body).toMatch(/^Something went wrong on our side\. Reference: [0-9a-f-]{36}$/);
+    expect(body).not.toContain("kaboom");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(logs.records().some((r) => r.msg === "unhandled error")).toBe(true);
+  });
+});

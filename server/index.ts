@@ -1,0 +1,72 @@
+// The Node entry: validate the environment, open and prepare the database, serve, and shut down
+// cleanly on SIGTERM/SIGINT (finish in-flight requests, then close the database and its lock).
+import type { Server } from "node:http";
+import { createApp, type PagesMode } from "./app";
+import { closeDatabase, getDatabase } from "./db/client";
+import { prepareDatabase } from "./db/prepare";
+import { env, EnvError } from "./env";
+import { logger } from "./logger";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main() {
+  const config = env();
+  const started = performance.now();
+  const database = await getDatabase();
+  const prepared = await prepareDatabase(database, config);
+  const pages: PagesMode = process.env.NODE_ENV === "production" ? { kind: "build" } : { kind: "vite" };
+  const { app, close: closePages } = await createApp({ env: config, pages });
+
+  const server: Server = app.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.PORT;
+    const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`;
+    logger().info(
+      { url, database: database.kind, migrationsApplied: prepared.migrations.applied.length, startupMs: Math.round(performance.now() - started) },
+      "listening",
+    );
+    // Plain lines for the person who ran `npm start`.
+    console.log(`\n  Sales-as-Code is running at ${url}  (${database.kind === "pglite" ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
+    if (prepared.demo) {
+      console.log(`  Demo: open ${url} and choose "Try the demo" — you are signed in as ${prepared.demo.email}.`);
+    }
+    console.log("");
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger().info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      logger().warn("requests still open after the grace period; closing them");
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      try {
+        await closePages();
+        await closeDatabase();
+        logger().info("stopped");
+        process.exit(0);
+      } catch (error) {
+        logger().error({ err: error }, "error while shutting down");
+        process.exit(1);
+      }
+    });
+    // Keep-alive connections with no request in flight would hold server.close() open.
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  await closeDatabase().catch(() => {});
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient } from "../../app/utils/trpc";
+import { startTestServer } from "../../tests/helpers/server";
+import { createUser, signIn } from "../../tests/helpers/users";
+import { getDb } from "../db/client";
+import type { AppRouter } from "./root";
+
+// The HTTP door: the same typed client the React components use, over real HTTP to /api/trpc.
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("/api/trpc", () => {
+  it("answers health.check without a session", async () => {
+    const health = await createApiClient(server.url).health.check.query();
+    expect(health.status).toBe("ok");
+    expect(health.database.ok).toBe(true);
+    expect(health.time).toBeInstanceOf(Date); // superjson carried the Date
+  });
+
+  it("lists the session user's accounts through the typed client", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    await db.account.createMany({ data: [{ userId: user.id, name: "Zeta" }, { userId: user.id, name: "Alpha" }] });
+    const { cookie } = await signIn(db, user.id);
+    const api = createApiClient(server.url, { headers: () => ({ cookie }) });
+    const page = await api.accounts.list.query({ limit: 10 });
+    expect(page.items.map((a) => a.name)).toEqual(["Alpha", "Zeta"]);
+    expect(page.items[0]!.updatedAt).toBeInstanceOf(Date);
+  });
+
+  it("answers 401 without a session, and a bad cookie is cleared", async () => {
+    const response = await fetch(`${server.url}/api/trpc/accounts.list`, { headers: { cookie: "si_session=forged.token" } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toMatch(/^si_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
+    const error = await createApiClient(server.url).accounts.list.query({}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).data?.code).toBe("UNAUTHORIZED");
+  });
+
+  it("surfaces zod's field errors to the client", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    const { cookie } = await signIn(db, user.id);
+    const api = createApiClient(server.url, { headers: () => ({ cookie }) });
+    const error = (await api.accounts.list.query({ limit: 0 }).catch((caught: unknown) => caught)) as TRPCClientError<AppRouter>;
+    expect(error.data?.code).toBe("BAD_REQUEST");
+    expect(error.data?.httpStatus).toBe(400);
+    expect(error.data?.zodError?.fieldErrors).toHaveProperty("limit");
+  });
+
+  it("answers 404 for an unknown procedure, not 500", async () => {
+    const response = await fetch(`${server.url}/api/trpc/nope.nothing`);
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,0 +1,14 @@
+// The app's API: one router per capability, merged here. Clients import only the AppRouter TYPE.
+import { accountsRouter } from "./routers/accounts";
+import { healthRouter } from "./routers/health";
+import { createCallerFactory, createTRPCRouter } from "./init";
+
+export const appRouter = createTRPCRouter({
+  health: healthRouter,
+  accounts: accountsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (Remix loaders and actions, tests), with the same context rules. */
+export const createCaller = createCallerFactory(appRouter);
