@@ -1,6 +1,7 @@
 // npm run bench [-- <name> ...] — runs the benchmarks (all, or the named ones) and prints, for
-export {};
 // each, timings with ratios to a baseline measured in the same run. See README "Benchmarks".
+export {};
+
 const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   "test-db": () => import("./test-database-setup"),
 };
