@@ -9,8 +9,20 @@ export default defineConfig({
     // Source maps for server errors, none shipped to browsers.
     sourcemap: false,
   },
-  server: {
-    // The Express entry (server/index.ts) owns the port; Vite runs as its middleware.
-    hmr: { port: 24678 },
+  optimizeDeps: {
+    // Pre-bundle the browser's dependencies up front. Discovered late, Vite re-optimises mid-session
+    // and the page can end up with two copies of React ("Invalid hook call" during hydration).
+    include: [
+      "react",
+      "react/jsx-runtime",
+      "react/jsx-dev-runtime",
+      "react-dom",
+      "react-dom/client",
+      "@remix-run/react",
+      "@tanstack/react-query",
+      "@trpc/client",
+      "@trpc/tanstack-react-query",
+      "superjson",
+    ],
   },
 });

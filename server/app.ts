@@ -1,5 +1,6 @@
 // The Express application: the order of middleware is the request's path through the server.
 //   request log → security headers → static files → /healthz → session → /api/trpc → Remix
+import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -22,7 +23,12 @@ export type PagesMode =
   | { kind: "build"; buildDir?: string }
   | { kind: "handler"; handler: RequestHandler };
 
-export type AppOptions = { env: Env; pages: PagesMode };
+export type AppOptions = {
+  env: Env;
+  pages: PagesMode;
+  /** The HTTP server the app will be attached to: Vite's HMR websocket shares its port. */
+  httpServer?: Server;
+};
 
 export async function createApp(options: AppOptions): Promise<{ app: express.Express; close: () => Promise<void> }> {
   const { env } = options;
@@ -37,7 +43,9 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   let closeVite = async () => {};
   let pages: RequestHandler;
   if (options.pages.kind === "vite") {
-    const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true }, appType: "custom" }));
+    const vite = await import("vite").then((v) =>
+      v.createServer({ server: { middlewareMode: true, hmr: options.httpServer ? { server: options.httpServer } : undefined }, appType: "custom" }),
+    );
     closeVite = () => vite.close();
     app.use(vite.middlewares);
     pages = remixPages(() => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, "development");

@@ -1,6 +1,6 @@
 // The Node entry: validate the environment, open and prepare the database, serve, and shut down
 // cleanly on SIGTERM/SIGINT (finish in-flight requests, then close the database and its lock).
-import type { Server } from "node:http";
+import { createServer } from "node:http";
 import { createApp, type PagesMode } from "./app";
 import { closeDatabase, getDatabase } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
@@ -15,12 +15,16 @@ async function main() {
   const database = await getDatabase();
   const prepared = await prepareDatabase(database, config);
   const pages: PagesMode = process.env.NODE_ENV === "production" ? { kind: "build" } : { kind: "vite" };
-  const { app, close: closePages } = await createApp({ env: config, pages });
+  const server = createServer();
+  const { app, close: closePages } = await createApp({ env: config, pages, httpServer: server });
+  server.on("request", app);
 
-  const server: Server = app.listen(config.PORT, config.HOST, () => {
+  server.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
-    const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`;
+    // Loopback and wildcard binds are reached as localhost; anything else by the address bound.
+    const local = ["0.0.0.0", "127.0.0.1", "::", "::1", "localhost"].includes(config.HOST);
+    const url = `http://${local ? "localhost" : config.HOST}:${port}`;
     logger().info(
       { url, database: database.kind, migrationsApplied: prepared.migrations.applied.length, startupMs: Math.round(performance.now() - started) },
       "listening",

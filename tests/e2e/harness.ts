@@ -41,18 +41,26 @@ export type RunningApp = {
   stop: () => Promise<number | null>;
 };
 
-/** Starts `node build/server-entry.js` the way `npm start` does, on a fresh embedded database. */
-export async function startApp(options: { dataDir?: string; env?: Record<string, string>; waitUntilReady?: boolean } = {}): Promise<RunningApp> {
+/**
+ * Starts `node build/server-entry.js` the way `npm start` does (or, with `dev`, `npm run dev`'s
+ * `tsx server/index.ts` with Vite as middleware), on a fresh embedded database.
+ */
+export async function startApp(
+  options: { dataDir?: string; env?: Record<string, string>; waitUntilReady?: boolean; dev?: boolean } = {},
+): Promise<RunningApp> {
   const root = projectRoot();
   const port = await freePort();
   const ownsDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "sac-e2e-"));
   let output = "";
-  const child = spawn(process.execPath, [path.join(root, "build", "server-entry.js")], {
+  const args = options.dev
+    ? [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "server", "index.ts")]
+    : [path.join(root, "build", "server-entry.js")];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
+      NODE_ENV: options.dev ? "development" : "production",
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
