@@ -8,7 +8,7 @@ import {
   WORKSPACE_VERSION,
   idPrefixes,
   type activityTypes,
-  type opportunityStages,
+  opportunityStages,
   type prospectRoles,
   type recordSources,
   type WorkspaceAccount,
@@ -600,14 +600,7 @@ const STAGE_PLAN: Readonly<Record<OpportunityStage, number>> = {
   closed_won: 7,
   closed_lost: 5,
 };
-const OPEN_STAGES: readonly OpportunityStage[] = [
-  "prospecting",
-  "discovery",
-  "demo",
-  "evaluation",
-  "proposal",
-  "negotiation",
-];
+const OPEN_STAGES: readonly OpportunityStage[] = opportunityStages.filter((stage) => !stage.startsWith("closed_"));
 const STAGE_PROBABILITY: Readonly<Record<OpportunityStage, readonly number[]>> = {
   prospecting: [10],
   discovery: [20],

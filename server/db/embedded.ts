@@ -41,7 +41,8 @@ export function lockDataDir(dataDir: string): () => void {
       if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
         throw new DataDirLockedError(
           `The embedded database in ${dataDir} is already open in another process (pid ${holder}). ` +
-            "Stop that process (is `npm start` or `npm run dev` running elsewhere?), or set DATA_DIR to another directory.",
+            "Stop that process (is `npm start` or `npm run dev` running elsewhere?), or set DATA_DIR to another directory. " +
+            `If no Sales-as-Code process is running, the lock is stale: delete ${lockFile}.`,
         );
       }
       // A stale lock left by a process that died: take it over.

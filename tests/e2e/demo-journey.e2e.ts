@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { launchBrowser, newContext, startApp, type RunningApp } from "./harness";
+import { collectPageErrors, launchBrowser, newContext, startApp, type RunningApp } from "./harness";
 
 let app: RunningApp;
 let browser: Browser;
@@ -16,11 +16,7 @@ describe("a newcomer on a fresh machine", () => {
   it("sees the home page, tries the demo, and pages through accounts with the typed client", async () => {
     const { context, requests } = await newContext(browser);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
+    const errors = collectPageErrors(page);
 
     await page.goto(app.url);
     await expect.poll(() => page.title()).toContain("Sales-as-Code");

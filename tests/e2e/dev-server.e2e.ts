@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { launchBrowser, newContext, startApp, type RunningApp } from "./harness";
+import { collectPageErrors, launchBrowser, newContext, startApp, type RunningApp } from "./harness";
 
 // `npm run dev`: Express with Vite as middleware. Guards the development loop itself — pages
 // render, hydrate without errors (one copy of React), and the typed client works.
@@ -18,11 +18,7 @@ describe("npm run dev", () => {
   it("serves pages that hydrate cleanly and load more accounts through /api/trpc", async () => {
     const { context } = await newContext(browser);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
+    const errors = collectPageErrors(page);
     await page.goto(app.url);
     await page.getByTestId("try-demo").click();
     await page.waitForURL(`${app.url}/accounts`);

@@ -51,18 +51,7 @@ export async function createTestDatabase(template: DatabaseTemplate): Promise<Da
     });
     return pgliteDatabase(pglite);
   }
-  const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString("hex")}`;
-  await withAdminClient(template.serverUrl, (client) =>
-    client.query(`CREATE DATABASE "${name}" TEMPLATE "${template.templateName}"`),
-  );
-  const handle = postgresDatabase(databaseUrl(template.serverUrl, name), { max: 4 });
-  return {
-    ...handle,
-    async close() {
-      await handle.close();
-      await withAdminClient(template.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
-  };
+  return throwawayPostgresDatabase(template.serverUrl, { template: template.templateName, maxConnections: 4 });
 }
 
 /** An EMPTY database (no migrations), for tests of the migration runner itself. */
@@ -70,14 +59,23 @@ export async function createEmptyTestDatabase(template: DatabaseTemplate): Promi
   if (template.kind === "pglite") {
     return pgliteDatabase(await PGlite.create({ extensions: pgliteExtensions }));
   }
+  return throwawayPostgresDatabase(template.serverUrl, { maxConnections: 2 });
+}
+
+/** A new database on the server (a copy of `template` if given), dropped when it is closed. */
+async function throwawayPostgresDatabase(
+  serverUrl: string,
+  options: { template?: string; maxConnections: number },
+): Promise<DatabaseHandle> {
   const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString("hex")}`;
-  await withAdminClient(template.serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const handle = postgresDatabase(databaseUrl(template.serverUrl, name), { max: 2 });
+  const from = options.template ? ` TEMPLATE "${options.template}"` : "";
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"${from}`));
+  const handle = postgresDatabase(databaseUrl(serverUrl, name), { max: options.maxConnections });
   return {
     ...handle,
     async close() {
       await handle.close();
-      await withAdminClient(template.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
