@@ -10,8 +10,12 @@ export default defineConfig({
     sourcemap: false,
   },
   optimizeDeps: {
-    // Pre-bundle the browser's dependencies up front. Discovered late, Vite re-optimises mid-session
-    // and the page can end up with two copies of React ("Invalid hook call" during hydration).
+    // The browser's dependencies, pre-bundled up front and only these. Left to discover them, Vite
+    // (a) re-optimises mid-session and the page can end up with two copies of React ("Invalid hook
+    // call" during hydration), and (b) follows route modules into their server-only imports and
+    // tries to bundle argon2 or Prisma for the browser. A browser dependency that is not plain ESM
+    // belongs in this list; tests/e2e/dev-server.e2e.ts fails if one is missing.
+    noDiscovery: true,
     include: [
       "react",
       "react/jsx-runtime",

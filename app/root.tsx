@@ -9,13 +9,16 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css?url";
+import { formatDate } from "./utils/format";
 import { ApiProvider } from "./utils/trpc";
 import { demoModeEnabled } from "./utils/demo.server";
+import { policyNoticeFor } from "./utils/policy.server";
 import { useNonce } from "./utils/nonce";
 
 export const links: LinksFunction = () => [
@@ -33,6 +36,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     user: user ? { name: user.name, email: user.email } : null,
     demoMode: demoModeEnabled(),
+    policyNotice: await policyNoticeFor(context),
   };
 }
 
@@ -77,6 +81,9 @@ function Header() {
             <NavLink to="/accounts" className={navClass}>
               Accounts
             </NavLink>
+            <NavLink to="/settings" className={navClass}>
+              Settings
+            </NavLink>
           </nav>
         ) : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
@@ -91,7 +98,16 @@ function Header() {
                 </button>
               </Form>
             </>
-          ) : null}
+          ) : (
+            <>
+              <Link to="/login" className="rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+                Sign in
+              </Link>
+              <Link to="/signup" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+                Create account
+              </Link>
+            </>
+          )}
         </div>
       </div>
     </header>
@@ -101,10 +117,39 @@ function Header() {
 function Footer() {
   return (
     <footer className="border-t border-slate-200 bg-white">
-      <div className="mx-auto max-w-6xl px-4 py-4 text-xs text-slate-500">
-        Sales-as-Code · your book of business, in one place.
+      <div className="mx-auto flex max-w-6xl items-center justify-between px-4 py-4 text-xs text-slate-500">
+        <span>Sales-as-Code · your book of business, in one place.</span>
+        <Link to="/privacy" className="font-medium text-slate-600 hover:text-slate-900" data-testid="footer-privacy">
+          Privacy
+        </Link>
       </div>
     </footer>
+  );
+}
+
+/** P17: the policy changed since this user last saw it. Dismissing records that they have. */
+function PolicyNotice() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const location = useLocation();
+  if (!data?.policyNotice) return null;
+  return (
+    <div className="border-b border-amber-200 bg-amber-50" role="region" aria-label="Privacy policy update" data-testid="policy-notice">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-2.5 text-sm text-amber-900">
+        <p>
+          Our privacy policy changed on {formatDate(`${data.policyNotice.lastUpdated}T00:00:00Z`)}.{" "}
+          <Link to="/privacy" className="font-medium underline">
+            Read what it says now
+          </Link>
+          .
+        </p>
+        <Form method="post" action="/policy/acknowledge">
+          <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+          <button type="submit" className="rounded-md px-2.5 py-1 font-medium hover:bg-amber-100" data-testid="dismiss-policy-notice">
+            Dismiss
+          </button>
+        </Form>
+      </div>
+    </div>
   );
 }
 
@@ -112,6 +157,7 @@ export default function App() {
   return (
     <ApiProvider>
       <Header />
+      <PolicyNotice />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
         <Outlet />
       </main>

@@ -104,9 +104,14 @@ describe("HTTP server", () => {
       { headers: { cookie, authorization: `Bearer ${secrets[2]}` } },
     ).then((r) => r.text());
     await fetch(`${url}/api/trpc/accounts.list`, { headers: { cookie } }).then((r) => r.text());
+    await fetch(`${url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({ email: "x@example.test", password: secrets[3]! }),
+    }).then((r) => r.text());
     await new Promise((resolve) => setTimeout(resolve, 20));
     const all = logs.lines.join("\n");
-    expect(logs.records().filter((r) => r.msg === "request")).toHaveLength(2);
+    expect(logs.records().filter((r) => r.msg === "request")).toHaveLength(3);
     for (const secret of [...secrets, token, token.split(".")[1]!]) expect(all).not.toContain(secret);
     expect(all).toContain("/auth/google/callback?code=[REDACTED]&state=[REDACTED]&token=[REDACTED]&password=[REDACTED]&api_key=[REDACTED]&page=2");
   });

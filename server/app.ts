@@ -11,6 +11,7 @@ import { getDb } from "./db/client";
 import { checkDatabase } from "./db/health";
 import type { Env } from "./env";
 import { requestLog } from "./http/request-log";
+import { sameOriginOnly } from "./http/same-origin";
 import { securityHeaders } from "./http/security-headers";
 import { logger } from "./logger";
 import { signedOut } from "./trpc/context";
@@ -39,6 +40,7 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   const secure = env.httpsProtections;
   app.use(requestLog({ trustProxy: env.TRUST_PROXY }));
   app.use(securityHeaders({ hsts: secure, development: options.pages.kind === "vite" }));
+  app.use(sameOriginOnly({ appUrl: env.APP_URL }));
 
   let closeVite = async () => {};
   let pages: RequestHandler;
@@ -66,7 +68,18 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     res.json({ status: database.ok ? "ok" : "unavailable", database });
   });
 
+  if (env.FAKE_GOOGLE) {
+    // The demo's stand-in for Google (tests/fakes/google-oauth), on this origin: see ADR 006.
+    const { demoFakeGoogle } = await import("../tests/fakes/google-oauth/demo");
+    app.use("/dev/fake-google", demoFakeGoogle(env).router());
+  }
+
   app.use(sessionMiddleware({ db: getDb, secureCookies: secure }));
+  app.use((_req, res, next) => {
+    // Pages and answers for a signed-in user are theirs alone: never kept by a browser or proxy cache.
+    if (res.locals.auth?.user) res.setHeader("Cache-Control", "no-store");
+    next();
+  });
   app.all(`${TRPC_ENDPOINT}/*`, trpcHandler());
   app.all("*", pages);
   app.use(errorHandler);

@@ -36,10 +36,44 @@ const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Trust X-Forwarded-For / X-Forwarded-Proto from one proxy hop (set behind a load balancer). */
     TRUST_PROXY: booleanFlag.default(false),
+
+    /** Google sign-in (an OAuth client of type "Web application"); both or neither. */
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Google's endpoints; overridden only to point at a fake Google. */
+    GOOGLE_AUTHORIZATION_ENDPOINT: z.string().url().default("https://accounts.google.com/o/oauth2/v2/auth"),
+    GOOGLE_TOKEN_ENDPOINT: z.string().url().default("https://oauth2.googleapis.com/token"),
+    GOOGLE_JWKS_URI: z.string().url().default("https://www.googleapis.com/oauth2/v3/certs"),
+    GOOGLE_ISSUER: z.string().min(1).default("https://accounts.google.com"),
+    /** Serve a fake Google at /dev/fake-google and sign in through it. Default: on in DEMO_MODE
+     *  when no Google client is configured, so "Continue with Google" works on a fresh machine. */
+    FAKE_GOOGLE: booleanFlag.optional(),
+
+    /** SMTP server for transactional mail, e.g. smtps://user:pass@smtp.example.com:465. Unset: mail
+     *  stays in the outbox (readable at /dev/outbox from this machine in development and demo). */
+    SMTP_URL: z
+      .string()
+      .url("must be a URL such as smtps://user:password@smtp.example.com:465")
+      .refine((value) => /^smtps?:\/\//.test(value), "must start with smtp:// or smtps://")
+      .optional(),
+    /** The From address of transactional mail. */
+    MAIL_FROM: z.string().min(3).default("Sales-as-Code <no-reply@salesascode.example>"),
+  })
+  .superRefine((raw, ctx) => {
+    if (Boolean(raw.GOOGLE_CLIENT_ID) !== Boolean(raw.GOOGLE_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [raw.GOOGLE_CLIENT_ID ? "GOOGLE_CLIENT_SECRET" : "GOOGLE_CLIENT_ID"],
+        message: "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET go together: set both or neither",
+      });
+    }
   })
   .transform((raw) => {
     const appUrl = new URL(raw.APP_URL ?? `http://localhost:${raw.PORT}`);
     const isProduction = raw.NODE_ENV === "production";
+    const demoMode = raw.DEMO_MODE ?? raw.DATABASE_URL === undefined;
+    const fakeGoogle = raw.FAKE_GOOGLE ?? (demoMode && !raw.GOOGLE_CLIENT_ID);
+    const appOrigin = appUrl.origin;
     const loopbackHttp = appUrl.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
     return {
       ...raw,
@@ -48,7 +82,30 @@ const envSchema = z
        *  plain http (`npm start` on a laptop), where browsers would drop a Secure cookie. */
       httpsProtections: isProduction && !loopbackHttp,
       DATA_DIR: path.resolve(raw.DATA_DIR),
-      DEMO_MODE: raw.DEMO_MODE ?? raw.DATABASE_URL === undefined,
+      DEMO_MODE: demoMode,
+      FAKE_GOOGLE: fakeGoogle,
+      /** Google sign-in as configured: the real Google, the built-in fake, or none at all. */
+      google: fakeGoogle
+        ? {
+            kind: "fake" as const,
+            clientId: "sales-as-code-demo",
+            clientSecret: "fake-google-secret",
+            authorizationEndpoint: `${appOrigin}/dev/fake-google/authorize`,
+            tokenEndpoint: `${appOrigin}/dev/fake-google/token`,
+            jwksUri: `${appOrigin}/dev/fake-google/certs`,
+            issuer: `${appOrigin}/dev/fake-google`,
+          }
+        : raw.GOOGLE_CLIENT_ID && raw.GOOGLE_CLIENT_SECRET
+          ? {
+              kind: "google" as const,
+              clientId: raw.GOOGLE_CLIENT_ID,
+              clientSecret: raw.GOOGLE_CLIENT_SECRET,
+              authorizationEndpoint: raw.GOOGLE_AUTHORIZATION_ENDPOINT,
+              tokenEndpoint: raw.GOOGLE_TOKEN_ENDPOINT,
+              jwksUri: raw.GOOGLE_JWKS_URI,
+              issuer: raw.GOOGLE_ISSUER,
+            }
+          : null,
       isProduction,
       database: raw.DATABASE_URL ? ("postgres" as const) : ("pglite" as const),
     };

@@ -6,6 +6,7 @@ import { closeDatabase, getDatabase } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
 import { env, EnvError } from "./env";
 import { logger } from "./logger";
+import { startMaintenance } from "./maintenance";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,6 +19,7 @@ async function main() {
   const server = createServer();
   const { app, close: closePages } = await createApp({ env: config, pages, httpServer: server });
   server.on("request", app);
+  const stopMaintenance = startMaintenance(database.prisma);
 
   server.listen(config.PORT, config.HOST, () => {
     const address = server.address();
@@ -49,6 +51,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       try {
+        await stopMaintenance();
         await closePages();
         await closeDatabase();
         logger().info("stopped");

@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Button } from "../components/ui";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DemoButton } from "../components/demo-button";
+import { ButtonLink } from "../components/ui";
 import { demoModeEnabled } from "../utils/demo.server";
 
 export const meta: MetaFunction = () => [{ title: "Sales-as-Code — your sales brain" }];
@@ -20,19 +21,17 @@ export default function Home() {
         Every account, person, deal, email and meeting — and a brain that answers “what’s going on with Acme, and what
         should I do next?” with the facts and their sources.
       </p>
-      {demoMode ? (
-        <Form method="post" action="/demo" className="mt-8 flex flex-col items-center gap-3">
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-          <Button type="submit" className="px-6 py-3 text-base" data-testid="try-demo">
-            Try the demo
-          </Button>
-          <p className="text-sm text-slate-500">Signs you in to a sample workspace on this machine. No account needed.</p>
-        </Form>
-      ) : (
-        <p className="mt-8 rounded-md bg-white px-4 py-3 text-sm text-slate-600 ring-1 ring-slate-200" data-testid="no-sign-in">
-          This instance has no demo workspace, and sign-in with Google or email is not available yet.
-        </p>
-      )}
+      <div className="mt-8 flex flex-col items-center gap-4">
+        {demoMode ? <DemoButton redirectTo={params.get("redirectTo")} large /> : null}
+        <div className="flex items-center gap-3">
+          <ButtonLink to="/signup" variant={demoMode ? "secondary" : "primary"}>
+            Create an account
+          </ButtonLink>
+          <Link to="/login" className="text-sm font-medium text-brand-600 hover:underline" data-testid="home-sign-in">
+            Sign in
+          </Link>
+        </div>
+      </div>
     </div>
   );
 }

@@ -41,6 +41,6 @@ describe("/accounts loader", () => {
     ).catch((thrown: unknown) => thrown);
     expect(response).toBeInstanceOf(Response);
     expect((response as Response).status).toBe(302);
-    expect((response as Response).headers.get("location")).toBe("/?redirectTo=%2Faccounts%3Fsort%3Drecent");
+    expect((response as Response).headers.get("location")).toBe("/login?redirectTo=%2Faccounts%3Fsort%3Drecent");
   });
 });

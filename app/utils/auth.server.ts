@@ -1,12 +1,16 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { SessionUser } from "../../server/auth/session";
+import type { SessionUser, ValidSession } from "../../server/auth/session";
 
 /** The signed-in user, or a redirect to sign in that comes back here afterwards. */
 export function requireUser(context: AppLoadContext, request: Request): SessionUser {
-  if (context.auth.user) return context.auth.user;
+  return requireSession(context, request).user;
+}
+
+export function requireSession(context: AppLoadContext, request: Request): { user: SessionUser; session: ValidSession } {
+  const { user, session } = context.auth;
+  if (user && session) return { user, session };
   const url = new URL(request.url);
-  const back = `${url.pathname}${url.search}`;
-  throw redirect(`/?${new URLSearchParams({ redirectTo: back })}`);
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`);
 }
 
 /** A same-site path to go to after sign-in; anything else (other hosts, `//evil`) becomes `fallback`. */
@@ -15,4 +19,11 @@ export function safeRedirectPath(value: FormDataEntryValue | string | null | und
     return fallback;
   }
   return value;
+}
+
+/** Signed-in visitors have no business on the sign-in pages: send them on. */
+export function redirectIfSignedIn(context: AppLoadContext, request: Request): void {
+  if (context.auth.user) {
+    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
+  }
 }

@@ -17,3 +17,9 @@ export function formatTier(tier: string | null): string {
   if (!tier) return "—";
   return tierLabels[tier] ?? tier.replace(/_/g, " ");
 }
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function formatDateTime(value: Date | string): string {
+  return `${dateTimeFormat.format(typeof value === "string" ? new Date(value) : value)} UTC`;
+}

@@ -1,6 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
+import type { ClientInfo } from "../../server/auth/sign-in";
 
-/** What we record about the client of a new session (P4): its user-agent and IP address. */
-export function clientInfo(context: AppLoadContext): { userAgent: string | null; ip: string | null } {
-  return { userAgent: context.client.userAgent, ip: context.client.ip };
+/**
+ * What a new session records about its client (P4: user-agent and IP), and the session the browser
+ * brought, which a sign-in ends rather than reuses.
+ */
+export function sessionClient(context: AppLoadContext): ClientInfo & { replacesSessionId: string | null } {
+  return { userAgent: context.client.userAgent, ip: context.client.ip, replacesSessionId: context.auth.session?.id ?? null };
 }

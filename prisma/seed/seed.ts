@@ -4,6 +4,7 @@
 import type { Db } from "../../server/db/client";
 import { DEMO_USER } from "../../server/auth/demo";
 import { importWorkspace, type ImportCounts } from "../../server/data-rights/import/import-workspace";
+import { acknowledgeCurrentPolicy } from "../../server/privacy/policy";
 import { generateDemoWorkspace } from "./demo-workspace";
 
 export type DemoSeedResult = { userId: string; email: string; created: boolean; counts: ImportCounts | null };
@@ -13,7 +14,9 @@ export async function seedDemoWorkspace(db: Db, now = new Date()): Promise<DemoS
   const existing = await db.user.findUnique({ where: { email: DEMO_USER.email }, select: { id: true } });
   if (existing) return { userId: existing.id, email: DEMO_USER.email, created: false, counts: null };
 
+  // The demo user has seen the current policy: a fresh demo opens without a "policy changed" notice.
   const user = await db.user.create({ data: { email: DEMO_USER.email, name: DEMO_USER.name } });
+  await acknowledgeCurrentPolicy(db, user.id, now);
   try {
     const result = await importWorkspace(db, user.id, generateDemoWorkspace(), { shiftReferenceDateTo: now });
     if (!result.ok) {

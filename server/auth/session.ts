@@ -5,7 +5,7 @@
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
-import type { Db } from "../db/client";
+import type { Db, Queryable } from "../db/client";
 
 export const SESSION_COOKIE = "si_session";
 
@@ -108,12 +108,12 @@ export async function validateSessionToken(db: Db, token: string, now = new Date
   };
 }
 
-export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+export async function invalidateSession(db: Queryable, sessionId: string): Promise<void> {
   await db.session.deleteMany({ where: { id: sessionId } });
 }
 
 /** Ends every session of a user, except (optionally) the one making the request. */
-export async function invalidateUserSessions(db: Db, userId: string, options: { except?: string } = {}): Promise<number> {
+export async function invalidateUserSessions(db: Queryable, userId: string, options: { except?: string } = {}): Promise<number> {
   const result = await db.session.deleteMany({
     where: { userId, ...(options.except ? { id: { not: options.except } } : {}) },
   });

@@ -8,10 +8,12 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env, type Env } from "../env";
 import { singleton } from "../utils/singleton";
 import { openEmbeddedPGlite } from "./embedded";
-import { PrismaClient } from "./generated/client";
+import { PrismaClient, type Prisma } from "./generated/client";
 import { pgliteExecutor, pgPoolExecutor, type SqlExecutor } from "./sql";
 
 export type Db = PrismaClient;
+/** The client or an interactive transaction: what functions take when they only run queries. */
+export type Queryable = Prisma.TransactionClient;
 export type { SqlExecutor };
 
 export interface DatabaseHandle {

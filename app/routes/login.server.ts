@@ -1,0 +1,28 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { z } from "zod";
+import { checkPassword, signInInput } from "../../server/auth/password-accounts";
+import { rateLimits } from "../../server/auth/rate-limit";
+import { startSession } from "../../server/auth/sign-in";
+import { getDb } from "../../server/db/client";
+import { env } from "../../server/env";
+import { firstErrors } from "../components/forms";
+import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { sessionClient } from "../utils/request.server";
+
+/** One message for "no such account" and "wrong password", so the form never confirms an account. */
+export const WRONG_CREDENTIALS = "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
+
+export async function signInWithPassword(form: FormData, context: AppLoadContext) {
+  const fields = { email: field(form, "email") };
+  const parsed = signInInput.safeParse({ email: fields.email, password: field(form, "password") });
+  if (!parsed.success) {
+    return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
+  }
+  const limited = await rateLimited([[rateLimits.signInPerIp, context.client.ip], [rateLimits.signInPerAccount, parsed.data.email]], fields);
+  if (limited) return { answer: limited };
+  const db = await getDb();
+  const userId = await checkPassword(db, parsed.data);
+  if (!userId) return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
+  const { cookie } = await startSession(db, userId, sessionClient(context), { secure: env().httpsProtections });
+  return { cookie };
+}

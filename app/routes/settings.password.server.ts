@@ -1,0 +1,23 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { changePasswordInput } from "../../server/auth/password-accounts";
+import { firstErrors } from "../components/forms";
+import { field, formAnswer } from "../utils/auth-forms.server";
+import { serverCaller } from "../utils/trpc.server";
+
+export async function changePasswordFromForm(form: FormData, context: AppLoadContext) {
+  const parsed = changePasswordInput.safeParse({ currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") });
+  if (!parsed.success) return formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors) });
+  try {
+    const result = await (await serverCaller(context)).account.changePassword(parsed.data);
+    if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message } });
+    const others = result.signedOutOthers;
+    return formAnswer(200, {
+      success: `Password saved.${others > 0 ? ` Signed out ${others} other ${others === 1 ? "device" : "devices"}.` : ""}`,
+    });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS") return formAnswer(429, { formError: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet } from "@remix-run/react";
+import { PageHeader } from "../components/ui";
+import { requireUser } from "../utils/auth.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  return null;
+}
+
+const sections = [
+  { to: "/settings/sessions", label: "Sessions" },
+  { to: "/settings/password", label: "Password" },
+];
+
+export default function Settings() {
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
+        <nav aria-label="Settings" className="flex gap-1 md:flex-col">
+          {sections.map((section) => (
+            <NavLink
+              key={section.to}
+              to={section.to}
+              className={({ isActive }) =>
+                `rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-white text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`
+              }
+            >
+              {section.label}
+            </NavLink>
+          ))}
+        </nav>
+        <section>
+          <Outlet />
+        </section>
+      </div>
+    </>
+  );
+}

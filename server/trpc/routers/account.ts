@@ -1,0 +1,32 @@
+import { TRPCError } from "@trpc/server";
+import { changePassword, changePasswordInput } from "../../auth/password-accounts";
+import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../auth/rate-limit";
+import { acknowledgeCurrentPolicy, needsPolicyNotice, PRIVACY_POLICY } from "../../privacy/policy";
+import { createTRPCRouter, protectedProcedure } from "../init";
+
+export const accountRouter = createTRPCRouter({
+  /** Who is signed in, and whether they have a password (Google-only users may set a first one). */
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const user = await ctx.db.user.findUniqueOrThrow({
+      where: { id: ctx.user.id },
+      select: { id: true, email: true, name: true, passwordHash: true, identities: { select: { provider: true, email: true } } },
+    });
+    return { id: user.id, email: user.email, name: user.name, hasPassword: user.passwordHash !== null, identities: user.identities };
+  }),
+
+  /** Changes the password and signs out every other device. */
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const limit = await consumeRateLimit(ctx.db, rateLimits.changePasswordPerAccount, ctx.user.id);
+    if (!limit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    return changePassword(ctx.db, ctx.user.id, input, ctx.session.id);
+  }),
+
+  /** P17: whether to show the policy notice, and dismissing it. */
+  policyNotice: protectedProcedure.query(async ({ ctx }) =>
+    (await needsPolicyNotice(ctx.db, ctx.user.id)) ? { version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated } : null,
+  ),
+  acknowledgePolicy: protectedProcedure.mutation(async ({ ctx }) => {
+    await acknowledgeCurrentPolicy(ctx.db, ctx.user.id);
+    return { version: PRIVACY_POLICY.version };
+  }),
+});
