@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/utils/trpc";
 import { startTestServer } from "../../tests/helpers/server";
 import { createUser, signIn } from "../../tests/helpers/users";
+import { invalidateSession } from "../auth/session";
 import { getDb } from "../db/client";
 import type { AppRouter } from "./root";
 
@@ -41,6 +42,17 @@ describe("/api/trpc", () => {
     const error = await createApiClient(server.url).accounts.list.query({}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<AppRouter>).data?.code).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses a replayed cookie once its session was signed out (401)", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    const { cookie, session } = await signIn(db, user.id);
+    const before = await fetch(`${server.url}/api/trpc/accounts.list`, { headers: { cookie } });
+    expect(before.status).toBe(200);
+    await invalidateSession(db, session.id);
+    const replay = await fetch(`${server.url}/api/trpc/accounts.list`, { headers: { cookie } });
+    expect(replay.status).toBe(401);
   });
 
   it("surfaces zod's field errors to the client", async () => {

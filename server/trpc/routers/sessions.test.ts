@@ -13,7 +13,7 @@ async function userWithSessions() {
 }
 
 describe("sessions (P4)", () => {
-  it("lists every session with its device, IP and dates, this device first", async () => {
+  it("P4: lists every session with its device, IP and dates, this device first", async () => {
     const { api, mac } = await userWithSessions();
     const sessions = await api.sessions.list();
     expect(sessions).toHaveLength(2);
@@ -23,7 +23,7 @@ describe("sessions (P4)", () => {
     expect(JSON.stringify(sessions)).not.toMatch(/secret/i);
   });
 
-  it("signs out another device, server-side", async () => {
+  it("P4: signs out another device, server-side", async () => {
     const { db, api, phone } = await userWithSessions();
     await api.sessions.revoke({ sessionId: phone.session.id });
     expect(await validateSessionToken(db, phone.token)).toBeNull();
