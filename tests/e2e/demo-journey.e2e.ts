@@ -1,30 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { collectPageErrors, launchBrowser, newContext, startApp, type RunningApp } from "./harness";
+import { describe, expect, it } from "vitest";
+import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
 
-let app: RunningApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const journey = useAppAndBrowser();
 
 describe("a newcomer on a fresh machine", () => {
   it("sees the home page, tries the demo, and pages through accounts with the typed client", async () => {
-    const { context, requests } = await newContext(browser);
+    const { context, requests } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
 
-    await page.goto(app.url);
+    await page.goto(journey.app.url);
     await expect.poll(() => page.title()).toContain("Sales-as-Code");
     const tryDemo = page.getByTestId("try-demo");
     expect(await tryDemo.textContent()).toBe("Try the demo");
 
     await tryDemo.click();
-    await page.waitForURL(`${app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/accounts`);
     expect(await page.getByTestId("signed-in-as").textContent()).toContain("alex@northbeam.example");
     const rows = page.getByTestId("account-row");
     expect(await rows.count()).toBe(25);
@@ -34,20 +25,20 @@ describe("a newcomer on a fresh machine", () => {
     await page.getByTestId("load-more").click();
     expect((await apiCall).status()).toBe(200);
     await expect.poll(() => rows.count()).toBeGreaterThan(25);
-    expect(page.url()).toBe(`${app.url}/accounts`);
+    expect(page.url()).toBe(`${journey.app.url}/accounts`);
 
     expect(errors).toEqual([]);
     // Everything the page loaded came from our own origin.
-    expect(requests.filter((url) => !url.startsWith(app.url))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(journey.app.url))).toEqual([]);
     await context.close();
   });
 
   it("works with JavaScript disabled: the demo form posts, and Load more is a link to the next page", async () => {
-    const { context } = await newContext(browser, { javaScriptEnabled: false });
+    const { context } = await newContext(journey.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(journey.app.url);
     await page.getByTestId("try-demo").click();
-    await page.waitForURL(`${app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/accounts`);
     expect(await page.getByTestId("account-row").count()).toBe(25);
     const firstOnPageOne = await page.getByTestId("account-row").first().textContent();
 
@@ -59,7 +50,7 @@ describe("a newcomer on a fresh machine", () => {
 
     // Sign out is a POST form too.
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${app.url}/`);
+    await page.waitForURL(`${journey.app.url}/`);
     expect(await page.getByTestId("try-demo").count()).toBe(1);
     await context.close();
   });

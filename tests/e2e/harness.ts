@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { projectRoot } from "../../server/utils/project-root";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -123,4 +124,20 @@ export function collectPageErrors(page: Page): string[] {
     if (message.type() === "error") errors.push(message.text());
   });
   return errors;
+}
+
+/**
+ * One running app and one browser for a journey file: started before its tests, stopped after.
+ * Read `journey.app` and `journey.browser` inside tests (they are set by then).
+ */
+export function useAppAndBrowser(options: Parameters<typeof startApp>[0] = {}): { app: RunningApp; browser: Browser } {
+  const journey = {} as { app: RunningApp; browser: Browser };
+  beforeAll(async () => {
+    [journey.app, journey.browser] = await Promise.all([startApp(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await journey.browser?.close();
+    await journey.app?.stop();
+  });
+  return journey;
 }

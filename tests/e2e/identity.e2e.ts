@@ -1,37 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { collectPageErrors, launchBrowser, newContext, startApp, type RunningApp } from "./harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
 
-let app: RunningApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const journey = useAppAndBrowser();
 
 async function signUp(page: Page, user: { name: string; email: string; password: string }) {
-  await page.goto(`${app.url}/signup`);
+  await page.goto(`${journey.app.url}/signup`);
   await page.getByLabel("Your name").fill(user.name);
   await page.getByLabel("Work email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${app.url}/accounts`);
+  await page.waitForURL(`${journey.app.url}/accounts`);
 }
 
 describe("identity journeys", () => {
   it("signs in with Google (the fake provider), lands in an empty workspace, and sees this device in Settings", async () => {
-    const { context, requests } = await newContext(browser);
+    const { context, requests } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${app.url}/accounts`);
+    await page.goto(`${journey.app.url}/accounts`);
     await page.waitForURL(/\/login\?redirectTo=%2Faccounts/);
     await page.getByTestId("continue-with-google").click();
     await page.waitForURL(/\/dev\/fake-google\/authorize\?/);
     await page.locator('[data-email="sam.rivera@newcomer.example"]').click();
-    await page.waitForURL(`${app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/accounts`);
     expect(await page.getByTestId("signed-in-as").textContent()).toContain("sam.rivera@newcomer.example");
     expect(await page.getByText("No accounts yet").count()).toBe(1);
     // Only our two cookies, with the promised attributes (P13).
@@ -40,40 +32,40 @@ describe("identity journeys", () => {
     expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 
     await page.getByRole("link", { name: "Settings" }).click();
-    await page.waitForURL(`${app.url}/settings/sessions`);
+    await page.waitForURL(`${journey.app.url}/settings/sessions`);
     expect(await page.getByTestId("this-device").count()).toBe(1);
     expect(await page.getByTestId("session-row").first().textContent()).toContain("Headless Chrome on Linux");
     expect(errors).toEqual([]);
-    expect(requests.filter((url) => !url.startsWith(app.url))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(journey.app.url))).toEqual([]);
     await context.close();
   });
 
   it("resets a forgotten password through the mail in the dev outbox; other devices are signed out", async () => {
     const user = { name: "Robin Reset", email: "robin@reset.example", password: "first password 123" };
-    const { context } = await newContext(browser);
+    const { context } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await signUp(page, user);
 
     // Another device, signed in with the old password.
-    const { context: other } = await newContext(browser);
+    const { context: other } = await newContext(journey.browser);
     const otherPage = await other.newPage();
-    await otherPage.goto(`${app.url}/login`);
+    await otherPage.goto(`${journey.app.url}/login`);
     await otherPage.getByLabel("Email").fill(user.email);
     await otherPage.getByLabel("Password").fill(user.password);
     await otherPage.getByRole("button", { name: "Sign in" }).click();
-    await otherPage.waitForURL(`${app.url}/accounts`);
+    await otherPage.waitForURL(`${journey.app.url}/accounts`);
 
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${app.url}/`);
-    await page.goto(`${app.url}/login`);
+    await page.waitForURL(`${journey.app.url}/`);
+    await page.goto(`${journey.app.url}/login`);
     await page.getByRole("link", { name: "Forgot your password?" }).click();
-    await page.waitForURL(`${app.url}/forgot-password`);
+    await page.waitForURL(`${journey.app.url}/forgot-password`);
     await page.getByLabel("Email").fill(user.email);
     await page.getByRole("button", { name: "Send reset link" }).click();
     expect(await page.getByTestId("reset-requested").textContent()).toContain("If an account uses that email");
 
-    await page.goto(`${app.url}/dev/outbox`);
+    await page.goto(`${journey.app.url}/dev/outbox`);
     const mail = page.getByTestId("outbox-mail").filter({ hasText: "Reset your Sales-as-Code password" }).first();
     expect(await mail.getByTestId("outbox-to").textContent()).toBe(user.email);
     await mail.getByRole("link").click();
@@ -84,11 +76,11 @@ describe("identity journeys", () => {
     expect(await page.getByTestId("signed-in-as").textContent()).toContain(user.email);
 
     // The confirmation mail (P8) arrived too.
-    await page.goto(`${app.url}/dev/outbox`);
+    await page.goto(`${journey.app.url}/dev/outbox`);
     expect(await page.getByTestId("outbox-subject").filter({ hasText: "Your Sales-as-Code password was changed" }).count()).toBe(1);
 
     // The other device's cookie was ended server-side: it is sent to sign in.
-    await otherPage.goto(`${app.url}/accounts`);
+    await otherPage.goto(`${journey.app.url}/accounts`);
     await otherPage.waitForURL(/\/login/);
 
     // The old password no longer works; the new one does.
@@ -98,7 +90,7 @@ describe("identity journeys", () => {
     expect(await otherPage.getByRole("alert").textContent()).toContain("do not match");
     await otherPage.getByLabel("Password").fill("second password 456");
     await otherPage.getByRole("button", { name: "Sign in" }).click();
-    await otherPage.waitForURL(`${app.url}/accounts`);
+    await otherPage.waitForURL(`${journey.app.url}/accounts`);
 
     expect(errors).toEqual([]);
     await other.close();
@@ -106,9 +98,9 @@ describe("identity journeys", () => {
   });
 
   it("signs in with email and password with JavaScript disabled, and shows form errors", async () => {
-    const { context } = await newContext(browser, { javaScriptEnabled: false });
+    const { context } = await newContext(journey.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${app.url}/signup`);
+    await page.goto(`${journey.app.url}/signup`);
     await page.getByRole("button", { name: "Create account" }).click();
     expect(await page.getByTestId("name-error").textContent()).toBe("Enter your name.");
     expect(await page.getByTestId("password-error").textContent()).toBe("Use at least 10 characters.");
@@ -116,14 +108,14 @@ describe("identity journeys", () => {
     await page.getByLabel("Work email").fill("nojs@example.test");
     await page.getByLabel("Password").fill("no javascript here");
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/accounts`);
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${app.url}/`);
-    await page.goto(`${app.url}/login`);
+    await page.waitForURL(`${journey.app.url}/`);
+    await page.goto(`${journey.app.url}/login`);
     await page.getByLabel("Email").fill("nojs@example.test");
     await page.getByLabel("Password").fill("no javascript here");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/accounts`);
     await context.close();
   });
 });
