@@ -15,6 +15,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css?url";
+import { Toast } from "./components/toast";
 import { formatDate } from "./utils/format";
 import { ApiProvider } from "./utils/trpc";
 import { demoModeEnabled } from "./utils/demo.server";
@@ -78,8 +79,20 @@ function Header() {
         </Link>
         {user ? (
           <nav aria-label="Main" className="flex items-center gap-1">
+            <NavLink to="/dashboard" className={navClass}>
+              Dashboard
+            </NavLink>
             <NavLink to="/accounts" className={navClass}>
               Accounts
+            </NavLink>
+            <NavLink to="/prospects" className={navClass}>
+              People
+            </NavLink>
+            <NavLink to="/opportunities" className={navClass}>
+              Deals
+            </NavLink>
+            <NavLink to="/meetings" className={navClass}>
+              Meetings
             </NavLink>
             <NavLink to="/settings" className={navClass}>
               Settings
@@ -162,6 +175,7 @@ export default function App() {
         <Outlet />
       </main>
       <Footer />
+      <Toast />
     </ApiProvider>
   );
 }

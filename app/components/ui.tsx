@@ -41,3 +41,63 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+export function Card({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`rounded-lg bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>
+      {title || actions ? (
+        <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
+          {title ? <h2 className="text-sm font-semibold text-slate-900">{title}</h2> : <span />}
+          {actions ? <div className="flex items-center gap-2 text-sm">{actions}</div> : null}
+        </header>
+      ) : null}
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}
+
+const badgeTones = {
+  slate: "bg-slate-100 text-slate-700 ring-slate-200",
+  blue: "bg-brand-50 text-brand-700 ring-brand-100",
+  green: "bg-emerald-50 text-emerald-700 ring-emerald-200",
+  red: "bg-red-50 text-red-700 ring-red-200",
+  amber: "bg-amber-50 text-amber-800 ring-amber-200",
+} as const;
+
+export function Badge({ tone = "slate", children }: { tone?: keyof typeof badgeTones; children: ReactNode }) {
+  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${badgeTones[tone]}`}>{children}</span>;
+}
+
+/** Tone of a deal stage badge: won green, lost red, late stages amber, early stages blue. */
+export function stageTone(stage: string): keyof typeof badgeTones {
+  if (stage === "closed_won") return "green";
+  if (stage === "closed_lost") return "red";
+  if (stage === "proposal" || stage === "negotiation") return "amber";
+  return "blue";
+}
+
+/**
+ * Delete with confirmation that works without JavaScript: the first click opens a <details>
+ * holding the real (POST) form with its consequences spelled out.
+ */
+export function ConfirmDelete({ label, consequences, action, fields = {} }: { label: string; consequences: ReactNode; action?: string; fields?: Record<string, string> }) {
+  return (
+    <details className="group relative">
+      <summary className="list-none cursor-pointer rounded-md px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 [&::-webkit-details-marker]:hidden" data-testid="delete-open">
+        {label}
+      </summary>
+      <div className="absolute right-0 z-10 mt-2 w-72 rounded-lg bg-white p-4 text-sm shadow-lg ring-1 ring-slate-200" role="dialog" aria-label={label}>
+        <p className="text-slate-700">{consequences}</p>
+        <form method="post" action={action} className="mt-3 flex justify-end gap-2">
+          <input type="hidden" name="intent" value="delete" />
+          {Object.entries(fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit" className="rounded-md bg-red-600 px-3 py-1.5 font-medium text-white hover:bg-red-700" data-testid="delete-confirm">
+            Delete
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+}

@@ -1,9 +1,11 @@
-// Accounts (companies): the list the seller works through. Every function takes the user id from
-// the caller's session and scopes every query to it.
+// Accounts (companies): the list the seller works through, each with its people, deals, timeline
+// and notes. Every function takes the user id from the caller's session and scopes every query to it.
 import { z } from "zod";
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
-import { cursorInput, decodeCursor, encodeCursor, pageSizeInput } from "./pagination";
+import { NotFoundError } from "../errors";
+import { definedOnly, idInput, optionalText, requiredText } from "./inputs";
+import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const accountSorts = ["name", "recent"] as const;
 
@@ -12,6 +14,10 @@ export const listAccountsInput = z.object({
   cursor: cursorInput.nullish(),
   /** `name`: A→Z. `recent`: most recently updated first. */
   sort: z.enum(accountSorts).default("name"),
+  /** Filters: a tier, an industry, and a name that contains this text. */
+  tier: z.string().trim().max(40).nullish(),
+  industry: z.string().trim().max(120).nullish(),
+  nameContains: z.string().trim().max(120).nullish(),
 });
 export type ListAccountsInput = z.output<typeof listAccountsInput>;
 
@@ -29,33 +35,92 @@ const listSelect = {
 
 export type AccountListItem = Prisma.AccountGetPayload<{ select: typeof listSelect }>;
 
+const sortKeys: Record<(typeof accountSorts)[number], SortKey<AccountListItem>> = {
+  name: { field: "name", direction: "asc", kind: "string", value: (row) => row.name },
+  recent: { field: "updatedAt", direction: "desc", kind: "date", value: (row) => row.updatedAt },
+};
+
 export async function listAccounts(db: Db, userId: string, input: ListAccountsInput) {
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
-  const orderBy: Prisma.AccountOrderByWithRelationInput[] =
-    input.sort === "name" ? [{ name: "asc" }, { id: "asc" }] : [{ updatedAt: "desc" }, { id: "asc" }];
-
-  let keyset: Prisma.AccountWhereInput = {};
-  if (after) {
-    keyset =
-      input.sort === "name"
-        ? { OR: [{ name: { gt: String(after.v) } }, { name: String(after.v), id: { gt: after.id } }] }
-        : {
-            OR: [
-              { updatedAt: { lt: new Date(Number(after.v)) } },
-              { updatedAt: new Date(Number(after.v)), id: { gt: after.id } },
-            ],
-          };
-  }
-
+  const key = sortKeys[input.sort];
+  const filters: Prisma.AccountWhereInput = {
+    userId,
+    ...(input.tier ? { tier: input.tier } : {}),
+    ...(input.industry ? { industry: input.industry } : {}),
+    ...(input.nameContains ? { name: { contains: input.nameContains, mode: "insensitive" } } : {}),
+  };
   const [rows, total] = await Promise.all([
-    db.account.findMany({ where: { userId, ...keyset }, orderBy, take: input.limit + 1, select: listSelect }),
-    db.account.count({ where: { userId } }),
+    db.account.findMany({
+      where: { ...filters, ...(keysetWhere(key, input.cursor) as Prisma.AccountWhereInput) },
+      orderBy: keysetOrderBy(key) as Prisma.AccountOrderByWithRelationInput[],
+      take: input.limit + 1,
+      select: listSelect,
+    }),
+    db.account.count({ where: filters }),
   ]);
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > input.limit && last
-      ? encodeCursor({ v: input.sort === "name" ? last.name : last.updatedAt.getTime(), id: last.id })
-      : null;
-  return { items, nextCursor, total };
+  return { ...keysetPage(rows, input.limit, key), total };
+}
+
+/** The distinct tiers and industries in the user's book, for filter menus. */
+export async function accountFacets(db: Db, userId: string) {
+  const [tiers, industries] = await Promise.all([
+    db.account.findMany({ where: { userId, tier: { not: null } }, distinct: ["tier"], select: { tier: true }, orderBy: { tier: "asc" } }),
+    db.account.findMany({ where: { userId, industry: { not: null } }, distinct: ["industry"], select: { industry: true }, orderBy: { industry: "asc" } }),
+  ]);
+  return { tiers: tiers.map((t) => t.tier!), industries: industries.map((i) => i.industry!) };
+}
+
+export async function getAccount(db: Db, userId: string, id: string) {
+  const account = await db.account.findFirst({
+    where: { id, userId },
+    select: {
+      id: true,
+      name: true,
+      domain: true,
+      industry: true,
+      employeeCount: true,
+      hqCity: true,
+      tier: true,
+      description: true,
+      ownerNotes: true,
+      source: true,
+      externalId: true,
+      createdAt: true,
+      updatedAt: true,
+      _count: { select: { prospects: true, opportunities: true, conversations: true, meetings: true, notes: true } },
+    },
+  });
+  if (!account) throw new NotFoundError("account");
+  return account;
+}
+
+const accountFields = {
+  name: requiredText(200, "Give the account a name."),
+  domain: optionalText(253),
+  industry: optionalText(120),
+  employeeCount: z.number().int("Use a whole number.").min(0, "Cannot be negative.").max(10_000_000).nullish(),
+  hqCity: optionalText(120),
+  tier: optionalText(40),
+  description: optionalText(5_000),
+  ownerNotes: optionalText(10_000),
+};
+
+export const createAccountInput = z.object(accountFields);
+export const updateAccountInput = z.object({ id: idInput, ...accountFields, name: accountFields.name.optional() });
+
+export async function createAccount(db: Db, userId: string, input: z.output<typeof createAccountInput>) {
+  return db.account.create({ data: { userId, ...input }, select: { id: true, name: true } });
+}
+
+export async function updateAccount(db: Db, userId: string, input: z.output<typeof updateAccountInput>) {
+  const { id, ...changes } = input;
+  const result = await db.account.updateMany({ where: { id, userId }, data: definedOnly(changes) });
+  if (result.count === 0) throw new NotFoundError("account");
+  return { id };
+}
+
+/** Deletes the account. Its people, deals, conversations and meetings stay, no longer linked to it. */
+export async function deleteAccount(db: Db, userId: string, id: string) {
+  const result = await db.account.deleteMany({ where: { id, userId } });
+  if (result.count === 0) throw new NotFoundError("account");
+  return { id };
 }

@@ -3,24 +3,41 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { FieldError, NotFoundError } from "../errors";
 import type { TrpcContext } from "./context";
 
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError =
+      error.cause instanceof ZodError
+        ? z.flattenError(error.cause)
+        : error.cause instanceof FieldError
+          ? { formErrors: [], fieldErrors: { [error.cause.field]: [error.cause.message] } }
+          : null;
     return { ...shape, data: { ...shape.data, zodError } };
   },
+});
+
+/** Capability errors become the status they mean: NotFoundError → 404, FieldError → 400 with the field. */
+const mapCapabilityErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
+    if (cause instanceof FieldError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+  return result;
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Anyone may call it: health checks and sign-in helpers. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(mapCapabilityErrors);
 
 /** Requires a signed-in user; `ctx.user` is non-null inside. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   }

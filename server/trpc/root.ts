@@ -1,8 +1,17 @@
 // The app's API: one router per capability, merged here. Clients import only the AppRouter TYPE.
 import { accountRouter } from "./routers/account";
 import { accountsRouter } from "./routers/accounts";
+import { activityRouter } from "./routers/activity";
+import { conversationsRouter } from "./routers/conversations";
+import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
+import { meetingsRouter } from "./routers/meetings";
+import { notesRouter } from "./routers/notes";
+import { opportunitiesRouter } from "./routers/opportunities";
+import { prospectsRouter } from "./routers/prospects";
+import { searchRouter } from "./routers/search";
 import { sessionsRouter } from "./routers/sessions";
+import { workspaceRouter } from "./routers/workspace";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({
@@ -10,6 +19,15 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   sessions: sessionsRouter,
   accounts: accountsRouter,
+  prospects: prospectsRouter,
+  opportunities: opportunitiesRouter,
+  conversations: conversationsRouter,
+  meetings: meetingsRouter,
+  notes: notesRouter,
+  activity: activityRouter,
+  dashboard: dashboardRouter,
+  search: searchRouter,
+  workspace: workspaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

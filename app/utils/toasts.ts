@@ -1,0 +1,36 @@
+// Outcome messages shown after a redirect (`?toast=<key>`). Only these keys exist, so a crafted
+// link cannot make the app display arbitrary text.
+export const toastMessages = {
+  "account-created": "Account created.",
+  "account-updated": "Account saved.",
+  "account-deleted": "Account deleted.",
+  "prospect-created": "Person added.",
+  "prospect-updated": "Person saved.",
+  "prospect-deleted": "Person deleted.",
+  "deal-created": "Deal created.",
+  "deal-updated": "Deal saved.",
+  "deal-deleted": "Deal deleted.",
+  "deal-moved": "Deal moved.",
+  "meeting-created": "Meeting scheduled.",
+  "meeting-updated": "Meeting saved.",
+  "meeting-deleted": "Meeting deleted.",
+  "note-added": "Note added.",
+  "note-deleted": "Note deleted.",
+  "message-added": "Message added.",
+  "conversation-created": "Conversation logged.",
+  "conversation-deleted": "Conversation deleted.",
+  "imported": "Workspace imported.",
+} as const;
+
+export type ToastKey = keyof typeof toastMessages;
+
+export function toastMessage(key: string | null): string | null {
+  return key && key in toastMessages ? toastMessages[key as ToastKey] : null;
+}
+
+/** A path with `?toast=key` added (keeping its other parameters). */
+export function withToast(path: string, key: ToastKey): string {
+  const url = new URL(path, "http://x");
+  url.searchParams.set("toast", key);
+  return `${url.pathname}${url.search}${url.hash}`;
+}

@@ -1,0 +1,143 @@
+// Prospects: the people the seller works with, at their accounts.
+import { z } from "zod";
+import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
+import { prospectRoles } from "../data-rights/workspace-format";
+import { NotFoundError } from "../errors";
+import { definedOnly, emailInput, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
+import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
+
+export const prospectSorts = ["name", "recent"] as const;
+export const prospectStatuses = ["active", "unresponsive", "left_company"] as const;
+
+export const listProspectsInput = z.object({
+  limit: pageSizeInput,
+  cursor: cursorInput.nullish(),
+  sort: z.enum(prospectSorts).default("name"),
+  accountId: idInput.nullish(),
+  role: z.enum(prospectRoles).nullish(),
+  status: z.string().trim().max(40).nullish(),
+  nameContains: z.string().trim().max(120).nullish(),
+});
+export type ListProspectsInput = z.output<typeof listProspectsInput>;
+
+const listSelect = {
+  id: true,
+  firstName: true,
+  lastName: true,
+  title: true,
+  email: true,
+  role: true,
+  status: true,
+  updatedAt: true,
+  account: { select: { id: true, name: true } },
+} satisfies Prisma.ProspectSelect;
+export type ProspectListItem = Prisma.ProspectGetPayload<{ select: typeof listSelect }>;
+
+const sortKeys: Record<(typeof prospectSorts)[number], SortKey<ProspectListItem>> = {
+  name: { field: "lastName", direction: "asc", kind: "string", value: (row) => row.lastName },
+  recent: { field: "updatedAt", direction: "desc", kind: "date", value: (row) => row.updatedAt },
+};
+
+export async function listProspects(db: Db, userId: string, input: ListProspectsInput) {
+  const key = sortKeys[input.sort];
+  const filters: Prisma.ProspectWhereInput = {
+    userId,
+    ...(input.accountId ? { accountId: input.accountId } : {}),
+    ...(input.role ? { role: input.role } : {}),
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.nameContains
+      ? {
+          OR: [
+            { firstName: { contains: input.nameContains, mode: "insensitive" } },
+            { lastName: { contains: input.nameContains, mode: "insensitive" } },
+            { email: { contains: input.nameContains.toLowerCase() } },
+          ],
+        }
+      : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.prospect.findMany({
+      where: { AND: [filters, keysetWhere(key, input.cursor) as Prisma.ProspectWhereInput] },
+      orderBy: keysetOrderBy(key) as Prisma.ProspectOrderByWithRelationInput[],
+      take: input.limit + 1,
+      select: listSelect,
+    }),
+    db.prospect.count({ where: filters }),
+  ]);
+  return { ...keysetPage(rows, input.limit, key), total };
+}
+
+export async function getProspect(db: Db, userId: string, id: string) {
+  const prospect = await db.prospect.findFirst({
+    where: { id, userId },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      title: true,
+      email: true,
+      phone: true,
+      linkedinUrl: true,
+      role: true,
+      status: true,
+      source: true,
+      createdAt: true,
+      updatedAt: true,
+      account: { select: { id: true, name: true } },
+      conversations: {
+        orderBy: { conversation: { lastMessageAt: "desc" } },
+        take: 20,
+        select: { conversation: { select: { id: true, subject: true, channel: true, lastMessageAt: true } } },
+      },
+      meetings: {
+        orderBy: { meeting: { startsAt: "desc" } },
+        take: 20,
+        select: { meeting: { select: { id: true, title: true, startsAt: true } } },
+      },
+    },
+  });
+  if (!prospect) throw new NotFoundError("person");
+  return prospect;
+}
+
+const prospectFields = {
+  accountId: optionalRef,
+  firstName: requiredText(100, "Enter a first name."),
+  lastName: z.string().trim().max(100, "Use at most 100 characters.").default(""),
+  title: optionalText(200),
+  email: emailInput.nullish().or(z.literal("").transform(() => null)),
+  phone: optionalText(40),
+  linkedinUrl: optionalText(300).refine((v) => v === null || v === undefined || /^https?:\/\//.test(v), "Use a full link starting with https://."),
+  role: z.enum(prospectRoles, { message: "Choose a role." }).default("other"),
+  status: z.enum(prospectStatuses, { message: "Choose a status." }).default("active"),
+};
+
+export const createProspectInput = z.object(prospectFields);
+export const updateProspectInput = z.object({
+  id: idInput,
+  ...prospectFields,
+  firstName: prospectFields.firstName.optional(),
+  lastName: z.string().trim().max(100).optional(),
+  role: z.enum(prospectRoles).optional(),
+  status: z.enum(prospectStatuses).optional(),
+});
+
+export async function createProspect(db: Db, userId: string, input: z.output<typeof createProspectInput>) {
+  await ensureOwnedRef(db, "account", userId, input.accountId, "accountId");
+  return db.prospect.create({ data: { userId, ...input }, select: { id: true, firstName: true, lastName: true } });
+}
+
+export async function updateProspect(db: Db, userId: string, input: z.output<typeof updateProspectInput>) {
+  const { id, ...changes } = input;
+  await ensureOwnedRef(db, "account", userId, changes.accountId, "accountId");
+  const result = await db.prospect.updateMany({ where: { id, userId }, data: definedOnly(changes) });
+  if (result.count === 0) throw new NotFoundError("person");
+  return { id };
+}
+
+export async function deleteProspect(db: Db, userId: string, id: string) {
+  const result = await db.prospect.deleteMany({ where: { id, userId } });
+  if (result.count === 0) throw new NotFoundError("person");
+  return { id };
+}
