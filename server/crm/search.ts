@@ -68,7 +68,7 @@ export async function search(db: Db, userId: string, input: z.output<typeof sear
   // and only those few get the (costly) highlighted headline.
   const rows = await db.$queryRawUnsafe<Row[]>(
     `WITH q AS (SELECT websearch_to_tsquery('english', $2) || to_tsquery('simple', $3) AS query),
-     hits AS (
+     hits (type, id, title, subtitle, body, rank, link_id, link_type) AS (
        ${[
          types.has("account") &&
            `(SELECT 'account' AS type, t.id, t.name AS title, concat_ws(' · ', t.industry, t."hqCity") AS subtitle,

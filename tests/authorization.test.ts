@@ -1,0 +1,234 @@
+// User B can neither read nor change user A's records — through ANY procedure. The test walks the
+// app router's procedure list: a procedure added without a case here fails the first test, so this
+// check cannot go stale. Each case makes B try A's ids; afterwards every row A owns is unchanged.
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { validateSessionToken } from "../server/auth/session";
+import { importWorkspace } from "../server/data-rights/import/import-workspace";
+import { getDatabase, getDb } from "../server/db/client";
+import { appRouter } from "../server/trpc/root";
+import { callerFor, createUser, signIn } from "./helpers/users";
+import { smallWorkspace } from "./helpers/workspace";
+
+type Caller = Awaited<ReturnType<typeof callerFor>>;
+type AIds = {
+  userId: string;
+  sessionId: string;
+  sessionToken: string;
+  account: string;
+  prospect: string;
+  opportunity: string;
+  conversation: string;
+  message: string;
+  meeting: string;
+  note: string;
+};
+type Case = (b: Caller, a: AIds, bUserId: string) => Promise<void>;
+
+async function rejects(promise: Promise<unknown>, code: TRPCError["code"]) {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+}
+
+/** Fails if A's id appears anywhere in what B got back. */
+function revealsNothingOf(a: AIds, value: unknown) {
+  const text = JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
+  for (const [name, id] of Object.entries(a)) {
+    if (name === "sessionToken") continue;
+    expect(text, `B's answer contains A's ${name}`).not.toContain(id);
+  }
+}
+
+const cases: Record<string, Case> = {
+  "health.check": async (b, a) => revealsNothingOf(a, await b.health.check()),
+  "account.me": async (b, a, bUserId) => {
+    const me = await b.account.me();
+    expect(me.id).toBe(bUserId);
+    revealsNothingOf(a, me);
+  },
+  "account.changePassword": async (b) => {
+    // Changes only the caller's own password (A's user row is in the snapshot).
+    await b.account.changePassword({ currentPassword: "", newPassword: "B's own new password" });
+  },
+  "account.policyNotice": async (b, a) => revealsNothingOf(a, await b.account.policyNotice()),
+  "account.acknowledgePolicy": async (b) => {
+    await b.account.acknowledgePolicy();
+  },
+  "sessions.list": async (b, a) => revealsNothingOf(a, await b.sessions.list()),
+  "sessions.revoke": (b, a) => rejects(b.sessions.revoke({ sessionId: a.sessionId }), "NOT_FOUND"),
+  "sessions.revokeOthers": async (b, a) => {
+    await b.sessions.revokeOthers();
+    expect(await validateSessionToken(await getDb(), a.sessionToken)).not.toBeNull();
+  },
+  "accounts.list": async (b, a) => revealsNothingOf(a, await b.accounts.list({ limit: 100 })),
+  "accounts.facets": async (b) => {
+    // A's Acme is an enterprise logistics account; B has no such account.
+    const facets = await b.accounts.facets();
+    expect(facets.industries).not.toContain("Logistics");
+    expect(facets.tiers).not.toContain("enterprise");
+  },
+  "accounts.get": (b, a) => rejects(b.accounts.get({ id: a.account }), "NOT_FOUND"),
+  "accounts.create": async (b, a, bUserId) => {
+    const created = await b.accounts.create({ name: "B's own account" });
+    const row = await (await getDb()).account.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.userId).toBe(bUserId);
+    revealsNothingOf(a, created);
+  },
+  "accounts.update": (b, a) => rejects(b.accounts.update({ id: a.account, name: "hijacked" }), "NOT_FOUND"),
+  "accounts.delete": (b, a) => rejects(b.accounts.delete({ id: a.account }), "NOT_FOUND"),
+  "prospects.list": async (b, a) => {
+    revealsNothingOf(a, await b.prospects.list({ limit: 100 }));
+    expect((await b.prospects.list({ accountId: a.account })).items).toEqual([]);
+  },
+  "prospects.get": (b, a) => rejects(b.prospects.get({ id: a.prospect }), "NOT_FOUND"),
+  "prospects.create": (b, a) => rejects(b.prospects.create({ firstName: "Mallory", accountId: a.account }), "BAD_REQUEST"),
+  "prospects.update": async (b, a) => {
+    await rejects(b.prospects.update({ id: a.prospect, firstName: "hijacked" }), "NOT_FOUND");
+    const own = await b.prospects.create({ firstName: "Own" });
+    await rejects(b.prospects.update({ id: own.id, accountId: a.account }), "BAD_REQUEST");
+  },
+  "prospects.delete": (b, a) => rejects(b.prospects.delete({ id: a.prospect }), "NOT_FOUND"),
+  "opportunities.list": async (b, a) => {
+    revealsNothingOf(a, await b.opportunities.list({ limit: 100 }));
+    expect((await b.opportunities.list({ accountId: a.account })).items).toEqual([]);
+  },
+  "opportunities.board": async (b, a) => revealsNothingOf(a, await b.opportunities.board()),
+  "opportunities.get": (b, a) => rejects(b.opportunities.get({ id: a.opportunity }), "NOT_FOUND"),
+  "opportunities.create": (b, a) => rejects(b.opportunities.create({ name: "Steal", accountId: a.account }), "BAD_REQUEST"),
+  "opportunities.update": (b, a) => rejects(b.opportunities.update({ id: a.opportunity, name: "hijacked" }), "NOT_FOUND"),
+  "opportunities.moveStage": (b, a) => rejects(b.opportunities.moveStage({ id: a.opportunity, stage: "closed_lost" }), "NOT_FOUND"),
+  "opportunities.delete": (b, a) => rejects(b.opportunities.delete({ id: a.opportunity }), "NOT_FOUND"),
+  "conversations.list": async (b, a) => {
+    revealsNothingOf(a, await b.conversations.list({ limit: 100 }));
+    for (const filter of [{ accountId: a.account }, { opportunityId: a.opportunity }, { prospectId: a.prospect }]) {
+      expect((await b.conversations.list(filter)).items).toEqual([]);
+    }
+  },
+  "conversations.get": (b, a) => rejects(b.conversations.get({ id: a.conversation }), "NOT_FOUND"),
+  "conversations.create": async (b, a) => {
+    await rejects(b.conversations.create({ subject: "x", body: "x", accountId: a.account }), "BAD_REQUEST");
+    await rejects(b.conversations.create({ subject: "x", body: "x", prospectIds: [a.prospect] }), "BAD_REQUEST");
+    await rejects(b.conversations.create({ subject: "x", body: "x", opportunityId: a.opportunity }), "BAD_REQUEST");
+  },
+  "conversations.addMessage": (b, a) => rejects(b.conversations.addMessage({ conversationId: a.conversation, body: "injected" }), "NOT_FOUND"),
+  "conversations.delete": (b, a) => rejects(b.conversations.delete({ id: a.conversation }), "NOT_FOUND"),
+  "meetings.list": async (b, a) => {
+    for (const when of ["upcoming", "past"] as const) {
+      revealsNothingOf(a, await b.meetings.list({ when, limit: 100 }));
+      expect((await b.meetings.list({ when, accountId: a.account })).items).toEqual([]);
+    }
+  },
+  "meetings.get": (b, a) => rejects(b.meetings.get({ id: a.meeting }), "NOT_FOUND"),
+  "meetings.create": async (b, a) => {
+    const times = { startsAt: new Date("2030-01-01T10:00:00Z"), endsAt: new Date("2030-01-01T11:00:00Z") };
+    await rejects(b.meetings.create({ title: "x", ...times, attendeeIds: [a.prospect] }), "BAD_REQUEST");
+    await rejects(b.meetings.create({ title: "x", ...times, accountId: a.account }), "BAD_REQUEST");
+  },
+  "meetings.update": (b, a) => rejects(b.meetings.update({ id: a.meeting, title: "hijacked" }), "NOT_FOUND"),
+  "meetings.delete": (b, a) => rejects(b.meetings.delete({ id: a.meeting }), "NOT_FOUND"),
+  "notes.list": async (b, a) => {
+    revealsNothingOf(a, await b.notes.list({ limit: 100 }));
+    expect((await b.notes.list({ accountId: a.account })).items).toEqual([]);
+    expect((await b.notes.list({ meetingId: a.meeting })).items).toEqual([]);
+  },
+  "notes.create": async (b, a) => {
+    await rejects(b.notes.create({ body: "x", accountId: a.account }), "BAD_REQUEST");
+    await rejects(b.notes.create({ body: "x", meetingId: a.meeting }), "BAD_REQUEST");
+  },
+  "notes.update": (b, a) => rejects(b.notes.update({ id: a.note, body: "hijacked" }), "NOT_FOUND"),
+  "notes.delete": (b, a) => rejects(b.notes.delete({ id: a.note }), "NOT_FOUND"),
+  "activity.timeline": async (b, a) => {
+    await rejects(b.activity.timeline({ of: "account", id: a.account }), "NOT_FOUND");
+    await rejects(b.activity.timeline({ of: "prospect", id: a.prospect }), "NOT_FOUND");
+    await rejects(b.activity.timeline({ of: "opportunity", id: a.opportunity }), "NOT_FOUND");
+  },
+  "activity.recent": async (b, a) => revealsNothingOf(a, await b.activity.recent({ limit: 50 })),
+  "dashboard.summary": async (b, a) => revealsNothingOf(a, await b.dashboard.summary()),
+  "search.query": async (b, a) => {
+    for (const q of ["Acme", "SOC", "security", "Ana Ruiz", "procurement"]) {
+      const results = await b.search.query({ q });
+      revealsNothingOf(a, results);
+    }
+  },
+  "workspace.import": async (b, a) => {
+    // The same file (same provider ids) imported by B creates B's own copies, never touching A's.
+    const result = await b.workspace.import({ document: smallWorkspace() });
+    expect(result.ok && result.counts.accounts).toEqual({ created: 2, updated: 0 });
+    revealsNothingOf(a, result);
+  },
+};
+
+/** Every row user A owns, in every table — compared before and after B's attempts. */
+async function snapshotOf(userId: string): Promise<string> {
+  const { sql } = await getDatabase();
+  const tables = await sql.query<{ table_name: string }>(
+    `SELECT c.table_name FROM information_schema.columns c
+      WHERE c.table_schema = 'public' AND c.column_name = 'userId' ORDER BY c.table_name`,
+  );
+  const parts: Record<string, unknown> = {
+    users: await sql.query(`SELECT * FROM users WHERE id = $1`, [userId]),
+  };
+  for (const { table_name } of tables) {
+    parts[table_name] = await sql.query(`SELECT * FROM "${table_name}" WHERE "userId" = $1 ORDER BY id`, [userId]);
+  }
+  return JSON.stringify(parts, (_key, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
+}
+
+let a: AIds;
+beforeAll(async () => {
+  const db = await getDb();
+  const userA = await createUser(db, { email: "a@example.test", name: "A" });
+  const imported = await importWorkspace(db, userA.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
+  expect(imported.ok).toBe(true);
+  const { session, token } = await signIn(db, userA.id);
+  const find = async <T extends { id: string }>(rows: Promise<T | null>) => (await rows)!.id;
+  a = {
+    userId: userA.id,
+    sessionId: session.id,
+    sessionToken: token,
+    account: await find(db.account.findFirst({ where: { userId: userA.id, importedId: "acc_acme" } })),
+    prospect: await find(db.prospect.findFirst({ where: { userId: userA.id, importedId: "pro_ana" } })),
+    opportunity: await find(db.opportunity.findFirst({ where: { userId: userA.id, importedId: "opp_acme" } })),
+    conversation: await find(db.conversation.findFirst({ where: { userId: userA.id } })),
+    message: await find(db.message.findFirst({ where: { userId: userA.id } })),
+    meeting: await find(db.meeting.findFirst({ where: { userId: userA.id } })),
+    note: await find(db.note.findFirst({ where: { userId: userA.id } })),
+  };
+});
+
+describe("authorization: user B cannot read or change user A's records", () => {
+  const procedures = Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
+
+  it("has a case for every procedure of the app router", () => {
+    expect(procedures.length).toBeGreaterThan(40);
+    const missing = procedures.filter((path) => !(path in cases));
+    const stale = Object.keys(cases).filter((path) => !procedures.includes(path));
+    expect(missing, "procedures without an authorization case: add one to tests/authorization.test.ts").toEqual([]);
+    expect(stale, "cases for procedures that no longer exist").toEqual([]);
+  });
+
+  it("refuses or scopes every procedure, and leaves every row of A unchanged", async () => {
+    const db = await getDb();
+    const before = await snapshotOf(a.userId);
+    const userB = await createUser(db, { email: "b@example.test", name: "B" });
+    const b = await callerFor((await signIn(db, userB.id)).auth);
+    for (const path of procedures) {
+      await cases[path]!(b, a, userB.id).catch((error: unknown) => {
+        throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
+    }
+    expect(await snapshotOf(a.userId)).toBe(before);
+  });
+
+  it("refuses every protected procedure to a signed-out caller", async () => {
+    const anonymous = await callerFor();
+    await rejects(anonymous.accounts.list({}), "UNAUTHORIZED");
+    await rejects(anonymous.search.query({ q: "Acme" }), "UNAUTHORIZED");
+    await rejects(anonymous.workspace.import({ document: smallWorkspace() }), "UNAUTHORIZED");
+    await rejects(anonymous.dashboard.summary(), "UNAUTHORIZED");
+  });
+});
