@@ -15,6 +15,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css?url";
+import { HeaderSearch } from "./components/search-palette";
 import { Toast } from "./components/toast";
 import { formatDate } from "./utils/format";
 import { ApiProvider } from "./utils/trpc";
@@ -69,16 +70,16 @@ export function Layout({ children }: { children: ReactNode }) {
 function Header() {
   const user = useOptionalUser();
   const navClass = ({ isActive }: { isActive: boolean }) =>
-    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`;
+    `whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-        <Link to="/" className="flex items-center gap-2 font-semibold text-slate-900">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+        <Link to="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold text-slate-900">
           <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
           Sales-as-Code
         </Link>
         {user ? (
-          <nav aria-label="Main" className="flex items-center gap-1">
+          <nav aria-label="Main" className="flex items-center gap-0.5">
             <NavLink to="/dashboard" className={navClass}>
               Dashboard
             </NavLink>
@@ -102,11 +103,13 @@ function Header() {
         <div className="ml-auto flex items-center gap-3 text-sm">
           {user ? (
             <>
-              <span className="text-slate-600" data-testid="signed-in-as">
-                {user.name} <span className="text-slate-400">· {user.email}</span>
+              <HeaderSearch />
+              {/* The email shows on wide screens; it stays in the tooltip (and for screen readers) elsewhere. */}
+              <span className="hidden whitespace-nowrap text-slate-600 lg:inline" data-testid="signed-in-as" title={user.email}>
+                {user.name} <span className="hidden text-slate-400 2xl:inline">· {user.email}</span>
               </span>
               <Form method="post" action="/logout">
-                <button type="submit" className="rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+                <button type="submit" className="whitespace-nowrap rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
                   Sign out
                 </button>
               </Form>

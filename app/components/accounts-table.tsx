@@ -1,6 +1,6 @@
 // The accounts list. The first page comes from the route's loader (server-side caller); "Load more"
 // fetches further pages through the typed tRPC client when JavaScript runs, and is a plain link to
-// the next page when it does not.
+// the next page when it does not. Both keep the filters the page was opened with.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@remix-run/react";
 import { useState } from "react";
@@ -11,14 +11,30 @@ import { useTRPC } from "../utils/trpc";
 
 type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
 
+export type AccountSort = "name" | "recent";
+export type AccountFilters = { tier: string | null; industry: string | null; nameContains: string | null };
+
+/** The list's address for a sort, filters and (optionally) a page cursor: `?sort=recent&tier=smb`. */
+export function accountsListSearch(sort: AccountSort, filters: AccountFilters, cursor?: string | null): string {
+  const params = new URLSearchParams();
+  if (sort !== "name") params.set("sort", sort);
+  if (filters.nameContains) params.set("q", filters.nameContains);
+  if (filters.tier) params.set("tier", filters.tier);
+  if (filters.industry) params.set("industry", filters.industry);
+  if (cursor) params.set("cursor", cursor);
+  return `?${params}`;
+}
+
 export function AccountsTable({
   firstPage,
   sort,
+  filters,
   pageSize,
   isFirstPage,
 }: {
   firstPage: AccountsPage;
-  sort: "name" | "recent";
+  sort: AccountSort;
+  filters: AccountFilters;
   pageSize: number;
   isFirstPage: boolean;
 }) {
@@ -26,7 +42,7 @@ export function AccountsTable({
   const [loadingMore, setLoadingMore] = useState(false);
   const more = useInfiniteQuery({
     ...trpc.accounts.list.infiniteQueryOptions(
-      { limit: pageSize, sort },
+      { limit: pageSize, sort, ...filters },
       { initialCursor: firstPage.nextCursor, getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
     // Only once the user asks for more: the first page is already on screen.
@@ -54,7 +70,9 @@ export function AccountsTable({
           {rows.map((account) => (
             <tr key={account.id} className="hover:bg-slate-50" data-testid="account-row">
               <td className="px-4 py-3">
-                <div className="font-medium text-slate-900">{account.name}</div>
+                <Link to={`/accounts/${account.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline" data-testid="account-link">
+                  {account.name}
+                </Link>
                 {account.domain ? <div className="text-xs text-slate-500">{account.domain}</div> : null}
               </td>
               <td className="px-4 py-3 text-slate-700">{account.industry ?? "—"}</td>
@@ -73,7 +91,7 @@ export function AccountsTable({
         </span>
         <div className="flex items-center gap-3">
           {!isFirstPage ? (
-            <Link to={sort === "name" ? "?" : `?sort=${sort}`} className="font-medium text-brand-600 hover:underline">
+            <Link to={accountsListSearch(sort, filters)} className="font-medium text-brand-600 hover:underline">
               Back to the first page
             </Link>
           ) : null}
@@ -84,7 +102,7 @@ export function AccountsTable({
           ) : null}
           {nextCursor ? (
             <Link
-              to={`?${new URLSearchParams({ ...(sort === "name" ? {} : { sort }), cursor: nextCursor })}`}
+              to={accountsListSearch(sort, filters, nextCursor)}
               className="font-medium text-brand-600 hover:underline aria-disabled:opacity-60"
               aria-disabled={busy}
               data-testid="load-more"

@@ -35,6 +35,50 @@ describe("/accounts loader", () => {
     expect(data.isFirstPage).toBe(true);
   });
 
+  it("applies the tier, industry and name filters, keeps them across pages, and offers the book's tiers and industries", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    const other = await createUser(db);
+    await db.account.createMany({
+      data: [
+        { userId: user.id, name: "Acme Logistics", tier: "enterprise", industry: "Logistics" },
+        { userId: user.id, name: "Acme Foods", tier: "smb", industry: "Food" },
+        { userId: user.id, name: "Bolt Energy", tier: "enterprise", industry: "Energy" },
+        { userId: user.id, name: "Acme Freight", tier: "enterprise", industry: "Logistics" },
+        { userId: other.id, name: "Acme Elsewhere", tier: "enterprise", industry: "Logistics" },
+      ],
+    });
+    const { auth } = await signIn(db, user.id);
+    const get = (query: string) => loader({ request: new Request(`http://localhost/accounts${query}`), context: loadContext(auth), params: {} });
+
+    const byName = await get("?q=acme");
+    expect(byName.page.items.map((a) => a.name)).toEqual(["Acme Foods", "Acme Freight", "Acme Logistics"]);
+    expect(byName.filters).toEqual({ tier: null, industry: null, nameContains: "acme" });
+
+    const combined = await get("?q=acme&tier=enterprise&industry=Logistics");
+    expect(combined.page.items.map((a) => a.name)).toEqual(["Acme Freight", "Acme Logistics"]);
+    expect(combined.page.total).toBe(2);
+
+    // Empty fields from the GET form mean "no filter".
+    const empty = await get("?q=&tier=&industry=");
+    expect(empty.page.total).toBe(4);
+
+    expect(combined.facets).toEqual({ tiers: ["enterprise", "smb"], industries: ["Energy", "Food", "Logistics"] });
+
+    // The next page keeps the filters (the cursor continues the same filtered list).
+    const pageSize = PAGE_SIZE;
+    await db.account.createMany({ data: Array.from({ length: pageSize }, (_, i) => ({ userId: user.id, name: `Zeta ${String(i).padStart(2, "0")}`, tier: "smb" })) });
+    const first = await get("?tier=smb");
+    expect(first.page.total).toBe(pageSize + 1);
+    const second = await get(`?tier=smb&cursor=${first.page.nextCursor}`);
+    expect(second.page.items.map((a) => a.name)).toEqual(["Zeta 24"]);
+    expect(second.isFirstPage).toBe(false);
+
+    // An over-long hand-edited filter narrows instead of failing.
+    const long = await get(`?q=${"x".repeat(500)}`);
+    expect(long.page.total).toBe(0);
+  });
+
   it("sends a signed-out visitor to sign in, and back here afterwards", async () => {
     const response = await Promise.resolve(
       loader({ request: new Request("http://localhost/accounts?sort=recent"), context: loadContext(), params: {} }),

@@ -44,7 +44,7 @@ describe("/login", () => {
     const { user, password } = await userWithPassword();
     for (const evil of ["https://evil.example/", "//evil.example", "/\\evil.example"]) {
       const response = (await loginAction(args(post("/login", { email: user.email, password, redirectTo: evil })))) as Response;
-      expect(response.headers.get("location")).toBe("/accounts");
+      expect(response.headers.get("location")).toBe("/dashboard");
     }
   });
 

@@ -7,7 +7,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
   await (await serverCaller(context)).account.acknowledgePolicy();
-  return redirect(safeRedirectPath(form.get("redirectTo"), "/accounts"));
+  return redirect(safeRedirectPath(form.get("redirectTo")));
 }
 
 export async function loader() {

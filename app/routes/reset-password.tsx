@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await resetWithLink(await request.formData(), context);
-  if (result.cookie !== undefined) return redirect("/accounts?passwordReset=1", { headers: { "Set-Cookie": result.cookie } });
+  if (result.cookie !== undefined) return redirect("/dashboard", { headers: { "Set-Cookie": result.cookie } });
   return result.answer;
 }
 

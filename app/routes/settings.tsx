@@ -11,6 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const sections = [
   { to: "/settings/sessions", label: "Sessions" },
   { to: "/settings/password", label: "Password" },
+  { to: "/settings/data", label: "Data" },
 ];
 
 export default function Settings() {

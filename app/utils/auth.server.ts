@@ -14,7 +14,7 @@ export function requireSession(context: AppLoadContext, request: Request): { use
 }
 
 /** A same-site path to go to after sign-in; anything else (other hosts, `//evil`) becomes `fallback`. */
-export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/accounts"): string {
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/dashboard"): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return fallback;
   }

@@ -37,7 +37,7 @@ export function formatMoney(minorUnits: number | null | undefined, currency = "U
 
 /** $1.2M, $240K: for charts and board totals. */
 export function formatMoneyShort(minorUnits: number, currency = "USD"): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(minorUnits / 100);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(minorUnits / 100);
 }
 
 /** "3 days ago", "in 2 hours": relative to `now` (pass the loader's time so server and browser agree). */

@@ -15,6 +15,7 @@ export const toastMessages = {
   "meeting-updated": "Meeting saved.",
   "meeting-deleted": "Meeting deleted.",
   "note-added": "Note added.",
+  "note-updated": "Notes saved.",
   "note-deleted": "Note deleted.",
   "message-added": "Message added.",
   "conversation-created": "Conversation logged.",

@@ -1,7 +1,7 @@
 // Accounts (companies): the list the seller works through, each with its people, deals, timeline
 // and notes. Every function takes the user id from the caller's session and scopes every query to it.
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db, Queryable } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { definedOnly, idInput, optionalText, requiredText } from "./inputs";
@@ -118,9 +118,25 @@ export async function updateAccount(db: Db, userId: string, input: z.output<type
   return { id };
 }
 
-/** Deletes the account. Its people, deals, conversations and meetings stay, no longer linked to it. */
+/**
+ * Deletes the account. Its people, deals, conversations and meetings stay, no longer linked to it;
+ * notes and timeline entries that belonged to it alone go with it (nothing would show them again).
+ */
 export async function deleteAccount(db: Db, userId: string, id: string) {
-  const result = await db.account.deleteMany({ where: { id, userId } });
-  if (result.count === 0) throw new NotFoundError("account");
-  return { id };
+  return db.$transaction(async (tx) => {
+    const result = await tx.account.deleteMany({ where: { id, userId } });
+    if (result.count === 0) throw new NotFoundError("account");
+    await deleteOrphans(tx, userId);
+    return { id };
+  });
+}
+
+/**
+ * After an account or a person is deleted in the same transaction (the foreign keys have already set
+ * their ids to null), removes the user's notes and activities left linked to nothing: no page could
+ * reach them again, yet search would still find them.
+ */
+export async function deleteOrphans(tx: Queryable, userId: string) {
+  await tx.note.deleteMany({ where: { userId, accountId: null, opportunityId: null, prospectId: null, meetingId: null } });
+  await tx.activity.deleteMany({ where: { userId, accountId: null, opportunityId: null, prospectId: null, conversationId: null, meetingId: null } });
 }

@@ -106,7 +106,8 @@ describe("dashboard", () => {
     const evaluation = summary.pipeline.find((s) => s.stage === "evaluation")!;
     expect(evaluation).toMatchObject({ count: 1, open: true, totals: [{ currency: "USD", amount: 480_000_000 }] });
     expect(summary.pipeline.find((s) => s.stage === "closed_lost")).toMatchObject({ count: 1, open: false, totals: [{ currency: "EUR", amount: 900_000 }] });
-    expect(summary.closingThisMonth.map((d) => d.name)).toEqual(["Acme Logistics – Platform"]);
+    expect(summary.closingThisMonth.deals.map((d) => d.name)).toEqual(["Acme Logistics – Platform"]);
+    expect(summary.closingThisMonth).toMatchObject({ count: 1, totals: [{ currency: "USD", amount: 480_000_000 }] });
     expect(summary.upcomingMeetings.map((m) => m.title)).toEqual(["Acme – security deep dive"]);
     expect(summary.recentActivity[0]!.summary).toBe("Task completed: send recap");
     // Last activity on the Acme deal was 2026-02-20: ten days before `now`, so not stale yet.

@@ -20,6 +20,8 @@ export type AttentionDeal = {
   accountId: string | null;
   accountName: string | null;
   lastActivityAt: Date | null;
+  /** The last activity, or when the deal was created if it never had any. */
+  quietSince: Date;
   pastCloseDate: boolean;
   stale: boolean;
 };
@@ -30,14 +32,16 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const staleBefore = new Date(now.getTime() - STALE_AFTER_DAYS * DAY_MS);
 
-  const [groups, closing, meetings, recent, attention] = await Promise.all([
+  const closingWhere = { userId, stage: { in: OPEN_STAGES }, closeDate: { gte: monthStart, lt: nextMonth } };
+  const [groups, closing, closingTotals, meetings, recent, attention] = await Promise.all([
     db.opportunity.groupBy({ by: ["stage", "currency"], where: { userId }, _count: { _all: true }, _sum: { amount: true } }),
     db.opportunity.findMany({
-      where: { userId, stage: { in: OPEN_STAGES }, closeDate: { gte: monthStart, lt: nextMonth } },
+      where: closingWhere,
       orderBy: [{ closeDate: "asc" }, { id: "asc" }],
       take: 25,
       select: { id: true, name: true, stage: true, amount: true, currency: true, closeDate: true, probability: true, account: { select: { id: true, name: true } } },
     }),
+    db.opportunity.groupBy({ by: ["currency"], where: closingWhere, _count: { _all: true }, _sum: { amount: true } }),
     db.meeting.findMany({
       where: { userId, startsAt: { gte: now, lt: new Date(now.getTime() + 7 * DAY_MS) } },
       orderBy: [{ startsAt: "asc" }, { id: "asc" }],
@@ -47,7 +51,7 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
     recentActivity(db, userId, 12),
     db.$queryRaw<(Omit<AttentionDeal, "amount" | "pastCloseDate" | "stale"> & { amount: bigint | null; total: bigint })[]>`
       SELECT o.id, o.name, o.stage, o.amount, o.currency, o."closeDate", o."accountId", a.name AS "accountName",
-             last.at AS "lastActivityAt", count(*) OVER () AS total
+             last.at AS "lastActivityAt", COALESCE(last.at, o."createdAt") AS "quietSince", count(*) OVER () AS total
         FROM opportunities o
         LEFT JOIN accounts a ON a.id = o."accountId"
         LEFT JOIN LATERAL (SELECT max(x.at) AS at FROM activities x WHERE x."opportunityId" = o.id) last ON true
@@ -72,7 +76,12 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
   return {
     now,
     pipeline,
-    closingThisMonth: closing.map((d) => ({ ...d, amount: d.amount === null ? null : Number(d.amount) })),
+    closingThisMonth: {
+      /** All of the month's deals, even beyond the ones listed. */
+      count: closingTotals.reduce((n, g) => n + g._count._all, 0),
+      totals: closingTotals.map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) })).sort((a, b) => b.amount - a.amount),
+      deals: closing.map((d) => ({ ...d, amount: d.amount === null ? null : Number(d.amount) })),
+    },
     upcomingMeetings: meetings,
     recentActivity: recent,
     needsAttention: {
@@ -81,7 +90,7 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
         ...d,
         amount: d.amount === null ? null : Number(d.amount),
         pastCloseDate: d.closeDate !== null && d.closeDate < today,
-        stale: (d.lastActivityAt ?? new Date(0)) < staleBefore,
+        stale: d.quietSince < staleBefore,
       })),
     },
   };

@@ -55,13 +55,14 @@ export const emailInput = z
 
 type OwnedTable = "account" | "prospect" | "opportunity" | "conversation" | "meeting" | "note";
 
-const labels: Record<OwnedTable, string> = {
-  account: "account",
-  prospect: "person",
-  opportunity: "deal",
-  conversation: "conversation",
-  meeting: "meeting",
-  note: "note",
+/** "Choose one of your …": the plural the user reads. */
+const plurals: Record<OwnedTable, string> = {
+  account: "accounts",
+  prospect: "people",
+  opportunity: "deals",
+  conversation: "conversations",
+  meeting: "meetings",
+  note: "notes",
 };
 
 /**
@@ -83,7 +84,7 @@ export async function ensureOwnedRef(db: Queryable, table: OwnedTable, userId: s
             : table === "meeting"
               ? await db.meeting.findFirst({ where, select: { id: true } })
               : await db.note.findFirst({ where, select: { id: true } });
-  if (!found) throw new FieldError(field, `Choose one of your ${labels[table]}s.`);
+  if (!found) throw new FieldError(field, `Choose one of your ${plurals[table]}.`);
 }
 
 /** Keeps only the keys present in `input` (an update changes only what it names). */

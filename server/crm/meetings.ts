@@ -97,6 +97,7 @@ export async function createMeeting(db: Db, userId: string, input: z.output<type
 }
 
 export async function updateMeeting(db: Db, userId: string, input: z.output<typeof updateMeetingInput>) {
+  if (!(await db.meeting.count({ where: { id: input.id, userId } }))) throw new NotFoundError("meeting");
   await checkRefs(db, userId, input);
   const { id, attendeeIds, ...changes } = input;
   return db.$transaction(async (tx) => {
@@ -107,7 +108,8 @@ export async function updateMeeting(db: Db, userId: string, input: z.output<type
     if (endsAt < startsAt) throw new FieldError("endsAt", "It cannot end before it starts.");
     await tx.meeting.update({ where: { id }, data: definedOnly(changes) });
     if (attendeeIds) {
-      await tx.meetingAttendee.deleteMany({ where: { userId, meetingId: id } });
+      // Replaces the people attending; guests known only by email (from a calendar) stay.
+      await tx.meetingAttendee.deleteMany({ where: { userId, meetingId: id, prospectId: { not: null } } });
       await tx.meetingAttendee.createMany({ data: [...new Set(attendeeIds)].map((prospectId) => ({ userId, meetingId: id, prospectId })) });
     }
     return { id };

@@ -179,6 +179,8 @@ async function changeStage(tx: Queryable, userId: string, deal: { id: string; na
 
 export async function updateOpportunity(db: Db, userId: string, input: z.output<typeof updateOpportunityInput>, now = new Date()) {
   const { id, amount, ...changes } = input;
+  // The deal first: someone else's deal is "not found" whatever else the input says.
+  if (!(await db.opportunity.count({ where: { id, userId } }))) throw new NotFoundError("deal");
   await ensureOwnedRef(db, "account", userId, changes.accountId, "accountId");
   return db.$transaction(async (tx) => {
     const before = await tx.opportunity.findFirst({ where: { id, userId }, select: { id: true, name: true, stage: true, accountId: true } });

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { prospectRoles } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
+import { deleteOrphans } from "./accounts";
 import { definedOnly, emailInput, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
@@ -119,8 +120,8 @@ export const updateProspectInput = z.object({
   ...prospectFields,
   firstName: prospectFields.firstName.optional(),
   lastName: z.string().trim().max(100).optional(),
-  role: z.enum(prospectRoles).optional(),
-  status: z.enum(prospectStatuses).optional(),
+  role: z.enum(prospectRoles, { message: "Choose a role." }).optional(),
+  status: z.enum(prospectStatuses, { message: "Choose a status." }).optional(),
 });
 
 export async function createProspect(db: Db, userId: string, input: z.output<typeof createProspectInput>) {
@@ -130,14 +131,19 @@ export async function createProspect(db: Db, userId: string, input: z.output<typ
 
 export async function updateProspect(db: Db, userId: string, input: z.output<typeof updateProspectInput>) {
   const { id, ...changes } = input;
+  if (!(await db.prospect.count({ where: { id, userId } }))) throw new NotFoundError("person");
   await ensureOwnedRef(db, "account", userId, changes.accountId, "accountId");
   const result = await db.prospect.updateMany({ where: { id, userId }, data: definedOnly(changes) });
   if (result.count === 0) throw new NotFoundError("person");
   return { id };
 }
 
+/** Deletes the person; notes and timeline entries that belonged to them alone go with them. */
 export async function deleteProspect(db: Db, userId: string, id: string) {
-  const result = await db.prospect.deleteMany({ where: { id, userId } });
-  if (result.count === 0) throw new NotFoundError("person");
-  return { id };
+  return db.$transaction(async (tx) => {
+    const result = await tx.prospect.deleteMany({ where: { id, userId } });
+    if (result.count === 0) throw new NotFoundError("person");
+    await deleteOrphans(tx, userId);
+    return { id };
+  });
 }

@@ -18,6 +18,8 @@ export type SearchResult = {
   id: string;
   title: string;
   subtitle: string | null;
+  /** The title with the matched words marked. */
+  titleParts: SnippetPart[];
   snippet: SnippetPart[];
   rank: number;
   /** Where the result opens. */
@@ -27,6 +29,7 @@ export type SearchResult = {
 const START = "\uE000";
 const STOP = "\uE001";
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+const TITLE_HEADLINE = `StartSel=${START}, StopSel=${STOP}, HighlightAll=true`;
 
 /** `acme pric` → `acme:* & pric:*` (letters and digits only: nothing else reaches to_tsquery). */
 export function prefixQuery(q: string): string | null {
@@ -54,6 +57,7 @@ type Row = {
   title: string;
   subtitle: string | null;
   headline: string;
+  title_headline: string;
   rank: number;
   link_id: string | null;
   link_type: "opportunity" | "account" | "prospect" | null;
@@ -104,7 +108,8 @@ export async function search(db: Db, userId: string, input: z.output<typeof sear
      ),
      best AS (SELECT * FROM hits ORDER BY rank DESC, id LIMIT $4)
      SELECT best.type, best.id, best.title, best.subtitle, best.rank::float8 AS rank, best.link_id, best.link_type,
-            ts_headline('english', COALESCE(NULLIF(best.body, ''), best.title), q.query, '${HEADLINE}') AS headline
+            ts_headline('english', COALESCE(NULLIF(best.body, ''), best.title), q.query, '${HEADLINE}') AS headline,
+            ts_headline('simple', best.title, q.query, '${TITLE_HEADLINE}') AS title_headline
        FROM best, q ORDER BY best.rank DESC, best.id`,
     userId,
     input.q,
@@ -127,21 +132,22 @@ const activityLabels: Record<string, string> = {
 
 function present(row: Row): SearchResult {
   const base = { type: row.type, id: row.id, subtitle: row.subtitle || null, snippet: splitSnippet(row.headline), rank: Number(row.rank) };
+  const marked = (title: string) => ({ title, titleParts: row.type === "activity" ? [{ text: title, match: false }] : splitSnippet(row.title_headline) });
   switch (row.type) {
     case "account":
-      return { ...base, title: row.title, href: `/accounts/${row.id}` };
+      return { ...base, ...marked(row.title), href: `/accounts/${row.id}` };
     case "prospect":
-      return { ...base, title: row.title, href: `/prospects/${row.id}` };
+      return { ...base, ...marked(row.title), href: `/prospects/${row.id}` };
     case "opportunity":
-      return { ...base, title: row.title, href: `/opportunities/${row.id}` };
+      return { ...base, ...marked(row.title), href: `/opportunities/${row.id}` };
     case "message":
-      return { ...base, title: row.title, href: `/conversations/${row.link_id}#message-${row.id}` };
+      return { ...base, ...marked(row.title), href: `/conversations/${row.link_id}#message-${row.id}` };
     case "note":
     case "activity": {
       const title = row.type === "activity" ? (activityLabels[row.title] ?? row.title) : row.title;
       // Notes and activities open on the deal, account or person they belong to (in that order).
       const href = row.link_id && row.link_type ? `/${row.link_type === "opportunity" ? "opportunities" : `${row.link_type}s`}/${row.link_id}` : "/dashboard";
-      return { ...base, title, href };
+      return { ...base, ...marked(title), href };
     }
   }
 }

@@ -15,9 +15,13 @@ describe("a newcomer on a fresh machine", () => {
     expect(await tryDemo.textContent()).toBe("Try the demo");
 
     await tryDemo.click();
-    await page.waitForURL(`${journey.app.url}/accounts`);
+    // A seller lands on the dashboard, then opens Accounts from the main navigation.
+    await page.waitForURL(`${journey.app.url}/dashboard`);
     expect(await page.getByTestId("signed-in-as").textContent()).toContain("alex@northbeam.example");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts", exact: true }).click();
+    await page.waitForURL(`${journey.app.url}/accounts`);
     const rows = page.getByTestId("account-row");
+    await rows.first().waitFor();
     expect(await rows.count()).toBe(25);
 
     // "Load more" goes through the typed tRPC client (/api/trpc), appending in place.
@@ -38,6 +42,8 @@ describe("a newcomer on a fresh machine", () => {
     const page = await context.newPage();
     await page.goto(journey.app.url);
     await page.getByTestId("try-demo").click();
+    await page.waitForURL(`${journey.app.url}/dashboard`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts", exact: true }).click();
     await page.waitForURL(`${journey.app.url}/accounts`);
     expect(await page.getByTestId("account-row").count()).toBe(25);
     const firstOnPageOne = await page.getByTestId("account-row").first().textContent();

@@ -12,7 +12,8 @@ describe("npm run dev", () => {
     const errors = collectPageErrors(page);
     await page.goto(journey.app.url);
     await page.getByTestId("try-demo").click();
-    await page.waitForURL(`${journey.app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/dashboard`);
+    await page.goto(`${journey.app.url}/accounts`);
     await page.waitForLoadState("networkidle");
     const rows = page.getByTestId("account-row");
     expect(await rows.count()).toBe(25);

@@ -116,12 +116,20 @@ export async function newContext(browser: Browser, options: BrowserContextOption
   return { context, requests };
 }
 
-/** Collects uncaught page errors and console errors; a clean journey ends with an empty list. */
-export function collectPageErrors(page: Page): string[] {
+/**
+ * Collects uncaught page errors and console errors; a clean journey ends with an empty list.
+ * `expectedStatuses`: HTTP statuses the journey provokes on purpose (a form answered 400 with its
+ * field errors), which the browser logs as "Failed to load resource".
+ */
+export function collectPageErrors(page: Page, options: { expectedStatuses?: number[] } = {}): string[] {
   const errors: string[] = [];
+  const expected = (options.expectedStatuses ?? []).map((status) => `the server responded with a status of ${status} `);
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() !== "error") return;
+    const text = message.text();
+    if (text.startsWith("Failed to load resource") && expected.some((e) => text.includes(e))) return;
+    errors.push(text);
   });
   return errors;
 }

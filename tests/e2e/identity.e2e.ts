@@ -10,7 +10,7 @@ async function signUp(page: Page, user: { name: string; email: string; password:
   await page.getByLabel("Work email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${journey.app.url}/accounts`);
+  await page.waitForURL(`${journey.app.url}/dashboard`);
 }
 
 describe("identity journeys", () => {
@@ -33,7 +33,7 @@ describe("identity journeys", () => {
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.waitForURL(`${journey.app.url}/settings/sessions`);
-    expect(await page.getByTestId("this-device").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("this-device").count()).toBe(1);
     expect(await page.getByTestId("session-row").first().textContent()).toContain("Headless Chrome on Linux");
     expect(errors).toEqual([]);
     expect(requests.filter((url) => !url.startsWith(journey.app.url))).toEqual([]);
@@ -54,7 +54,7 @@ describe("identity journeys", () => {
     await otherPage.getByLabel("Email").fill(user.email);
     await otherPage.getByLabel("Password").fill(user.password);
     await otherPage.getByRole("button", { name: "Sign in" }).click();
-    await otherPage.waitForURL(`${journey.app.url}/accounts`);
+    await otherPage.waitForURL(`${journey.app.url}/dashboard`);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(`${journey.app.url}/`);
@@ -72,7 +72,7 @@ describe("identity journeys", () => {
     await page.waitForURL(/\/reset-password\?token=/);
     await page.getByLabel("New password").fill("second password 456");
     await page.getByRole("button", { name: "Save new password" }).click();
-    await page.waitForURL(/\/accounts/);
+    await page.waitForURL(`${journey.app.url}/dashboard`);
     expect(await page.getByTestId("signed-in-as").textContent()).toContain(user.email);
 
     // The confirmation mail (P8) arrived too.
@@ -108,14 +108,14 @@ describe("identity journeys", () => {
     await page.getByLabel("Work email").fill("nojs@example.test");
     await page.getByLabel("Password").fill("no javascript here");
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${journey.app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/dashboard`);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(`${journey.app.url}/`);
     await page.goto(`${journey.app.url}/login`);
     await page.getByLabel("Email").fill("nojs@example.test");
     await page.getByLabel("Password").fill("no javascript here");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${journey.app.url}/accounts`);
+    await page.waitForURL(`${journey.app.url}/dashboard`);
     await context.close();
   });
 });

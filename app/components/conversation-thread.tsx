@@ -1,0 +1,63 @@
+// A conversation's messages, oldest first. Bodies are plain text rendered as text (never HTML), with
+// their line breaks kept; each message has an anchor (#message-<id>) that search results link to.
+import { Link } from "@remix-run/react";
+import { formatDateTime } from "../utils/format";
+
+export type ThreadMessage = { id: string; fromEmail: string; toEmails: string[]; sentAt: Date | string; body: string };
+export type KnownPerson = { id: string; name: string };
+
+export function ConversationThread({ messages, people, me }: { messages: ThreadMessage[]; people: Record<string, KnownPerson>; me: string }) {
+  const who = (email: string) => {
+    const key = email.toLowerCase();
+    if (key === me.toLowerCase()) return <span className="font-medium text-slate-900">You</span>;
+    const person = people[key];
+    return person ? (
+      <Link to={`/prospects/${person.id}`} className="font-medium text-brand-600 hover:underline" title={email}>
+        {person.name}
+      </Link>
+    ) : (
+      <span className="font-medium text-slate-900">{email}</span>
+    );
+  };
+  if (messages.length === 0) {
+    return <p className="text-sm text-slate-500">No messages in this conversation yet. Add the first one below.</p>;
+  }
+  return (
+    <ol className="space-y-4" data-testid="messages">
+      {messages.map((message) => {
+        const mine = message.fromEmail.toLowerCase() === me.toLowerCase();
+        return (
+          <li
+            key={message.id}
+            id={`message-${message.id}`}
+            className={`scroll-mt-20 rounded-lg p-4 shadow-sm ring-1 target:ring-2 target:ring-brand-500 ${mine ? "bg-brand-50/60 ring-brand-100" : "bg-white ring-slate-200"}`}
+            data-testid="message"
+          >
+            <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+              <p>
+                {who(message.fromEmail)}
+                {message.toEmails.length > 0 ? (
+                  <span className="text-slate-500">
+                    {" to "}
+                    {message.toEmails.map((email, i) => (
+                      <span key={`${email}-${i}`}>
+                        {i > 0 ? ", " : ""}
+                        {who(email)}
+                      </span>
+                    ))}
+                  </span>
+                ) : null}
+              </p>
+              <time dateTime={new Date(message.sentAt).toISOString()} className="text-xs text-slate-500">
+                {formatDateTime(message.sentAt)}
+              </time>
+            </div>
+            <p className="mt-2 whitespace-pre-wrap break-words text-sm text-slate-800" data-testid="message-body">
+              {message.body}
+            </p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,324 @@
+// The pipeline board. Every card carries a plain form (stage select + "Move") that the route's action
+// handles, so the board works without JavaScript. Once hydrated, a card can be dragged to another
+// column, or its select changed, and the move goes through the typed client: the card moves at once
+// (optimistically), goes back with the error beside it if the server refuses, and the loader is
+// revalidated on success so counts and totals come from the server again.
+import { Form, Link, useRevalidator } from "@remix-run/react";
+import { useMutation } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useEffect, useRef, useState, type DragEvent } from "react";
+import type { AppRouter } from "../../server/trpc/root";
+import { dateInputValue, formatCount, formatDate, formatMoney, formatMoneyShort } from "../utils/format";
+import { useTRPC } from "../utils/trpc";
+
+export type Board = inferRouterOutputs<AppRouter>["opportunities"]["board"];
+type Column = Board[number];
+type Deal = Column["deals"][number];
+type Stage = Column["stage"];
+
+/** A move the board shows before the loader's data agrees with it. */
+type Move = { stage: Stage; pending: boolean; seq: number };
+
+function isClosed(stage: Stage) {
+  return stage === "closed_won" || stage === "closed_lost";
+}
+
+/** Server order inside a column: close date (none last), then id. */
+function byCloseDate(a: Deal, b: Deal) {
+  const at = a.closeDate ? new Date(a.closeDate).getTime() : Number.POSITIVE_INFINITY;
+  const bt = b.closeDate ? new Date(b.closeDate).getTime() : Number.POSITIVE_INFINITY;
+  return at === bt ? (a.id < b.id ? -1 : 1) : at - bt;
+}
+
+/** The columns as the user should see them: the server's, with pending moves applied to cards, counts and totals. */
+function applyMoves(board: Board, moves: Record<string, Move>) {
+  const columns = new Map(
+    board.map((column) => [column.stage, { ...column, deals: [] as Deal[], totals: new Map(column.totals.map((t) => [t.currency, t.amount])) }]),
+  );
+  for (const column of board) {
+    for (const deal of column.deals) {
+      const target = moves[deal.id]?.stage ?? column.stage;
+      columns.get(target)!.deals.push(deal);
+      if (target === column.stage) continue;
+      const from = columns.get(column.stage)!;
+      const to = columns.get(target)!;
+      from.count -= 1;
+      to.count += 1;
+      if (deal.amount !== null) {
+        from.totals.set(deal.currency, (from.totals.get(deal.currency) ?? 0) - deal.amount);
+        to.totals.set(deal.currency, (to.totals.get(deal.currency) ?? 0) + deal.amount);
+      }
+    }
+  }
+  return [...columns.values()].map((column) => ({
+    ...column,
+    deals: column.deals.sort(byCloseDate),
+    totals: [...column.totals.entries()].filter(([, amount]) => amount > 0).sort((a, b) => b[1] - a[1]),
+  }));
+}
+
+export function DealBoard({ board, today }: { board: Board; today: string }) {
+  const trpc = useTRPC();
+  const revalidator = useRevalidator();
+  // The "Move" buttons are for browsers without JavaScript; once it runs, the select moves by itself.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const [moves, setMoves] = useState<Record<string, Move>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [announcement, setAnnouncement] = useState("");
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [dropTarget, setDropTarget] = useState<Stage | null>(null);
+  // The card whose select was used: it remounts in its new column and takes the focus back.
+  const [focusDeal, setFocusDeal] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  // New loader data is the truth for every move that has finished.
+  useEffect(() => {
+    setMoves((current) => Object.fromEntries(Object.entries(current).filter(([, move]) => move.pending)));
+  }, [board]);
+
+  const labels = new Map(board.map((column) => [column.stage, column.label]));
+  const dealNames = new Map(board.flatMap((column) => column.deals.map((deal) => [deal.id, deal.name] as const)));
+
+  const moveStage = useMutation(
+    trpc.opportunities.moveStage.mutationOptions({
+      onMutate: ({ id, stage }) => {
+        seq.current += 1;
+        const mine = seq.current;
+        setErrors(({ [id]: _dropped, ...rest }) => rest);
+        setMoves((current) => ({ ...current, [id]: { stage, pending: true, seq: mine } }));
+        return { seq: mine };
+      },
+      onError: (error, { id }, started) => {
+        setMoves((current) => {
+          if (current[id]?.seq !== started?.seq) return current; // a later move of this card owns it now
+          const { [id]: _reverted, ...rest } = current;
+          return rest;
+        });
+        setErrors((current) => ({ ...current, [id]: `Could not move this deal: ${error.message}` }));
+        setAnnouncement(`Could not move ${dealNames.get(id) ?? "the deal"}.`);
+      },
+      onSuccess: (_result, { id, stage }, started) => {
+        setMoves((current) => (current[id]?.seq === started?.seq ? { ...current, [id]: { ...current[id]!, pending: false } } : current));
+        setAnnouncement(`Moved ${dealNames.get(id) ?? "the deal"} to ${labels.get(stage) ?? stage}.`);
+        void revalidator.revalidate();
+      },
+    }),
+  );
+
+  const columns = applyMoves(board, moves);
+  const stageOf = (id: string) => columns.find((column) => column.deals.some((deal) => deal.id === id))?.stage;
+
+  function move(id: string, stage: Stage) {
+    if (stageOf(id) === stage) return;
+    moveStage.mutate({ id, stage });
+  }
+
+  function dragOver(event: DragEvent<HTMLElement>, stage: Stage) {
+    // Our own cards only (a link or text dragged in from elsewhere is not a move).
+    if (!dragging && !event.dataTransfer.types.includes("application/x-deal-id")) return;
+    event.preventDefault(); // allows the drop
+    event.dataTransfer.dropEffect = "move";
+    if (dropTarget !== stage) setDropTarget(stage);
+  }
+
+  function drop(event: DragEvent<HTMLElement>, stage: Stage) {
+    event.preventDefault();
+    const id = dragging ?? event.dataTransfer.getData("application/x-deal-id");
+    setDragging(null);
+    setDropTarget(null);
+    if (id && dealNames.has(id)) move(id, stage);
+  }
+
+  return (
+    <>
+      <p className="sr-only" role="status" aria-live="polite" data-testid="board-announcement">
+        {announcement}
+      </p>
+      <div
+        className="-mx-4 overflow-x-auto px-4 pb-4 focus-visible:outline-2"
+        role="region"
+        aria-label="Pipeline board"
+        // A scrollable region must be reachable by keyboard to be scrolled.
+        tabIndex={0}
+      >
+        <div className="flex items-start gap-4">
+          {columns.map((column) => {
+            const closed = isClosed(column.stage);
+            const headingId = `board-column-${column.stage}-heading`;
+            return (
+              <section
+                key={column.stage}
+                aria-labelledby={headingId}
+                data-testid={`board-column-${column.stage}`}
+                onDragOver={(event) => dragOver(event, column.stage)}
+                onDragLeave={(event) => {
+                  if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropTarget(null);
+                }}
+                onDrop={(event) => drop(event, column.stage)}
+                className={`flex shrink-0 flex-col rounded-lg p-2 ring-1 transition-colors ${closed ? "w-56 bg-slate-100/70" : "w-72 bg-slate-100"} ${
+                  dropTarget === column.stage ? "ring-2 ring-brand-500 bg-brand-50" : "ring-slate-200"
+                }`}
+              >
+                <header className="px-1 pb-2">
+                  <div className="flex items-center justify-between gap-2">
+                    <h2 id={headingId} className="text-sm font-semibold text-slate-900">
+                      {column.label}
+                    </h2>
+                    <span className="rounded-full bg-white px-2 py-0.5 text-xs font-medium tabular-nums text-slate-700 ring-1 ring-slate-200" data-testid="column-count">
+                      {formatCount(column.count)}
+                    </span>
+                  </div>
+                  <p className="mt-0.5 text-xs tabular-nums text-slate-600" data-testid="column-totals">
+                    {column.totals.length ? column.totals.map(([currency, amount]) => formatMoneyShort(amount, currency)).join(" · ") : "No amounts"}
+                  </p>
+                </header>
+                <ol className="flex min-h-16 flex-col gap-2" data-testid="column-cards">
+                  {column.deals.map((deal) => (
+                    <DealCard
+                      key={deal.id}
+                      deal={deal}
+                      stage={column.stage}
+                      stages={board}
+                      today={today}
+                      hydrated={hydrated}
+                      pending={moves[deal.id]?.pending ?? false}
+                      error={errors[deal.id]}
+                      takeFocus={focusDeal === deal.id}
+                      dragging={dragging === deal.id}
+                      onDragStart={(event) => {
+                        event.dataTransfer.setData("application/x-deal-id", deal.id);
+                        // Some browsers start a drag only when there is a plain-text payload.
+                        event.dataTransfer.setData("text/plain", deal.name);
+                        event.dataTransfer.effectAllowed = "move";
+                        setDragging(deal.id);
+                        setFocusDeal(null);
+                      }}
+                      onDragEnd={() => {
+                        setDragging(null);
+                        setDropTarget(null);
+                      }}
+                      onSelectStage={(stage) => {
+                        setFocusDeal(deal.id);
+                        move(deal.id, stage);
+                      }}
+                    />
+                  ))}
+                </ol>
+                {column.deals.length === 0 ? (
+                  <p className="px-1 py-3 text-xs text-slate-500">No deals in {column.label.toLowerCase()}. Drag a card here or change a deal’s stage.</p>
+                ) : null}
+                {column.count > column.deals.length ? (
+                  <p className="px-1 pt-2 text-xs text-slate-500">
+                    Showing {formatCount(column.deals.length)} of {formatCount(column.count)}.{" "}
+                    <Link to={`?view=list&state=${closed ? "closed" : "open"}`} className="font-medium text-brand-600 hover:underline">
+                      See them all in the list
+                    </Link>
+                  </p>
+                ) : null}
+              </section>
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function DealCard({
+  deal,
+  stage,
+  stages,
+  today,
+  hydrated,
+  pending,
+  error,
+  takeFocus,
+  dragging,
+  onDragStart,
+  onDragEnd,
+  onSelectStage,
+}: {
+  deal: Deal;
+  stage: Stage;
+  stages: Board;
+  today: string;
+  hydrated: boolean;
+  pending: boolean;
+  error: string | undefined;
+  takeFocus: boolean;
+  dragging: boolean;
+  onDragStart: (event: DragEvent<HTMLLIElement>) => void;
+  onDragEnd: () => void;
+  onSelectStage: (stage: Stage) => void;
+}) {
+  const select = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (takeFocus) select.current?.focus();
+  }, [takeFocus]);
+  const closeDay = deal.closeDate ? dateInputValue(deal.closeDate) : null;
+  const pastDue = closeDay !== null && closeDay < today && !isClosed(stage);
+  const selectId = `stage-${deal.id}`;
+  return (
+    <li
+      id={`deal-${deal.id}`}
+      data-testid="deal-card"
+      data-deal-id={deal.id}
+      draggable={hydrated}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      aria-busy={pending || undefined}
+      className={`rounded-md bg-white p-3 shadow-sm ring-1 ${pastDue ? "ring-red-200" : "ring-slate-200"} ${hydrated ? "cursor-grab active:cursor-grabbing" : ""} ${
+        dragging || pending ? "opacity-60" : ""
+      }`}
+    >
+      <Link to={`/opportunities/${deal.id}`} className="block text-sm font-medium text-slate-900 hover:text-brand-600 hover:underline" draggable={false}>
+        {deal.name}
+      </Link>
+      {deal.account ? <p className="mt-0.5 truncate text-xs text-slate-600">{deal.account.name}</p> : null}
+      <div className="mt-2 flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-xs">
+        <span className="font-medium tabular-nums text-slate-800">{formatMoney(deal.amount, deal.currency)}</span>
+        {deal.closeDate ? (
+          <span className={pastDue ? "font-medium text-red-700" : "text-slate-600"} data-testid={pastDue ? "past-due" : undefined}>
+            {pastDue ? "Past due · " : "Closes "}
+            {formatDate(deal.closeDate)}
+          </span>
+        ) : (
+          <span className="text-slate-400">No close date</span>
+        )}
+      </div>
+      {error ? (
+        <p role="alert" className="mt-2 rounded bg-red-50 px-2 py-1 text-xs text-red-800 ring-1 ring-red-200" data-testid="move-error">
+          {error}
+        </p>
+      ) : null}
+      <Form method="post" className="mt-2 flex items-center gap-2">
+        <input type="hidden" name="intent" value="move" />
+        <input type="hidden" name="id" value={deal.id} />
+        <label htmlFor={selectId} className="sr-only">
+          Stage of {deal.name}
+        </label>
+        <select
+          ref={select}
+          id={selectId}
+          name="stage"
+          value={stage}
+          onChange={(event) => onSelectStage(event.target.value as Stage)}
+          className="min-w-0 flex-1 rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-800 focus:outline-2 focus:outline-brand-600"
+          data-testid="deal-stage-select"
+        >
+          {stages.map((column) => (
+            <option key={column.stage} value={column.stage}>
+              {column.label}
+            </option>
+          ))}
+        </select>
+        {hydrated ? null : (
+          <button type="submit" className="rounded bg-white px-2 py-1 text-xs font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50" data-testid="deal-move">
+            Move
+          </button>
+        )}
+      </Form>
+    </li>
+  );
+}

@@ -1,0 +1,58 @@
+// What happened on a deal, newest first (activity.timeline of:"opportunity").
+import { Link } from "@remix-run/react";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/root";
+import { formatDateTime } from "../utils/format";
+
+type TimelinePage = inferRouterOutputs<AppRouter>["activity"]["timeline"];
+
+const typeLabels: Record<string, string> = {
+  email_sent: "Email",
+  email_received: "Email",
+  call_logged: "Call",
+  meeting_held: "Meeting",
+  note_added: "Note",
+  stage_changed: "Stage",
+  task_completed: "Task",
+  sequence_step: "Sequence",
+};
+
+const sourceLabels: Record<string, string> = { gmail: "Gmail", gcal: "Google Calendar", salesforce: "Salesforce", outreach: "Outreach" };
+
+export function DealTimeline({ page, olderHref, newestHref }: { page: TimelinePage; olderHref: string | null; newestHref: string | null }) {
+  if (page.items.length === 0) {
+    return <p className="text-sm text-slate-500">Nothing has happened on this deal yet. Moving it, adding a note or logging a conversation shows up here.</p>;
+  }
+  return (
+    <div className="space-y-3">
+      <ol className="divide-y divide-slate-100" data-testid="deal-timeline">
+        {page.items.map((item) => (
+          <li key={item.id} className="flex gap-3 py-2.5 text-sm" data-testid="timeline-item">
+            <span className="mt-0.5 w-14 shrink-0 text-xs font-medium uppercase tracking-wide text-slate-500">{typeLabels[item.type] ?? item.type.replace(/_/g, " ")}</span>
+            <div className="min-w-0">
+              <p className="text-slate-800">{item.summary}</p>
+              <p className="text-xs text-slate-500">
+                {formatDateTime(item.at)}
+                {item.source !== "manual" ? ` · from ${sourceLabels[item.source] ?? item.source}` : ""}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ol>
+      {olderHref || newestHref ? (
+        <div className="flex gap-4 text-sm">
+          {newestHref ? (
+            <Link to={newestHref} className="font-medium text-brand-600 hover:underline" preventScrollReset>
+              Newest activity
+            </Link>
+          ) : null}
+          {olderHref ? (
+            <Link to={olderHref} className="font-medium text-brand-600 hover:underline" preventScrollReset>
+              Older activity
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+// A table of people (the People page, an account's People tab): name linking to the person, title,
+// account, role, status, email.
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { personName } from "../utils/format";
+import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
+import { Badge } from "./ui";
+
+export type ProspectRow = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  title: string | null;
+  email: string | null;
+  role: string;
+  status: string;
+  account: { id: string; name: string } | null;
+};
+
+export function ProspectTable({ rows, showAccount, footer }: { rows: ProspectRow[]; showAccount: boolean; footer?: ReactNode }) {
+  return (
+    <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="prospects-table">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3">Name</th>
+              <th scope="col" className="px-4 py-3">Title</th>
+              {showAccount ? <th scope="col" className="px-4 py-3">Account</th> : null}
+              <th scope="col" className="px-4 py-3">Role</th>
+              <th scope="col" className="px-4 py-3">Status</th>
+              <th scope="col" className="px-4 py-3">Email</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((person) => (
+              <tr key={person.id} className="hover:bg-slate-50" data-testid="prospect-row">
+                <td className="px-4 py-3">
+                  <Link to={`/prospects/${person.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline" data-testid="prospect-link">
+                    {personName(person)}
+                  </Link>
+                </td>
+                <td className="px-4 py-3 text-slate-700">{person.title ?? "—"}</td>
+                {showAccount ? (
+                  <td className="px-4 py-3 text-slate-700">
+                    {person.account ? (
+                      <Link to={`/accounts/${person.account.id}`} className="text-brand-600 hover:underline">
+                        {person.account.name}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                ) : null}
+                <td className="px-4 py-3">
+                  <Badge tone={roleTone(person.role)}>{roleLabel(person.role)}</Badge>
+                </td>
+                <td className={`px-4 py-3 ${person.status === "active" ? "text-slate-700" : "text-slate-500"}`}>{statusLabel(person.status)}</td>
+                <td className="px-4 py-3 text-slate-700">{person.email ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {footer ? <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">{footer}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AccountForm } from "../components/account-form";
+import { PageHeader } from "../components/ui";
+import { invalidForm, mutateOrAnswer, orNotFound, readAccountForm } from "../utils/account-forms.server";
+import { accountTiers } from "../utils/account-labels";
+import { requireUser } from "../utils/auth.server";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.account.name} · Sales-as-Code` : "Account not found · Sales-as-Code" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const api = await serverCaller(context);
+  return { account: await orNotFound(api.accounts.get({ id: params.accountId ?? "" })) };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const api = await serverCaller(context);
+  const current = await orNotFound(api.accounts.get({ id: params.accountId ?? "" }));
+  const read = readAccountForm(await request.formData(), { allowedTiers: accountTiers, currentTier: current.tier });
+  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  // Every field is sent: a cleared field clears the value.
+  return mutateOrAnswer(() => api.accounts.update({ id: current.id, ...read.input }), {
+    fields: read.fields,
+    success: () => ({ path: `/accounts/${current.id}`, toast: "account-updated" }),
+  });
+}
+
+export default function EditAccount() {
+  const { account } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const saved = {
+    name: account.name,
+    domain: account.domain ?? "",
+    industry: account.industry ?? "",
+    employeeCount: account.employeeCount === null ? "" : String(account.employeeCount),
+    hqCity: account.hqCity ?? "",
+    tier: account.tier ?? "",
+    description: account.description ?? "",
+    ownerNotes: account.ownerNotes ?? "",
+  };
+  return (
+    <div className="mx-auto max-w-3xl">
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+        <Link to={`/accounts/${account.id}`} className="font-medium text-brand-600 hover:underline">
+          ← {account.name}
+        </Link>
+      </nav>
+      <PageHeader title={`Edit ${account.name}`} />
+      <AccountForm
+        values={answer?.fields ? { ...saved, ...answer.fields } : saved}
+        fieldErrors={answer?.fieldErrors}
+        formError={answer?.formError}
+        submitLabel="Save changes"
+        pendingText="Saving…"
+        cancelTo={`/accounts/${account.id}`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { channelLabels } from "../components/conversation-channel";
+import { CheckboxGroup, SelectField, TextAreaField } from "../components/deal-fields";
+import { FormMessage, SubmitButton, TextField } from "../components/forms";
+import { Card, PageHeader } from "../components/ui";
+import { requireUser } from "../utils/auth.server";
+import { accountChoices, formErrorsFrom } from "../utils/deal-forms.server";
+import { dealAccount, dealChoices, peopleChoices, readConversationForm } from "../utils/meeting-forms.server";
+import { withToast } from "../utils/toasts";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction = () => [{ title: "Log a conversation · Sales-as-Code" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const params = new URL(request.url).searchParams;
+  const api = await serverCaller(context);
+  const opportunityId = params.get("opportunityId");
+  const prospectId = params.get("prospectId");
+  // A link from a deal preselects its account too.
+  const accountId = params.get("accountId") ?? (await dealAccount(api, opportunityId));
+  const [{ accounts, selected }, deals, people] = await Promise.all([
+    accountChoices(api, accountId),
+    dealChoices(api, opportunityId),
+    peopleChoices(api),
+  ]);
+  return {
+    values: { channel: "email", accountId: selected, opportunityId: deals.some((d) => d.id === opportunityId) ? (opportunityId ?? "") : "" },
+    prospectIds: people.some((p) => p.id === prospectId) && prospectId ? [prospectId] : [],
+    accounts,
+    deals,
+    people,
+    cancelTo: opportunityId ? `/opportunities/${opportunityId}` : "/conversations",
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const { fields, prospectIds, input, fieldErrors } = readConversationForm(await request.formData());
+  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, prospectIds, formError: undefined }, { status: 400 });
+  let id: string;
+  try {
+    ({ id } = await (await serverCaller(context)).conversations.create(input));
+  } catch (error) {
+    return data({ ...formErrorsFrom(error), fields, prospectIds }, { status: 400 });
+  }
+  return redirect(withToast(`/conversations/${id}`, "conversation-created"));
+}
+
+export default function NewConversation() {
+  const { values, prospectIds, accounts, deals, people, cancelTo } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const shown: Record<string, string | undefined> = answer?.fields ?? values;
+  const errors = answer?.fieldErrors ?? {};
+  return (
+    <div className="mx-auto max-w-2xl">
+      <PageHeader title="Log a conversation" description="An email you sent, a call you had, or a LinkedIn exchange — kept with the account and the deal." />
+      <Card>
+        <Form method="post" noValidate className="space-y-5">
+          {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
+          <div className="grid gap-5 sm:grid-cols-3">
+            <SelectField
+              label="Channel"
+              name="channel"
+              options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))}
+              defaultValue={shown.channel ?? "email"}
+              error={errors.channel}
+            />
+            <div className="sm:col-span-2">
+              <TextField label="Subject" name="subject" required maxLength={300} defaultValue={shown.subject} error={errors.subject} placeholder="Pricing follow-up" />
+            </div>
+          </div>
+          <div className="grid gap-5 sm:grid-cols-2">
+            <SelectField
+              label="Account"
+              name="accountId"
+              placeholder="No account"
+              options={accounts.map((a) => ({ value: a.id, label: a.name }))}
+              defaultValue={shown.accountId ?? ""}
+              error={errors.accountId}
+            />
+            <SelectField
+              label="Deal"
+              name="opportunityId"
+              placeholder="No deal"
+              options={deals.map((d) => ({ value: d.id, label: d.accountName ? `${d.name} (${d.accountName})` : d.name }))}
+              defaultValue={shown.opportunityId ?? ""}
+              error={errors.opportunityId}
+            />
+          </div>
+          <CheckboxGroup
+            legend="With"
+            name="prospectIds"
+            options={people.map((p) => ({ value: p.id, label: p.name, detail: p.accountName }))}
+            checked={answer?.prospectIds ?? prospectIds}
+            error={errors.prospectIds}
+            empty={
+              <>
+                No people yet.{" "}
+                <Link to="/prospects/new" className="font-medium text-brand-600 hover:underline">
+                  Add a person
+                </Link>{" "}
+                to keep conversations with them.
+              </>
+            }
+          />
+          <TextAreaField
+            label="Message"
+            name="body"
+            rows={8}
+            required
+            defaultValue={shown.body}
+            error={errors.body}
+            hint="For a call, what was said. This records the conversation; it does not send an email."
+          />
+          <div className="flex items-center justify-end gap-3">
+            <Link to={cancelTo} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+              Cancel
+            </Link>
+            <SubmitButton pendingText="Saving…">Log conversation</SubmitButton>
+          </div>
+        </Form>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { MeetingForm } from "../components/meeting-form";
+import { Card, PageHeader } from "../components/ui";
+import { requireUser } from "../utils/auth.server";
+import { accountChoices, dateTimeInputValue, formErrorsFrom } from "../utils/deal-forms.server";
+import { dealAccount, dealChoices, peopleChoices, readMeetingForm } from "../utils/meeting-forms.server";
+import { withToast } from "../utils/toasts";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction = () => [{ title: "New meeting · Sales-as-Code" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const params = new URL(request.url).searchParams;
+  const api = await serverCaller(context);
+  const opportunityId = params.get("opportunityId");
+  // A link from a deal preselects its account too.
+  const accountId = params.get("accountId") ?? (await dealAccount(api, opportunityId));
+  const [{ accounts, selected }, deals, people] = await Promise.all([
+    accountChoices(api, accountId),
+    dealChoices(api, opportunityId),
+    peopleChoices(api),
+  ]);
+  // A sensible default: the next full hour, for half an hour.
+  const start = new Date();
+  start.setUTCHours(start.getUTCHours() + 1, 0, 0, 0);
+  return {
+    values: {
+      startsAt: dateTimeInputValue(start),
+      endsAt: dateTimeInputValue(new Date(start.getTime() + 30 * 60_000)),
+      accountId: selected,
+      opportunityId: deals.some((d) => d.id === opportunityId) ? (opportunityId ?? "") : "",
+    },
+    accounts,
+    deals,
+    people,
+    cancelTo: opportunityId ? `/opportunities/${opportunityId}` : "/meetings",
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const { fields, attendeeIds, input, fieldErrors } = readMeetingForm(await request.formData());
+  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
+  let id: string;
+  try {
+    ({ id } = await (await serverCaller(context)).meetings.create(input));
+  } catch (error) {
+    return data({ ...formErrorsFrom(error), fields, attendeeIds }, { status: 400 });
+  }
+  return redirect(withToast(`/meetings/${id}`, "meeting-created"));
+}
+
+export default function NewMeeting() {
+  const { values, accounts, deals, people, cancelTo } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  return (
+    <div className="mx-auto max-w-2xl">
+      <PageHeader title="New meeting" description="Put a meeting on the calendar, with who comes and what it is about." />
+      <Card>
+        <MeetingForm
+          values={answer?.fields ?? values}
+          attendeeIds={answer?.attendeeIds ?? []}
+          fieldErrors={answer?.fieldErrors}
+          formError={answer?.formError}
+          accounts={accounts}
+          deals={deals}
+          people={people}
+          submitLabel="Schedule meeting"
+          pendingText="Scheduling…"
+          cancelTo={cancelTo}
+        />
+      </Card>
+    </div>
+  );
+}

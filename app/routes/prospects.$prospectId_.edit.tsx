@@ -1,0 +1,69 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ProspectForm } from "../components/prospect-form";
+import { PageHeader } from "../components/ui";
+import { accountChoices, invalidForm, mutateOrAnswer, orNotFound, readProspectForm } from "../utils/account-forms.server";
+import { requireUser } from "../utils/auth.server";
+import { personName } from "../utils/format";
+import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${personName(data.person)} · Sales-as-Code` : "Person not found · Sales-as-Code" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const api = await serverCaller(context);
+  const person = await orNotFound(api.prospects.get({ id: params.prospectId ?? "" }));
+  const { accounts, accountsCut } = await accountChoices(api, person.account?.id);
+  return { person, accounts, accountsCut };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const api = await serverCaller(context);
+  const current = await orNotFound(api.prospects.get({ id: params.prospectId ?? "" }));
+  const read = readProspectForm(await request.formData(), { roles: prospectRoleValues, statuses: prospectStatuses, keepStatus: current.status });
+  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  // Every field is sent: a cleared field clears the value.
+  return mutateOrAnswer(() => api.prospects.update({ id: current.id, ...read.input }), {
+    fields: read.fields,
+    success: () => ({ path: `/prospects/${current.id}`, toast: "prospect-updated" }),
+  });
+}
+
+export default function EditProspect() {
+  const { person, accounts, accountsCut } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const name = personName(person);
+  const saved = {
+    firstName: person.firstName,
+    lastName: person.lastName,
+    title: person.title ?? "",
+    email: person.email ?? "",
+    phone: person.phone ?? "",
+    linkedinUrl: person.linkedinUrl ?? "",
+    accountId: person.account?.id ?? "",
+    role: person.role,
+    status: person.status,
+  };
+  return (
+    <div className="mx-auto max-w-3xl">
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+        <Link to={`/prospects/${person.id}`} className="font-medium text-brand-600 hover:underline">
+          ← {name}
+        </Link>
+      </nav>
+      <PageHeader title={`Edit ${name}`} />
+      <ProspectForm
+        values={answer?.fields ? { ...saved, ...answer.fields } : saved}
+        accounts={accounts}
+        accountsCut={accountsCut}
+        fieldErrors={answer?.fieldErrors}
+        formError={answer?.formError}
+        submitLabel="Save changes"
+        pendingText="Saving…"
+        cancelTo={`/prospects/${person.id}`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,152 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { SelectField } from "../components/account-form";
+import { TextField } from "../components/forms";
+import { ProspectTable } from "../components/prospect-table";
+import { Button, ButtonLink, EmptyState, PageHeader } from "../components/ui";
+import { pageOrFirst, queryChoice, queryFilter } from "../utils/account-forms.server";
+import { requireUser } from "../utils/auth.server";
+import { formatCount } from "../utils/format";
+import { prospectRoleValues, prospectStatuses, roleOptions, statusOptions } from "../utils/prospect-labels";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction = () => [{ title: "People · Sales-as-Code" }];
+
+export const PROSPECTS_PAGE_SIZE = 25;
+
+type Sort = "name" | "recent";
+type Filters = { role: string | null; status: string | null; nameContains: string | null };
+
+/** The list's address for a sort, filters and (optionally) a page cursor. */
+function listSearch(sort: Sort, filters: Filters, cursor?: string | null): string {
+  const params = new URLSearchParams();
+  if (sort !== "name") params.set("sort", sort);
+  if (filters.nameContains) params.set("q", filters.nameContains);
+  if (filters.role) params.set("role", filters.role);
+  if (filters.status) params.set("status", filters.status);
+  if (cursor) params.set("cursor", cursor);
+  return `?${params}`;
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const params = new URL(request.url).searchParams;
+  const sort: Sort = params.get("sort") === "recent" ? "recent" : "name";
+  // Unknown roles and statuses (hand-edited addresses) are ignored rather than refused.
+  const role = queryChoice(params, "role", prospectRoleValues);
+  const status = queryChoice(params, "status", prospectStatuses);
+  const nameContains = queryFilter(params, "q", 120);
+  const api = await serverCaller(context);
+  const { page, cursor } = await pageOrFirst(params.get("cursor"), (cursor) =>
+    api.prospects.list({ limit: PROSPECTS_PAGE_SIZE, sort, cursor, role, status, nameContains }),
+  );
+  const filters: Filters = { role, status, nameContains };
+  return { page, sort, filters, isFirstPage: !cursor };
+}
+
+const noFilters: Filters = { role: null, status: null, nameContains: null };
+
+export default function ProspectsIndex() {
+  const { page, sort, filters, isFirstPage } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filters.role || filters.status || filters.nameContains);
+  const sortLink = (value: Sort, label: string) => (
+    <Link
+      to={listSearch(value, filters)}
+      aria-current={sort === value ? "true" : undefined}
+      className={`rounded-md px-2.5 py-1 text-sm ${sort === value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
+    >
+      {label}
+    </Link>
+  );
+  return (
+    <>
+      <PageHeader
+        title="People"
+        description={
+          filtered
+            ? `${formatCount(page.total)} ${page.total === 1 ? "person matches" : "people match"} these filters.`
+            : `${formatCount(page.total)} ${page.total === 1 ? "person" : "people"} you work with.`
+        }
+        actions={
+          <>
+            <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label="Sort people">
+              {sortLink("name", "Name")}
+              {sortLink("recent", "Recently updated")}
+            </div>
+            <ButtonLink to="/prospects/new" data-testid="new-person">
+              New person
+            </ButtonLink>
+          </>
+        }
+      />
+      <Form
+        method="get"
+        role="search"
+        aria-label="Filter people"
+        className="mb-4 grid items-end gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-[1fr_12rem_12rem_auto]"
+        // Remount when the address changes (e.g. "Clear"), so the fields show the filters in use.
+        key={listSearch(sort, filters)}
+        data-testid="prospect-filters"
+      >
+        {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
+        <TextField label="Name or email contains" name="q" type="search" defaultValue={filters.nameContains ?? ""} maxLength={120} />
+        <SelectField label="Role" name="role" emptyLabel="All roles" options={roleOptions} defaultValue={filters.role ?? ""} />
+        <SelectField label="Status" name="status" emptyLabel="All statuses" options={statusOptions} defaultValue={filters.status ?? ""} />
+        <div className="flex items-center gap-2">
+          <Button type="submit" variant="secondary">
+            Filter
+          </Button>
+          {filtered ? (
+            <Link to={listSearch(sort, noFilters)} className="px-1 text-sm font-medium text-brand-600 hover:underline">
+              Clear
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+      {page.total === 0 ? (
+        filtered ? (
+          <EmptyState title="No people match these filters">
+            Try a shorter name or fewer filters, or{" "}
+            <Link to={listSearch(sort, noFilters)} className="font-medium text-brand-600 hover:underline">
+              clear them
+            </Link>
+            .
+          </EmptyState>
+        ) : (
+          <EmptyState title="No people yet">
+            <p>Add the people you sell to — from here, or from an account’s People tab so they are linked to it.</p>
+            <div className="mt-4">
+              <ButtonLink to="/prospects/new">New person</ButtonLink>
+            </div>
+          </EmptyState>
+        )
+      ) : (
+        <ProspectTable
+          rows={page.items}
+          showAccount
+          footer={
+            <>
+              <span data-testid="prospects-shown">
+                {isFirstPage
+                  ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
+                  : `Showing ${formatCount(page.items.length)} more of ${formatCount(page.total)}`}
+              </span>
+              <span className="flex gap-4">
+                {!isFirstPage ? (
+                  <Link to={listSearch(sort, filters)} className="font-medium text-brand-600 hover:underline">
+                    First page
+                  </Link>
+                ) : null}
+                {page.nextCursor ? (
+                  <Link to={listSearch(sort, filters, page.nextCursor)} className="font-medium text-brand-600 hover:underline" data-testid="next-page">
+                    Next page
+                  </Link>
+                ) : null}
+              </span>
+            </>
+          }
+        />
+      )}
+    </>
+  );
+}

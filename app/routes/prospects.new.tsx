@@ -1,0 +1,51 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { emptyProspectValues, ProspectForm } from "../components/prospect-form";
+import { PageHeader } from "../components/ui";
+import { accountChoices, invalidForm, mutateOrAnswer, readProspectForm } from "../utils/account-forms.server";
+import { requireUser } from "../utils/auth.server";
+import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { serverCaller } from "../utils/trpc.server";
+
+export const meta: MetaFunction = () => [{ title: "New person · Sales-as-Code" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const api = await serverCaller(context);
+  const wanted = new URL(request.url).searchParams.get("accountId");
+  const { accounts, accountsCut } = await accountChoices(api, wanted);
+  const accountId = wanted && accounts.some((a) => a.id === wanted) ? wanted : "";
+  return { accounts, accountsCut, accountId };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  const read = readProspectForm(await request.formData(), { roles: prospectRoleValues, statuses: prospectStatuses });
+  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const api = await serverCaller(context);
+  return mutateOrAnswer(() => api.prospects.create(read.input), {
+    fields: read.fields,
+    success: (person) => ({ path: `/prospects/${person.id}`, toast: "prospect-created" }),
+  });
+}
+
+export default function NewProspect() {
+  const { accounts, accountsCut, accountId } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const from = accounts.find((a) => a.id === accountId);
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageHeader title="New person" description={from ? `Someone at ${from.name}.` : "Someone you work with. Only the first name is required."} />
+      <ProspectForm
+        values={{ ...emptyProspectValues, accountId, ...answer?.fields }}
+        accounts={accounts}
+        accountsCut={accountsCut}
+        fieldErrors={answer?.fieldErrors}
+        formError={answer?.formError}
+        submitLabel="Add person"
+        pendingText="Adding…"
+        cancelTo={from ? `/accounts/${from.id}/people` : "/prospects"}
+      />
+    </div>
+  );
+}

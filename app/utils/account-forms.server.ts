@@ -1,0 +1,221 @@
+// Shared plumbing of the account and person pages' loaders and actions: turning the API's errors
+// into what a page answers (404 page, inline field errors), and reading form and query values.
+import { redirect } from "@remix-run/node";
+import { TRPCError } from "@trpc/server";
+import { z, ZodError } from "zod";
+import { FieldError } from "../../server/errors";
+import { firstErrors } from "../components/forms";
+import { field, formAnswer, type FormAnswer } from "./auth-forms.server";
+import { withToast, type ToastKey } from "./toasts";
+import type { serverCaller } from "./trpc.server";
+
+type Api = Awaited<ReturnType<typeof serverCaller>>;
+
+export { field };
+
+/**
+ * A record the user cannot see must look like a page that does not exist. A malformed id in the
+ * address (too long, empty) is the same thing to the user, so BAD_REQUEST on a lookup is a 404 too.
+ */
+export function isMissing(error: unknown): boolean {
+  return error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST");
+}
+
+export function notFound(): Response {
+  return new Response("Not Found", { status: 404, statusText: "Not Found" });
+}
+
+/** A form post the page does not know (a hand-made request): not a server error. */
+export function badRequest(): Response {
+  return new Response("Bad Request", { status: 400, statusText: "Bad Request" });
+}
+
+/** Runs a lookup for a page; a missing record (or a malformed id) becomes the 404 page. */
+export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (isMissing(error)) throw notFound();
+    throw error;
+  }
+}
+
+/** The field errors a BAD_REQUEST from the API carries (zod's, or a FieldError's), else null. */
+export function apiFieldErrors(error: unknown): Pick<FormAnswer, "fieldErrors" | "formError"> | null {
+  if (!(error instanceof TRPCError) || error.code !== "BAD_REQUEST") return null;
+  if (error.cause instanceof ZodError) {
+    const flat = z.flattenError(error.cause);
+    return { fieldErrors: firstErrors(flat.fieldErrors), ...(flat.formErrors[0] ? { formError: flat.formErrors[0] } : {}) };
+  }
+  if (error.cause instanceof FieldError) return { fieldErrors: { [error.cause.field]: error.cause.message } };
+  return { formError: error.message };
+}
+
+/**
+ * Runs a mutation from a form's action: success redirects with a toast; the user's mistakes come
+ * back as a 400 with inline errors and the typed values; a record that is gone is a 404.
+ */
+export async function mutateOrAnswer<T>(
+  mutation: () => Promise<T>,
+  options: { fields: Record<string, string>; success: (result: T) => { path: string; toast: ToastKey } },
+) {
+  try {
+    const result = await mutation();
+    const { path, toast } = options.success(result);
+    return redirect(withToast(path, toast));
+  } catch (error) {
+    const errors = apiFieldErrors(error);
+    if (errors) return formAnswer(400, { ...errors, fields: options.fields });
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") throw notFound();
+    throw error;
+  }
+}
+
+/** A 400 answer with inline errors from checks the page makes before calling the API. */
+export function invalidForm(fieldErrors: Record<string, string>, fields: Record<string, string>) {
+  return formAnswer(400, { fieldErrors, fields });
+}
+
+/**
+ * A whole number typed by a person ("1,200", " 250 "): the number, null when empty, or an error
+ * message. Parsed from the text so nothing is rounded ("12.5" is refused, not truncated).
+ */
+export function parseWholeNumber(text: string, max: number): { value: number | null } | { error: string } {
+  const cleaned = text.trim().replace(/[,\s_]/g, "");
+  if (cleaned === "") return { value: null };
+  if (!/^\d+$/.test(cleaned)) return { error: "Use a whole number, like 250." };
+  const value = Number(cleaned);
+  if (!Number.isSafeInteger(value) || value > max) return { error: `Use a number up to ${max.toLocaleString("en-US")}.` };
+  return { value };
+}
+
+/** A query parameter as a filter value: trimmed, cut to what the API accepts, null when empty. */
+export function queryFilter(params: URLSearchParams, name: string, max: number): string | null {
+  const value = (params.get(name) ?? "").trim().slice(0, max);
+  return value === "" ? null : value;
+}
+
+/** A query parameter that must be one of `allowed`; anything else is ignored (null). */
+export function queryChoice<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T | null {
+  const value = params.get(name);
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+/**
+ * Loads a page of a cursor-paged list; a stale or hand-edited ?cursor= is the user's input, not our
+ * failure, so the list starts over from its first page instead of failing.
+ */
+export async function pageOrFirst<T>(cursor: string | null, load: (cursor: string | null) => Promise<T>): Promise<{ page: T; cursor: string | null }> {
+  try {
+    return { page: await load(cursor), cursor };
+  } catch (error) {
+    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") return { page: await load(null), cursor: null };
+    throw error;
+  }
+}
+
+const accountFormFields = ["name", "domain", "industry", "employeeCount", "hqCity", "tier", "description", "ownerNotes"] as const;
+
+/**
+ * The account form's values as the API's input. The employee count is checked here because the
+ * form sends text; the rest (lengths) is the API's to say. A tier must be one the
+ * form offers, or the one the account already has (imported from another CRM).
+ */
+export function readAccountForm(form: FormData, options: { currentTier?: string | null; allowedTiers: readonly string[] }) {
+  const fields = Object.fromEntries(accountFormFields.map((name) => [name, field(form, name)])) as Record<(typeof accountFormFields)[number], string>;
+  const fieldErrors: Record<string, string> = {};
+  // Also checked here (with the API's words) so a missing name is reported with the other mistakes at once.
+  if (!fields.name.trim()) fieldErrors.name = "Give the account a name.";
+  const employees = parseWholeNumber(fields.employeeCount, 10_000_000);
+  if ("error" in employees) fieldErrors.employeeCount = employees.error;
+  const tier = fields.tier.trim();
+  if (tier && !options.allowedTiers.includes(tier) && tier !== options.currentTier) fieldErrors.tier = "Choose one of the tiers.";
+  if (Object.keys(fieldErrors).length > 0 || "error" in employees) return { ok: false as const, fields, fieldErrors };
+  return {
+    ok: true as const,
+    fields,
+    input: {
+      name: fields.name,
+      domain: fields.domain,
+      industry: fields.industry,
+      employeeCount: employees.value,
+      hqCity: fields.hqCity,
+      tier,
+      description: fields.description,
+      ownerNotes: fields.ownerNotes,
+    },
+  };
+}
+
+/**
+ * The notes forms on an account's or a person's page (intents "add-note", and "delete" with a
+ * noteId; the page's own "delete" has no noteId). Null when the form is neither.
+ */
+export async function answerNoteForm(form: FormData, api: Api, owner: { accountId: string } | { prospectId: string }, path: string) {
+  const intent = field(form, "intent");
+  if (intent === "add-note") {
+    const body = field(form, "body");
+    try {
+      await api.notes.create({ body, ...owner });
+    } catch (error) {
+      const errors = apiFieldErrors(error);
+      // The API says the account or person is not one of the user's: this page does not exist for them.
+      if (errors?.fieldErrors && Object.keys(owner).some((key) => key in errors.fieldErrors!)) throw notFound();
+      if (errors) return formAnswer(400, { ...errors, fields: { body } });
+      throw error;
+    }
+    return redirect(withToast(path, "note-added"));
+  }
+  if (intent === "delete" && form.has("noteId")) {
+    return mutateOrAnswer(() => api.notes.delete({ id: field(form, "noteId") }), { fields: {}, success: () => ({ path, toast: "note-deleted" }) });
+  }
+  return null;
+}
+
+const prospectFormFields = ["firstName", "lastName", "title", "email", "phone", "linkedinUrl", "accountId", "role", "status"] as const;
+
+/**
+ * The person form's values as the API's input. Name, role and status are checked here too (with
+ * the API's words) so they are reported together with the form's other mistakes; email, link and
+ * account are the API's to judge. A status imported from another CRM (`keepStatus`) may be saved
+ * unchanged: it is left out of the update instead of being refused.
+ */
+export function readProspectForm<Role extends string, Status extends string>(
+  form: FormData,
+  options: { roles: readonly Role[]; statuses: readonly Status[]; keepStatus?: string },
+) {
+  const fields = Object.fromEntries(prospectFormFields.map((name) => [name, field(form, name)])) as Record<(typeof prospectFormFields)[number], string>;
+  const fieldErrors: Record<string, string> = {};
+  if (!fields.firstName.trim()) fieldErrors.firstName = "Enter a first name.";
+  const role = options.roles.find((r) => r === fields.role);
+  if (!role) fieldErrors.role = "Choose a role.";
+  const status = options.statuses.find((s) => s === fields.status);
+  const keptStatus = !status && options.keepStatus !== undefined && fields.status === options.keepStatus;
+  if (!status && !keptStatus) fieldErrors.status = "Choose a status.";
+  if (!role || Object.keys(fieldErrors).length > 0) return { ok: false as const, fields, fieldErrors };
+  const { role: _role, status: _status, ...rest } = fields;
+  return { ok: true as const, fields, input: { ...rest, role, ...(status ? { status } : {}) } };
+}
+
+/** Accounts a person form can pick from. */
+export const ACCOUNT_CHOICES = 100;
+
+/**
+ * The user's accounts for the person form's select: the first 100 by name (the API's page limit),
+ * plus `include` (the preselected or current account) when it is further down the list.
+ */
+export async function accountChoices(api: Api, include: string | null | undefined) {
+  const page = await api.accounts.list({ limit: ACCOUNT_CHOICES, sort: "name" });
+  const accounts = page.items.map((a) => ({ id: a.id, name: a.name }));
+  if (include && !accounts.some((a) => a.id === include)) {
+    try {
+      const extra = await api.accounts.get({ id: include });
+      accounts.push({ id: extra.id, name: extra.name });
+      accounts.sort((a, b) => a.name.localeCompare(b.name, "en"));
+    } catch (error) {
+      // A stale ?accountId= (deleted, or not the user's) preselects nothing.
+      if (!isMissing(error)) throw error;
+    }
+  }
+  return { accounts, accountsCut: page.total > page.items.length };
+}

@@ -1,0 +1,44 @@
+// Words for the values the account pages show and offer (safe in the browser: no server code).
+import type { activityTypes, opportunityStages } from "../../server/data-rights/workspace-format";
+import { formatTier } from "./format";
+
+/** The tiers the account form offers; imported accounts may carry their CRM's own words. */
+export const accountTiers = ["strategic", "enterprise", "mid_market", "smb"] as const;
+
+export const tierOptions = accountTiers.map((value) => ({ value, label: formatTier(value) }));
+
+const stageLabels: Record<(typeof opportunityStages)[number], string> = {
+  prospecting: "Prospecting",
+  discovery: "Discovery",
+  demo: "Demo",
+  evaluation: "Evaluation",
+  proposal: "Proposal",
+  negotiation: "Negotiation",
+  closed_won: "Closed won",
+  closed_lost: "Closed lost",
+};
+
+export function stageLabel(stage: string): string {
+  return stageLabels[stage as keyof typeof stageLabels] ?? humanize(stage);
+}
+
+const activityLabels: Record<(typeof activityTypes)[number], string> = {
+  email_sent: "Email sent",
+  email_received: "Email received",
+  meeting_held: "Meeting",
+  call_logged: "Call",
+  stage_changed: "Stage change",
+  sequence_step: "Sequence step",
+  task_completed: "Task",
+  note_added: "Note",
+};
+
+export function activityLabel(type: string): string {
+  return activityLabels[type as keyof typeof activityLabels] ?? humanize(type);
+}
+
+/** A value from another CRM, readable: "left_company" → "Left company". */
+export function humanize(value: string): string {
+  const words = value.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
