@@ -1,5 +1,8 @@
-// Small helpers shared by the benchmarks: repeat a task, and print each row's ratio to the first
-// row of its table (the baseline, measured in the same run on the same machine).
+// Small helpers shared by the benchmarks: repeat a task, print each row's ratio to the first row of
+// its table (the baseline, measured in the same run on the same machine), find a free port, and
+// print a plain table.
+import { createServer } from "node:net";
+
 export type Timing = { name: string; rounds: number; medianMs: number; p90Ms: number };
 
 export async function timeRepeated(name: string, rounds: number, task: () => Promise<void>): Promise<Timing> {
@@ -25,4 +28,28 @@ export function report(title: string, rows: Timing[]): void {
       `${row.name.padEnd(58)}  ${row.medianMs.toFixed(1).padStart(9)}  ${row.p90Ms.toFixed(1).padStart(7)}   ${row === baseline ? "baseline" : `${ratio.toFixed(2)}×`}`,
     );
   }
+}
+
+/** A TCP port nothing listens on right now (the OS picks it), for servers a benchmark starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Prints rows under a header, each column as wide as its widest cell; the first column left-aligned. */
+export function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const row of rows) console.log(line(row));
 }

@@ -4,6 +4,8 @@ export {};
 
 const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   "test-db": () => import("./test-database-setup"),
+  "search-demo": () => import("./search-demo"),
+  "workspace-http": () => import("./workspace-http"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

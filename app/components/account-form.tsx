@@ -1,85 +1,8 @@
-// The account form (new and edit), and the select and multi-line fields the account and person
-// forms share, styled and labelled like TextField.
+// The account form (new and edit).
 import { Form } from "@remix-run/react";
-import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { tierOptions } from "../utils/account-labels";
-import { FormMessage, SubmitButton, TextField } from "./forms";
+import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "./forms";
 import { ButtonLink } from "./ui";
-
-const controlClass = (error: string | undefined) =>
-  `block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:outline-2 focus:outline-offset-0 focus:outline-brand-600 ${error ? "border-red-500" : "border-slate-300"}`;
-
-function FieldFrame({ id, label, error, hint, name, children }: { id: string; label: string; error?: string | undefined; hint?: ReactNode; name: string; children: ReactNode }) {
-  return (
-    <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      {children}
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700" data-testid={`${name}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function describedBy(id: string, error: string | undefined, hint: ReactNode) {
-  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-}
-
-export function SelectField({
-  label,
-  name,
-  options,
-  emptyLabel,
-  error,
-  hint,
-  ...select
-}: {
-  label: string;
-  name: string;
-  options: { value: string; label: string }[];
-  /** The label of a first, empty option ("No account"); omitted when a choice is required. */
-  emptyLabel?: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-} & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = select.id ?? `field-${name}`;
-  return (
-    <FieldFrame id={id} label={label} error={error} hint={hint} name={name}>
-      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...select}>
-        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </FieldFrame>
-  );
-}
-
-export function TextAreaField({
-  label,
-  name,
-  error,
-  hint,
-  ...textarea
-}: { label: string; name: string; error?: string | undefined; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = textarea.id ?? `field-${name}`;
-  return (
-    <FieldFrame id={id} label={label} error={error} hint={hint} name={name}>
-      <textarea id={id} name={name} rows={4} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...textarea} />
-    </FieldFrame>
-  );
-}
 
 export type AccountFormValues = {
   name: string;

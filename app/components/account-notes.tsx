@@ -3,8 +3,7 @@
 // "delete" with a noteId), so they work without JavaScript.
 import { Form, Link } from "@remix-run/react";
 import { formatDateTime, personName } from "../utils/format";
-import { TextAreaField } from "./account-form";
-import { FormMessage, SubmitButton } from "./forms";
+import { FormMessage, SubmitButton, TextAreaField } from "./forms";
 import { Card, ConfirmDelete, EmptyState } from "./ui";
 
 export type NoteEntry = {

@@ -3,8 +3,7 @@
 // keeps it only for a lost deal) and only for "Closed lost" once JavaScript runs.
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { FormMessage, SubmitButton, TextField } from "./forms";
-import { SelectField } from "./deal-fields";
+import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 
 export type DealFormValues = Partial<Record<"name" | "accountId" | "stage" | "amount" | "currency" | "closeDate" | "probability" | "nextStep" | "lossReason", string>>;
 
@@ -37,7 +36,7 @@ export function DealForm({
       <SelectField
         label="Account"
         name="accountId"
-        placeholder="No account"
+        emptyLabel="No account"
         options={accounts.map((a) => ({ value: a.id, label: a.name }))}
         defaultValue={values.accountId ?? ""}
         error={fieldErrors.accountId}

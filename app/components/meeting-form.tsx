@@ -1,8 +1,7 @@
 // The meeting form, for scheduling and editing. Times are typed as UTC (the labels say so) until
 // users have a time-zone setting; attendees are checkboxes so the form works without JavaScript.
 import { Form, Link } from "@remix-run/react";
-import { FormMessage, SubmitButton, TextField } from "./forms";
-import { CheckboxGroup, SelectField } from "./deal-fields";
+import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 
 export type MeetingFormValues = Partial<Record<"title" | "startsAt" | "endsAt" | "location" | "accountId" | "opportunityId", string>>;
 
@@ -42,7 +41,7 @@ export function MeetingForm({
         <SelectField
           label="Account"
           name="accountId"
-          placeholder="No account"
+          emptyLabel="No account"
           options={accounts.map((a) => ({ value: a.id, label: a.name }))}
           defaultValue={values.accountId ?? ""}
           error={fieldErrors.accountId}
@@ -50,7 +49,7 @@ export function MeetingForm({
         <SelectField
           label="Deal"
           name="opportunityId"
-          placeholder="No deal"
+          emptyLabel="No deal"
           options={deals.map((d) => ({ value: d.id, label: d.accountName ? `${d.name} (${d.accountName})` : d.name }))}
           defaultValue={values.opportunityId ?? ""}
           error={fieldErrors.opportunityId}

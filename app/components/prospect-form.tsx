@@ -1,8 +1,7 @@
 // The person form (new and edit): name, contact details, account, role and status.
 import { Form } from "@remix-run/react";
 import { roleOptions, statusLabel, statusOptions } from "../utils/prospect-labels";
-import { SelectField } from "./account-form";
-import { FormMessage, SubmitButton, TextField } from "./forms";
+import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 import { ButtonLink } from "./ui";
 
 export type ProspectFormValues = {

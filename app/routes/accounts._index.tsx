@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { SelectField } from "../components/account-form";
 import { AccountsTable, accountsListSearch, type AccountFilters, type AccountSort } from "../components/accounts-table";
-import { TextField } from "../components/forms";
+import { SelectField, TextField } from "../components/forms";
 import { Button, ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { pageOrFirst, queryFilter } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { channelLabels } from "../components/conversation-channel";
-import { CheckboxGroup, SelectField, TextAreaField } from "../components/deal-fields";
-import { FormMessage, SubmitButton, TextField } from "../components/forms";
+import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { accountChoices, formErrorsFrom } from "../utils/deal-forms.server";
@@ -76,7 +75,7 @@ export default function NewConversation() {
             <SelectField
               label="Account"
               name="accountId"
-              placeholder="No account"
+              emptyLabel="No account"
               options={accounts.map((a) => ({ value: a.id, label: a.name }))}
               defaultValue={shown.accountId ?? ""}
               error={errors.accountId}
@@ -84,7 +83,7 @@ export default function NewConversation() {
             <SelectField
               label="Deal"
               name="opportunityId"
-              placeholder="No deal"
+              emptyLabel="No deal"
               options={deals.map((d) => ({ value: d.id, label: d.accountName ? `${d.name} (${d.accountName})` : d.name }))}
               defaultValue={shown.opportunityId ?? ""}
               error={errors.opportunityId}

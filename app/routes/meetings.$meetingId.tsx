@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TextAreaField } from "../components/deal-fields";
-import { FormMessage, SubmitButton } from "../components/forms";
+import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
 import { formatMeetingTime } from "../components/meeting-list";
 import { ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { SelectField } from "../components/account-form";
-import { TextField } from "../components/forms";
+import { SelectField, TextField } from "../components/forms";
 import { ProspectTable } from "../components/prospect-table";
 import { Button, ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { pageOrFirst, queryChoice, queryFilter } from "../utils/account-forms.server";

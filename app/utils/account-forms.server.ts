@@ -2,53 +2,18 @@
 // into what a page answers (404 page, inline field errors), and reading form and query values.
 import { redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
-import { z, ZodError } from "zod";
-import { FieldError } from "../../server/errors";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, type FormAnswer } from "./auth-forms.server";
+import { apiFieldErrors, isMissing, notFound, orNotFound } from "./api-errors.server";
+import { field, formAnswer } from "./auth-forms.server";
 import { withToast, type ToastKey } from "./toasts";
 import type { serverCaller } from "./trpc.server";
 
 type Api = Awaited<ReturnType<typeof serverCaller>>;
 
-export { field };
-
-/**
- * A record the user cannot see must look like a page that does not exist. A malformed id in the
- * address (too long, empty) is the same thing to the user, so BAD_REQUEST on a lookup is a 404 too.
- */
-export function isMissing(error: unknown): boolean {
-  return error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST");
-}
-
-export function notFound(): Response {
-  return new Response("Not Found", { status: 404, statusText: "Not Found" });
-}
+export { apiFieldErrors, field, isMissing, notFound, orNotFound };
 
 /** A form post the page does not know (a hand-made request): not a server error. */
 export function badRequest(): Response {
   return new Response("Bad Request", { status: 400, statusText: "Bad Request" });
-}
-
-/** Runs a lookup for a page; a missing record (or a malformed id) becomes the 404 page. */
-export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
-  try {
-    return await lookup;
-  } catch (error) {
-    if (isMissing(error)) throw notFound();
-    throw error;
-  }
-}
-
-/** The field errors a BAD_REQUEST from the API carries (zod's, or a FieldError's), else null. */
-export function apiFieldErrors(error: unknown): Pick<FormAnswer, "fieldErrors" | "formError"> | null {
-  if (!(error instanceof TRPCError) || error.code !== "BAD_REQUEST") return null;
-  if (error.cause instanceof ZodError) {
-    const flat = z.flattenError(error.cause);
-    return { fieldErrors: firstErrors(flat.fieldErrors), ...(flat.formErrors[0] ? { formError: flat.formErrors[0] } : {}) };
-  }
-  if (error.cause instanceof FieldError) return { fieldErrors: { [error.cause.field]: error.cause.message } };
-  return { formError: error.message };
 }
 
 /**

@@ -1,11 +1,11 @@
 // Form plumbing shared by the deal, meeting and conversation pages: turning form text into the API's
 // inputs (money in exact cents, UTC datetimes) and a procedure's refusal into messages beside fields.
-import { TRPCError } from "@trpc/server";
-import { z, ZodError } from "zod";
 import { createOpportunityInput, OPEN_STAGES, stageLabels, updateOpportunityInput } from "../../server/crm/opportunities";
 import { conversationChannels, opportunityStages } from "../../server/data-rights/workspace-format";
-import { FieldError } from "../../server/errors";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { firstErrors } from "../components/forms";
+import { formErrorsFrom, notFound, orNotFound, type FormErrors } from "./api-errors.server";
 import type { serverCaller } from "./trpc.server";
 
 export type StageOption = { value: (typeof opportunityStages)[number]; label: string; open: boolean };
@@ -23,46 +23,7 @@ export function isChannel(value: string | null): value is (typeof conversationCh
   return value !== null && (conversationChannels as readonly string[]).includes(value);
 }
 
-/** The page a missing record (or someone else's) gets. */
-export function notFound(): Response {
-  return new Response("Not Found", { status: 404 });
-}
-
-/**
- * Reads a record for a page. NOT_FOUND — and an id that cannot be one (BAD_REQUEST from its zod
- * input, e.g. a 100-character URL segment) — is the 404 page, never a 500.
- */
-export async function orNotFound<T>(read: Promise<T>): Promise<T> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) throw notFound();
-    throw error;
-  }
-}
-
-export type FormErrors = { fieldErrors: Record<string, string>; formError?: string };
-
-/**
- * A procedure's refusal as messages for the form: zod's field errors, a FieldError's field, or the
- * message for the whole form. NOT_FOUND throws the 404 page; anything else is ours and is rethrown.
- */
-export function formErrorsFrom(error: unknown): FormErrors {
-  if (error instanceof TRPCError) {
-    if (error.code === "NOT_FOUND") throw notFound();
-    if (error.code === "BAD_REQUEST") {
-      const cause = error.cause;
-      if (cause instanceof FieldError) return { fieldErrors: { [cause.field]: cause.message } };
-      if (cause instanceof ZodError) {
-        const flat = z.flattenError(cause);
-        const formError = flat.formErrors[0];
-        return { fieldErrors: firstErrors(flat.fieldErrors), ...(formError ? { formError } : {}) };
-      }
-      return { fieldErrors: {}, formError: error.message };
-    }
-  }
-  throw error;
-}
+export { formErrorsFrom, notFound, orNotFound, type FormErrors };
 
 // "24000", "24,000.50", "$1,234.5": optional currency sign, digits (thousands grouped by commas or
 // not at all), up to two decimals.
