@@ -101,3 +101,21 @@ export function ConfirmDelete({ label, consequences, action, fields = {} }: { la
     </details>
   );
 }
+
+/** A segmented control of links (sort orders, tabs of a list): the current one is marked for screen readers too. */
+export function LinkToggle<T extends string>({ label, current, options }: { label: string; current: T; options: { value: T; label: string; to: string }[] }) {
+  return (
+    <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label={label}>
+      {options.map((option) => (
+        <Link
+          key={option.value}
+          to={option.to}
+          aria-current={current === option.value ? "true" : undefined}
+          className={`rounded-md px-2.5 py-1 text-sm ${current === option.value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
+        >
+          {option.label}
+        </Link>
+      ))}
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AccountsTable, accountsListSearch, type AccountFilters, type AccountSort } from "../components/accounts-table";
 import { SelectField, TextField } from "../components/forms";
-import { Button, ButtonLink, EmptyState, PageHeader } from "../components/ui";
+import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
 import { pageOrFirst, queryFilter } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatTier } from "../utils/format";
@@ -33,15 +33,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AccountsIndex() {
   const { page, sort, filters, facets, isFirstPage } = useLoaderData<typeof loader>();
   const filtered = Boolean(filters.tier || filters.industry || filters.nameContains);
-  const sortLink = (value: AccountSort, label: string) => (
-    <Link
-      to={accountsListSearch(value, filters)}
-      aria-current={sort === value ? "true" : undefined}
-      className={`rounded-md px-2.5 py-1 text-sm ${sort === value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
-    >
-      {label}
-    </Link>
-  );
   return (
     <>
       <PageHeader
@@ -53,10 +44,14 @@ export default function AccountsIndex() {
         }
         actions={
           <>
-            <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label="Sort accounts">
-              {sortLink("name", "Name")}
-              {sortLink("recent", "Recently updated")}
-            </div>
+            <LinkToggle
+              label="Sort accounts"
+              current={sort}
+              options={[
+                { value: "name", label: "Name", to: accountsListSearch("name", filters) },
+                { value: "recent", label: "Recently updated", to: accountsListSearch("recent", filters) },
+              ]}
+            />
             <ButtonLink to="/accounts/new" data-testid="new-account">
               New account
             </ButtonLink>

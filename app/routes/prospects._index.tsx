@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "../components/forms";
 import { ProspectTable } from "../components/prospect-table";
-import { Button, ButtonLink, EmptyState, PageHeader } from "../components/ui";
+import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
 import { pageOrFirst, queryChoice, queryFilter } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
@@ -48,15 +48,6 @@ const noFilters: Filters = { role: null, status: null, nameContains: null };
 export default function ProspectsIndex() {
   const { page, sort, filters, isFirstPage } = useLoaderData<typeof loader>();
   const filtered = Boolean(filters.role || filters.status || filters.nameContains);
-  const sortLink = (value: Sort, label: string) => (
-    <Link
-      to={listSearch(value, filters)}
-      aria-current={sort === value ? "true" : undefined}
-      className={`rounded-md px-2.5 py-1 text-sm ${sort === value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
-    >
-      {label}
-    </Link>
-  );
   return (
     <>
       <PageHeader
@@ -68,10 +59,14 @@ export default function ProspectsIndex() {
         }
         actions={
           <>
-            <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label="Sort people">
-              {sortLink("name", "Name")}
-              {sortLink("recent", "Recently updated")}
-            </div>
+            <LinkToggle
+              label="Sort people"
+              current={sort}
+              options={[
+                { value: "name", label: "Name", to: listSearch("name", filters) },
+                { value: "recent", label: "Recently updated", to: listSearch("recent", filters) },
+              ]}
+            />
             <ButtonLink to="/prospects/new" data-testid="new-person">
               New person
             </ButtonLink>
