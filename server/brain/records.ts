@@ -1,0 +1,229 @@
+// The records the brain can put in front of Claude, each as a compact line of text with a short
+// handle ([A1], [D3]) that answers cite. One renderer per kind, shared by the context pack and the
+// tools, so the model sees the same shape whichever way a record reached it.
+import type { Queryable } from "../db/client";
+import { stageLabels } from "../crm/opportunities";
+
+export type BrainRecordType = "account" | "prospect" | "opportunity" | "conversation" | "message" | "meeting" | "note" | "activity";
+
+/** Handle prefixes: A account, P person, D deal, C conversation, M message, E event (meeting), N note, T timeline entry. */
+export const handlePrefix: Record<BrainRecordType, string> = {
+  account: "A",
+  prospect: "P",
+  opportunity: "D",
+  conversation: "C",
+  message: "M",
+  meeting: "E",
+  note: "N",
+  activity: "T",
+};
+
+export type BrainRecord = {
+  type: BrainRecordType;
+  id: string;
+  /** What a citation chip says. */
+  label: string;
+  /** Where the chip opens. */
+  href: string;
+  /** The line the model reads (without the handle). */
+  text: string;
+};
+
+const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : "none");
+const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const money = (minor: bigint | number | null, currency: string) =>
+  minor === null ? "no amount" : `${currency} ${(Number(minor) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+const clip = (text: string | null | undefined, max: number) => {
+  if (!text) return "";
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+const roleLabels: Record<string, string> = {
+  champion: "champion",
+  economic_buyer: "economic buyer",
+  technical_evaluator: "technical evaluator",
+  blocker: "blocker",
+  user: "user",
+  other: "other",
+};
+
+export async function loadAccounts(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.account.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, name: true, domain: true, industry: true, tier: true, hqCity: true, employeeCount: true, description: true, ownerNotes: true },
+  });
+  return order(ids, rows).map((a) => ({
+    type: "account",
+    id: a.id,
+    label: a.name,
+    href: `/accounts/${a.id}`,
+    text: `Account "${a.name}"${a.domain ? ` (${a.domain})` : ""} · ${[a.industry, a.tier?.replace("_", "-"), a.hqCity, a.employeeCount ? `${a.employeeCount} employees` : null].filter(Boolean).join(" · ")}${a.description ? ` · ${clip(a.description, 300)}` : ""}${a.ownerNotes ? ` · Owner notes: ${clip(a.ownerNotes, 300)}` : ""}`,
+  }));
+}
+
+export async function loadProspects(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.prospect.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, firstName: true, lastName: true, title: true, email: true, phone: true, role: true, status: true, account: { select: { name: true } } },
+  });
+  return order(ids, rows).map((p) => {
+    const name = `${p.firstName} ${p.lastName}`.trim();
+    return {
+      type: "prospect",
+      id: p.id,
+      label: name,
+      href: `/prospects/${p.id}`,
+      text: `Person ${name}${p.title ? `, ${p.title}` : ""}${p.account ? ` at ${p.account.name}` : ""} · role: ${roleLabels[p.role] ?? p.role} · status: ${p.status.replace("_", " ")}${p.email ? ` · ${p.email}` : ""}${p.phone ? ` · ${p.phone}` : ""}`,
+    };
+  });
+}
+
+export async function loadDeals(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.opportunity.findMany({
+    where: { userId, id: { in: ids } },
+    select: {
+      id: true,
+      name: true,
+      stage: true,
+      amount: true,
+      currency: true,
+      closeDate: true,
+      probability: true,
+      nextStep: true,
+      lossReason: true,
+      updatedAt: true,
+      account: { select: { name: true } },
+    },
+  });
+  return order(ids, rows).map((o) => ({
+    type: "opportunity",
+    id: o.id,
+    label: o.name,
+    href: `/opportunities/${o.id}`,
+    text: `Deal "${o.name}"${o.account ? ` with ${o.account.name}` : ""} · stage: ${stageLabels[o.stage]} · ${money(o.amount, o.currency)} · close date ${day(o.closeDate)}${o.probability !== null ? ` · ${o.probability}% probability` : ""}${o.nextStep ? ` · next step: ${clip(o.nextStep, 200)}` : ""}${o.lossReason ? ` · loss reason: ${clip(o.lossReason, 200)}` : ""}`,
+  }));
+}
+
+export async function loadMeetings(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.meeting.findMany({
+    where: { userId, id: { in: ids } },
+    select: {
+      id: true,
+      title: true,
+      startsAt: true,
+      endsAt: true,
+      location: true,
+      account: { select: { name: true } },
+      attendees: { select: { email: true, prospect: { select: { firstName: true, lastName: true, title: true } } } },
+      notes: { select: { body: true } },
+    },
+  });
+  return order(ids, rows).map((m) => {
+    const people = m.attendees.map((a) => (a.prospect ? `${a.prospect.firstName} ${a.prospect.lastName}`.trim() : a.email)).filter(Boolean);
+    return {
+      type: "meeting",
+      id: m.id,
+      label: m.title,
+      href: `/meetings/${m.id}`,
+      text: `Meeting "${m.title}" · ${minute(m.startsAt)} to ${minute(m.endsAt)}${m.account ? ` · account ${m.account.name}` : ""}${people.length ? ` · with ${people.join(", ")}` : ""}${m.location ? ` · at ${clip(m.location, 120)}` : ""}${m.notes ? ` · notes: ${clip(m.notes.body, 400)}` : ""}`,
+    };
+  });
+}
+
+export async function loadMessages(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.message.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, fromEmail: true, toEmails: true, sentAt: true, body: true, conversation: { select: { id: true, subject: true, channel: true } } },
+  });
+  return order(ids, rows).map((m) => ({
+    type: "message",
+    id: m.id,
+    label: `${m.conversation.subject} (${day(m.sentAt)})`,
+    href: `/conversations/${m.conversation.id}#message-${m.id}`,
+    text: `${m.conversation.channel === "email" ? "Email" : m.conversation.channel === "call" ? "Call note" : "LinkedIn message"} "${clip(m.conversation.subject, 120)}" · ${minute(m.sentAt)} · from ${m.fromEmail} to ${m.toEmails.join(", ") || "—"} · ${clip(m.body, 700)}`,
+  }));
+}
+
+export async function loadNotes(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.note.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, body: true, updatedAt: true, accountId: true, opportunityId: true, prospectId: true, meeting: { select: { id: true, title: true } }, account: { select: { name: true } } },
+  });
+  return order(ids, rows).map((n) => ({
+    type: "note",
+    id: n.id,
+    label: n.meeting ? `Notes: ${n.meeting.title}` : `Note (${day(n.updatedAt)})`,
+    href: n.meeting ? `/meetings/${n.meeting.id}` : n.opportunityId ? `/opportunities/${n.opportunityId}` : n.accountId ? `/accounts/${n.accountId}/notes` : `/prospects/${n.prospectId}`,
+    text: `Note${n.meeting ? ` from meeting "${n.meeting.title}"` : ""}${n.account ? ` on ${n.account.name}` : ""} · ${day(n.updatedAt)} · ${clip(n.body, 700)}`,
+  }));
+}
+
+export async function loadActivities(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.activity.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, type: true, at: true, summary: true, accountId: true, opportunityId: true, prospectId: true },
+  });
+  return order(ids, rows).map((a) => ({
+    type: "activity",
+    id: a.id,
+    label: clip(a.summary, 80),
+    href: a.opportunityId ? `/opportunities/${a.opportunityId}` : a.accountId ? `/accounts/${a.accountId}/timeline` : a.prospectId ? `/prospects/${a.prospectId}` : "/dashboard",
+    text: `Timeline ${minute(a.at)} · ${a.type.replace(/_/g, " ")} · ${clip(a.summary, 300)}`,
+  }));
+}
+
+export async function loadConversations(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.conversation.findMany({
+    where: { userId, id: { in: ids } },
+    select: { id: true, subject: true, channel: true, lastMessageAt: true, account: { select: { name: true } }, _count: { select: { messages: true } } },
+  });
+  return order(ids, rows).map((c) => ({
+    type: "conversation",
+    id: c.id,
+    label: c.subject,
+    href: `/conversations/${c.id}`,
+    text: `Conversation (${c.channel}) "${clip(c.subject, 150)}"${c.account ? ` with ${c.account.name}` : ""} · ${c._count.messages} messages · last ${day(c.lastMessageAt)}`,
+  }));
+}
+
+const loaders: Record<BrainRecordType, (db: Queryable, userId: string, ids: string[]) => Promise<BrainRecord[]>> = {
+  account: loadAccounts,
+  prospect: loadProspects,
+  opportunity: loadDeals,
+  conversation: loadConversations,
+  message: loadMessages,
+  meeting: loadMeetings,
+  note: loadNotes,
+  activity: loadActivities,
+};
+
+/** Loads records of mixed kinds, in the order asked (missing or foreign ids are skipped). */
+export async function loadRecords(db: Queryable, userId: string, refs: { type: BrainRecordType; id: string }[]): Promise<BrainRecord[]> {
+  const byType = new Map<BrainRecordType, string[]>();
+  for (const ref of refs) byType.set(ref.type, [...(byType.get(ref.type) ?? []), ref.id]);
+  const loaded = new Map<string, BrainRecord>();
+  await Promise.all(
+    [...byType].map(async ([type, ids]) => {
+      for (const record of await loaders[type](db, userId, [...new Set(ids)])) loaded.set(`${type}:${record.id}`, record);
+    }),
+  );
+  return refs.flatMap((ref) => loaded.get(`${ref.type}:${ref.id}`) ?? []);
+}
+
+function order<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Rough token count (≈ 4 characters a token for English); budgets only need to be about right. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
