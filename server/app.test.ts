@@ -65,7 +65,9 @@ describe("HTTP server", () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
-      expect(csp).not.toMatch(/https?:\/\//);
+      // The only other origin: Claude's API, which the browser calls only with a user's own key (P16).
+      expect(csp.replace("connect-src 'self' https://api.anthropic.com", "")).not.toMatch(/https?:\/\//);
+      expect(csp).toContain("connect-src 'self' https://api.anthropic.com;");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
       expect(response.headers.get("x-frame-options")).toBe("DENY");

@@ -39,7 +39,9 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
 
   const secure = env.httpsProtections;
   app.use(requestLog({ trustProxy: env.TRUST_PROXY }));
-  app.use(securityHeaders({ hsts: secure, development: options.pages.kind === "vite" }));
+  app.use(
+    securityHeaders({ hsts: secure, development: options.pages.kind === "vite", connectOrigins: [new URL(env.ANTHROPIC_BROWSER_BASE_URL).origin] }),
+  );
   app.use(sameOriginOnly({ appUrl: env.APP_URL }));
 
   let closeVite = async () => {};

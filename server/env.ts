@@ -58,6 +58,17 @@ const envSchema = z
       .optional(),
     /** The From address of transactional mail. */
     MAIL_FROM: z.string().min(3).default("Sales-as-Code <no-reply@salesascode.example>"),
+
+    /** The brain's server key. Unset: answers are retrieval-only, unless a user brings their own key. */
+    ANTHROPIC_API_KEY: z.string().min(1).optional(),
+    /** The Claude model the brain asks. */
+    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+    /** Where the server reaches Claude (a fake in tests and the local demo). */
+    ANTHROPIC_BASE_URL: z.string().url().default("https://api.anthropic.com"),
+    /** Where browsers reach Claude with a user's own key (P16); allowed in the pages' CSP. */
+    ANTHROPIC_BROWSER_BASE_URL: z.string().url().default("https://api.anthropic.com"),
+    /** How long one answer may take before it is stopped, in ms. */
+    BRAIN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(90_000),
   })
   .superRefine((raw, ctx) => {
     if (Boolean(raw.GOOGLE_CLIENT_ID) !== Boolean(raw.GOOGLE_CLIENT_SECRET)) {
@@ -84,6 +95,10 @@ const envSchema = z
       DATA_DIR: path.resolve(raw.DATA_DIR),
       DEMO_MODE: demoMode,
       FAKE_GOOGLE: fakeGoogle,
+      /** The brain's server-side Claude, or null for retrieval-only answers. */
+      claude: raw.ANTHROPIC_API_KEY
+        ? { apiKey: raw.ANTHROPIC_API_KEY, model: raw.ANTHROPIC_MODEL, baseURL: raw.ANTHROPIC_BASE_URL, timeoutMs: raw.BRAIN_TIMEOUT_MS }
+        : null,
       /** Google sign-in as configured: the real Google, the built-in fake, or none at all. */
       google: fakeGoogle
         ? {

@@ -13,6 +13,8 @@ import { smallWorkspace } from "./helpers/workspace";
 type Caller = Awaited<ReturnType<typeof callerFor>>;
 type AIds = {
   userId: string;
+  thread: string;
+  answer: string;
   sessionId: string;
   sessionToken: string;
   account: string;
@@ -154,6 +156,31 @@ const cases: Record<string, Case> = {
       revealsNothingOf(a, results);
     }
   },
+  "brain.status": async (b, a) => revealsNothingOf(a, await b.brain.status()),
+  "brain.threads": async (b, a) => revealsNothingOf(a, await b.brain.threads()),
+  "brain.thread": (b, a) => rejects(b.brain.thread({ threadId: a.thread }), "NOT_FOUND"),
+  "brain.rename": (b, a) => rejects(b.brain.rename({ threadId: a.thread, title: "hijacked" }), "NOT_FOUND"),
+  "brain.delete": (b, a) => rejects(b.brain.delete({ threadId: a.thread }), "NOT_FOUND"),
+  "brain.ask": async (b, a) => {
+    await rejects(b.brain.ask({ question: "x", threadId: a.thread }), "NOT_FOUND");
+    await rejects(b.brain.ask({ question: "x", accountId: a.account }), "BAD_REQUEST");
+    // B's own question about a word in A's records is answered from B's records only.
+    const own = await b.brain.ask({ question: "What's the latest with Acme? Anything about the SOC 2 report or procurement?" });
+    const events = [];
+    for await (const event of await b.brain.stream({ assistantMessageId: own.assistantMessageId })) events.push(event);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
+    revealsNothingOf(a, events);
+  },
+  "brain.stream": async (b, a) => {
+    const consume = async () => {
+      for await (const _event of await b.brain.stream({ assistantMessageId: a.answer })) void _event;
+    };
+    await rejects(consume(), "NOT_FOUND");
+  },
+  "brain.retry": (b, a) => rejects(b.brain.retry({ assistantMessageId: a.answer }), "NOT_FOUND"),
+  "brain.prepare": (b, a) => rejects(b.brain.prepare({ assistantMessageId: a.answer }), "NOT_FOUND"),
+  "brain.runTool": (b, a) => rejects(b.brain.runTool({ assistantMessageId: a.answer, name: "search_records", input: { query: "Acme" } }), "NOT_FOUND"),
+  "brain.complete": (b, a) => rejects(b.brain.complete({ assistantMessageId: a.answer, content: "hijacked", status: "complete" }), "NOT_FOUND"),
   "workspace.import": async (b, a) => {
     // The same file (same provider ids) imported by B creates B's own copies, never touching A's.
     const result = await b.workspace.import({ document: smallWorkspace() });
@@ -184,10 +211,16 @@ beforeAll(async () => {
   const userA = await createUser(db, { email: "a@example.test", name: "A" });
   const imported = await importWorkspace(db, userA.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
   expect(imported.ok).toBe(true);
-  const { session, token } = await signIn(db, userA.id);
+  const { session, token, auth } = await signIn(db, userA.id);
+  // A's conversation with the brain (retrieval-only: no key in tests).
+  const apiA = await callerFor(auth);
+  const asked = await apiA.brain.ask({ question: "What's the latest with Acme Logistics?" });
+  for await (const _event of await apiA.brain.stream({ assistantMessageId: asked.assistantMessageId })) void _event;
   const find = async <T extends { id: string }>(rows: Promise<T | null>) => (await rows)!.id;
   a = {
     userId: userA.id,
+    thread: asked.threadId,
+    answer: asked.assistantMessageId,
     sessionId: session.id,
     sessionToken: token,
     account: await find(db.account.findFirst({ where: { userId: userA.id, importedId: "acc_acme" } })),

@@ -1,7 +1,7 @@
 // The typed tRPC client for React components (interactive parts: pagination, palettes, streaming).
 // It imports only the AppRouter TYPE, so no server code reaches the browser bundle.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
@@ -14,7 +14,14 @@ export const TRPC_PATH = "/api/trpc";
 /** The client's link configuration, shared by the React provider and by tests over real HTTP. */
 export function createApiClient(baseUrl: string, options: { headers?: () => Record<string, string> } = {}): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}${TRPC_PATH}`, transformer: superjson, headers: options.headers })],
+    links: [
+      splitLink({
+        // Subscriptions (the brain's streamed answers) over server-sent events; the rest batched.
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({ url: `${baseUrl}${TRPC_PATH}`, transformer: superjson }),
+        false: httpBatchLink({ url: `${baseUrl}${TRPC_PATH}`, transformer: superjson, headers: options.headers }),
+      }),
+    ],
   });
 }
 

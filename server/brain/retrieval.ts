@@ -155,8 +155,9 @@ async function textEvidence(db: Db, userId: string, question: string, now: Date,
   if (!prefix) return [];
   const focus = accountIds.length > 0;
   // Records of the named accounts first; otherwise everything. Recency: half weight after ~90 days.
+  // $5 is named in the CTE even when unused: PostgreSQL refuses a parameter whose type it cannot tell.
   const rows = await db.$queryRawUnsafe<{ type: BrainRecordType; id: string; score: number }[]>(
-    `WITH q AS (SELECT websearch_to_tsquery('english', $2) || to_tsquery('simple', $3) AS query)
+    `WITH q AS (SELECT websearch_to_tsquery('english', $2) || to_tsquery('simple', $3) AS query, $5::text[] AS accounts)
      SELECT * FROM (
        (SELECT 'message' AS type, t.id, ts_rank_cd(t."searchVector", q.query) * (1 + 1 / (1 + extract(epoch FROM ($4::timestamptz - t."sentAt")) / 7776000)) AS score
           FROM messages t JOIN conversations c ON c.id = t."conversationId", q

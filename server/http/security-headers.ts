@@ -6,17 +6,20 @@ export type SecurityHeaderOptions = {
   hsts: boolean;
   /** The Vite dev server needs inline styles, eval-free HMR over a websocket, and its own client. */
   development: boolean;
+  /** Other origins pages may call with fetch — only Claude's API, for a user's own key (P16). */
+  connectOrigins?: string[];
 };
 
 /**
- * Security headers on every response. The CSP allows nothing from any other origin (P14): scripts
+ * Security headers on every response. The CSP loads nothing from any other origin (P14): scripts
  * only from our origin or inline with this response's nonce (Remix's hydration data), no framing.
+ * The one exception is a fetch to Claude's API, which only happens with a user's own key (P16).
  */
 export function securityHeaders(options: SecurityHeaderOptions): RequestHandler {
   return (_req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    const connect = options.development ? "'self' ws://localhost:* ws://127.0.0.1:*" : "'self'";
+    const connect = ["'self'", ...(options.connectOrigins ?? []), ...(options.development ? ["ws://localhost:*", "ws://127.0.0.1:*"] : [])].join(" ");
     const csp = [
       "default-src 'self'",
       `script-src 'self' 'nonce-${nonce}'`,

@@ -19,13 +19,19 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-/** Capability errors become the status they mean: NotFoundError → 404, FieldError → 400 with the field. */
+/** A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field. */
+export function asTrpcError(error: unknown): unknown {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
+  if (cause instanceof FieldError) return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  return error;
+}
+
 const mapCapabilityErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
-    if (cause instanceof FieldError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    const mapped = asTrpcError(result.error);
+    if (mapped !== result.error) throw mapped;
   }
   return result;
 });

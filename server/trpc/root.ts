@@ -2,6 +2,7 @@
 import { accountRouter } from "./routers/account";
 import { accountsRouter } from "./routers/accounts";
 import { activityRouter } from "./routers/activity";
+import { brainRouter } from "./routers/brain";
 import { conversationsRouter } from "./routers/conversations";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   dashboard: dashboardRouter,
   search: searchRouter,
   workspace: workspaceRouter,
+  brain: brainRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,295 @@
+// One answer, from question to stored message:
+//   ask()        stores the question and an empty assistant message (status "streaming");
+//   generate()   builds the context pack, answers (Claude with tools, or retrieval-only), streams
+//                events to the caller, and stores the result — content, cited records, manifest,
+//                tokens — whatever happens: finished, stopped, failed or timed out, the partial
+//                answer is kept (and saved as it grows, so even a crash loses at most a second).
+// The user's-own-key mode (P16) runs the same steps from the browser: prepare() hands it the
+// prompt, runToolForBrowser() runs tools, complete() checks and stores what Claude wrote.
+import type { MessageParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type { Db } from "../db/client";
+import type { BrainAnswerMode, BrainMessageStatus, Prisma } from "../db/generated/client";
+import { FieldError, NotFoundError } from "../errors";
+import { logger } from "../logger";
+import { claudeClient, claudeFailureMessage, streamTurn, type ClaudeConfig } from "./claude";
+import { checkCitations, historyTurns, renderPackMessage, SYSTEM_PROMPT } from "./prompt";
+import { buildContextPack, type PackItem } from "./retrieval";
+import { retrievalOnlyAnswer } from "./retrieval-only";
+import { Manifest, runTool, TOOL_DEFINITIONS } from "./tools";
+
+/** What the stored message keeps of what was sent (P7). */
+export type ManifestEntry = Pick<PackItem, "handle" | "type" | "id" | "label" | "href" | "tokens" | "via" | "reason">;
+export type StoredManifest = { items: ManifestEntry[]; tokens: number; facts: string[] };
+
+export type BrainEvent =
+  | { type: "manifest"; manifest: StoredManifest }
+  | { type: "delta"; text: string }
+  | { type: "status"; text: string }
+  | { type: "done"; messageId: string; status: BrainMessageStatus; content: string; errorMessage: string | null };
+
+const MAX_TOOL_ROUNDS = 4;
+const SAVE_EVERY_MS = 1_000;
+
+function toStored(manifest: Manifest, facts: string[]): StoredManifest {
+  return {
+    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({ handle, type, id, label, href, tokens, via, reason })),
+    tokens: manifest.tokens(),
+    facts,
+  };
+}
+
+function threadTitle(question: string): string {
+  const flat = question.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}
+
+/** Stores a question (in a new thread unless one is given) and the answer to come. */
+export async function ask(
+  db: Db,
+  userId: string,
+  input: { question: string; threadId?: string | null; accountId?: string | null; opportunityId?: string | null; mode: BrainAnswerMode; model: string | null },
+) {
+  return db.$transaction(async (tx) => {
+    let threadId = input.threadId ?? null;
+    if (threadId) {
+      const thread = await tx.brainThread.findFirst({ where: { id: threadId, userId }, select: { id: true } });
+      if (!thread) throw new NotFoundError("conversation with the brain");
+      await tx.brainThread.update({ where: { id: threadId }, data: { updatedAt: new Date() } });
+    } else {
+      if (input.accountId && !(await tx.account.count({ where: { id: input.accountId, userId } }))) throw new FieldError("accountId", "Choose one of your accounts.");
+      if (input.opportunityId && !(await tx.opportunity.count({ where: { id: input.opportunityId, userId } }))) throw new FieldError("opportunityId", "Choose one of your deals.");
+      const thread = await tx.brainThread.create({
+        data: { userId, title: threadTitle(input.question), accountId: input.accountId ?? null, opportunityId: input.opportunityId ?? null },
+        select: { id: true },
+      });
+      threadId = thread.id;
+    }
+    await tx.brainMessage.create({ data: { userId, threadId, role: "user", content: input.question, status: "complete" } });
+    const answer = await tx.brainMessage.create({
+      data: { userId, threadId, role: "assistant", content: "", status: "streaming", mode: input.mode, model: input.model },
+      select: { id: true },
+    });
+    return { threadId, assistantMessageId: answer.id };
+  });
+}
+
+/** The assistant message to (re)generate, its question, its thread's scope and earlier turns. */
+async function loadTurn(db: Db, userId: string, assistantMessageId: string) {
+  const answer = await db.brainMessage.findFirst({
+    where: { id: assistantMessageId, userId, role: "assistant" },
+    select: { id: true, status: true, content: true, mode: true, errorMessage: true, createdAt: true, thread: { select: { id: true, accountId: true, opportunityId: true } } },
+  });
+  if (!answer) throw new NotFoundError("answer");
+  const earlier = await db.brainMessage.findMany({
+    where: { userId, threadId: answer.thread.id, createdAt: { lte: answer.createdAt }, id: { not: answer.id } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { role: true, content: true, status: true },
+  });
+  const question = [...earlier].reverse().find((m) => m.role === "user")?.content;
+  if (!question) throw new NotFoundError("question");
+  // Earlier complete exchanges, without the question being answered now.
+  const history = earlier.slice(0, earlier.map((m) => m.role).lastIndexOf("user")).filter((m) => m.role === "user" || m.status === "complete");
+  return { answer, question, history: history.map((m) => ({ role: m.role, content: m.content })) };
+}
+
+async function store(
+  db: Db,
+  userId: string,
+  messageId: string,
+  result: { content: string; status: BrainMessageStatus; errorMessage: string | null; manifest: StoredManifest; usage?: { inputTokens: number; outputTokens: number } },
+) {
+  const sent = new Map(result.manifest.items.map((item) => [item.handle, item]));
+  const { text, cited, dropped } = checkCitations(result.content, new Set(sent.keys()));
+  if (dropped.length > 0) logger().warn({ messageId, dropped }, "brain answer cited records that were not sent; citations dropped");
+  await db.$transaction(async (tx) => {
+    await tx.brainCitation.deleteMany({ where: { messageId } });
+    await tx.brainCitation.createMany({
+      data: cited.map((handle, i) => {
+        const item = sent.get(handle)!;
+        return { userId, messageId, recordType: item.type, recordId: item.id, label: item.label, ordinal: i + 1 };
+      }),
+    });
+    await tx.brainMessage.update({
+      where: { id: messageId },
+      data: {
+        content: text,
+        status: result.status,
+        errorMessage: result.errorMessage,
+        contextManifest: result.manifest as unknown as Prisma.InputJsonValue,
+        ...(result.usage ? { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } : {}),
+      },
+    });
+  });
+  return text;
+}
+
+/**
+ * Answers the stored question, yielding events as it goes. `claude` null = retrieval-only.
+ * Stops (and stores what it has) when `signal` aborts.
+ */
+export async function* generate(
+  db: Db,
+  userId: string,
+  assistantMessageId: string,
+  options: { claude: ClaudeConfig | null; signal?: AbortSignal; now?: Date },
+): AsyncGenerator<BrainEvent> {
+  const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
+  if (answer.status !== "streaming") {
+    // Already answered (a reconnect, a second tab): replay the stored result.
+    yield { type: "done", messageId: answer.id, status: answer.status, content: answer.content, errorMessage: answer.errorMessage };
+    return;
+  }
+  const now = options.now ?? new Date();
+  const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
+  const manifest = new Manifest(pack.items);
+  yield { type: "manifest", manifest: toStored(manifest, pack.facts) };
+
+  if (!options.claude) {
+    const text = retrievalOnlyAnswer(pack);
+    yield { type: "delta", text };
+    const stored = await store(db, userId, answer.id, { content: text, status: "complete", errorMessage: null, manifest: toStored(manifest, pack.facts) });
+    yield { type: "done", messageId: answer.id, status: "complete", content: stored, errorMessage: null };
+    return;
+  }
+
+  const timeout = AbortSignal.timeout(options.claude.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const client = claudeClient(options.claude);
+  const messages: MessageParam[] = [...historyTurns(history), { role: "user", content: renderPackMessage(pack, question, now) }];
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  let content = "";
+  let lastSaved = Date.now();
+  const pending: BrainEvent[] = [];
+  let wake: (() => void) | null = null;
+  const push = (event: BrainEvent) => {
+    pending.push(event);
+    wake?.();
+  };
+
+  // The model runs in the background and pushes events; this generator hands them out as they come.
+  const run = (async () => {
+    for (let round = 0; round <= MAX_TOOL_ROUNDS; round += 1) {
+      const turn = await streamTurn(
+        client,
+        { model: options.claude!.model, system: SYSTEM_PROMPT, messages, tools: round < MAX_TOOL_ROUNDS ? TOOL_DEFINITIONS : [] },
+        (text) => {
+          content += text;
+          push({ type: "delta", text });
+        },
+        signal,
+      );
+      usage.inputTokens += turn.usage.inputTokens;
+      usage.outputTokens += turn.usage.outputTokens;
+      if (turn.stopReason !== "tool_use" || turn.toolUses.length === 0) return;
+      messages.push({ role: "assistant", content: [...(turn.text ? [{ type: "text" as const, text: turn.text }] : []), ...turn.toolUses.map((t) => ({ type: "tool_use" as const, id: t.id, name: t.name, input: t.input }))] });
+      const results: ToolResultBlockParam[] = [];
+      for (const use of turn.toolUses) {
+        push({ type: "status", text: `Looking further in your records (${use.name.replace(/_/g, " ")})…` });
+        const result = await runTool(db, userId, use.name, use.input, manifest, now);
+        results.push({ type: "tool_result", tool_use_id: use.id, content: result.text });
+      }
+      push({ type: "manifest", manifest: toStored(manifest, pack.facts) });
+      messages.push({ role: "user", content: results });
+    }
+  })();
+  let outcome: { status: BrainMessageStatus; errorMessage: string | null } = { status: "complete", errorMessage: null };
+  const finished = run.then(
+    () => push({ type: "status", text: "" }),
+    (error: unknown) => {
+      const stopped = options.signal?.aborted === true;
+      outcome = stopped
+        ? { status: "stopped", errorMessage: "Stopped before the answer was finished." }
+        : { status: "failed", errorMessage: claudeFailureMessage(error, { userKey: false, timedOut: timeout.aborted }) };
+      if (!stopped) logger().warn({ messageId: answer.id, err: error instanceof Error ? error.message : String(error) }, "brain answer failed");
+      push({ type: "status", text: "" });
+    },
+  );
+  let done = false;
+  void finished.then(() => {
+    done = true;
+    wake?.();
+  });
+  while (!done || pending.length > 0) {
+    if (pending.length === 0) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      continue;
+    }
+    const event = pending.shift()!;
+    if (event.type === "status" && event.text === "") continue;
+    yield event;
+    if (Date.now() - lastSaved > SAVE_EVERY_MS) {
+      lastSaved = Date.now();
+      await db.brainMessage.update({ where: { id: answer.id }, data: { content } });
+    }
+  }
+  const stored = await store(db, userId, answer.id, { content, ...outcome, manifest: toStored(manifest, pack.facts), usage });
+  yield { type: "done", messageId: answer.id, status: outcome.status, content: stored, errorMessage: outcome.errorMessage };
+}
+
+/** A new answer to the same question, after the message being retried. */
+export async function retry(db: Db, userId: string, assistantMessageId: string, mode: BrainAnswerMode, model: string | null) {
+  const { answer, question } = await loadTurn(db, userId, assistantMessageId);
+  if (answer.status === "streaming") throw new FieldError("assistantMessageId", "This answer is still being written.");
+  return db.$transaction(async (tx) => {
+    await tx.brainMessage.create({ data: { userId, threadId: answer.thread.id, role: "user", content: question, status: "complete" } });
+    const next = await tx.brainMessage.create({ data: { userId, threadId: answer.thread.id, role: "assistant", content: "", status: "streaming", mode, model }, select: { id: true } });
+    await tx.brainThread.update({ where: { id: answer.thread.id }, data: { updatedAt: new Date() } });
+    return { threadId: answer.thread.id, assistantMessageId: next.id };
+  });
+}
+
+// ---- The user's own key (P16): the browser talks to Claude; the server grounds and checks. ----
+
+/** The prompt for the browser to send to Claude itself; the manifest is stored now. */
+export async function prepare(db: Db, userId: string, assistantMessageId: string, model: string, now = new Date()) {
+  const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
+  if (answer.status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
+  const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
+  const manifest = toStored(new Manifest(pack.items), pack.facts);
+  await db.brainMessage.update({ where: { id: answer.id }, data: { mode: "user_key", model, contextManifest: manifest as unknown as Prisma.InputJsonValue } });
+  return {
+    model,
+    system: SYSTEM_PROMPT,
+    messages: [...historyTurns(history), { role: "user" as const, content: renderPackMessage(pack, question, now) }],
+    tools: TOOL_DEFINITIONS,
+    maxToolRounds: MAX_TOOL_ROUNDS,
+    manifest,
+  };
+}
+
+async function storedManifest(db: Db, userId: string, assistantMessageId: string): Promise<{ manifest: StoredManifest; status: BrainMessageStatus }> {
+  const message = await db.brainMessage.findFirst({ where: { id: assistantMessageId, userId, role: "assistant" }, select: { contextManifest: true, status: true } });
+  if (!message) throw new NotFoundError("answer");
+  const manifest = (message.contextManifest as StoredManifest | null) ?? { items: [], tokens: 0, facts: [] };
+  return { manifest, status: message.status };
+}
+
+/** A tool call Claude made in the browser: run here (user-scoped), and added to the manifest. */
+export async function runToolForBrowser(db: Db, userId: string, input: { assistantMessageId: string; name: string; input: unknown }, now = new Date()) {
+  const { manifest: stored, status } = await storedManifest(db, userId, input.assistantMessageId);
+  if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
+  const manifest = new Manifest(stored.items.map((item) => ({ ...item, text: "" })));
+  const result = await runTool(db, userId, input.name, input.input, manifest, now);
+  const next: StoredManifest = { items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({ handle, type, id, label, href, tokens, via, reason })), tokens: manifest.tokens(), facts: stored.facts };
+  await db.brainMessage.update({ where: { id: input.assistantMessageId }, data: { contextManifest: next as unknown as Prisma.InputJsonValue } });
+  return { text: result.text, manifest: next };
+}
+
+/** What Claude wrote in the browser, checked against the manifest and stored like any answer. */
+export async function complete(
+  db: Db,
+  userId: string,
+  input: { assistantMessageId: string; content: string; status: "complete" | "stopped" | "failed"; errorMessage?: string | null; usage?: { inputTokens: number; outputTokens: number } | null },
+) {
+  const { manifest, status } = await storedManifest(db, userId, input.assistantMessageId);
+  if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
+  const content = await store(db, userId, input.assistantMessageId, {
+    content: input.content,
+    status: input.status,
+    errorMessage: input.status === "complete" ? null : (input.errorMessage ?? "The answer stopped before it was finished."),
+    manifest,
+    ...(input.usage ? { usage: input.usage } : {}),
+  });
+  return { messageId: input.assistantMessageId, status: input.status, content };
+}

@@ -1,0 +1,76 @@
+// The brain's API. Asking is a mutation (the question travels in a POST body, never in a URL that
+// request logs record); the answer streams through a subscription (server-sent events) keyed only
+// by the answer's id. With the user's own key (P16) the browser calls Claude itself: prepare,
+// runTool and complete give it the grounded prompt, run tools, and check and store the result.
+import { z } from "zod";
+import { ask, complete, generate, prepare, retry, runToolForBrowser } from "../../brain/answer";
+import { deleteThread, getThread, listThreads, renameThread, renameThreadInput } from "../../brain/threads";
+import { idInput, optionalRef } from "../../crm/inputs";
+import { env } from "../../env";
+import { asTrpcError, createTRPCRouter, protectedProcedure } from "../init";
+
+const byAnswer = z.object({ assistantMessageId: idInput });
+const byThread = z.object({ threadId: idInput });
+/** How this answer will be written: the user's own key in their browser, the server's, or retrieval-only. */
+const modeInput = z.object({ userKey: z.boolean().default(false) });
+
+function serverMode() {
+  const claude = env().claude;
+  return claude ? { mode: "server_key" as const, model: claude.model } : { mode: "retrieval_only" as const, model: null };
+}
+
+export const brainRouter = createTRPCRouter({
+  /** How answers are written on this server (the browser may still use the user's own key). */
+  status: protectedProcedure.query(() => ({ ...serverMode(), userKeyModel: env().ANTHROPIC_MODEL })),
+
+  threads: protectedProcedure.query(({ ctx }) => listThreads(ctx.db, ctx.user.id)),
+  thread: protectedProcedure.input(byThread).query(({ ctx, input }) => getThread(ctx.db, ctx.user.id, input.threadId)),
+  rename: protectedProcedure.input(renameThreadInput).mutation(({ ctx, input }) => renameThread(ctx.db, ctx.user.id, input)),
+  delete: protectedProcedure.input(byThread).mutation(({ ctx, input }) => deleteThread(ctx.db, ctx.user.id, input.threadId)),
+
+  /** Stores the question (starting a thread, optionally about an account or deal) and the answer to come. */
+  ask: protectedProcedure
+    .input(
+      modeInput.extend({
+        question: z.string().trim().min(1, "Ask a question.").max(2_000, "Ask in at most 2,000 characters."),
+        threadId: idInput.nullish(),
+        accountId: optionalRef,
+        opportunityId: optionalRef,
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { mode, model } = input.userKey ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL } : serverMode();
+      return ask(ctx.db, ctx.user.id, { question: input.question, threadId: input.threadId, accountId: input.accountId, opportunityId: input.opportunityId, mode, model });
+    }),
+
+  /** The answer, streamed: the manifest, text deltas, tool progress, then the stored result. */
+  stream: protectedProcedure.input(byAnswer).subscription(async function* ({ ctx, input, signal }) {
+    try {
+      yield* generate(ctx.db, ctx.user.id, input.assistantMessageId, { claude: env().claude, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      // The middleware cannot see errors thrown while a subscription streams: map them here.
+      throw asTrpcError(error);
+    }
+  }),
+
+  /** Answers the same question again (after a failure, a stop, or to get another answer). */
+  retry: protectedProcedure.input(byAnswer.merge(modeInput)).mutation(({ ctx, input }) => {
+    const { mode, model } = input.userKey ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL } : serverMode();
+    return retry(ctx.db, ctx.user.id, input.assistantMessageId, mode, model);
+  }),
+
+  prepare: protectedProcedure.input(byAnswer).mutation(({ ctx, input }) => prepare(ctx.db, ctx.user.id, input.assistantMessageId, env().ANTHROPIC_MODEL)),
+  runTool: protectedProcedure
+    .input(byAnswer.extend({ name: z.string().min(1).max(64), input: z.record(z.string(), z.unknown()).default({}) }))
+    .mutation(({ ctx, input }) => runToolForBrowser(ctx.db, ctx.user.id, { assistantMessageId: input.assistantMessageId, name: input.name, input: input.input })),
+  complete: protectedProcedure
+    .input(
+      byAnswer.extend({
+        content: z.string().max(100_000),
+        status: z.enum(["complete", "stopped", "failed"]),
+        errorMessage: z.string().max(1_000).nullish(),
+        usage: z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) }).nullish(),
+      }),
+    )
+    .mutation(({ ctx, input }) => complete(ctx.db, ctx.user.id, input)),
+});
