@@ -38,7 +38,7 @@ export type Behaviour =
   /** Ask for this tool call first, then answer from its result. */
   | { kind: "tool"; name: string; input: Record<string, unknown> };
 
-export type RecordedRequest = { apiKey: string | null; browserAccess: boolean; body: MessagesRequest; behaviour: Behaviour["kind"] };
+export type RecordedRequest = { at: number; apiKey: string | null; browserAccess: boolean; body: MessagesRequest; behaviour: Behaviour["kind"] };
 
 const errorTypes: Record<number, string> = {
   401: "authentication_error",
@@ -122,9 +122,11 @@ export class FakeAnthropic {
     } catch {
       return void this.error(res, 400, "invalid_request_error", "Body is not JSON.");
     }
-    const apiKey = (req.headers["x-api-key"] as string | undefined) ?? null;
+    // The key arrives as x-api-key, or (newer SDKs) as a bearer token.
+    const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
+    const apiKey = (req.headers["x-api-key"] as string | undefined) ?? bearer ?? null;
     const behaviour = this.queue.shift() ?? { kind: "answer" };
-    this.requests.push({ apiKey, browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] === "true", body, behaviour: behaviour.kind });
+    this.requests.push({ at: Date.now(), apiKey, browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] === "true", body, behaviour: behaviour.kind });
 
     if (!apiKey || !this.apiKeys.includes(apiKey)) return void this.error(res, 401, "authentication_error", "invalid x-api-key");
     if (!Array.isArray(body.messages) || body.messages.length === 0 || typeof body.max_tokens !== "number") {

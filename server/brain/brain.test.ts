@@ -1,0 +1,246 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeAnthropic } from "../../tests/fakes/anthropic";
+import { createApiClient } from "../../app/utils/trpc";
+import { startTestServer } from "../../tests/helpers/server";
+import { createUser, signIn } from "../../tests/helpers/users";
+import { SMALL_REFERENCE_DATE, smallWorkspace } from "../../tests/helpers/workspace";
+import { importWorkspace } from "../data-rights/import/import-workspace";
+import { getDb } from "../db/client";
+import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent, type StoredManifest } from "./answer";
+import type { ClaudeConfig } from "./claude";
+import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
+import { buildContextPack } from "./retrieval";
+import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
+
+let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
+let config: ClaudeConfig;
+beforeAll(async () => {
+  claude = await startFakeAnthropic({ apiKeys: ["test-key"] });
+  config = { apiKey: "test-key", model: "claude-test", baseURL: claude.url, timeoutMs: 30_000, maxRetries: 2 };
+});
+afterAll(async () => {
+  await claude.close();
+});
+
+const NOW = new Date(SMALL_REFERENCE_DATE);
+
+async function sellerWithData() {
+  const db = await getDb();
+  const user = await createUser(db);
+  await importWorkspace(db, user.id, smallWorkspace());
+  return { db, user };
+}
+
+async function askAndCollect(question: string, options: { claude: ClaudeConfig | null; signal?: AbortSignal; onEvent?: (e: BrainEvent) => void } = { claude: null }) {
+  const { db, user } = await sellerWithData();
+  const asked = await ask(db, user.id, { question, mode: options.claude ? "server_key" : "retrieval_only", model: options.claude?.model ?? null });
+  const events: BrainEvent[] = [];
+  for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: options.claude, now: NOW, ...(options.signal ? { signal: options.signal } : {}) })) {
+    events.push(event);
+    options.onEvent?.(event);
+  }
+  const stored = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId }, include: { citations: { orderBy: { ordinal: "asc" } } } });
+  return { db, user, asked, events, stored, manifest: stored.contextManifest as unknown as StoredManifest };
+}
+
+describe("the prompt module", () => {
+  it("keeps only citations of records that were sent, and normalises grouped handles", () => {
+    expect(normaliseCitations("Champion is Ana [P1, A2].")).toBe("Champion is Ana [P1][A2].");
+    const checked = checkCitations("Ana is the champion [P1][Z9]. It closes soon [D1] [X2].", new Set(["P1", "D1"]));
+    expect(checked).toEqual({ text: "Ana is the champion [P1]. It closes soon [D1].", cited: ["P1", "D1"], dropped: ["Z9", "X2"] });
+  });
+
+  it("writes the pack as handles and lines, computed figures, and the question last", async () => {
+    const { db, user } = await sellerWithData();
+    const pack = await buildContextPack(db, user.id, "Which deals close this month and what's the total?", { now: NOW });
+    const text = renderPackMessage(pack, "Which deals close this month and what's the total?", NOW);
+    expect(text).toMatch(/^Today is 2026-03-02 \(UTC/);
+    expect(text).toMatch(/^\[D1\] Deal "Acme Logistics – Platform" with Acme Logistics · stage: Evaluation · USD 4,800,000/m);
+    expect(text).toContain("- Open deals with a close date in this month (2026-03-01 to 2026-03-31): 1, total USD 4,800,000.");
+    expect(text.trim().split("\n").at(-1)).toBe("Question: Which deals close this month and what's the total?");
+  });
+
+  it("keeps recent history within its budget, starting with a user turn", () => {
+    const turns = historyTurns([
+      { role: "assistant", content: "hello" },
+      { role: "user", content: "q1" },
+      { role: "assistant", content: "a1" },
+    ]);
+    expect(turns.map((t) => t.role)).toEqual(["user", "assistant"]);
+  });
+});
+
+describe("retrieval-only answers (no key)", () => {
+  it("say what they are, state the computed figures and cite every record they list", async () => {
+    const { events, stored, manifest } = await askAndCollect("Which deals close this month and what's the total?");
+    expect(events.map((e) => e.type)).toEqual(["manifest", "delta", "done"]);
+    expect(stored).toMatchObject({ status: "complete", mode: "retrieval_only" });
+    expect(stored.content).toContain(RETRIEVAL_ONLY_NOTICE);
+    expect(stored.content).toContain("total USD 4,800,000");
+    expect(stored.citations.map((c) => c.label)).toContain("Acme Logistics – Platform");
+    expect(manifest.items[0]).toMatchObject({ handle: "D1", type: "opportunity", via: "pack", reason: "closes in this month" });
+  });
+
+  it("say so when nothing matches", async () => {
+    const { db, user } = await sellerWithData();
+    const pack = await buildContextPack(db, user.id, "zeppelin hovercraft", { now: NOW });
+    expect(pack.items).toEqual([]);
+    expect(retrievalOnlyAnswer(pack)).toContain("Your records don't contain anything that matches");
+  });
+});
+
+describe("answers from Claude (server key, fake Claude)", () => {
+  it("streams an answer grounded in the pack, stores it with its citations and manifest (P7)", async () => {
+    const before = claude.fake.requests.length;
+    const { events, stored, manifest } = await askAndCollect("What's the latest with Acme, and who is the champion?", { claude: config });
+    const request = claude.fake.requests.at(-1)!;
+    expect(claude.fake.requests.length).toBe(before + 1);
+    // What the model was sent: the rules, the tools, exactly the manifest's records, and the question.
+    expect(request.body.system).toContain("cite");
+    expect(request.body.tools?.map((t) => t.name)).toContain("search_records");
+    const sent = JSON.stringify(request.body.messages);
+    for (const item of manifest.items) expect(sent).toContain(`[${item.handle}]`);
+    expect(sent).toContain("Person Ana Ruiz, VP Operations at Acme Logistics · role: champion");
+    expect(sent).toContain("Question: What's the latest with Acme, and who is the champion?");
+    // Streamed in pieces, then stored.
+    expect(events.filter((e) => e.type === "delta").length).toBeGreaterThan(3);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
+    expect(stored).toMatchObject({ status: "complete", mode: "server_key", model: "claude-test" });
+    expect(stored.inputTokens).toBeGreaterThan(0);
+    expect(stored.citations.length).toBeGreaterThan(0);
+    for (const citation of stored.citations) expect(manifest.items.some((i) => i.id === citation.recordId && i.type === citation.recordType)).toBe(true);
+    expect(manifest.tokens).toBe(manifest.items.reduce((n, i) => n + i.tokens, 0));
+  });
+
+  it("lets Claude look further with a tool; what the tool returns joins the manifest", async () => {
+    claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2 report" } });
+    const { stored, manifest } = await askAndCollect("Did we send the security documents?", { claude: config });
+    const viaTool = manifest.items.filter((i) => i.via === "tool");
+    expect(viaTool.length).toBeGreaterThan(0);
+    expect(viaTool.some((i) => i.type === "message")).toBe(true);
+    const second = claude.fake.requests.at(-1)!;
+    expect(JSON.stringify(second.body.messages)).toContain("tool_result");
+    expect(stored.status).toBe("complete");
+  });
+
+  it("drops citations of records Claude was never given", async () => {
+    claude.fake.next({ kind: "text", text: "Ana Ruiz is the champion [P1]. The budget is approved [Z9]." });
+    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
+    expect(stored.content).toBe("Ana Ruiz is the champion [P1]. The budget is approved.");
+    expect(stored.citations.map((c) => c.label)).toEqual(["Ana Ruiz"]);
+  });
+
+  it("says the records do not hold the answer when nothing matches", async () => {
+    claude.fake.next({ kind: "answer" }, { kind: "answer" });
+    const { stored } = await askAndCollect("zeppelin hovercraft?", { claude: config });
+    expect(stored.content).toMatch(/^I don't see anything in your records/);
+  });
+
+  it("401: a clear message, nothing lost from the thread", async () => {
+    const { stored, db, asked } = await askAndCollect("Who is the champion at Acme?", { claude: { ...config, apiKey: "wrong-key" } });
+    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("refused the API key (401)") });
+    expect(await db.brainMessage.count({ where: { threadId: asked.threadId } })).toBe(2);
+  });
+
+  it("429: waits as long as retry-after says, then answers", async () => {
+    claude.fake.next({ kind: "status", status: 429, retryAfterSeconds: 1 });
+    const start = claude.fake.requests.length;
+    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
+    const [limited, retried] = claude.fake.requests.slice(start);
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950);
+    expect(stored.status).toBe("complete");
+  });
+
+  it("529 until retries run out: says Claude is overloaded", async () => {
+    claude.fake.next({ kind: "status", status: 529, retryAfterSeconds: 0 }, { kind: "status", status: 529, retryAfterSeconds: 0 }, { kind: "status", status: 529, retryAfterSeconds: 0 });
+    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
+    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("overloaded") });
+  });
+
+  it("a stream that drops mid-answer keeps what arrived", async () => {
+    claude.fake.next({ kind: "drop", afterChunks: 4 });
+    const { stored } = await askAndCollect("What's the latest with Acme?", { claude: { ...config, maxRetries: 0 } });
+    expect(stored.status).toBe("failed");
+    expect(stored.errorMessage).toMatch(/connection|dropped/i);
+    expect(stored.content.length).toBeGreaterThan(10);
+  });
+
+  it("Stop: the partial answer is stored as stopped", async () => {
+    claude.fake.next({ kind: "slow", chunkDelayMs: 200 });
+    const controller = new AbortController();
+    let deltas = 0;
+    const { stored } = await askAndCollect("What's the latest with Acme?", {
+      claude: config,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "delta" && ++deltas === 2) controller.abort();
+      },
+    });
+    expect(stored.status).toBe("stopped");
+    expect(stored.content.length).toBeGreaterThan(0);
+  });
+
+  it("a timeout stops waiting and keeps the partial answer", async () => {
+    claude.fake.next({ kind: "slow", chunkDelayMs: 400 });
+    const { stored } = await askAndCollect("What's the latest with Acme?", { claude: { ...config, timeoutMs: 1_200, maxRetries: 0 } });
+    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("took too long") });
+    expect(stored.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the user's own key (P16): the browser calls Claude, the server grounds and checks", () => {
+  it("prepare → Claude in the browser → runTool → complete, with citations checked against the manifest", async () => {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "Did we send the security documents?", mode: "user_key", model: "claude-test" });
+    const prepared = await prepare(db, user.id, asked.assistantMessageId, "claude-test", NOW);
+    expect(prepared.system).toContain("cite");
+    expect(JSON.stringify(prepared.messages)).toContain("Question: Did we send the security documents?");
+    // What the browser does, with the SDK and the user's key.
+    const client = new Anthropic({ apiKey: "test-key", baseURL: claude.url, maxRetries: 0 });
+    claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2" } });
+    const first = await client.messages.create({ model: prepared.model, max_tokens: 500, system: prepared.system, messages: prepared.messages, tools: prepared.tools });
+    const use = first.content.find((b) => b.type === "tool_use")!;
+    expect(use).toMatchObject({ name: "search_records" });
+    const tool = await runToolForBrowser(db, user.id, { assistantMessageId: asked.assistantMessageId, name: "search_records", input: (use as { input: unknown }).input }, NOW);
+    expect(tool.manifest.items.some((i) => i.via === "tool")).toBe(true);
+    const followUp: MessageParam[] = [...prepared.messages, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: (use as { id: string }).id, content: tool.text }] }];
+    const answer = await client.messages.create({ model: prepared.model, max_tokens: 500, system: prepared.system, messages: followUp });
+    const text = answer.content.map((b) => (b.type === "text" ? b.text : "")).join("");
+    const done = await complete(db, user.id, { assistantMessageId: asked.assistantMessageId, content: `${text} Invented [Q7].`, status: "complete", usage: { inputTokens: 10, outputTokens: 20 } });
+    expect(done.content).not.toContain("[Q7]");
+    const stored = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId }, include: { citations: true } });
+    expect(stored).toMatchObject({ status: "complete", mode: "user_key", inputTokens: 10 });
+    expect(stored.citations.length).toBeGreaterThan(0);
+    await expect(complete(db, user.id, { assistantMessageId: asked.assistantMessageId, content: "again", status: "complete" })).rejects.toThrow(/already finished/);
+  });
+});
+
+describe("over HTTP", () => {
+  it("asks with a POST and streams the answer over server-sent events", async () => {
+    const server = await startTestServer();
+    try {
+      const db = await getDb();
+      const user = await createUser(db);
+      await importWorkspace(db, user.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
+      const { cookie } = await signIn(db, user.id);
+      const api = createApiClient(server.url, { headers: () => ({ cookie }) });
+      const asked = await api.brain.ask.mutate({ question: "What's the latest with Acme?" });
+      // EventSource cannot send our cookie from Node: read the SSE endpoint with fetch, as a browser would.
+      const input = encodeURIComponent(JSON.stringify({ json: { assistantMessageId: asked.assistantMessageId } }));
+      const response = await fetch(`${server.url}/api/trpc/brain.stream?input=${input}`, { headers: { cookie, accept: "text/event-stream" } });
+      expect(response.headers.get("content-type")).toContain("text/event-stream");
+      const body = await response.text();
+      expect(body).toContain('"type":"manifest"');
+      expect(body).toContain('"type":"done"');
+      const thread = await api.brain.thread.query({ threadId: asked.threadId });
+      expect(thread.messages.map((m) => [m.role, m.status])).toEqual([
+        ["user", "complete"],
+        ["assistant", "complete"],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
