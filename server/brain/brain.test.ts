@@ -116,7 +116,9 @@ describe("answers from Claude (server key, fake Claude)", () => {
 
   it("lets Claude look further with a tool; what the tool returns joins the manifest", async () => {
     claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2 report" } });
-    const { stored, manifest } = await askAndCollect("Did we send the security documents?", { claude: config });
+    // Words no record holds: the pack is empty, so whatever the answer rests on came from the tool.
+    const { stored, manifest } = await askAndCollect("Any zeppelin paperwork for the hovercraft?", { claude: config });
+    expect(manifest.items.every((i) => i.via === "tool")).toBe(true);
     const viaTool = manifest.items.filter((i) => i.via === "tool");
     expect(viaTool.length).toBeGreaterThan(0);
     expect(viaTool.some((i) => i.type === "message")).toBe(true);
@@ -193,10 +195,10 @@ describe("answers from Claude (server key, fake Claude)", () => {
 describe("the user's own key (P16): the browser calls Claude, the server grounds and checks", () => {
   it("prepare → Claude in the browser → runTool → complete, with citations checked against the manifest", async () => {
     const { db, user } = await sellerWithData();
-    const asked = await ask(db, user.id, { question: "Did we send the security documents?", mode: "user_key", model: "claude-test" });
+    const asked = await ask(db, user.id, { question: "Any zeppelin paperwork for the hovercraft?", mode: "user_key", model: "claude-test" });
     const prepared = await prepare(db, user.id, asked.assistantMessageId, "claude-test", NOW);
     expect(prepared.system).toContain("cite");
-    expect(JSON.stringify(prepared.messages)).toContain("Question: Did we send the security documents?");
+    expect(JSON.stringify(prepared.messages)).toContain("Question: Any zeppelin paperwork for the hovercraft?");
     // What the browser does, with the SDK and the user's key.
     const client = new Anthropic({ apiKey: "test-key", baseURL: claude.url, maxRetries: 0 });
     claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2" } });
