@@ -27,6 +27,8 @@ export default defineConfig({
       "@trpc/client",
       "@trpc/tanstack-react-query",
       "superjson",
+      // Loaded on demand, only for answers written with the user's own key (P16).
+      "@anthropic-ai/sdk",
     ],
   },
 });

@@ -83,6 +83,9 @@ function Header() {
             <NavLink to="/dashboard" className={navClass}>
               Dashboard
             </NavLink>
+            <NavLink to="/brain" className={navClass}>
+              Brain
+            </NavLink>
             <NavLink to="/accounts" className={navClass}>
               Accounts
             </NavLink>

@@ -62,7 +62,7 @@ const envSchema = z
     /** The brain's server key. Unset: answers are retrieval-only, unless a user brings their own key. */
     ANTHROPIC_API_KEY: z.string().min(1).optional(),
     /** The Claude model the brain asks. */
-    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-5"),
     /** Where the server reaches Claude (a fake in tests and the local demo). */
     ANTHROPIC_BASE_URL: z.string().url().default("https://api.anthropic.com"),
     /** Where browsers reach Claude with a user's own key (P16); allowed in the pages' CSP. */

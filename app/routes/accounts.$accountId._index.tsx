@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ActivityList } from "../components/account-activity";
+import { BrainAskPanel } from "../components/brain-ask-panel";
 import { Badge, ButtonLink, Card, stageTone } from "../components/ui";
 import { orNotFound } from "../utils/account-forms.server";
 import { stageLabel } from "../utils/account-labels";
@@ -84,6 +85,7 @@ export default function AccountOverview() {
         </section>
       </div>
       <div className="space-y-6">
+        <BrainAskPanel name={account.name} about={{ accountId: account.id }} />
         <Card
           title="Open deals"
           actions={

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
+import { BrainAskPanel } from "../components/brain-ask-panel";
 import { channelLabels } from "../components/conversation-channel";
 import { DealStageHistory } from "../components/deal-stage-history";
 import { DealTimeline } from "../components/deal-timeline";
@@ -243,6 +244,7 @@ export default function Opportunity() {
         </div>
 
         <div className="space-y-6">
+          <BrainAskPanel name={deal.name} about={{ opportunityId: deal.id }} />
           <Card title="Move to another stage">
             <Form method="post" className="space-y-3">
               <input type="hidden" name="intent" value="move" />

@@ -12,6 +12,7 @@ const sections = [
   { to: "/settings/sessions", label: "Sessions" },
   { to: "/settings/password", label: "Password" },
   { to: "/settings/data", label: "Data" },
+  { to: "/settings/api", label: "API" },
 ];
 
 export default function Settings() {

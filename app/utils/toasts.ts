@@ -21,6 +21,8 @@ export const toastMessages = {
   "conversation-created": "Conversation logged.",
   "conversation-deleted": "Conversation deleted.",
   "imported": "Workspace imported.",
+  "brain-renamed": "Conversation renamed.",
+  "brain-deleted": "Conversation deleted.",
 } as const;
 
 export type ToastKey = keyof typeof toastMessages;

@@ -139,9 +139,16 @@ export async function* generate(
     yield { type: "done", messageId: answer.id, status: answer.status, content: answer.content, errorMessage: answer.errorMessage };
     return;
   }
+  const staleAfterMs = (options.claude?.timeoutMs ?? 60_000) + CLAIM_GRACE_MS;
+  if (!(await claim(db, answer.id, staleAfterMs))) {
+    // Someone else is writing this answer (another tab, a reconnect): follow what they store.
+    yield* follow(db, answer.id, options.signal, staleAfterMs);
+    return;
+  }
   const now = options.now ?? new Date();
   const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
   const manifest = new Manifest(pack.items);
+  await db.brainMessage.update({ where: { id: answer.id }, data: { contextManifest: toStored(manifest, pack.facts) as unknown as Prisma.InputJsonValue } });
   yield { type: "manifest", manifest: toStored(manifest, pack.facts) };
 
   if (!options.claude) {
@@ -227,6 +234,49 @@ export async function* generate(
   yield { type: "done", messageId: answer.id, status: outcome.status, content: stored, errorMessage: outcome.errorMessage };
 }
 
+const CLAIM_GRACE_MS = 30_000;
+const FOLLOW_EVERY_MS = 500;
+
+/**
+ * Takes the right to write an answer: only one process generates it. A claim older than the
+ * longest an answer may take belongs to a process that died, and is taken over.
+ */
+async function claim(db: Db, messageId: string, staleAfterMs: number): Promise<boolean> {
+  const result = await db.brainMessage.updateMany({
+    where: { id: messageId, status: "streaming", OR: [{ generationStartedAt: null }, { generationStartedAt: { lt: new Date(Date.now() - staleAfterMs) } }] },
+    data: { generationStartedAt: new Date() },
+  });
+  return result.count === 1;
+}
+
+/** Streams an answer another process is writing, from what it saves (about every second). */
+async function* follow(db: Db, messageId: string, signal: AbortSignal | undefined, staleAfterMs: number): AsyncGenerator<BrainEvent> {
+  let shown = "";
+  let manifestShown = false;
+  const giveUpAt = Date.now() + staleAfterMs;
+  while (!signal?.aborted) {
+    const message = await db.brainMessage.findUnique({ where: { id: messageId }, select: { status: true, content: true, errorMessage: true, contextManifest: true } });
+    if (!message) return;
+    if (!manifestShown && message.contextManifest) {
+      manifestShown = true;
+      yield { type: "manifest", manifest: message.contextManifest as unknown as StoredManifest };
+    }
+    if (message.status !== "streaming") {
+      yield { type: "done", messageId, status: message.status, content: message.content, errorMessage: message.errorMessage };
+      return;
+    }
+    if (message.content.length > shown.length && message.content.startsWith(shown)) {
+      yield { type: "delta", text: message.content.slice(shown.length) };
+      shown = message.content;
+    }
+    if (Date.now() > giveUpAt) {
+      yield { type: "done", messageId, status: "failed", content: shown, errorMessage: "The answer is taking too long; reload the page to see if it finished." };
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MS));
+  }
+}
+
 /** A new answer to the same question, after the message being retried. */
 export async function retry(db: Db, userId: string, assistantMessageId: string, mode: BrainAnswerMode, model: string | null) {
   const { answer, question } = await loadTurn(db, userId, assistantMessageId);
@@ -245,6 +295,8 @@ export async function retry(db: Db, userId: string, assistantMessageId: string, 
 export async function prepare(db: Db, userId: string, assistantMessageId: string, model: string, now = new Date()) {
   const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
+  // The browser writes this answer; a subscription for it (another tab) follows instead.
+  if (!(await claim(db, answer.id, 10 * 60_000))) throw new FieldError("assistantMessageId", "This answer is already being written.");
   const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
   const manifest = toStored(new Manifest(pack.items), pack.facts);
   await db.brainMessage.update({ where: { id: answer.id }, data: { mode: "user_key", model, contextManifest: manifest as unknown as Prisma.InputJsonValue } });

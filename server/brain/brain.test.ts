@@ -192,6 +192,26 @@ describe("answers from Claude (server key, fake Claude)", () => {
   });
 });
 
+describe("one answer, written once", () => {
+  it("a second subscriber (another tab, a reconnect) follows the answer instead of generating it again", async () => {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "What's the latest with Acme?", mode: "server_key", model: "claude-test" });
+    claude.fake.next({ kind: "slow", chunkDelayMs: 60 });
+    const before = claude.fake.requests.length;
+    const collect = async () => {
+      const events: BrainEvent[] = [];
+      for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW })) events.push(event);
+      return events;
+    };
+    const [first, second] = await Promise.all([collect(), new Promise((r) => setTimeout(r, 150)).then(collect)]);
+    expect(claude.fake.requests.length - before).toBe(1);
+    const last = (events: BrainEvent[]) => events.at(-1) as Extract<BrainEvent, { type: "done" }>;
+    expect(last(first)).toMatchObject({ type: "done", status: "complete" });
+    expect(last(second)).toMatchObject({ type: "done", status: "complete", content: last(first).content });
+    expect(second.some((e) => e.type === "manifest")).toBe(true);
+  });
+});
+
 describe("the user's own key (P16): the browser calls Claude, the server grounds and checks", () => {
   it("prepare → Claude in the browser → runTool → complete, with citations checked against the manifest", async () => {
     const { db, user } = await sellerWithData();

@@ -308,8 +308,8 @@ async function textEvidence(
      ), q AS (
        SELECT to_tsquery('english', $3) || to_tsquery('simple', $3) AS query
      ), subjects AS (
-       SELECT c.id, to_tsvector('english', c.subject) AS v FROM conversations c, q
-        WHERE c."userId" = $1 AND to_tsvector('english', c.subject) @@ q.query ${inFocus(`c."accountId"`)}
+       SELECT c.id, c."searchVector" AS v FROM conversations c, q
+        WHERE c."userId" = $1 AND c."searchVector" @@ q.query ${inFocus(`c."accountId"`)}
      ), hits AS (
        SELECT 'message' AS type, t.id, t."searchVector" || coalesce(s.v, ''::tsvector) AS v,
               ${recency(`t."sentAt"`)} * (CASE WHEN c."accountId" = ANY($7::text[]) THEN 1.5 ELSE 1 END)
@@ -317,15 +317,15 @@ async function textEvidence(
          FROM messages t JOIN conversations c ON c.id = t."conversationId" LEFT JOIN subjects s ON s.id = c.id, q
         WHERE t."userId" = $1 AND (t."searchVector" @@ q.query OR s.id IS NOT NULL) ${inFocus(`c."accountId"`)}
        UNION ALL
-       SELECT 'note', t.id, t."searchVector" || to_tsvector('english', coalesce(m.title, '')),
+       SELECT 'note', t.id, t."searchVector" || coalesce(m."searchVector", ''::tsvector),
               ${recency(`t."updatedAt"`)} * (CASE WHEN t."accountId" = ANY($7::text[]) THEN 1.5 ELSE 1 END)
          FROM notes t LEFT JOIN meetings m ON m.id = t."meetingId", q
-        WHERE t."userId" = $1 AND (t."searchVector" @@ q.query OR to_tsvector('english', coalesce(m.title, '')) @@ q.query) ${inFocus(`t."accountId"`)}
+        WHERE t."userId" = $1 AND (t."searchVector" @@ q.query OR m."searchVector" @@ q.query) ${inFocus(`t."accountId"`)}
        UNION ALL
-       SELECT 'meeting', t.id, to_tsvector('english', t.title || ' ' || coalesce(t.location, '')),
+       SELECT 'meeting', t.id, t."searchVector",
               ${recency(`t."startsAt"`)} * (CASE WHEN t."accountId" = ANY($7::text[]) THEN 1.5 ELSE 1 END)
          FROM meetings t, q
-        WHERE t."userId" = $1 AND to_tsvector('english', t.title || ' ' || coalesce(t.location, '')) @@ q.query ${inFocus(`t."accountId"`)}
+        WHERE t."userId" = $1 AND t."searchVector" @@ q.query ${inFocus(`t."accountId"`)}
        UNION ALL
        SELECT 'activity', t.id, t."searchVector", 0.6 * ${recency("t.at")} * (CASE WHEN t."accountId" = ANY($7::text[]) THEN 1.5 ELSE 1 END)
          FROM activities t, q WHERE t."userId" = $1 AND t."searchVector" @@ q.query ${inFocus(`t."accountId"`)}

@@ -21,7 +21,7 @@ function serverMode() {
 
 export const brainRouter = createTRPCRouter({
   /** How answers are written on this server (the browser may still use the user's own key). */
-  status: protectedProcedure.query(() => ({ ...serverMode(), userKeyModel: env().ANTHROPIC_MODEL })),
+  status: protectedProcedure.query(() => ({ ...serverMode(), userKeyModel: env().ANTHROPIC_MODEL, browserBaseUrl: env().ANTHROPIC_BROWSER_BASE_URL })),
 
   threads: protectedProcedure.query(({ ctx }) => listThreads(ctx.db, ctx.user.id)),
   thread: protectedProcedure.input(byThread).query(({ ctx, input }) => getThread(ctx.db, ctx.user.id, input.threadId)),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "brain_messages" ADD COLUMN     "generationStartedAt" TIMESTAMPTZ(3);
