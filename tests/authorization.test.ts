@@ -52,6 +52,11 @@ const cases: Record<string, Case> = {
     expect(me.id).toBe(bUserId);
     revealsNothingOf(a, me);
   },
+  "account.updateProfile": async (b, a, bUserId) => {
+    const updated = await b.account.updateProfile({ name: "B renamed" });
+    expect(updated.id).toBe(bUserId);
+    revealsNothingOf(a, updated);
+  },
   "account.changePassword": async (b) => {
     // Changes only the caller's own password (A's user row is in the snapshot).
     await b.account.changePassword({ currentPassword: "", newPassword: "B's own new password" });

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { changePassword, changePasswordInput } from "../../auth/password-accounts";
 import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../auth/rate-limit";
 import { acknowledgeCurrentPolicy, needsPolicyNotice, PRIVACY_POLICY } from "../../privacy/policy";
@@ -9,10 +10,31 @@ export const accountRouter = createTRPCRouter({
   me: protectedProcedure.query(async ({ ctx }) => {
     const user = await ctx.db.user.findUniqueOrThrow({
       where: { id: ctx.user.id },
-      select: { id: true, email: true, name: true, passwordHash: true, identities: { select: { provider: true, email: true } } },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        passwordHash: true,
+        createdAt: true,
+        identities: { select: { provider: true, email: true } },
+        policyAcknowledgements: { orderBy: { acknowledgedAt: "desc" }, take: 1, select: { policyVersion: true, acknowledgedAt: true } },
+      },
     });
-    return { id: user.id, email: user.email, name: user.name, hasPassword: user.passwordHash !== null, identities: user.identities };
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      createdAt: user.createdAt,
+      hasPassword: user.passwordHash !== null,
+      identities: user.identities,
+      policyAcknowledged: user.policyAcknowledgements[0] ?? null,
+    };
   }),
+
+  /** Changes the name shown in the app and on mail. */
+  updateProfile: protectedProcedure
+    .input(z.object({ name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters.") }))
+    .mutation(({ ctx, input }) => ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: { id: true, name: true } })),
 
   /** Changes the password and signs out every other device. */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
