@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 
+/** Settings opens on the profile: who you are comes first. */
 export async function loader() {
-  return redirect("/settings/sessions");
+  return redirect("/settings/profile");
 }

@@ -8,20 +8,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return null;
 }
 
-const sections = [
+// The order people look for things: who they are, how they get in, their data, what is connected,
+// their own Claude key, and what they pay.
+const settingsSections = [
+  { to: "/settings/profile", label: "Profile" },
   { to: "/settings/sessions", label: "Sessions" },
   { to: "/settings/password", label: "Password" },
   { to: "/settings/data", label: "Data" },
+  { to: "/settings/connections", label: "Connections" },
   { to: "/settings/api", label: "API" },
-];
+  { to: "/settings/billing", label: "Billing" },
+] as const;
 
 export default function Settings() {
   return (
     <>
       <PageHeader title="Settings" />
       <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
-        <nav aria-label="Settings" className="flex gap-1 md:flex-col">
-          {sections.map((section) => (
+        <nav aria-label="Settings" className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
+          {settingsSections.map((section) => (
             <NavLink
               key={section.to}
               to={section.to}
@@ -33,7 +38,7 @@ export default function Settings() {
             </NavLink>
           ))}
         </nav>
-        <section>
+        <section className="min-w-0">
           <Outlet />
         </section>
       </div>

@@ -23,6 +23,7 @@ export const toastMessages = {
   "imported": "Workspace imported.",
   "brain-renamed": "Conversation renamed.",
   "brain-deleted": "Conversation deleted.",
+  "profile-updated": "Profile saved.",
 } as const;
 
 export type ToastKey = keyof typeof toastMessages;

@@ -295,7 +295,7 @@ describe("the user's own key (P16)", () => {
     expect(await page.getByTestId("brain-retrieval-banner").count()).toBe(1);
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
-    await page.waitForURL(`${app.url}/settings/sessions`);
+    await page.waitForURL(`${app.url}/settings/profile`);
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API" }).click();
     await page.waitForURL(`${app.url}/settings/api`);
     await page.getByTestId("user-key-input").fill("test-key");

@@ -32,6 +32,8 @@ describe("identity journeys", () => {
     expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 
     await page.getByRole("link", { name: "Settings" }).click();
+    await page.waitForURL(`${journey.app.url}/settings/profile`);
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Sessions" }).click();
     await page.waitForURL(`${journey.app.url}/settings/sessions`);
     await expect.poll(() => page.getByTestId("this-device").count()).toBe(1);
     expect(await page.getByTestId("session-row").first().textContent()).toContain("Headless Chrome on Linux");

@@ -161,7 +161,7 @@ describe("the workspace at a glance, and finding anything in it", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${journey.app.url}/dashboard`);
 
-    await mainNav(page, "Settings", "/settings/sessions");
+    await mainNav(page, "Settings", "/settings/profile");
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Data" }).click();
     await page.waitForURL(`${journey.app.url}/settings/data`);
 
