@@ -36,6 +36,20 @@ describe("environment", () => {
     expect(message).not.toContain("hunter2");
   });
 
+  it("checks TOKEN_ENCRYPTION_KEYS' shape without ever echoing a key", () => {
+    const good = `k2:${Buffer.alloc(32, 7).toString("base64")},k1:${Buffer.alloc(32, 1).toString("base64")}`;
+    expect(parseEnv({ TOKEN_ENCRYPTION_KEYS: good }).TOKEN_ENCRYPTION_KEYS).toBe(good);
+    let error: unknown;
+    try {
+      parseEnv({ TOKEN_ENCRYPTION_KEYS: "k1:c2VjcmV0LWtleS10b28tc2hvcnQ=" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as Error).message).toContain("TOKEN_ENCRYPTION_KEYS: must be id:base64key pairs");
+    expect((error as Error).message).not.toContain("c2VjcmV0");
+  });
+
   it("turns on Secure cookies and HSTS in production, except when served to this machine over http", () => {
     expect(parseEnv({ NODE_ENV: "production", APP_URL: "https://app.example.com" }).httpsProtections).toBe(true);
     expect(parseEnv({ NODE_ENV: "production", APP_URL: "http://app.internal:3000" }).httpsProtections).toBe(true);

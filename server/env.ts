@@ -67,6 +67,15 @@ const envSchema = z
     ANTHROPIC_BASE_URL: z.string().url().default("https://api.anthropic.com"),
     /** Where browsers reach Claude with a user's own key (P16); allowed in the pages' CSP. */
     ANTHROPIC_BROWSER_BASE_URL: z.string().url().default("https://api.anthropic.com"),
+    /** Keys that encrypt connection tokens at rest (P15): "id:base64-of-32-bytes[,id:…]". The first is
+     *  used to encrypt; all are tried by id to decrypt (rotation). Unset on the embedded database: a
+     *  key is generated once into DATA_DIR/token-keys.json. Required with DATABASE_URL. */
+    TOKEN_ENCRYPTION_KEYS: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44})*$/, "must be id:base64key pairs separated by commas (32-byte keys)")
+      .optional(),
+    /** Run background jobs (deletion purges, polling, mail) in this process. */
+    JOBS: booleanFlag.default(true),
     /** How long one answer may take before it is stopped, in ms. */
     BRAIN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(90_000),
   })
@@ -138,12 +147,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
-    const value = issue.path.length ? source[String(issue.path[0])] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(redactUrl(value))})`;
+    const variable = issue.path.length ? String(issue.path[0]) : null;
+    const value = variable ? source[variable] : undefined;
+    // Secrets are never echoed, not even when malformed.
+    const shown = value === undefined || (variable && SECRET_VARIABLES.has(variable)) ? "" : ` (got ${JSON.stringify(redactUrl(value))})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid environment:\n${lines.join("\n")}\nSee .env.example for every variable.`);
 }
+
+const SECRET_VARIABLES = new Set(["TOKEN_ENCRYPTION_KEYS", "ANTHROPIC_API_KEY", "GOOGLE_CLIENT_SECRET"]);
 
 function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):([^@]+)@/, "//$1:***@");

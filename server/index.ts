@@ -6,7 +6,9 @@ import { closeDatabase, getDatabase } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
 import { env, EnvError } from "./env";
 import { logger } from "./logger";
-import { startMaintenance } from "./maintenance";
+import { jobHandlers } from "./jobs/handlers";
+import { setJobs, startJobs, type Jobs } from "./jobs/jobs";
+import { kickMailDelivery, mailDeliveryIdle } from "./mail/outbox";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -19,7 +21,14 @@ async function main() {
   const server = createServer();
   const { app, close: closePages } = await createApp({ env: config, pages, httpServer: server });
   server.on("request", app);
-  const stopMaintenance = startMaintenance(database.prisma);
+  // Background jobs (deletion purges, polling, mail retries) run in this process unless JOBS=false,
+  // e.g. on extra web processes when another one runs them (docs/decisions/009-jobs.md).
+  let jobs: Jobs | null = null;
+  if (config.JOBS) {
+    jobs = await startJobs(database, jobHandlers(database.prisma));
+    setJobs(jobs);
+  }
+  kickMailDelivery(database.prisma);
 
   server.listen(config.PORT, config.HOST, () => {
     const address = server.address();
@@ -51,7 +60,11 @@ async function main() {
     force.unref();
     server.close(async () => {
       try {
-        await stopMaintenance();
+        if (jobs) {
+          setJobs(null);
+          await jobs.stop();
+        }
+        await mailDeliveryIdle();
         await closePages();
         await closeDatabase();
         logger().info("stopped");

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "../server/auth/session";
 import { importWorkspace } from "../server/data-rights/import/import-workspace";
 import { getDatabase, getDb } from "../server/db/client";
+import { storeConnection } from "../server/integrations/connections";
 import { appRouter } from "../server/trpc/root";
 import { callerFor, createUser, signIn } from "./helpers/users";
 import { smallWorkspace } from "./helpers/workspace";
@@ -24,6 +25,7 @@ type AIds = {
   message: string;
   meeting: string;
   note: string;
+  connection: string;
 };
 type Case = (b: Caller, a: AIds, bUserId: string) => Promise<void>;
 
@@ -60,6 +62,12 @@ const cases: Record<string, Case> = {
   "account.changePassword": async (b) => {
     // Changes only the caller's own password (A's user row is in the snapshot).
     await b.account.changePassword({ currentPassword: "", newPassword: "B's own new password" });
+  },
+  "account.requestDeletion": async (b, a) => {
+    // Typing A's email deletes nothing: the confirmation is the caller's own email, for the caller's own account.
+    const result = await b.account.requestDeletion({ confirmEmail: "a@example.test", password: "anything at all" });
+    expect(result).toMatchObject({ ok: false, field: "confirmEmail" });
+    expect(await (await getDb()).accountDeletionRequest.count()).toBe(0);
   },
   "account.policyNotice": async (b, a) => revealsNothingOf(a, await b.account.policyNotice()),
   "account.acknowledgePolicy": async (b) => {
@@ -186,6 +194,12 @@ const cases: Record<string, Case> = {
   "brain.prepare": (b, a) => rejects(b.brain.prepare({ assistantMessageId: a.answer }), "NOT_FOUND"),
   "brain.runTool": (b, a) => rejects(b.brain.runTool({ assistantMessageId: a.answer, name: "search_records", input: { query: "Acme" } }), "NOT_FOUND"),
   "brain.complete": (b, a) => rejects(b.brain.complete({ assistantMessageId: a.answer, content: "hijacked", status: "complete" }), "NOT_FOUND"),
+  "connections.list": async (b, a) => {
+    const list = await b.connections.list();
+    expect(list.every((entry) => entry.connection === null)).toBe(true);
+    revealsNothingOf(a, list);
+  },
+  "connections.disconnect": (b, a) => rejects(b.connections.disconnect({ connectionId: a.connection }), "NOT_FOUND"),
   "workspace.import": async (b, a) => {
     // The same file (same provider ids) imported by B creates B's own copies, never touching A's.
     const result = await b.workspace.import({ document: smallWorkspace() });
@@ -235,6 +249,7 @@ beforeAll(async () => {
     message: await find(db.message.findFirst({ where: { userId: userA.id } })),
     meeting: await find(db.meeting.findFirst({ where: { userId: userA.id } })),
     note: await find(db.note.findFirst({ where: { userId: userA.id } })),
+    connection: (await storeConnection(db, userA.id, { provider: "gmail", scopes: ["https://www.googleapis.com/auth/gmail.readonly"], accessToken: "a-access", refreshToken: "a-refresh" })).id,
   };
 });
 

@@ -32,8 +32,11 @@ const stateCookieValue = z.object({
   verifier: z.string().min(43).max(128),
   issuedAt: z.number(),
   redirectTo: z.string().max(2048).nullable(),
+  /** What the handshake is for: signing in, or proving who you are before deleting your account (P11). */
+  intent: z.enum(["sign_in", "confirm_delete"]).default("sign_in"),
 });
 type StateCookie = z.infer<typeof stateCookieValue>;
+export type GoogleIntent = StateCookie["intent"];
 
 function stateCookie(value: string, maxAge: number, secure: boolean): string {
   return [`${OAUTH_STATE_COOKIE}=${value}`, "Path=/auth/google", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`, ...(secure ? ["Secure"] : [])].join("; ");
@@ -46,7 +49,7 @@ export function clearStateCookie(secure: boolean): string {
 /** Where to send the browser, and the state cookie to set on the way. */
 export function beginGoogleSignIn(
   config: GoogleConfig,
-  options: { appUrl: string; secure: boolean; redirectTo: string | null; now?: Date },
+  options: { appUrl: string; secure: boolean; redirectTo: string | null; intent?: GoogleIntent; loginHint?: string; now?: Date },
 ): { url: string; cookie: string } {
   const state = generateState();
   const verifier = generateCodeVerifier();
@@ -58,7 +61,14 @@ export function beginGoogleSignIn(
     GOOGLE_SIGN_IN_SCOPES,
   );
   url.searchParams.set("prompt", "select_account");
-  const payload: StateCookie = { state, verifier, issuedAt: (options.now ?? new Date()).getTime(), redirectTo: options.redirectTo };
+  if (options.loginHint) url.searchParams.set("login_hint", options.loginHint);
+  const payload: StateCookie = {
+    state,
+    verifier,
+    issuedAt: (options.now ?? new Date()).getTime(),
+    redirectTo: options.redirectTo,
+    intent: options.intent ?? "sign_in",
+  };
   const value = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return { url: url.toString(), cookie: stateCookie(value, OAUTH_STATE_MAX_AGE_S, options.secure) };
 }
@@ -78,18 +88,24 @@ function readStateCookie(cookieHeader: string | null): StateCookie | null {
   }
 }
 
-export type GoogleSignInResult =
-  | { ok: true; userId: string; outcome: "signed_in" | "linked" | "created"; redirectTo: string | null }
-  | { ok: false; status: 400 | 502; message: string };
+/** What the callback's state cookie says the handshake was for (null: no valid cookie). */
+export function googleCallbackIntent(cookieHeader: string | null): GoogleIntent | null {
+  return readStateCookie(cookieHeader)?.intent ?? null;
+}
 
-const failure = (status: 400 | 502, message: string): GoogleSignInResult => ({ ok: false, status, message });
+type Failure = { ok: false; status: 400 | 403 | 502; message: string };
 
-/** Checks the callback, exchanges the code, verifies the ID token, and finds or creates the user. */
-export async function completeGoogleSignIn(
-  db: Db,
+export type GoogleSignInResult = { ok: true; userId: string; outcome: "signed_in" | "linked" | "created"; redirectTo: string | null } | Failure;
+
+const failure = (status: Failure["status"], message: string): Failure => ({ ok: false, status, message });
+
+type CallbackInput = { appUrl: string; query: URLSearchParams; cookieHeader: string | null; now?: Date };
+
+/** Checks the callback against its state cookie, exchanges the code, and verifies the ID token. */
+async function verifyCallback(
   config: GoogleConfig,
-  input: { appUrl: string; query: URLSearchParams; cookieHeader: string | null; now?: Date },
-): Promise<GoogleSignInResult> {
+  input: CallbackInput,
+): Promise<{ ok: true; saved: StateCookie; claims: { sub: string; email: string; name: string | null } } | Failure> {
   const now = input.now ?? new Date();
   const saved = readStateCookie(input.cookieHeader);
   if (!saved) {
@@ -133,8 +149,38 @@ export async function completeGoogleSignIn(
   if (!claims.email || claims.email_verified !== true) {
     return failure(400, "Google has not verified the email address of this account. Verify it with Google, then try again.");
   }
-  const resolved = await findOrCreateGoogleUser(db, { sub: claims.sub, email: claims.email, name: claims.name ?? null }, now);
-  return { ok: true, ...resolved, redirectTo: saved.redirectTo };
+  return { ok: true, saved, claims: { sub: claims.sub, email: claims.email, name: claims.name ?? null } };
+}
+
+export const DELETION_PENDING_MESSAGE =
+  "This account is being deleted, as you asked, so it can no longer be signed in to. Its data is erased within 7 days of your request.";
+
+/** Checks the callback, exchanges the code, verifies the ID token, and finds or creates the user. */
+export async function completeGoogleSignIn(db: Db, config: GoogleConfig, input: CallbackInput): Promise<GoogleSignInResult> {
+  const verified = await verifyCallback(config, input);
+  if (!verified.ok) return verified;
+  if (verified.saved.intent !== "sign_in") return failure(400, "This Google response was not for signing in. Start again with “Continue with Google”.");
+  const resolved = await findOrCreateGoogleUser(db, verified.claims, input.now);
+  if (resolved.outcome === "deletion_pending") return failure(403, DELETION_PENDING_MESSAGE);
+  return { ok: true, userId: resolved.userId, outcome: resolved.outcome, redirectTo: verified.saved.redirectTo };
+}
+
+/**
+ * "Confirm with Google" before a sensitive step (deleting the account): the Google account that
+ * answered must be one already linked to `userId`. Returns the failure to show, or ok.
+ */
+export async function confirmGoogleIdentity(db: Db, config: GoogleConfig, userId: string, input: CallbackInput): Promise<{ ok: true } | Failure> {
+  const verified = await verifyCallback(config, input);
+  if (!verified.ok) return verified;
+  if (verified.saved.intent !== "confirm_delete") return failure(400, "This Google response was not a confirmation. Start again.");
+  const identity = await db.oAuthIdentity.findUnique({
+    where: { provider_providerAccountId: { provider: "google", providerAccountId: verified.claims.sub } },
+    select: { userId: true },
+  });
+  if (identity?.userId !== userId) {
+    return failure(403, "That Google account is not the one linked to this Sales-as-Code account, so nothing was deleted. Confirm with the Google account you sign in with.");
+  }
+  return { ok: true };
 }
 
 /**
@@ -148,17 +194,21 @@ export async function findOrCreateGoogleUser(
   db: Db,
   profile: { sub: string; email: string; name: string | null },
   now = new Date(),
-): Promise<{ userId: string; outcome: "signed_in" | "linked" | "created" }> {
+): Promise<{ userId: string; outcome: "signed_in" | "linked" | "created" | "deletion_pending" }> {
   const email = profile.email.toLowerCase();
   return db.$transaction(async (tx) => {
     const identity = await tx.oAuthIdentity.findUnique({
       where: { provider_providerAccountId: { provider: "google", providerAccountId: profile.sub } },
+      include: { user: { select: { deletionRequest: { select: { id: true } } } } },
     });
+    // An account whose deletion was requested is never signed in to again (P11).
+    if (identity?.user.deletionRequest) return { userId: identity.userId, outcome: "deletion_pending" as const };
     if (identity) {
       await tx.oAuthIdentity.update({ where: { id: identity.id }, data: { email, emailVerified: true, lastSignInAt: now } });
       return { userId: identity.userId, outcome: "signed_in" as const };
     }
-    const existing = await tx.user.findUnique({ where: { email } });
+    const existing = await tx.user.findUnique({ where: { email }, include: { deletionRequest: { select: { id: true } } } });
+    if (existing?.deletionRequest) return { userId: existing.id, outcome: "deletion_pending" as const };
     if (existing) {
       await tx.oAuthIdentity.create({
         data: { userId: existing.id, provider: "google", providerAccountId: profile.sub, email, emailVerified: true, lastSignInAt: now },

@@ -15,7 +15,19 @@ export const rateLimits = {
   resetRequestPerAccount: { name: "reset-request:account", limit: 5, windowMs: 60 * MINUTE },
   resetPerIp: { name: "reset:ip", limit: 20, windowMs: 60 * MINUTE },
   changePasswordPerAccount: { name: "change-password:account", limit: 10, windowMs: 15 * MINUTE },
+  deleteAccountPerAccount: { name: "delete-account:account", limit: 5, windowMs: 15 * MINUTE },
 } satisfies Record<string, RateLimitRule>;
+
+function bucketKey(rule: RateLimitRule, subject: string): string {
+  return createHash("sha256").update(`${rule.name}\u0000${subject}`).digest("hex");
+}
+
+/** Drops every window counted against these subjects (a deleted account's id and email, P11). */
+export async function forgetRateLimitsOf(db: Queryable, subjects: string[]): Promise<number> {
+  const keys = Object.values(rateLimits).flatMap((rule) => subjects.map((subject) => bucketKey(rule, subject)));
+  const result = await db.rateLimitBucket.deleteMany({ where: { key: { in: keys } } });
+  return result.count;
+}
 
 export type RateLimitResult = { allowed: boolean; remaining: number; retryAfterSeconds: number };
 
@@ -26,7 +38,7 @@ export async function consumeRateLimit(
   subject: string,
   now = new Date(),
 ): Promise<RateLimitResult> {
-  const key = createHash("sha256").update(`${rule.name}\u0000${subject}`).digest("hex");
+  const key = bucketKey(rule, subject);
   const resetAt = new Date(now.getTime() + rule.windowMs);
   // One statement: a new window starts when the old one has ended, otherwise the count goes up.
   const rows = await db.$queryRaw<{ count: number; resetAt: Date }[]>`
@@ -65,7 +77,7 @@ export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
   return `Too many attempts. For your security, wait ${minutes === 1 ? "a minute" : `${minutes} minutes`} and try again.`;
 }
 
-/** Drops windows that ended more than a day ago (called from the periodic maintenance). */
+/** Drops windows that ended more than a day ago (the `maintenance.sweep` job). */
 export async function sweepRateLimits(db: Queryable, now = new Date()): Promise<number> {
   const result = await db.rateLimitBucket.deleteMany({ where: { resetAt: { lt: new Date(now.getTime() - 86_400_000) } } });
   return result.count;

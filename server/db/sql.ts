@@ -7,6 +7,8 @@ import type pg from "pg";
 export interface SqlExecutor {
   /** Runs a script of one or more statements without parameters. */
   exec(script: string): Promise<void>;
+  /** Runs a script of one or more statements without parameters and returns the last one's rows. */
+  execRows<Row extends Record<string, unknown> = Record<string, unknown>>(script: string): Promise<Row[]>;
   /** Runs one statement with $1… parameters and returns its rows. */
   query<Row extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` on one connection (advisory locks and transactions need a single session). */
@@ -17,6 +19,10 @@ export function pgliteExecutor(db: PGlite): SqlExecutor {
   const executor: SqlExecutor = {
     async exec(script) {
       await db.exec(script);
+    },
+    async execRows<Row extends Record<string, unknown>>(script: string) {
+      const results = await db.exec(script);
+      return (results.at(-1)?.rows ?? []) as Row[];
     },
     async query<Row extends Record<string, unknown>>(text: string, params: unknown[] = []) {
       const result = await db.query<Row>(text, params);
@@ -35,6 +41,11 @@ function pgQueryExecutor(client: PgQueryable, withSession: SqlExecutor["withSess
     async exec(script) {
       // Without parameters `pg` uses the simple query protocol, which accepts several statements.
       await client.query(script);
+    },
+    async execRows<Row extends Record<string, unknown>>(script: string) {
+      // Several statements give an array of results; one gives one.
+      const result = (await client.query(script)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
+      return Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows;
     },
     async query<Row extends Record<string, unknown>>(text: string, params: unknown[] = []) {
       const result = await client.query<Row>(text, params);

@@ -3,6 +3,7 @@ import { accountRouter } from "./routers/account";
 import { accountsRouter } from "./routers/accounts";
 import { activityRouter } from "./routers/activity";
 import { brainRouter } from "./routers/brain";
+import { connectionsRouter } from "./routers/connections";
 import { conversationsRouter } from "./routers/conversations";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   workspace: workspaceRouter,
   brain: brainRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

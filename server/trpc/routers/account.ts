@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { changePassword, changePasswordInput } from "../../auth/password-accounts";
 import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../auth/rate-limit";
+import { deleteAccountInput, deleteAccountWithPassword } from "../../data-rights/delete-account";
 import { acknowledgeCurrentPolicy, needsPolicyNotice, PRIVACY_POLICY } from "../../privacy/policy";
 import { createTRPCRouter, protectedProcedure } from "../init";
 
@@ -41,6 +42,16 @@ export const accountRouter = createTRPCRouter({
     const limit = await consumeRateLimit(ctx.db, rateLimits.changePasswordPerAccount, ctx.user.id);
     if (!limit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
     return changePassword(ctx.db, ctx.user.id, input, ctx.session.id);
+  }),
+
+  /**
+   * P11: delete this account. Confirmed with the account's email and password; every session ends at
+   * once and the data is purged by a job (within 7 days at the latest). Rate-limited per account.
+   */
+  requestDeletion: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    const limit = await consumeRateLimit(ctx.db, rateLimits.deleteAccountPerAccount, ctx.user.id);
+    if (!limit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    return deleteAccountWithPassword(ctx.db, ctx.user.id, input);
   }),
 
   /** P17: whether to show the policy notice, and dismissing it. */

@@ -1,0 +1,50 @@
+// The Delete account form's action: with a password, through account.requestDeletion; without one,
+// the typed email is checked and the browser is sent to Google to prove who it is (the callback,
+// auth.google.callback.server.ts, then requests the deletion).
+import { redirect, type AppLoadContext } from "@remix-run/node";
+import { TRPCError } from "@trpc/server";
+import { beginGoogleSignIn } from "../../server/auth/google";
+import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../server/auth/rate-limit";
+import { blankSessionCookie } from "../../server/auth/session";
+import { checkTypedEmail } from "../../server/data-rights/delete-account";
+import { getDb } from "../../server/db/client";
+import { env } from "../../server/env";
+import { field, formAnswer } from "../utils/auth-forms.server";
+import { serverCaller } from "../utils/trpc.server";
+
+/** Where a deleted account's browser lands: a public page, with the session cookie cleared. */
+export function accountDeletedRedirect() {
+  return redirect("/account-deleted", { headers: { "Set-Cookie": blankSessionCookie({ secure: env().httpsProtections }), "Cache-Control": "no-store" } });
+}
+
+export async function deleteAccountFromForm(form: FormData, context: AppLoadContext, userId: string) {
+  const confirmEmail = field(form, "confirmEmail");
+  const fields = { confirmEmail };
+  const api = await serverCaller(context);
+  if (field(form, "intent") === "google") {
+    const config = env();
+    if (!config.google) return formAnswer(400, { formError: "Google sign-in is not set up on this instance.", fields });
+    const limit = await consumeRateLimit(await getDb(), rateLimits.deleteAccountPerAccount, userId);
+    if (!limit.allowed) return formAnswer(429, { formError: tooManyAttemptsMessage(limit.retryAfterSeconds), fields });
+    const me = await api.account.me();
+    const problem = checkTypedEmail(me.email, confirmEmail);
+    if (problem) return formAnswer(400, { fieldErrors: { [problem.field]: problem.message }, fields });
+    const { url, cookie } = beginGoogleSignIn(config.google, {
+      appUrl: config.APP_URL,
+      secure: config.httpsProtections,
+      redirectTo: null,
+      intent: "confirm_delete",
+      loginHint: me.email,
+    });
+    return redirect(url, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
+  }
+  try {
+    const result = await api.account.requestDeletion({ confirmEmail, password: field(form, "password") });
+    if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message }, fields });
+    return accountDeletedRedirect();
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS") return formAnswer(429, { formError: error.message, fields });
+    if (error instanceof TRPCError && error.code === "BAD_REQUEST") return formAnswer(400, { formError: error.message, fields });
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+// The tools a seller can connect, and exactly what each may read (P3): the scopes are listed here
+// and nowhere else — the connect screen shows this list, and a connection stores what was granted.
+import type { IntegrationProvider } from "../db/generated/client";
+
+export type ProviderInfo = { id: IntegrationProvider; name: string; reads: string; scopes: string[] };
+
+export const PROVIDERS: ProviderInfo[] = [
+  { id: "gmail", name: "Gmail", reads: "Emails with your accounts' people (read-only).", scopes: ["https://www.googleapis.com/auth/gmail.readonly"] },
+  { id: "gcal", name: "Google Calendar", reads: "Your meetings and who attends (read-only).", scopes: ["https://www.googleapis.com/auth/calendar.readonly"] },
+  { id: "salesforce", name: "Salesforce", reads: "Accounts, contacts, opportunities and tasks.", scopes: ["api", "refresh_token"] },
+  { id: "outreach", name: "Outreach", reads: "Prospects, sequences, mailings and calls (read-only).", scopes: ["prospects.read", "sequences.read", "mailings.read", "calls.read"] },
+];
+
+export function providerInfo(id: IntegrationProvider): ProviderInfo {
+  return PROVIDERS.find((p) => p.id === id)!;
+}
+
+/** The provider refused our credentials (revoked, expired): the user must reconnect; polling stops. */
+export class ProviderAuthError extends Error {
+  override name = "ProviderAuthError";
+}
+
+/**
+ * Revokes a token the standard way (RFC 7009: a form POST of `token`, with the client's credentials
+ * when it has them). Google, Salesforce and Outreach all accept this shape. A 200 means revoked or
+ * already unknown to the provider; anything else is an error for the caller to log.
+ */
+export async function revokeOAuthToken(
+  endpoint: string,
+  token: string,
+  options: { tokenTypeHint?: "access_token" | "refresh_token"; client?: { id: string; secret: string }; signal?: AbortSignal } = {},
+): Promise<void> {
+  const body = new URLSearchParams({ token });
+  if (options.tokenTypeHint) body.set("token_type_hint", options.tokenTypeHint);
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
+  if (options.client) headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.client.id)}:${encodeURIComponent(options.client.secret)}`).toString("base64")}`;
+  const response = await fetch(endpoint, { method: "POST", headers, body, signal: options.signal ?? AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`revocation refused: HTTP ${response.status}`);
+}
+
+/** How we talk to one provider: fetch what changed since a cursor, and revoke our tokens. */
+export interface ProviderClient {
+  fetchEvents(input: { accessToken: string; cursor: unknown }): Promise<{
+    events: { externalId: string; eventType: string; occurredAt: Date | null; payload: unknown }[];
+    cursor: unknown;
+  }>;
+  revoke(tokens: { accessToken: string | null; refreshToken: string | null }): Promise<void>;
+}
+
+/**
+ * Provider clients by provider. None is wired into the product yet (the integrations release plugs
+ * the real ones in); tests register a client that speaks HTTP to a fake provider.
+ */
+const clients = new Map<IntegrationProvider, ProviderClient>();
+
+export function setProviderClient(id: IntegrationProvider, client: ProviderClient | null): void {
+  if (client) clients.set(id, client);
+  else clients.delete(id);
+}
+
+export function providerClient(id: IntegrationProvider): ProviderClient | null {
+  return clients.get(id) ?? null;
+}

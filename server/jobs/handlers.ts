@@ -1,0 +1,42 @@
+// What each queue does. Kept apart from jobs.ts (the pg-boss plumbing) so a test can start the job
+// system with exactly the handlers it wants, and the server starts it with all of these.
+import type { Db } from "../db/client";
+import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-account";
+import { pollConnection, dueConnections } from "../integrations/sync";
+import { sweepRateLimits } from "../auth/rate-limit";
+import { kickMailDelivery, mailDeliveryIdle } from "../mail/outbox";
+import { logger } from "../logger";
+import { enqueue, QUEUES, type JobHandler, type QueueName } from "./jobs";
+
+function stringField(data: Record<string, unknown>, field: string): string {
+  const value = data[field];
+  if (typeof value !== "string" || value.length === 0) throw new Error(`job data lacks ${field}`);
+  return value;
+}
+
+export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
+  return {
+    [QUEUES.purgeAccount]: async (data) => {
+      const result = await purgeAccount(db, stringField(data, "userId"));
+      if (result.status === "not_requested") logger().warn("purge job for an account whose deletion was not requested: ignored");
+    },
+    [QUEUES.purgeSweep]: async () => {
+      const result = await sweepDeletionRequests(db);
+      if (result.purged + result.failed > 0) logger().info(result, "deletion sweep");
+    },
+    [QUEUES.pollDue]: async () => {
+      // One job per connection; the singleton key keeps a slow poll from being queued twice.
+      for (const connectionId of await dueConnections(db)) {
+        await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId });
+      }
+    },
+    [QUEUES.pollConnection]: async (data) => {
+      await pollConnection(db, stringField(data, "connectionId"));
+    },
+    [QUEUES.maintenance]: async () => {
+      kickMailDelivery(db);
+      await mailDeliveryIdle();
+      await sweepRateLimits(db);
+    },
+  };
+}

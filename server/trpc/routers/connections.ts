@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { idInput } from "../../crm/inputs";
+import { disconnectConnection, listConnections } from "../../integrations/connections";
+import { createTRPCRouter, protectedProcedure } from "../init";
+
+export const connectionsRouter = createTRPCRouter({
+  /** Every tool that can be connected, what it may read (P3), and the user's connection to it — never a token. */
+  list: protectedProcedure.query(({ ctx }) => listConnections(ctx.db, ctx.user.id)),
+  /** P12: stop reading from a tool now; its tokens are revoked and deleted, synced events stay. */
+  disconnect: protectedProcedure
+    .input(z.object({ connectionId: idInput }))
+    .mutation(({ ctx, input }) => disconnectConnection(ctx.db, ctx.user.id, input.connectionId)),
+});
