@@ -1,6 +1,9 @@
 // Reading a workspace upload: the multipart body into memory (up to a limit), and its JSON. Every
-// way a user's file can be wrong ends as a message for the page, never as a 500.
+// way a user's file can be wrong ends as a message for the page, never as a 500. And the size of the
+// user's export, for the export's progress bar.
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { exportSummary, type ExportSummary } from "../../server/data-rights/export/export-workspace";
+import { getDb } from "../../server/db/client";
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** After a refused upload we read (and drop) up to this much more, so the browser gets our answer
@@ -64,4 +67,9 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     const reason = error instanceof Error ? error.message : "unreadable";
     return { ok: false, problems: [{ path: "$", message: `is not valid JSON: ${reason}` }] };
   }
+}
+
+/** How many lines (records and structure) the user's export has right now: the progress bar's 100%. */
+export async function exportSummaryFor(userId: string): Promise<ExportSummary> {
+  return exportSummary(await getDb(), userId);
 }

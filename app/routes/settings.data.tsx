@@ -3,11 +3,12 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TRPCError, type inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
+import { DataExport, DeleteAccountCard } from "../components/data-export";
 import { FormMessage, SubmitButton } from "../components/forms";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
-import { MAX_UPLOAD_BYTES, parseJson, readWorkspaceUpload, type ImportProblem } from "./settings.data.server";
+import { exportSummaryFor, MAX_UPLOAD_BYTES, parseJson, readWorkspaceUpload, type ImportProblem } from "./settings.data.server";
 
 export const meta: MetaFunction = () => [{ title: "Data · Settings · Sales-as-Code" }];
 
@@ -31,8 +32,9 @@ const sections: { key: keyof ImportCounts; label: string }[] = [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireUser(context, request);
-  return { maxUploadMb: MAX_UPLOAD_BYTES / 1024 / 1024 };
+  const user = requireUser(context, request);
+  const summary = await exportSummaryFor(user.id);
+  return { maxUploadMb: MAX_UPLOAD_BYTES / 1024 / 1024, exportLines: { total: summary.totalLines, records: summary.recordLines } };
 }
 
 const answer = (body: ImportAnswer, status = 200) => data(body, { status });
@@ -135,62 +137,68 @@ function Problems({ result }: { result: Extract<ImportAnswer, { outcome: "invali
 }
 
 export default function SettingsData() {
-  const { maxUploadMb } = useLoaderData<typeof loader>();
+  const { maxUploadMb, exportLines } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formError = result?.outcome === "refused" ? result.formError : undefined;
   return (
-    <div className="space-y-6">
-      <div>
-        <h2 className="text-lg font-semibold text-slate-900">Import a workspace</h2>
-        <p className="mt-1 text-sm text-slate-600">
-          A workspace file (<code>.json</code>, the Sales-as-Code workspace format) carries accounts, people, deals, conversations, meetings,
-          notes and activity. Importing is <strong>all or nothing</strong>: if anything in the file is wrong, nothing is written and every
-          problem is listed with where it is in the file. Importing the same file again updates what it brought in the first time — it never
-          creates duplicates.
-        </p>
-      </div>
+    <div className="space-y-10">
+      <DataExport totalLines={exportLines.total} recordLines={exportLines.records} />
 
-      <Form method="post" encType="multipart/form-data" className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-        {formError ? <FormMessage tone="error" testId="import-error">{formError}</FormMessage> : null}
-        <div className="space-y-1.5">
-          <label htmlFor="field-file" className="block text-sm font-medium text-slate-800">
-            Workspace file
-          </label>
-          <input
-            id="field-file"
-            name="file"
-            type="file"
-            accept=".json,application/json"
-            required
-            aria-describedby="field-file-hint"
-            aria-invalid={formError ? true : undefined}
-            className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-200"
-            data-testid="import-file"
-          />
-          <p id="field-file-hint" className="text-xs text-slate-500">
-            A .json file of at most {maxUploadMb} MB.
+      <section aria-labelledby="import-heading" className="space-y-6">
+        <div>
+          <h2 id="import-heading" className="text-lg font-semibold text-slate-900">Import a workspace</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            A workspace file (<code>.json</code>, the Sales-as-Code workspace format) carries accounts, people, deals, conversations, meetings,
+            notes and activity. Importing is <strong>all or nothing</strong>: if anything in the file is wrong, nothing is written and every
+            problem is listed with where it is in the file. Importing the same file again updates what it brought in the first time — it never
+            creates duplicates.
           </p>
         </div>
-        <div className="flex items-start gap-2">
-          <input id="field-shiftToToday" name="shiftToToday" type="checkbox" aria-describedby="field-shiftToToday-hint" className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600" />
-          <div>
-            <label htmlFor="field-shiftToToday" className="text-sm font-medium text-slate-800">
-              Shift dates so the file's reference date is today
+
+        <Form method="post" encType="multipart/form-data" className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          {formError ? <FormMessage tone="error" testId="import-error">{formError}</FormMessage> : null}
+          <div className="space-y-1.5">
+            <label htmlFor="field-file" className="block text-sm font-medium text-slate-800">
+              Workspace file
             </label>
-            <p id="field-shiftToToday-hint" className="text-xs text-slate-500">
-              A workspace file may name a <code>referenceDate</code>: the moment its dates were written relative to. With this on, every date in the
-              file moves by the time between that moment and now, so meetings that were upcoming then are upcoming now. Files without a
-              reference date import unchanged.
+            <input
+              id="field-file"
+              name="file"
+              type="file"
+              accept=".json,application/json"
+              required
+              aria-describedby="field-file-hint"
+              aria-invalid={formError ? true : undefined}
+              className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-200"
+              data-testid="import-file"
+            />
+            <p id="field-file-hint" className="text-xs text-slate-500">
+              A .json file of at most {maxUploadMb} MB.
             </p>
           </div>
-        </div>
-        <div className="flex justify-end">
-          <SubmitButton pendingText="Importing…">Import</SubmitButton>
-        </div>
-      </Form>
+          <div className="flex items-start gap-2">
+            <input id="field-shiftToToday" name="shiftToToday" type="checkbox" aria-describedby="field-shiftToToday-hint" className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600" />
+            <div>
+              <label htmlFor="field-shiftToToday" className="text-sm font-medium text-slate-800">
+                Shift dates so the file's reference date is today
+              </label>
+              <p id="field-shiftToToday-hint" className="text-xs text-slate-500">
+                A workspace file may name a <code>referenceDate</code>: the moment its dates were written relative to. With this on, every date in the
+                file moves by the time between that moment and now, so meetings that were upcoming then are upcoming now. Files without a
+                reference date import unchanged.
+              </p>
+            </div>
+          </div>
+          <div className="flex justify-end">
+            <SubmitButton pendingText="Importing…">Import</SubmitButton>
+          </div>
+        </Form>
 
-      {result?.outcome === "imported" ? <Counts result={result} /> : null}
-      {result?.outcome === "invalid" ? <Problems result={result} /> : null}
+        {result?.outcome === "imported" ? <Counts result={result} /> : null}
+        {result?.outcome === "invalid" ? <Problems result={result} /> : null}
+      </section>
+
+      <DeleteAccountCard />
     </div>
   );
 }
