@@ -3,13 +3,13 @@
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { sessionMiddleware } from "./auth/middleware";
 import { getDb } from "./db/client";
 import { checkDatabase } from "./db/health";
 import type { Env } from "./env";
+import { createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
 import { requestLog } from "./http/request-log";
 import { sameOriginOnly } from "./http/same-origin";
 import { securityHeaders } from "./http/security-headers";
@@ -89,17 +89,25 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   return { app, close: closeVite };
 }
 
+/**
+ * Remix behind Express: @remix-run/express's handler, but sending bodies with backpressure
+ * (server/http/fetch-bridge.ts says why).
+ */
 function remixPages(build: ServerBuild | (() => Promise<ServerBuild>), mode: "development" | "production"): RequestHandler {
-  return createRequestHandler({
-    build,
-    mode,
-    getLoadContext: (req, res) => ({
-      auth: res.locals.auth ?? signedOut,
-      requestId: res.locals.requestId ?? "unknown",
-      client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
-      cspNonce: res.locals.cspNonce ?? "",
-    }),
-  });
+  const handle = createRequestHandler(build, mode);
+  return async (req, res, next) => {
+    try {
+      const response = await handle(createFetchRequest(req, res), {
+        auth: res.locals.auth ?? signedOut,
+        requestId: res.locals.requestId ?? "unknown",
+        client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
+        cspNonce: res.locals.cspNonce ?? "",
+      });
+      await sendFetchResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
 }
 
 /** Last resort: log the detail, tell the user something clear, never leak a stack trace. */

@@ -34,6 +34,19 @@ describe("deals", () => {
     expect(await db.activity.count({ where: { userId: user.id, type: "stage_changed", accountId: account.id } })).toBe(2);
   });
 
+  it("deleting a deal takes the notes that belonged to it alone, and keeps notes that also hang on its account", async () => {
+    const { db, user, api } = await seller();
+    const deal = await api.opportunities.create({ name: "Orphan-maker" });
+    const dealOnly = await api.notes.create({ body: "Only on the deal", opportunityId: deal.id });
+    const account = await api.accounts.create({ name: "Keeper" });
+    const withAccount = await api.notes.create({ body: "On the deal and its account", opportunityId: deal.id, accountId: account.id });
+    await api.opportunities.delete({ id: deal.id });
+    expect(await db.note.findUnique({ where: { id: dealOnly.id } })).toBeNull();
+    expect(await db.note.findUnique({ where: { id: withAccount.id } })).toMatchObject({ opportunityId: null, accountId: account.id });
+    // Nothing of the user's is left linked to nothing (an export of it would not import).
+    expect(await db.note.count({ where: { userId: user.id, accountId: null, opportunityId: null, prospectId: null, meetingId: null } })).toBe(0);
+  });
+
   it("explains bad input field by field", async () => {
     const { api } = await seller();
     const error = await api.opportunities.create({ name: "", amount: -5, probability: 120, currency: "dollars" } as never).catch((e: unknown) => e);

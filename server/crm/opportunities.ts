@@ -5,6 +5,7 @@ import type { Db, Queryable } from "../db/client";
 import type { OpportunityStage, Prisma } from "../db/generated/client";
 import { opportunityStages } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
+import { deleteOrphans } from "./accounts";
 import { recordActivity } from "./activity";
 import { amountInput, currencyInput, dateInput, definedOnly, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
@@ -206,8 +207,12 @@ export async function moveOpportunityStage(db: Db, userId: string, input: z.outp
   });
 }
 
+/** Deletes the deal; notes and timeline entries that belonged to it alone go with it (as for accounts). */
 export async function deleteOpportunity(db: Db, userId: string, id: string) {
-  const result = await db.opportunity.deleteMany({ where: { id, userId } });
-  if (result.count === 0) throw new NotFoundError("deal");
-  return { id };
+  return db.$transaction(async (tx) => {
+    const result = await tx.opportunity.deleteMany({ where: { id, userId } });
+    if (result.count === 0) throw new NotFoundError("deal");
+    await deleteOrphans(tx, userId);
+    return { id };
+  });
 }

@@ -177,6 +177,9 @@ export const activitySchema = z.object({
   accountId: optionalRef,
   prospectId: optionalRef,
   opportunityId: optionalRef,
+  /** Optional extensions of this format: the conversation or meeting the entry is about. */
+  conversationId: optionalRef,
+  meetingId: optionalRef,
   summary: z.string(),
 });
 

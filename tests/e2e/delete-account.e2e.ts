@@ -37,7 +37,7 @@ describe.each([
     await otherPage.waitForURL(`${journey.app.url}/dashboard`);
 
     await page.goto(`${journey.app.url}/settings/data`);
-    await page.getByRole("link", { name: "Delete account" }).click();
+    await page.getByTestId("delete-account-link").click();
     await page.waitForURL(`${journey.app.url}/settings/data/delete`);
     await page.getByTestId("delete-consequences").waitFor();
 

@@ -149,3 +149,15 @@ export function useAppAndBrowser(options: Parameters<typeof startApp>[0] = {}): 
   });
   return journey;
 }
+
+/**
+ * Waits until Remix has no navigation in flight. The URL changes when a navigation starts, and a
+ * click on a link to the page already shown changes nothing visible until its loaders finish — then
+ * the page re-renders (and closes, say, a dialog opened meanwhile).
+ */
+export async function waitForRemixIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter;
+    return !router || router.state.navigation.state === "idle";
+  });
+}

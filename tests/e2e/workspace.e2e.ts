@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateDemoWorkspace } from "../../prisma/seed/demo-workspace";
 import { projectRoot } from "../../server/utils/project-root";
-import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
+import { collectPageErrors, newContext, useAppAndBrowser, waitForRemixIdle } from "./harness";
 
 const journey = useAppAndBrowser();
 
@@ -38,6 +38,7 @@ async function tryTheDemo(page: Page) {
 async function mainNav(page: Page, name: string, pathname: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
   await page.waitForURL(`${journey.app.url}${pathname}`);
+  await waitForRemixIdle(page);
 }
 
 /** Waits until the page's main heading shows `text` (a client-side navigation renders after the URL changes). */
@@ -183,6 +184,8 @@ describe("the workspace at a glance, and finding anything in it", () => {
 
     // The imported accounts are this user's now: the accounts list shows them (a page of them).
     await mainNav(page, "Accounts", "/accounts");
+    await expectHeading(page, "Accounts");
+    await page.getByTestId("account-row").first().waitFor();
     const listed = (await page.locator("main").innerText()).split("\n");
     const shown = accountNames.filter((name) => listed.some((line) => line.includes(name)));
     expect(shown.length).toBeGreaterThanOrEqual(Math.min(accountNames.length, 10));

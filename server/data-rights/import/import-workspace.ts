@@ -380,6 +380,8 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
         accountId: resolve(a.accountId),
         prospectId: resolve(a.prospectId),
         opportunityId: resolve(a.opportunityId),
+        conversationId: resolve(a.conversationId),
+        meetingId: resolve(a.meetingId),
         summary: a.summary,
       };
     },

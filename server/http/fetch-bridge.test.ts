@@ -1,0 +1,115 @@
+import { once } from "node:events";
+import { connect, type AddressInfo } from "node:net";
+import express from "express";
+import { afterEach, describe, expect, it } from "vitest";
+import { sendFetchResponse } from "./fetch-bridge";
+
+const CHUNK = 64 * 1024;
+const TOTAL_CHUNKS = 3_200; // 200 MiB: far more than any socket buffer holds
+
+/** A body of TOTAL_CHUNKS chunks that counts how many were pulled, and whether it was cancelled. */
+function countingBody() {
+  const state = { pulled: 0, cancelled: false };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        state.pulled += 1;
+        controller.enqueue(new Uint8Array(CHUNK).fill(120));
+        if (state.pulled === TOTAL_CHUNKS) controller.close();
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  return { body, state };
+}
+
+let close: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await close?.();
+  close = null;
+});
+
+async function serve(handler: express.RequestHandler) {
+  const app = express();
+  app.get("/", handler);
+  const server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Waits until `read()` stops changing for `quietMs` (or `timeoutMs` passes), and returns its last value. */
+async function settled(read: () => number, quietMs = 300, timeoutMs = 20_000): Promise<number> {
+  let last = read();
+  let stableSince = Date.now();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = read();
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) break;
+  }
+  return last;
+}
+
+describe("sending a streamed body (the workspace export's path through Express)", () => {
+  it("pulls the body only as fast as the client reads it, and cancels it when the client leaves", async () => {
+    const { body, state } = countingBody();
+    const done = { error: null as unknown, finished: false };
+    const port = await serve((_req, res) => {
+      sendFetchResponse(res, new Response(body, { headers: { "Content-Type": "application/json" } })).then(
+        () => (done.finished = true),
+        (error: unknown) => (done.error = error),
+      );
+    });
+    // A client that sends the request and then reads nothing.
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    socket.pause();
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    const pulledWhileIdle = await settled(() => state.pulled);
+    // Socket buffers on both sides hold a few MiB at most; without backpressure all 200 MiB is pulled.
+    expect(pulledWhileIdle * CHUNK).toBeLessThan(32 * 1024 * 1024);
+    expect(pulledWhileIdle).toBeLessThan(TOTAL_CHUNKS);
+
+    socket.destroy();
+    await settled(() => Number(state.cancelled));
+    expect(state.cancelled).toBe(true);
+    expect(state.pulled).toBeLessThan(TOTAL_CHUNKS);
+    expect(done.error).toBeNull();
+  });
+
+  it("never weakens a signed-in page's no-store", async () => {
+    const port = await serve((_req, res) => {
+      res.setHeader("Cache-Control", "no-store");
+      void sendFetchResponse(res, new Response("x", { headers: { "Cache-Control": "public, max-age=3600" } }));
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("sends the status, the route's headers over defaults, every cookie, and the whole body", async () => {
+    const port = await serve((_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      const headers = new Headers({ "X-Kind": "lines", "Cache-Control": "no-store" });
+      headers.append("Set-Cookie", "a=1");
+      headers.append("Set-Cookie", "b=2");
+      void sendFetchResponse(res, new Response("a\nb\n", { status: 201, headers }));
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-kind")).toBe("lines");
+    // The route's Cache-Control replaces the default (once, not twice); both cookies arrive.
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(await response.text()).toBe("a\nb\n");
+  });
+});
