@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
 import { readSessionToken, validateSessionToken } from "../../server/auth/session";
 import { rateLimits } from "../../server/auth/rate-limit";
+import { DELETION_PENDING_MESSAGE } from "../../server/auth/sign-in";
+import { requestAccountDeletion } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
 import { createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action as loginAction } from "./login";
@@ -69,6 +71,17 @@ describe("/login", () => {
     const invalid = (await loginAction(args(post("/login", { email: "not-an-email", password: "" })))) as unknown as Answer;
     expect(invalid.init?.status).toBe(400);
     expect(invalid.data.fieldErrors).toEqual({ email: "Enter a valid email address.", password: "Enter your password." });
+  });
+
+  it("P11: refuses an account being deleted with a clear message — only to someone who knows its password", async () => {
+    const { db, user, password } = await userWithPassword();
+    await requestAccountDeletion(db, user.id);
+    const refused = (await loginAction(args(post("/login", { email: user.email, password })))) as unknown as Answer;
+    expect(refused.init?.status).toBe(403);
+    expect(refused.data.formError).toBe(DELETION_PENDING_MESSAGE);
+    const guess = (await loginAction(args(post("/login", { email: user.email, password: "a wrong guess" })))) as unknown as Answer;
+    expect(guess.data.formError).toBe(WRONG_CREDENTIALS);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("answers 429 with a clear message and Retry-After once an account is tried too often", async () => {

@@ -1,8 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import { checkPassword, signInInput } from "../../server/auth/password-accounts";
+import { signInInput, verifyPasswordSignIn } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
-import { startSession } from "../../server/auth/sign-in";
+import { DELETION_PENDING_MESSAGE, startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { firstErrors } from "../components/forms";
@@ -21,8 +21,11 @@ export async function signInWithPassword(form: FormData, context: AppLoadContext
   const limited = await rateLimited([[rateLimits.signInPerIp, context.client.ip], [rateLimits.signInPerAccount, parsed.data.email]], fields);
   if (limited) return { answer: limited };
   const db = await getDb();
-  const userId = await checkPassword(db, parsed.data);
-  if (!userId) return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
-  const { cookie } = await startSession(db, userId, sessionClient(context), { secure: env().httpsProtections });
+  const check = await verifyPasswordSignIn(db, parsed.data);
+  if (!check.ok) {
+    if (check.reason === "deletion_pending") return { answer: formAnswer(403, { formError: DELETION_PENDING_MESSAGE, fields }) };
+    return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
+  }
+  const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure: env().httpsProtections });
   return { cookie };
 }

@@ -9,6 +9,7 @@ import { logger } from "../logger";
 import { acknowledgeCurrentPolicy } from "../privacy/policy";
 import { IdTokenError, verifyIdToken } from "./id-token";
 import { invalidateUserSessions } from "./session";
+import { DELETION_PENDING_MESSAGE } from "./sign-in";
 
 export type GoogleConfig = NonNullable<Env["google"]>;
 
@@ -151,9 +152,6 @@ async function verifyCallback(
   }
   return { ok: true, saved, claims: { sub: claims.sub, email: claims.email, name: claims.name ?? null } };
 }
-
-export const DELETION_PENDING_MESSAGE =
-  "This account is being deleted, as you asked, so it can no longer be signed in to. Its data is erased within 7 days of your request.";
 
 /** Checks the callback, exchanges the code, verifies the ID token, and finds or creates the user. */
 export async function completeGoogleSignIn(db: Db, config: GoogleConfig, input: CallbackInput): Promise<GoogleSignInResult> {

@@ -64,12 +64,24 @@ export async function signUpWithPassword(db: Db, input: z.output<typeof signUpIn
   }
 }
 
-/** The user the email and password belong to, or null — the same for "no such user" and "wrong password". */
-export async function checkPassword(db: Db, input: z.output<typeof signInInput>): Promise<string | null> {
+export type PasswordCheck = { ok: true; userId: string } | { ok: false; reason: "wrong_credentials" | "deletion_pending" };
+
+/**
+ * Whether the email and password open an account: the same answer for "no such user" and "wrong
+ * password"; only someone who knows the password learns that the account is being deleted (P11).
+ */
+export async function verifyPasswordSignIn(db: Db, input: z.output<typeof signInInput>): Promise<PasswordCheck> {
   const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true, deletionRequest: { select: { id: true } } } });
-  if (!user?.passwordHash) return verifyAgainstNothing(input.password).then(() => null);
-  const valid = await verifyPassword(user.passwordHash, input.password);
-  return valid && !user.deletionRequest ? user.id : null;
+  if (!user?.passwordHash) return verifyAgainstNothing(input.password).then(() => ({ ok: false, reason: "wrong_credentials" }));
+  if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, reason: "wrong_credentials" };
+  if (user.deletionRequest) return { ok: false, reason: "deletion_pending" };
+  return { ok: true, userId: user.id };
+}
+
+/** The user the email and password belong to, or null. */
+export async function checkPassword(db: Db, input: z.output<typeof signInInput>): Promise<string | null> {
+  const check = await verifyPasswordSignIn(db, input);
+  return check.ok ? check.userId : null;
 }
 
 export type ChangePasswordResult = { ok: true; signedOutOthers: number } | { ok: false; field: "currentPassword"; message: string };

@@ -3,6 +3,10 @@
 import type { Db } from "../db/client";
 import { createSession, invalidateSession, sessionCookie, sessionCookieMaxAge } from "./session";
 
+/** What a person who proved who they are is told when their account is being deleted (P11). */
+export const DELETION_PENDING_MESSAGE =
+  "This account is being deleted, as you asked, so it can no longer be signed in to. Its data is erased within 7 days of your request.";
+
 export type ClientInfo = { userAgent: string | null; ip: string | null };
 
 export async function startSession(

@@ -6,7 +6,7 @@ import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { beginGoogleSignIn, completeGoogleSignIn, confirmGoogleIdentity, type GoogleConfig } from "../auth/google";
 import { hashPassword } from "../auth/password";
-import { checkPassword, requestPasswordReset } from "../auth/password-accounts";
+import { checkPassword, requestPasswordReset, verifyPasswordSignIn } from "../auth/password-accounts";
 import { consumeRateLimit, rateLimits } from "../auth/rate-limit";
 import { validateSessionToken } from "../auth/session";
 import { getDatabase, getDb, type Db } from "../db/client";
@@ -143,6 +143,9 @@ describe("P11: delete account", () => {
       // At once: every session ends and sign-in is refused, by password and by Google.
       for (const session of sessions) expect(await validateSessionToken(db, session.token)).toBeNull();
       expect(await checkPassword(db, { email: user.email, password: PASSWORD })).toBeNull();
+      // Whoever knows the password is told why; a wrong password learns nothing.
+      expect(await verifyPasswordSignIn(db, { email: user.email, password: PASSWORD })).toEqual({ ok: false, reason: "deletion_pending" });
+      expect(await verifyPasswordSignIn(db, { email: user.email, password: "a wrong guess" })).toEqual({ ok: false, reason: "wrong_credentials" });
 
       // Then the job purges everything.
       await waitFor(async () => (await db.user.findUnique({ where: { id: user.id } })) === null, "the purge job");
