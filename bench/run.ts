@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   "test-db": () => import("./test-database-setup"),
   "search-demo": () => import("./search-demo"),
   "workspace-http": () => import("./workspace-http"),
+  export: () => import("./export"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -92,7 +92,7 @@ describe("retrieval-only answers (no key)", () => {
 });
 
 describe("answers from Claude (server key, fake Claude)", () => {
-  it("streams an answer grounded in the pack, stores it with its citations and manifest (P7)", async () => {
+  it("P7: Claude is sent only the records this question needs — exactly the manifest the user sees — and the answer streams and is stored with its citations", async () => {
     const before = claude.fake.requests.length;
     const { events, stored, manifest } = await askAndCollect("What's the latest with Acme, and who is the champion?", { claude: config });
     const request = claude.fake.requests.at(-1)!;
@@ -104,6 +104,8 @@ describe("answers from Claude (server key, fake Claude)", () => {
     for (const item of manifest.items) expect(sent).toContain(`[${item.handle}]`);
     expect(sent).toContain("Person Ana Ruiz, VP Operations at Acme Logistics · role: champion");
     expect(sent).toContain("Question: What's the latest with Acme, and who is the champion?");
+    // Nothing of the other account (its person, note and timeline) went to Claude.
+    for (const unrelated of ["Bolt Energy", "Cy Lam", "Revisit after their budget cycle", "send recap"]) expect(sent).not.toContain(unrelated);
     // Streamed in pieces, then stored.
     expect(events.filter((e) => e.type === "delta").length).toBeGreaterThan(3);
     expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
@@ -212,7 +214,7 @@ describe("one answer, written once", () => {
   });
 });
 
-describe("the user's own key (P16): the browser calls Claude, the server grounds and checks", () => {
+describe("P16: with the user's own key the browser calls Claude; the server grounds and checks, and never sees the key", () => {
   it("prepare → Claude in the browser → runTool → complete, with citations checked against the manifest", async () => {
     const { db, user } = await sellerWithData();
     const asked = await ask(db, user.id, { question: "Any zeppelin paperwork for the hovercraft?", mode: "user_key", model: "claude-test" });

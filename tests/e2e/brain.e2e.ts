@@ -254,7 +254,7 @@ describe("the brain with the server's key (a fake Claude)", () => {
   });
 });
 
-describe("the user's own key (P16)", () => {
+describe("P16: the user's own key stays in the browser", () => {
   let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
   let app: RunningApp;
   let browser: Browser;
