@@ -21,15 +21,7 @@ beforeAll(async () => {
       { sub: "sub-unverified", email: "cy@example.test", name: "Cy", emailVerified: false },
     ],
   });
-  config = {
-    kind: "fake",
-    clientId: "client-1",
-    clientSecret: "secret-1",
-    authorizationEndpoint: google.endpoints.authorization,
-    tokenEndpoint: google.endpoints.token,
-    jwksUri: google.endpoints.jwks,
-    issuer: google.issuer,
-  };
+  config = google.config;
 });
 afterAll(async () => {
   await google.close();
@@ -41,11 +33,7 @@ async function authorize(account: string, options: { redirectTo?: string } = {})
   const url = new URL(start.url);
   const chooser = await fetch(url);
   expect(chooser.status).toBe(200);
-  const form = new URLSearchParams(url.searchParams);
-  form.set("account", account);
-  const approved = await fetch(`${google.issuer}/authorize`, { method: "POST", body: form, redirect: "manual" });
-  expect(approved.status).toBe(302);
-  const callback = new URL(approved.headers.get("location")!);
+  const callback = await google.choose(start.url, account);
   const cookieHeader = start.cookie.split(";")[0]!;
   return { start, url, query: callback.searchParams, cookieHeader };
 }

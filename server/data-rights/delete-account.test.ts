@@ -33,15 +33,7 @@ beforeAll(async () => {
       { sub: "sub-eve", email: "eve@example.test", name: "Eve" },
     ],
   });
-  googleConfig = {
-    kind: "fake",
-    clientId: "client-1",
-    clientSecret: "secret-1",
-    authorizationEndpoint: google.endpoints.authorization,
-    tokenEndpoint: google.endpoints.token,
-    jwksUri: google.endpoints.jwks,
-    issuer: google.issuer,
-  };
+  googleConfig = google.config;
 });
 afterAll(async () => {
   await google.close();
@@ -50,12 +42,8 @@ afterAll(async () => {
 /** Runs a Google handshake for `intent`, choosing `sub` at the fake, and returns the callback's inputs. */
 async function googleCallback(sub: string, intent: "sign_in" | "confirm_delete") {
   const start = beginGoogleSignIn(googleConfig, { appUrl: APP_URL, secure: false, redirectTo: null, intent });
-  const url = new URL(start.url);
-  const form = new URLSearchParams(url.searchParams);
-  form.set("account", sub);
-  const approved = await fetch(`${google.issuer}/authorize`, { method: "POST", body: form, redirect: "manual" });
-  expect(approved.status).toBe(302);
-  return { appUrl: APP_URL, query: new URL(approved.headers.get("location")!).searchParams, cookieHeader: start.cookie.split(";")[0]! };
+  const callback = await google.choose(start.url, sub);
+  return { appUrl: APP_URL, query: callback.searchParams, cookieHeader: start.cookie.split(";")[0]! };
 }
 
 /** A user with something in every table that can hold a user's rows. */

@@ -7,6 +7,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import express, { type Request, type Router } from "express";
+import type { GoogleConfig } from "../../../server/auth/google";
 
 export type FakeGoogleAccount = { sub: string; email: string; name: string; emailVerified?: boolean };
 
@@ -227,10 +228,30 @@ export async function startFakeGoogle(options: Omit<FakeGoogleOptions, "issuer">
   const issuer = `http://127.0.0.1:${port}`;
   const fake = new FakeGoogle({ ...options, issuer });
   app.use(fake.router());
+  const endpoints = { authorization: `${issuer}/authorize`, token: `${issuer}/token`, jwks: `${issuer}/certs` };
+  /** How the app under test is configured to use this fake. */
+  const config: GoogleConfig = {
+    kind: "fake",
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    authorizationEndpoint: endpoints.authorization,
+    tokenEndpoint: endpoints.token,
+    jwksUri: endpoints.jwks,
+    issuer,
+  };
   return {
     fake,
     issuer,
-    endpoints: { authorization: `${issuer}/authorize`, token: `${issuer}/token`, jwks: `${issuer}/certs` },
+    endpoints,
+    config,
+    /** What the account chooser does when the person picks `sub`: the redirect back to the app (code and state). */
+    async choose(authorizationUrl: string, sub: string): Promise<URL> {
+      const form = new URLSearchParams(new URL(authorizationUrl).searchParams);
+      form.set("account", sub);
+      const approved = await fetch(endpoints.authorization, { method: "POST", body: form, redirect: "manual" });
+      if (approved.status !== 302) throw new Error(`The fake Google answered ${approved.status}: ${await approved.text()}`);
+      return new URL(approved.headers.get("location")!);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
