@@ -1,22 +1,12 @@
-// Words for the values the account pages show and offer (safe in the browser: no server code).
-import type { activityTypes, opportunityStages } from "../../server/data-rights/workspace-format";
+// Words for the values the account pages show and offer (safe in the browser: stage-labels imports only types).
+import { stageLabels } from "../../server/crm/stage-labels";
+import type { activityTypes } from "../../server/data-rights/workspace-format";
 import { formatTier } from "./format";
 
 /** The tiers the account form offers; imported accounts may carry their CRM's own words. */
 export const accountTiers = ["strategic", "enterprise", "mid_market", "smb"] as const;
 
 export const tierOptions = accountTiers.map((value) => ({ value, label: formatTier(value) }));
-
-const stageLabels: Record<(typeof opportunityStages)[number], string> = {
-  prospecting: "Prospecting",
-  discovery: "Discovery",
-  demo: "Demo",
-  evaluation: "Evaluation",
-  proposal: "Proposal",
-  negotiation: "Negotiation",
-  closed_won: "Closed won",
-  closed_lost: "Closed lost",
-};
 
 export function stageLabel(stage: string): string {
   return stageLabels[stage as keyof typeof stageLabels] ?? humanize(stage);

@@ -7,20 +7,12 @@ import { opportunityStages } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
 import { deleteOrphans } from "./accounts";
 import { recordActivity } from "./activity";
+import { stageLabels } from "./stage-labels";
 import { amountInput, currencyInput, dateInput, definedOnly, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const OPEN_STAGES = opportunityStages.filter((stage) => !stage.startsWith("closed_"));
-export const stageLabels: Record<OpportunityStage, string> = {
-  prospecting: "Prospecting",
-  discovery: "Discovery",
-  demo: "Demo",
-  evaluation: "Evaluation",
-  proposal: "Proposal",
-  negotiation: "Negotiation",
-  closed_won: "Closed won",
-  closed_lost: "Closed lost",
-};
+export { stageLabels };
 
 export const opportunitySorts = ["closeDate", "amount", "recent", "name"] as const;
 
