@@ -30,7 +30,10 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [
   { title: "Sales-as-Code" },
-  { name: "description", content: "Every account, person, deal, email and meeting in one place — and a brain that knows them." },
+  {
+    name: "description",
+    content: "Every account, person, deal, email and meeting in one place — and a brain that knows them.",
+  },
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -108,11 +111,18 @@ function Header() {
             <>
               <HeaderSearch />
               {/* The email shows on wide screens; it stays in the tooltip (and for screen readers) elsewhere. */}
-              <span className="hidden whitespace-nowrap text-slate-600 lg:inline" data-testid="signed-in-as" title={user.email}>
+              <span
+                className="hidden whitespace-nowrap text-slate-600 lg:inline"
+                data-testid="signed-in-as"
+                title={user.email}
+              >
                 {user.name} <span className="hidden text-slate-400 2xl:inline">· {user.email}</span>
               </span>
               <Form method="post" action="/logout">
-                <button type="submit" className="whitespace-nowrap rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+                <button
+                  type="submit"
+                  className="whitespace-nowrap rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100"
+                >
                   Sign out
                 </button>
               </Form>
@@ -122,7 +132,10 @@ function Header() {
               <Link to="/login" className="rounded-md px-2.5 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
                 Sign in
               </Link>
-              <Link to="/signup" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+              <Link
+                to="/signup"
+                className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700"
+              >
                 Create account
               </Link>
             </>
@@ -152,7 +165,12 @@ function PolicyNotice() {
   const location = useLocation();
   if (!data?.policyNotice) return null;
   return (
-    <div className="border-b border-amber-200 bg-amber-50" role="region" aria-label="Privacy policy update" data-testid="policy-notice">
+    <div
+      className="border-b border-amber-200 bg-amber-50"
+      role="region"
+      aria-label="Privacy policy update"
+      data-testid="policy-notice"
+    >
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-2.5 text-sm text-amber-900">
         <p>
           Our privacy policy changed on {formatDate(`${data.policyNotice.lastUpdated}T00:00:00Z`)}.{" "}
@@ -163,7 +181,11 @@ function PolicyNotice() {
         </p>
         <Form method="post" action="/policy/acknowledge">
           <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
-          <button type="submit" className="rounded-md px-2.5 py-1 font-medium hover:bg-amber-100" data-testid="dismiss-policy-notice">
+          <button
+            type="submit"
+            className="rounded-md px-2.5 py-1 font-medium hover:bg-amber-100"
+            data-testid="dismiss-policy-notice"
+          >
             Dismiss
           </button>
         </Form>
@@ -191,7 +213,10 @@ export function ErrorBoundary() {
   const [title, detail] = isRouteErrorResponse(error)
     ? error.status === 404
       ? ["Page not found", "There is nothing at this address. Check the link, or go back to your accounts."]
-      : [`${error.status} ${error.statusText}`, typeof error.data === "string" ? error.data : "The request could not be completed."]
+      : [
+          `${error.status} ${error.statusText}`,
+          typeof error.data === "string" ? error.data : "The request could not be completed.",
+        ]
     : ["Something went wrong", "An unexpected error happened on our side. Try again in a moment."];
   return (
     <main className="mx-auto w-full max-w-xl flex-1 px-4 py-16 text-center">

@@ -70,7 +70,11 @@ export async function run() {
     };
     let last = { lines: 0, bytes: 0 };
     const rows = [
-      await timeRepeated("baseline: CRM tables read whole + JSON.stringify", ROUNDS, async () => void (await readWhole())),
+      await timeRepeated(
+        "baseline: CRM tables read whole + JSON.stringify",
+        ROUNDS,
+        async () => void (await readWhole()),
+      ),
       await timeRepeated("export: every section, streamed in batches of 500", ROUNDS, async () => {
         const result = await exportWorkspace(db.prisma, userId, () => {});
         last = { lines: result.lines, bytes: result.bytes };
@@ -89,16 +93,26 @@ export async function run() {
     const whole = await readWhole();
     const baselineLiveMb = liveHeapMb();
     void [whole.all.length, whole.text.length];
-    report(`Workspace export (PGlite; demo + ${EXTRA_ACTIVITIES.toLocaleString("en")} activities + ${EXTRA_NOTES.toLocaleString("en")} notes)`, rows);
+    report(
+      `Workspace export (PGlite; demo + ${EXTRA_ACTIVITIES.toLocaleString("en")} activities + ${EXTRA_NOTES.toLocaleString("en")} notes)`,
+      rows,
+    );
     const exportMs = rows[1]!.medianMs;
-    printTable("Export figures (last round)", ["", "value"], [
-      ["lines (≈ records)", last.lines.toLocaleString("en")],
-      ["file size", `${(last.bytes / 1024 / 1024).toFixed(1)} MB`],
-      ["throughput", `${Math.round(last.lines / (exportMs / 1000)).toLocaleString("en")} records/s`],
-      ["live JS heap, idle (after the seed)", `${idleLiveMb.toFixed(1)} MB`],
-      [`live JS heap while exporting, highest (sampled every ${SAMPLE_EVERY} chunks)`, `${exportLiveMb.toFixed(1)} MB`],
-      ["live JS heap holding the baseline's whole result", `${baselineLiveMb.toFixed(1)} MB`],
-    ]);
+    printTable(
+      "Export figures (last round)",
+      ["", "value"],
+      [
+        ["lines (≈ records)", last.lines.toLocaleString("en")],
+        ["file size", `${(last.bytes / 1024 / 1024).toFixed(1)} MB`],
+        ["throughput", `${Math.round(last.lines / (exportMs / 1000)).toLocaleString("en")} records/s`],
+        ["live JS heap, idle (after the seed)", `${idleLiveMb.toFixed(1)} MB`],
+        [
+          `live JS heap while exporting, highest (sampled every ${SAMPLE_EVERY} chunks)`,
+          `${exportLiveMb.toFixed(1)} MB`,
+        ],
+        ["live JS heap holding the baseline's whole result", `${baselineLiveMb.toFixed(1)} MB`],
+      ],
+    );
   } finally {
     await db.close();
   }

@@ -13,7 +13,18 @@ import { report, timeRepeated } from "./lib";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 
 /** What a seller types, letter by letter and as whole words: names, prefixes, common and rare words. */
-const QUERIES = ["k", "ke", "kes", "kestrel", "pricing", "security review", "renewal", "sso", "procurement", "pilot results"];
+const QUERIES = [
+  "k",
+  "ke",
+  "kes",
+  "kestrel",
+  "pricing",
+  "security review",
+  "renewal",
+  "sso",
+  "procurement",
+  "pilot results",
+];
 
 export async function run() {
   const db = pgliteDatabase(await PGlite.create({ extensions: pgliteExtensions }));
@@ -27,9 +38,11 @@ export async function run() {
       }),
     ];
     for (const q of QUERIES) {
-      rows.push(await timeRepeated(`search "${q}" (8 results, as the palette asks)`, ROUNDS, async () => {
-        await search(db.prisma, userId, { q, limit: 8 });
-      }));
+      rows.push(
+        await timeRepeated(`search "${q}" (8 results, as the palette asks)`, ROUNDS, async () => {
+          await search(db.prisma, userId, { q, limit: 8 });
+        }),
+      );
     }
     report("Search on the demo workspace (PGlite)", rows);
   } finally {

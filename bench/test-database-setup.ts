@@ -42,7 +42,9 @@ export async function run() {
     await pglite.close();
     const pgliteTemplate: DatabaseTemplate = { kind: "pglite", dumpFile };
     const rows = [
-      await timeRepeated("PGlite: fresh database + migrations (baseline)", ROUNDS, () => buildFromScratch(pgliteTemplate)),
+      await timeRepeated("PGlite: fresh database + migrations (baseline)", ROUNDS, () =>
+        buildFromScratch(pgliteTemplate),
+      ),
       await timeRepeated("PGlite: copy of the migrated template", ROUNDS, () => copyFromTemplate(pgliteTemplate)),
     ];
     report("Per-test-file database setup — PGlite", rows);
@@ -53,14 +55,18 @@ export async function run() {
       return;
     }
     const templateName = `${TEST_DATABASE_PREFIX}bench_template`;
-    await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${templateName}"`).then(() => c.query(`CREATE DATABASE "${templateName}"`)));
+    await withAdminClient(serverUrl, (c) =>
+      c.query(`DROP DATABASE IF EXISTS "${templateName}"`).then(() => c.query(`CREATE DATABASE "${templateName}"`)),
+    );
     const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, templateName), max: 1 });
     await applyMigrations(pgPoolExecutor(pool));
     await pool.end();
     const postgresTemplate: DatabaseTemplate = { kind: "postgres", serverUrl, templateName };
     try {
       report("Per-test-file database setup — PostgreSQL", [
-        await timeRepeated("PostgreSQL: CREATE DATABASE + migrations (baseline)", ROUNDS, () => buildFromScratch(postgresTemplate)),
+        await timeRepeated("PostgreSQL: CREATE DATABASE + migrations (baseline)", ROUNDS, () =>
+          buildFromScratch(postgresTemplate),
+        ),
         await timeRepeated("PostgreSQL: CREATE DATABASE … TEMPLATE", ROUNDS, () => copyFromTemplate(postgresTemplate)),
       ]);
     } finally {

@@ -29,7 +29,16 @@ pool.on("error", () => {});
 const DAY_MS = 86_400_000;
 const STALE_AFTER_DAYS = 14;
 const INACTIVITY_TIMEOUT_MS = 14 * DAY_MS;
-const STAGES = ["prospecting", "discovery", "demo", "evaluation", "proposal", "negotiation", "closed_won", "closed_lost"] as const;
+const STAGES = [
+  "prospecting",
+  "discovery",
+  "demo",
+  "evaluation",
+  "proposal",
+  "negotiation",
+  "closed_won",
+  "closed_lost",
+] as const;
 const OPEN_STAGES = STAGES.filter((stage) => !stage.startsWith("closed_"));
 
 type Row = Record<string, unknown>;
@@ -79,7 +88,12 @@ async function authenticate(cookieHeader: string | undefined): Promise<string | 
   const hash = createHash("sha256").update(secret).digest();
   if (hash.length !== session.secretHash.length || !timingSafeEqual(hash, session.secretHash)) return null;
   const now = Date.now();
-  if (now >= session.expiresAt.getTime() || now - session.lastSeenAt.getTime() >= INACTIVITY_TIMEOUT_MS || deletion.length > 0) return null;
+  if (
+    now >= session.expiresAt.getTime() ||
+    now - session.lastSeenAt.getTime() >= INACTIVITY_TIMEOUT_MS ||
+    deletion.length > 0
+  )
+    return null;
   return session.userId;
 }
 
@@ -108,17 +122,23 @@ async function listAccounts(userId: string, input: { limit?: number; sort?: stri
   const placeholders = ids.map((_, i) => `$${i + 2}`).join(",");
   const countBy = (table: "prospects" | "opportunities") =>
     ids.length === 0
-      ? Promise.resolve([] as { accountId: string; "_count$_all": string }[])
-      : query<{ accountId: string; "_count$_all": string }>(
+      ? Promise.resolve([] as { accountId: string; _count$_all: string }[])
+      : query<{ accountId: string; _count$_all: string }>(
           `SELECT COUNT(*) AS "_count$_all", "public"."${table}"."accountId" FROM "public"."${table}" WHERE ("public"."${table}"."userId" = $1 AND "public"."${table}"."accountId" IN (${placeholders})) GROUP BY "public"."${table}"."accountId" OFFSET $${ids.length + 2}`,
           [userId, ...ids, 0],
         );
   const [people, deals] = await Promise.all([countBy("prospects"), countBy("opportunities")]);
-  const countOf = (groups: { accountId: string; "_count$_all": string }[], id: string) => Number(groups.find((g) => g.accountId === id)?.["_count$_all"] ?? 0);
-  const items = page.map((account) => ({ ...account, _count: { prospects: countOf(people, account.id), opportunities: countOf(deals, account.id) } }));
+  const countOf = (groups: { accountId: string; _count$_all: string }[], id: string) =>
+    Number(groups.find((g) => g.accountId === id)?.["_count$_all"] ?? 0);
+  const items = page.map((account) => ({
+    ...account,
+    _count: { prospects: countOf(people, account.id), opportunities: countOf(deals, account.id) },
+  }));
   const last = items.at(-1);
   const nextCursor =
-    rows.length > limit && last ? Buffer.from(JSON.stringify({ v: last.name, id: last.id })).toString("base64url") : null;
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify({ v: last.name, id: last.id })).toString("base64url")
+      : null;
   return { items, nextCursor, total: Number(count[0]?.["_count$_all"] ?? 0) };
 }
 
@@ -166,10 +186,16 @@ async function search(userId: string, input: { q?: string; limit?: number }) {
   const q = (input.q ?? "").trim();
   const prefix = prefixQuery(q);
   if (!prefix) return [];
-  const rows = await query<{ type: string; id: string; title: string; subtitle: string | null; rank: number; link_id: string | null; link_type: string | null; headline: string }>(
-    SEARCH_SQL,
-    [userId, q, prefix, input.limit ?? 20],
-  );
+  const rows = await query<{
+    type: string;
+    id: string;
+    title: string;
+    subtitle: string | null;
+    rank: number;
+    link_id: string | null;
+    link_type: string | null;
+    headline: string;
+  }>(SEARCH_SQL, [userId, q, prefix, input.limit ?? 20]);
   // The app's present(): snippet parts and a link; the link rule is simplified, the work is the same.
   return rows.map((row) => ({
     type: row.type,
@@ -188,7 +214,11 @@ async function search(userId: string, input: { q?: string; limit?: number }) {
 // ---------------------------------------------------------------------------------------------
 
 async function withAccounts<R extends { accountId: unknown }>(rows: R[]) {
-  const accounts = await loadByIds(`"public"."accounts"."id", "public"."accounts"."name"`, "accounts", rows.map((row) => row.accountId));
+  const accounts = await loadByIds(
+    `"public"."accounts"."id", "public"."accounts"."name"`,
+    "accounts",
+    rows.map((row) => row.accountId),
+  );
   return rows.map(({ accountId, ...row }) => ({ ...row, account: accounts.get(String(accountId)) ?? null }));
 }
 
@@ -198,9 +228,21 @@ async function recentActivity(userId: string) {
     [userId, 12, 0],
   );
   const [accounts, prospects, opportunities] = await Promise.all([
-    loadByIds(`"public"."accounts"."id", "public"."accounts"."name"`, "accounts", rows.map((row) => row.accountId)),
-    loadByIds(`"public"."prospects"."id", "public"."prospects"."firstName", "public"."prospects"."lastName"`, "prospects", rows.map((row) => row.prospectId)),
-    loadByIds(`"public"."opportunities"."id", "public"."opportunities"."name"`, "opportunities", rows.map((row) => row.opportunityId)),
+    loadByIds(
+      `"public"."accounts"."id", "public"."accounts"."name"`,
+      "accounts",
+      rows.map((row) => row.accountId),
+    ),
+    loadByIds(
+      `"public"."prospects"."id", "public"."prospects"."firstName", "public"."prospects"."lastName"`,
+      "prospects",
+      rows.map((row) => row.prospectId),
+    ),
+    loadByIds(
+      `"public"."opportunities"."id", "public"."opportunities"."name"`,
+      "opportunities",
+      rows.map((row) => row.opportunityId),
+    ),
   ]);
   return rows.map(({ accountId, prospectId, opportunityId, ...row }) => ({
     ...row,
@@ -222,7 +264,7 @@ async function dashboard(userId: string) {
       `SELECT "public"."policy_acknowledgements"."id" FROM "public"."policy_acknowledgements" WHERE (("public"."policy_acknowledgements"."userId" = $1 AND "public"."policy_acknowledgements"."policyVersion" = $2) AND 1=1) LIMIT $3 OFFSET $4`,
       [userId, PRIVACY_POLICY.version, 1, 0],
     ),
-    query<{ "_count$_all": string; "_sum$amount": string | null; stage: string; currency: string }>(
+    query<{ _count$_all: string; _sum$amount: string | null; stage: string; currency: string }>(
       `SELECT COUNT(*) AS "_count$_all", SUM("public"."opportunities"."amount") AS "_sum$amount", "public"."opportunities"."stage"::text, "public"."opportunities"."currency" FROM "public"."opportunities" WHERE "public"."opportunities"."userId" = $1 GROUP BY "public"."opportunities"."stage", "public"."opportunities"."currency" OFFSET $2`,
       [userId, 0],
     ),
@@ -230,7 +272,7 @@ async function dashboard(userId: string) {
       `SELECT "public"."opportunities"."id", "public"."opportunities"."name", "public"."opportunities"."stage"::text, "public"."opportunities"."amount", "public"."opportunities"."currency", "public"."opportunities"."closeDate", "public"."opportunities"."probability", "public"."opportunities"."accountId" FROM "public"."opportunities" WHERE ("public"."opportunities"."userId" = $1 AND "public"."opportunities"."stage" IN (CAST($2::text AS "public"."OpportunityStage"),CAST($3::text AS "public"."OpportunityStage"),CAST($4::text AS "public"."OpportunityStage"),CAST($5::text AS "public"."OpportunityStage"),CAST($6::text AS "public"."OpportunityStage"),CAST($7::text AS "public"."OpportunityStage")) AND "public"."opportunities"."closeDate" >= $8 AND "public"."opportunities"."closeDate" < $9) ORDER BY "public"."opportunities"."closeDate" ASC, "public"."opportunities"."id" ASC LIMIT $10 OFFSET $11`,
       [userId, ...OPEN_STAGES, dateOnly(monthStart), dateOnly(nextMonth), 25, 0],
     ).then(withAccounts),
-    query<{ "_count$_all": string; "_sum$amount": string | null; currency: string }>(
+    query<{ _count$_all: string; _sum$amount: string | null; currency: string }>(
       `SELECT COUNT(*) AS "_count$_all", SUM("public"."opportunities"."amount") AS "_sum$amount", "public"."opportunities"."currency" FROM "public"."opportunities" WHERE ("public"."opportunities"."userId" = $1 AND "public"."opportunities"."stage" IN (CAST($2::text AS "public"."OpportunityStage"),CAST($3::text AS "public"."OpportunityStage"),CAST($4::text AS "public"."OpportunityStage"),CAST($5::text AS "public"."OpportunityStage"),CAST($6::text AS "public"."OpportunityStage"),CAST($7::text AS "public"."OpportunityStage")) AND "public"."opportunities"."closeDate" >= $8 AND "public"."opportunities"."closeDate" < $9) GROUP BY "public"."opportunities"."currency" OFFSET $10`,
       [userId, ...OPEN_STAGES, dateOnly(monthStart), dateOnly(nextMonth), 0],
     ),
@@ -264,12 +306,16 @@ async function dashboard(userId: string) {
         stage,
         open: !stage.startsWith("closed_"),
         count: mine.reduce((n, group) => n + Number(group["_count$_all"]), 0),
-        totals: mine.map((group) => ({ currency: group.currency, amount: Number(group["_sum$amount"] ?? 0) })).sort((a, b) => b.amount - a.amount),
+        totals: mine
+          .map((group) => ({ currency: group.currency, amount: Number(group["_sum$amount"] ?? 0) }))
+          .sort((a, b) => b.amount - a.amount),
       };
     }),
     closingThisMonth: {
       count: closingTotals.reduce((n, group) => n + Number(group["_count$_all"]), 0),
-      totals: closingTotals.map((group) => ({ currency: group.currency, amount: Number(group["_sum$amount"] ?? 0) })).sort((a, b) => b.amount - a.amount),
+      totals: closingTotals
+        .map((group) => ({ currency: group.currency, amount: Number(group["_sum$amount"] ?? 0) }))
+        .sort((a, b) => b.amount - a.amount),
       deals: closing.map((deal) => ({ ...deal, amount: deal.amount === null ? null : Number(deal.amount) })),
     },
     upcomingMeetings: meetings,
@@ -292,7 +338,11 @@ async function dashboard(userId: string) {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(json), "Cache-Control": "no-store" });
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(json),
+    "Cache-Control": "no-store",
+  });
   res.end(json);
 }
 

@@ -43,24 +43,35 @@ const READY_TIMEOUT_MS = 60_000;
 /** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-if (DATABASE_NAME.startsWith(TEST_DATABASE_PREFIX)) throw new Error("The benchmark database must not look like a test database.");
+if (DATABASE_NAME.startsWith(TEST_DATABASE_PREFIX))
+  throw new Error("The benchmark database must not look like a test database.");
 
 type Route = { name: string; path: string };
 
 /** A tRPC query over GET, its input encoded the way the app's client encodes it (superjson). */
-const trpcGet = (procedure: string, input: unknown) => `/api/trpc/${procedure}?input=${encodeURIComponent(superjson.stringify(input))}`;
+const trpcGet = (procedure: string, input: unknown) =>
+  `/api/trpc/${procedure}?input=${encodeURIComponent(superjson.stringify(input))}`;
 
 const ROUTES = {
   dashboard: { name: "GET /dashboard (page)", path: "/dashboard" },
   accounts: { name: "accounts.list (25 by name)", path: trpcGet("accounts.list", { limit: 25, sort: "name" }) },
-  search: { name: `search.query "${COMMON_SEARCH_WORD}"`, path: trpcGet("search.query", { q: COMMON_SEARCH_WORD, limit: 20 }) },
+  search: {
+    name: `search.query "${COMMON_SEARCH_WORD}"`,
+    path: trpcGet("search.query", { q: COMMON_SEARCH_WORD, limit: 20 }),
+  },
 } satisfies Record<string, Route>;
 
 // ---------------------------------------------------------------------------------------------
 // Child servers
 // ---------------------------------------------------------------------------------------------
 
-type RunningServer = { name: string; url: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
+type RunningServer = {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 async function startServer(name: string, args: string[], env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
@@ -89,7 +100,8 @@ async function startServer(name: string, args: string[], env: Record<string, str
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output}`);
     try {
       if ((await fetch(`${running.url}/healthz`)).ok) return running;
     } catch {
@@ -127,7 +139,10 @@ function trpcData(body: Json | null): unknown {
 
 /** The ids of a list of rows, or of a `{ deals | items: rows }` section. */
 const ids = (rows: unknown): string[] => {
-  const list = Array.isArray(rows) ? rows : ((rows as { deals?: unknown; items?: unknown } | undefined)?.deals ?? (rows as { items?: unknown } | undefined)?.items);
+  const list = Array.isArray(rows)
+    ? rows
+    : ((rows as { deals?: unknown; items?: unknown } | undefined)?.deals ??
+      (rows as { items?: unknown } | undefined)?.items);
   return Array.isArray(list) ? list.map((row) => String((row as { id?: unknown }).id)) : [];
 };
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -136,7 +151,8 @@ type CheckResult = { dashboardPageStatus: string | null; notes: string[] };
 
 async function checkRoutes(app: RunningServer, baseline: RunningServer, cookie: string): Promise<CheckResult> {
   const notes: string[] = [];
-  const compare = (label: string, ok: boolean, detail: string) => notes.push(`${ok ? "ok  " : "DIFF"} ${label}: ${detail}`);
+  const compare = (label: string, ok: boolean, detail: string) =>
+    notes.push(`${ok ? "ok  " : "DIFF"} ${label}: ${detail}`);
 
   // The page itself: a 200 with HTML, not a redirect to /login or a 404 (route not there yet).
   const page = await fetch(`${app.url}${ROUTES.dashboard.path}`, { headers: { cookie }, redirect: "manual" });
@@ -185,7 +201,10 @@ async function checkRoutes(app: RunningServer, baseline: RunningServer, cookie: 
   }
 
   for (const route of [ROUTES.accounts, ROUTES.search]) {
-    const [fromApp, fromBase] = await Promise.all([getJson(`${app.url}${route.path}`, cookie), getJson(`${baseline.url}${route.path}`, cookie)]);
+    const [fromApp, fromBase] = await Promise.all([
+      getJson(`${app.url}${route.path}`, cookie),
+      getJson(`${baseline.url}${route.path}`, cookie),
+    ]);
     const x = trpcData(fromApp.body);
     const y = trpcData(fromBase.body);
     const total = (data: unknown) => (data as { total?: number } | undefined)?.total;
@@ -234,7 +253,8 @@ function cpuMs(pid: number | undefined): number | null {
 }
 
 /** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 
 /** One request, body read to the end. */
 async function requestOnce(url: string, cookie: string): Promise<void> {
@@ -255,10 +275,19 @@ async function measure(server: RunningServer, route: Route, cookie: string, seco
   const started = performance.now();
   const cpu: (number | null)[] = [];
   const sampleCpu = () => cpu.push(cpuMs(server.child.pid));
-  const timers = [setTimeout(sampleCpu, WARMUP_SECONDS * 1000), setTimeout(sampleCpu, (WARMUP_SECONDS + seconds) * 1000)];
+  const timers = [
+    setTimeout(sampleCpu, WARMUP_SECONDS * 1000),
+    setTimeout(sampleCpu, (WARMUP_SECONDS + seconds) * 1000),
+  ];
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
-      { url, connections: CONNECTIONS, headers: { cookie }, timeout: REQUEST_TIMEOUT_SECONDS, duration: WARMUP_SECONDS + seconds },
+      {
+        url,
+        connections: CONNECTIONS,
+        headers: { cookie },
+        timeout: REQUEST_TIMEOUT_SECONDS,
+        duration: WARMUP_SECONDS + seconds,
+      },
       (error: unknown) => (error ? reject(error) : resolve()),
     );
     // autocannon emits (client, statusCode, resBytes, responseTime); @types/autocannon omits the client.
@@ -284,7 +313,10 @@ async function measure(server: RunningServer, route: Route, cookie: string, seco
     non2xx: inWindow.filter((response) => response.status < 200 || response.status > 299).length,
     errors: errorTimes.filter((at) => at >= from && at <= to).length,
     completed: inWindow.length,
-    cpuMsPerRequest: cpu.length === 2 && cpu[0] != null && cpu[1] != null && inWindow.length > 0 ? (cpu[1] - cpu[0]) / inWindow.length : null,
+    cpuMsPerRequest:
+      cpu.length === 2 && cpu[0] != null && cpu[1] != null && inWindow.length > 0
+        ? (cpu[1] - cpu[0]) / inWindow.length
+        : null,
   };
 }
 
@@ -301,14 +333,28 @@ async function unloaded(servers: RunningServer[], route: Route, cookie: string, 
       if (i > 0) samples[s]!.push(performance.now() - started); // round 0 only warms up
     }
   }
-  return samples.map((list) => percentile(list.sort((a, b) => a - b), 0.5));
+  return samples.map((list) =>
+    percentile(
+      list.sort((a, b) => a - b),
+      0.5,
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------------------------
 
-async function prepareDatabase(url: string): Promise<{ cookie: string; seedMs: number; migrateMs: number; analyzeMs: number; counts: Record<string, number>; facts: string[] }> {
+async function prepareDatabase(
+  url: string,
+): Promise<{
+  cookie: string;
+  seedMs: number;
+  migrateMs: number;
+  analyzeMs: number;
+  counts: Record<string, number>;
+  facts: string[];
+}> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   pool.on("error", () => {});
   const sql = pgPoolExecutor(pool);
@@ -318,7 +364,9 @@ async function prepareDatabase(url: string): Promise<{ cookie: string; seedMs: n
     const migrateMs = performance.now() - started;
 
     console.log("Seeding one user's workspace (set-based SQL):");
-    const seed = await seedWorkspace(sql, (label, ms) => console.log(`  ${label.padEnd(28)} ${(ms / 1000).toFixed(1).padStart(6)} s`));
+    const seed = await seedWorkspace(sql, (label, ms) =>
+      console.log(`  ${label.padEnd(28)} ${(ms / 1000).toFixed(1).padStart(6)} s`),
+    );
 
     // The session and policy acknowledgement go through the app's own functions, so the cookie is
     // exactly what a sign-in would set and the dashboard shows no policy notice.
@@ -334,7 +382,14 @@ async function prepareDatabase(url: string): Promise<{ cookie: string; seedMs: n
     started = performance.now();
     await sql.exec("ANALYZE");
     const analyzeMs = performance.now() - started;
-    return { cookie: `${SESSION_COOKIE}=${token}`, seedMs: seed.totalMs, migrateMs, analyzeMs, counts: await countRows(sql), facts: await workspaceFacts(sql) };
+    return {
+      cookie: `${SESSION_COOKIE}=${token}`,
+      seedMs: seed.totalMs,
+      migrateMs,
+      analyzeMs,
+      counts: await countRows(sql),
+      facts: await workspaceFacts(sql),
+    };
   } finally {
     await pool.end();
   }
@@ -373,7 +428,8 @@ export async function run() {
     process.exit(2);
   }
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number of seconds, not "${process.env.BENCH_SECONDS}".`);
+  if (!(seconds > 0))
+    throw new Error(`BENCH_SECONDS must be a positive number of seconds, not "${process.env.BENCH_SECONDS}".`);
   const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
   const url = databaseUrl(serverUrl, DATABASE_NAME);
 
@@ -392,7 +448,9 @@ export async function run() {
         DATABASE_URL: url,
         DEMO_MODE: "false",
       }),
-      startServer("the baseline", ["--import", "tsx", path.join(root, "bench", "workspace-baseline.ts")], { DATABASE_URL: url }),
+      startServer("the baseline", ["--import", "tsx", path.join(root, "bench", "workspace-baseline.ts")], {
+        DATABASE_URL: url,
+      }),
     ]);
     servers.push(app, baseline);
 
@@ -400,7 +458,9 @@ export async function run() {
     console.log("\nChecks (one request each, before the load):");
     for (const note of checks.notes) console.log(`  ${note}`);
 
-    console.log(`\nLoad: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s measured, per route and server.`);
+    console.log(
+      `\nLoad: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s measured, per route and server.`,
+    );
     const rows: string[][] = [];
     const idleRows: string[][] = [];
     const notes: string[] = [];
@@ -423,11 +483,20 @@ export async function run() {
         idleApp === null ? "n/a" : fmt(idleApp - idleBase),
         cpuCell(fromApp),
         cpuCell(fromBase),
-        fromApp?.cpuMsPerRequest != null && fromBase.cpuMsPerRequest != null ? ratio(fromApp.cpuMsPerRequest / fromBase.cpuMsPerRequest) : "n/a",
+        fromApp?.cpuMsPerRequest != null && fromBase.cpuMsPerRequest != null
+          ? ratio(fromApp.cpuMsPerRequest / fromBase.cpuMsPerRequest)
+          : "n/a",
       ]);
-      for (const [who, m] of [["app", fromApp], ["baseline", fromBase]] as const) {
-        if (m && (m.non2xx > 0 || m.errors > 0)) notes.push(`${route.name}, ${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors`);
-        if (m && m.completed < 100) notes.push(`${route.name}, ${who}: only ${m.completed} responses in the window: p99 is the slowest few, ratios are rough.`);
+      for (const [who, m] of [
+        ["app", fromApp],
+        ["baseline", fromBase],
+      ] as const) {
+        if (m && (m.non2xx > 0 || m.errors > 0))
+          notes.push(`${route.name}, ${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors`);
+        if (m && m.completed < 100)
+          notes.push(
+            `${route.name}, ${who}: only ${m.completed} responses in the window: p99 is the slowest few, ratios are rough.`,
+          );
       }
       rows.push([
         route.name,
@@ -445,7 +514,18 @@ export async function run() {
 
     printTable(
       `Workspace over HTTP — the app (Express + Remix/tRPC + Prisma) vs bare node:http + pg with the same SQL (baseline), ${CONNECTIONS} connections, ${seconds} s each`,
-      ["route", "app req/s", "app p50 ms", "app p99 ms", "base req/s", "base p50", "base p99", "app/base req/s", "p50 app/base", "non-2xx/errors (app, base)"],
+      [
+        "route",
+        "app req/s",
+        "app p50 ms",
+        "app p99 ms",
+        "base req/s",
+        "base p50",
+        "base p99",
+        "app/base req/s",
+        "p50 app/base",
+        "non-2xx/errors (app, base)",
+      ],
       rows,
     );
     printTable(
@@ -453,8 +533,11 @@ export async function run() {
       ["route", "idle app ms", "idle base ms", "app − base ms", "app CPU ms/req", "base CPU ms/req", "CPU app/base"],
       idleRows,
     );
-    if (checks.dashboardPageStatus) notes.push(`GET /dashboard answered ${checks.dashboardPageStatus}: app row not measured.`);
-    notes.push("The baseline's /dashboard answers JSON (no HTML rendering); its SQL is the app's page SQL: session, policy notice, dashboard.summary.");
+    if (checks.dashboardPageStatus)
+      notes.push(`GET /dashboard answered ${checks.dashboardPageStatus}: app row not measured.`);
+    notes.push(
+      "The baseline's /dashboard answers JSON (no HTML rendering); its SQL is the app's page SQL: session, policy notice, dashboard.summary.",
+    );
     for (const note of notes) console.log(`  note: ${note}`);
 
     const counts = Object.entries(prepared.counts)
@@ -466,13 +549,16 @@ export async function run() {
         `Machine: ${availableParallelism()} CPUs shared by the server under test, PostgreSQL and autocannon; Node ${process.version}.`,
     );
     const unexpected = Object.entries(SEED_SIZES).filter(([table, n]) => prepared.counts[table] !== n);
-    if (unexpected.length > 0) console.log(`  note: row counts differ from the plan for ${unexpected.map(([table]) => table).join(", ")}`);
+    if (unexpected.length > 0)
+      console.log(`  note: row counts differ from the plan for ${unexpected.map(([table]) => table).join(", ")}`);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     if (process.env.BENCH_KEEP_DB === "1") {
       console.log(`\nKept the database (BENCH_KEEP_DB=1): ${url}`);
     } else {
-      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${DATABASE_NAME}" WITH (FORCE)`));
+      await withAdminClient(serverUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${DATABASE_NAME}" WITH (FORCE)`),
+      );
     }
   }
 }

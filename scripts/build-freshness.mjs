@@ -4,7 +4,16 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 // tests/fakes is built in too: the local demo serves the fake Google from it.
-const SOURCES = ["app", "server", "prisma", "public", "tests/fakes", "package-lock.json", "vite.config.ts", "remix.config.js"];
+const SOURCES = [
+  "app",
+  "server",
+  "prisma",
+  "public",
+  "tests/fakes",
+  "package-lock.json",
+  "vite.config.ts",
+  "remix.config.js",
+];
 
 function newestChange(entry, skip) {
   if (skip.has(entry) || !existsSync(entry)) return 0;

@@ -20,13 +20,17 @@ function parseArgs(argv: string[]): { workspace: string | null; questions: strin
   const args = argv.filter((a) => a !== "--");
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (flag !== "--workspace" && flag !== "--questions") throw new EvalInputError(`unknown argument "${arg}"\n${USAGE}`);
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    if (flag !== "--workspace" && flag !== "--questions")
+      throw new EvalInputError(`unknown argument "${arg}"\n${USAGE}`);
     const value = inline ?? args[++i];
     if (!value || value.startsWith("--")) throw new EvalInputError(`${flag} needs a file\n${USAGE}`);
     out[flag === "--workspace" ? "workspace" : "questions"] = value;
   }
-  if (out.workspace && !out.questions) throw new EvalInputError(`--workspace needs --questions: a question set about that workspace\n${USAGE}`);
+  if (out.workspace && !out.questions)
+    throw new EvalInputError(`--workspace needs --questions: a question set about that workspace\n${USAGE}`);
   return out;
 }
 
@@ -36,7 +40,9 @@ function readJson(file: string, what: string): unknown {
   try {
     text = readFileSync(resolved, "utf8");
   } catch (error) {
-    throw new EvalInputError(`${what} ${resolved}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    throw new EvalInputError(
+      `${what} ${resolved}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -50,7 +56,10 @@ async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     const demo = args.workspace === null;
     const document = demo ? generateDemoWorkspace() : readJson(args.workspace!, "workspace");
-    const questions = readJson(args.questions ?? path.join(projectRoot(), "server/brain/eval/demo-questions.json"), "questions");
+    const questions = readJson(
+      args.questions ?? path.join(projectRoot(), "server/brain/eval/demo-questions.json"),
+      "questions",
+    );
     const run = await runEvaluation({ document, questions });
     for (const line of formatJsonLines(run)) process.stdout.write(`${line}\n`);
     if (demo) process.stdout.write(`\n${formatTable(run).join("\n")}\n`);

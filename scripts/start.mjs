@@ -9,7 +9,11 @@ import { buildState } from "./build-freshness.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const state = buildState(root);
 if (state !== "fresh") {
-  console.log(state === "missing" ? "No build yet: building the app (takes a few seconds)…" : "Sources changed since the last build: rebuilding…");
+  console.log(
+    state === "missing"
+      ? "No build yet: building the app (takes a few seconds)…"
+      : "Sources changed since the last build: rebuilding…",
+  );
   const result = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -38,7 +38,10 @@ describe("HTTP server", () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toMatchObject({ status: "ok", database: { ok: true, latencyMs: expect.any(Number) } });
+    expect(await response.json()).toMatchObject({
+      status: "ok",
+      database: { ok: true, latencyMs: expect.any(Number) },
+    });
   });
 
   it("GET /healthz answers 503 when the database is unreachable", async () => {
@@ -51,7 +54,10 @@ describe("HTTP server", () => {
       const { url } = await server();
       const response = await fetch(`${url}/healthz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ status: "unavailable", database: { ok: false, error: "PGlite is closed" } });
+      expect(await response.json()).toMatchObject({
+        status: "unavailable",
+        database: { ok: false, error: "PGlite is closed" },
+      });
     } finally {
       setDatabaseOpener(async () => original);
     }
@@ -115,7 +121,9 @@ describe("HTTP server", () => {
     const all = logs.lines.join("\n");
     expect(logs.records().filter((r) => r.msg === "request")).toHaveLength(3);
     for (const secret of [...secrets, token, token.split(".")[1]!]) expect(all).not.toContain(secret);
-    expect(all).toContain("/auth/google/callback?code=[REDACTED]&state=[REDACTED]&token=[REDACTED]&password=[REDACTED]&api_key=[REDACTED]&page=2");
+    expect(all).toContain(
+      "/auth/google/callback?code=[REDACTED]&state=[REDACTED]&token=[REDACTED]&password=[REDACTED]&api_key=[REDACTED]&page=2",
+    );
   });
 
   it("redacts sensitive query values however they are spelled", () => {

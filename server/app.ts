@@ -20,9 +20,7 @@ import { projectRoot } from "./utils/project-root";
 
 /** How pages are served: Vite's dev server (HMR), a production build, or a handler a test supplies. */
 export type PagesMode =
-  | { kind: "vite" }
-  | { kind: "build"; buildDir?: string }
-  | { kind: "handler"; handler: RequestHandler };
+  { kind: "vite" } | { kind: "build"; buildDir?: string } | { kind: "handler"; handler: RequestHandler };
 
 export type AppOptions = {
   env: Env;
@@ -40,7 +38,11 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   const secure = env.httpsProtections;
   app.use(requestLog({ trustProxy: env.TRUST_PROXY }));
   app.use(
-    securityHeaders({ hsts: secure, development: options.pages.kind === "vite", connectOrigins: [new URL(env.ANTHROPIC_BROWSER_BASE_URL).origin] }),
+    securityHeaders({
+      hsts: secure,
+      development: options.pages.kind === "vite",
+      connectOrigins: [new URL(env.ANTHROPIC_BROWSER_BASE_URL).origin],
+    }),
   );
   app.use(sameOriginOnly({ appUrl: env.APP_URL }));
 
@@ -48,7 +50,10 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   let pages: RequestHandler;
   if (options.pages.kind === "vite") {
     const vite = await import("vite").then((v) =>
-      v.createServer({ server: { middlewareMode: true, hmr: options.httpServer ? { server: options.httpServer } : undefined }, appType: "custom" }),
+      v.createServer({
+        server: { middlewareMode: true, hmr: options.httpServer ? { server: options.httpServer } : undefined },
+        appType: "custom",
+      }),
     );
     closeVite = () => vite.close();
     app.use(vite.middlewares);
@@ -56,7 +61,10 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   } else if (options.pages.kind === "build") {
     const buildDir = options.pages.buildDir ?? path.join(projectRoot(), "build");
     // Fingerprinted assets never change; everything else is revalidated hourly.
-    app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y", index: false }));
+    app.use(
+      "/assets",
+      express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y", index: false }),
+    );
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", index: false }));
     const serverBuild = (await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href)) as ServerBuild;
     pages = remixPages(serverBuild, "production");
@@ -93,7 +101,10 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
  * Remix behind Express: @remix-run/express's handler, but sending bodies with backpressure
  * (server/http/fetch-bridge.ts says why).
  */
-function remixPages(build: ServerBuild | (() => Promise<ServerBuild>), mode: "development" | "production"): RequestHandler {
+function remixPages(
+  build: ServerBuild | (() => Promise<ServerBuild>),
+  mode: "development" | "production",
+): RequestHandler {
   const handle = createRequestHandler(build, mode);
   return async (req, res, next) => {
     try {
@@ -115,5 +126,8 @@ const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   const requestId = res.locals.requestId as string | undefined;
   logger().error({ requestId, err: error }, "unhandled error");
   if (res.headersSent) return next(error);
-  res.status(500).type("text/plain").send(`Something went wrong on our side. Reference: ${requestId ?? "unknown"}`);
+  res
+    .status(500)
+    .type("text/plain")
+    .send(`Something went wrong on our side. Reference: ${requestId ?? "unknown"}`);
 };

@@ -17,7 +17,10 @@ describe("environment", () => {
   });
 
   it("uses PostgreSQL when DATABASE_URL is set, and then seeds no demo unless asked", () => {
-    expect(parseEnv({ DATABASE_URL: "postgres://u:p@db:5432/app" })).toMatchObject({ database: "postgres", DEMO_MODE: false });
+    expect(parseEnv({ DATABASE_URL: "postgres://u:p@db:5432/app" })).toMatchObject({
+      database: "postgres",
+      DEMO_MODE: false,
+    });
     expect(parseEnv({ DATABASE_URL: "postgresql://db/app", DEMO_MODE: "true" })).toMatchObject({ DEMO_MODE: true });
   });
 

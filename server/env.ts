@@ -72,7 +72,10 @@ const envSchema = z
      *  key is generated once into DATA_DIR/token-keys.json. Required with DATABASE_URL. */
     TOKEN_ENCRYPTION_KEYS: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44})*$/, "must be id:base64key pairs separated by commas (32-byte keys)")
+      .regex(
+        /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]{43,44})*$/,
+        "must be id:base64key pairs separated by commas (32-byte keys)",
+      )
       .optional(),
     /** Run background jobs (deletion purges, polling, mail) in this process. */
     JOBS: booleanFlag.default(true),
@@ -106,7 +109,12 @@ const envSchema = z
       FAKE_GOOGLE: fakeGoogle,
       /** The brain's server-side Claude, or null for retrieval-only answers. */
       claude: raw.ANTHROPIC_API_KEY
-        ? { apiKey: raw.ANTHROPIC_API_KEY, model: raw.ANTHROPIC_MODEL, baseURL: raw.ANTHROPIC_BASE_URL, timeoutMs: raw.BRAIN_TIMEOUT_MS }
+        ? {
+            apiKey: raw.ANTHROPIC_API_KEY,
+            model: raw.ANTHROPIC_MODEL,
+            baseURL: raw.ANTHROPIC_BASE_URL,
+            timeoutMs: raw.BRAIN_TIMEOUT_MS,
+          }
         : null,
       /** Google sign-in as configured: the real Google, the built-in fake, or none at all. */
       google: fakeGoogle
@@ -150,7 +158,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const variable = issue.path.length ? String(issue.path[0]) : null;
     const value = variable ? source[variable] : undefined;
     // Secrets are never echoed, not even when malformed.
-    const shown = value === undefined || (variable && SECRET_VARIABLES.has(variable)) ? "" : ` (got ${JSON.stringify(redactUrl(value))})`;
+    const shown =
+      value === undefined || (variable && SECRET_VARIABLES.has(variable))
+        ? ""
+        : ` (got ${JSON.stringify(redactUrl(value))})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid environment:\n${lines.join("\n")}\nSee .env.example for every variable.`);

@@ -37,11 +37,18 @@ async function main() {
     const local = ["0.0.0.0", "127.0.0.1", "::", "::1", "localhost"].includes(config.HOST);
     const url = `http://${local ? "localhost" : config.HOST}:${port}`;
     logger().info(
-      { url, database: database.kind, migrationsApplied: prepared.migrations.applied.length, startupMs: Math.round(performance.now() - started) },
+      {
+        url,
+        database: database.kind,
+        migrationsApplied: prepared.migrations.applied.length,
+        startupMs: Math.round(performance.now() - started),
+      },
       "listening",
     );
     // Plain lines for the person who ran `npm start`.
-    console.log(`\n  Sales-as-Code is running at ${url}  (${database.kind === "pglite" ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`);
+    console.log(
+      `\n  Sales-as-Code is running at ${url}  (${database.kind === "pglite" ? `embedded database in ${config.DATA_DIR}` : "PostgreSQL"})`,
+    );
     if (prepared.demo) {
       console.log(`  Demo: open ${url} and choose "Try the demo" — you are signed in as ${prepared.demo.email}.`);
     }

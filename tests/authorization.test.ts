@@ -100,7 +100,8 @@ const cases: Record<string, Case> = {
     expect((await b.prospects.list({ accountId: a.account })).items).toEqual([]);
   },
   "prospects.get": (b, a) => rejects(b.prospects.get({ id: a.prospect }), "NOT_FOUND"),
-  "prospects.create": (b, a) => rejects(b.prospects.create({ firstName: "Mallory", accountId: a.account }), "BAD_REQUEST"),
+  "prospects.create": (b, a) =>
+    rejects(b.prospects.create({ firstName: "Mallory", accountId: a.account }), "BAD_REQUEST"),
   "prospects.update": async (b, a) => {
     await rejects(b.prospects.update({ id: a.prospect, firstName: "hijacked" }), "NOT_FOUND");
     const own = await b.prospects.create({ firstName: "Own" });
@@ -113,9 +114,12 @@ const cases: Record<string, Case> = {
   },
   "opportunities.board": async (b, a) => revealsNothingOf(a, await b.opportunities.board()),
   "opportunities.get": (b, a) => rejects(b.opportunities.get({ id: a.opportunity }), "NOT_FOUND"),
-  "opportunities.create": (b, a) => rejects(b.opportunities.create({ name: "Steal", accountId: a.account }), "BAD_REQUEST"),
-  "opportunities.update": (b, a) => rejects(b.opportunities.update({ id: a.opportunity, name: "hijacked" }), "NOT_FOUND"),
-  "opportunities.moveStage": (b, a) => rejects(b.opportunities.moveStage({ id: a.opportunity, stage: "closed_lost" }), "NOT_FOUND"),
+  "opportunities.create": (b, a) =>
+    rejects(b.opportunities.create({ name: "Steal", accountId: a.account }), "BAD_REQUEST"),
+  "opportunities.update": (b, a) =>
+    rejects(b.opportunities.update({ id: a.opportunity, name: "hijacked" }), "NOT_FOUND"),
+  "opportunities.moveStage": (b, a) =>
+    rejects(b.opportunities.moveStage({ id: a.opportunity, stage: "closed_lost" }), "NOT_FOUND"),
   "opportunities.delete": (b, a) => rejects(b.opportunities.delete({ id: a.opportunity }), "NOT_FOUND"),
   "conversations.list": async (b, a) => {
     revealsNothingOf(a, await b.conversations.list({ limit: 100 }));
@@ -129,7 +133,8 @@ const cases: Record<string, Case> = {
     await rejects(b.conversations.create({ subject: "x", body: "x", prospectIds: [a.prospect] }), "BAD_REQUEST");
     await rejects(b.conversations.create({ subject: "x", body: "x", opportunityId: a.opportunity }), "BAD_REQUEST");
   },
-  "conversations.addMessage": (b, a) => rejects(b.conversations.addMessage({ conversationId: a.conversation, body: "injected" }), "NOT_FOUND"),
+  "conversations.addMessage": (b, a) =>
+    rejects(b.conversations.addMessage({ conversationId: a.conversation, body: "injected" }), "NOT_FOUND"),
   "conversations.delete": (b, a) => rejects(b.conversations.delete({ id: a.conversation }), "NOT_FOUND"),
   "meetings.list": async (b, a) => {
     for (const when of ["upcoming", "past"] as const) {
@@ -178,7 +183,9 @@ const cases: Record<string, Case> = {
     await rejects(b.brain.ask({ question: "x", threadId: a.thread }), "NOT_FOUND");
     await rejects(b.brain.ask({ question: "x", accountId: a.account }), "BAD_REQUEST");
     // B's own question about a word in A's records is answered from B's records only.
-    const own = await b.brain.ask({ question: "What's the latest with Acme? Anything about the SOC 2 report or procurement?" });
+    const own = await b.brain.ask({
+      question: "What's the latest with Acme? Anything about the SOC 2 report or procurement?",
+    });
     const events = [];
     for await (const event of await b.brain.stream({ assistantMessageId: own.assistantMessageId })) events.push(event);
     expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
@@ -192,8 +199,13 @@ const cases: Record<string, Case> = {
   },
   "brain.retry": (b, a) => rejects(b.brain.retry({ assistantMessageId: a.answer }), "NOT_FOUND"),
   "brain.prepare": (b, a) => rejects(b.brain.prepare({ assistantMessageId: a.answer }), "NOT_FOUND"),
-  "brain.runTool": (b, a) => rejects(b.brain.runTool({ assistantMessageId: a.answer, name: "search_records", input: { query: "Acme" } }), "NOT_FOUND"),
-  "brain.complete": (b, a) => rejects(b.brain.complete({ assistantMessageId: a.answer, content: "hijacked", status: "complete" }), "NOT_FOUND"),
+  "brain.runTool": (b, a) =>
+    rejects(
+      b.brain.runTool({ assistantMessageId: a.answer, name: "search_records", input: { query: "Acme" } }),
+      "NOT_FOUND",
+    ),
+  "brain.complete": (b, a) =>
+    rejects(b.brain.complete({ assistantMessageId: a.answer, content: "hijacked", status: "complete" }), "NOT_FOUND"),
   "connections.list": async (b, a) => {
     const list = await b.connections.list();
     expect(list.every((entry) => entry.connection === null)).toBe(true);
@@ -221,7 +233,9 @@ async function snapshotOf(userId: string): Promise<string> {
   for (const { table_name } of tables) {
     parts[table_name] = await sql.query(`SELECT * FROM "${table_name}" WHERE "userId" = $1 ORDER BY id`, [userId]);
   }
-  return JSON.stringify(parts, (_key, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
+  return JSON.stringify(parts, (_key, v) =>
+    typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+  );
 }
 
 let a: AIds;
@@ -249,12 +263,21 @@ beforeAll(async () => {
     message: await find(db.message.findFirst({ where: { userId: userA.id } })),
     meeting: await find(db.meeting.findFirst({ where: { userId: userA.id } })),
     note: await find(db.note.findFirst({ where: { userId: userA.id } })),
-    connection: (await storeConnection(db, userA.id, { provider: "gmail", scopes: ["https://www.googleapis.com/auth/gmail.readonly"], accessToken: "a-access", refreshToken: "a-refresh" })).id,
+    connection: (
+      await storeConnection(db, userA.id, {
+        provider: "gmail",
+        scopes: ["https://www.googleapis.com/auth/gmail.readonly"],
+        accessToken: "a-access",
+        refreshToken: "a-refresh",
+      })
+    ).id,
   };
 });
 
 describe("authorization: user B cannot read or change user A's records", () => {
-  const procedures = Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
+  const procedures = Object.keys(
+    (appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures,
+  ).sort();
 
   it("has a case for every procedure of the app router", () => {
     expect(procedures.length).toBeGreaterThan(40);

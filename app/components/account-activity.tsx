@@ -42,7 +42,11 @@ export function ActivityList({
     <div className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <ol className="divide-y divide-slate-100" data-testid="activity-list">
         {items.map((entry) => (
-          <li key={entry.id} className="flex flex-wrap items-start gap-x-3 gap-y-1 px-4 py-3 text-sm" data-testid="activity-row">
+          <li
+            key={entry.id}
+            className="flex flex-wrap items-start gap-x-3 gap-y-1 px-4 py-3 text-sm"
+            data-testid="activity-row"
+          >
             <span className="w-28 shrink-0">
               <Badge>{activityLabel(entry.type)}</Badge>
             </span>
@@ -69,7 +73,10 @@ export function ActivityList({
                 {entry.opportunity ? (
                   <>
                     {" · "}
-                    <Link to={`/opportunities/${entry.opportunity.id}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      to={`/opportunities/${entry.opportunity.id}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {entry.opportunity.name}
                     </Link>
                   </>

@@ -39,10 +39,24 @@ export function NotesPanel({
     <div className="space-y-4">
       <Card title="Add a note">
         {/* Keyed on the newest note: after a note is added the form starts empty again. */}
-        <Form method="post" action={action} className="space-y-3" key={notes[0]?.id ?? "none"} data-testid="add-note-form">
+        <Form
+          method="post"
+          action={action}
+          className="space-y-3"
+          key={notes[0]?.id ?? "none"}
+          data-testid="add-note-form"
+        >
           <input type="hidden" name="intent" value="add-note" />
           {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
-          <TextAreaField label="Note" name="body" rows={3} required maxLength={20_000} defaultValue={answer?.fields?.body ?? ""} error={answer?.fieldErrors?.body} />
+          <TextAreaField
+            label="Note"
+            name="body"
+            rows={3}
+            required
+            maxLength={20_000}
+            defaultValue={answer?.fields?.body ?? ""}
+            error={answer?.fieldErrors?.body}
+          />
           <div className="flex justify-end">
             <SubmitButton pendingText="Adding…">Add note</SubmitButton>
           </div>
@@ -66,7 +80,10 @@ export function NotesPanel({
                     {note.meeting ? (
                       <>
                         {" · notes of "}
-                        <Link to={`/meetings/${note.meeting.id}`} className="font-medium text-brand-600 hover:underline">
+                        <Link
+                          to={`/meetings/${note.meeting.id}`}
+                          className="font-medium text-brand-600 hover:underline"
+                        >
                           {note.meeting.title}
                         </Link>
                       </>
@@ -74,7 +91,10 @@ export function NotesPanel({
                     {showProspect && note.prospect ? (
                       <>
                         {" · about "}
-                        <Link to={`/prospects/${note.prospect.id}`} className="font-medium text-brand-600 hover:underline">
+                        <Link
+                          to={`/prospects/${note.prospect.id}`}
+                          className="font-medium text-brand-600 hover:underline"
+                        >
                           {personName(note.prospect)}
                         </Link>
                       </>
@@ -82,14 +102,22 @@ export function NotesPanel({
                     {note.opportunity ? (
                       <>
                         {" · "}
-                        <Link to={`/opportunities/${note.opportunity.id}`} className="font-medium text-brand-600 hover:underline">
+                        <Link
+                          to={`/opportunities/${note.opportunity.id}`}
+                          className="font-medium text-brand-600 hover:underline"
+                        >
                           {note.opportunity.name}
                         </Link>
                       </>
                     ) : null}
                   </p>
                 </div>
-                <ConfirmDelete label="Delete note" action={action} fields={{ noteId: note.id }} consequences="Delete this note? This cannot be undone." />
+                <ConfirmDelete
+                  label="Delete note"
+                  action={action}
+                  fields={{ noteId: note.id }}
+                  consequences="Delete this note? This cannot be undone."
+                />
               </li>
             ))}
           </ul>

@@ -57,20 +57,38 @@ export function AccountsTable({
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="accounts-table">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="px-4 py-3">Account</th>
-            <th scope="col" className="px-4 py-3">Industry</th>
-            <th scope="col" className="px-4 py-3">Tier</th>
-            <th scope="col" className="px-4 py-3">HQ</th>
-            <th scope="col" className="px-4 py-3 text-right">People</th>
-            <th scope="col" className="px-4 py-3 text-right">Deals</th>
-            <th scope="col" className="px-4 py-3">Updated</th>
+            <th scope="col" className="px-4 py-3">
+              Account
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Industry
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Tier
+            </th>
+            <th scope="col" className="px-4 py-3">
+              HQ
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              People
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Deals
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Updated
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((account) => (
             <tr key={account.id} className="hover:bg-slate-50" data-testid="account-row">
               <td className="px-4 py-3">
-                <Link to={`/accounts/${account.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline" data-testid="account-link">
+                <Link
+                  to={`/accounts/${account.id}`}
+                  className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                  data-testid="account-link"
+                >
                   {account.name}
                 </Link>
                 {account.domain ? <div className="text-xs text-slate-500">{account.domain}</div> : null}
@@ -78,8 +96,12 @@ export function AccountsTable({
               <td className="px-4 py-3 text-slate-700">{account.industry ?? "—"}</td>
               <td className="px-4 py-3 text-slate-700">{formatTier(account.tier)}</td>
               <td className="px-4 py-3 text-slate-700">{account.hqCity ?? "—"}</td>
-              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{formatCount(account._count.prospects)}</td>
-              <td className="px-4 py-3 text-right tabular-nums text-slate-700">{formatCount(account._count.opportunities)}</td>
+              <td className="px-4 py-3 text-right tabular-nums text-slate-700">
+                {formatCount(account._count.prospects)}
+              </td>
+              <td className="px-4 py-3 text-right tabular-nums text-slate-700">
+                {formatCount(account._count.opportunities)}
+              </td>
               <td className="px-4 py-3 text-slate-600">{formatDate(account.updatedAt)}</td>
             </tr>
           ))}
@@ -87,7 +109,9 @@ export function AccountsTable({
       </table>
       <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
         <span data-testid="accounts-shown">
-          {isFirstPage ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}` : `Showing ${formatCount(rows.length)} more`}
+          {isFirstPage
+            ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}`
+            : `Showing ${formatCount(rows.length)} more`}
         </span>
         <div className="flex items-center gap-3">
           {!isFirstPage ? (

@@ -1,7 +1,17 @@
 import type { ReactNode } from "react";
 
 /** The frame of the sign-in, sign-up and password pages. */
-export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <div className="mx-auto w-full max-w-md py-6">
       <div className="rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200">

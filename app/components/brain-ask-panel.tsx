@@ -8,7 +8,13 @@ import { useTRPCClient } from "../utils/trpc";
 import { apiErrorMessage } from "./brain-composer";
 import { Button, Card } from "./ui";
 
-export function BrainAskPanel({ name, about }: { name: string; about: { accountId: string } | { opportunityId: string } }) {
+export function BrainAskPanel({
+  name,
+  about,
+}: {
+  name: string;
+  about: { accountId: string } | { opportunityId: string };
+}) {
   const client = useTRPCClient();
   const userKey = useUserKey();
   const navigate = useNavigate();
@@ -39,9 +45,20 @@ export function BrainAskPanel({ name, about }: { name: string; about: { accountI
 
   return (
     <Card title={`Ask the brain about ${name}`}>
-      <Form method="post" action="/brain" onSubmit={submit} className="space-y-2" data-testid="brain-ask-panel" noValidate>
+      <Form
+        method="post"
+        action="/brain"
+        onSubmit={submit}
+        className="space-y-2"
+        data-testid="brain-ask-panel"
+        noValidate
+      >
         <input type="hidden" name="intent" value="ask" />
-        {"accountId" in about ? <input type="hidden" name="accountId" value={about.accountId} /> : <input type="hidden" name="opportunityId" value={about.opportunityId} />}
+        {"accountId" in about ? (
+          <input type="hidden" name="accountId" value={about.accountId} />
+        ) : (
+          <input type="hidden" name="opportunityId" value={about.opportunityId} />
+        )}
         <label htmlFor={id} className="sr-only">
           Question about {name}
         </label>
@@ -59,7 +76,12 @@ export function BrainAskPanel({ name, about }: { name: string; about: { accountI
             className={`block w-full min-w-0 rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:outline-2 focus:outline-offset-0 focus:outline-brand-600 ${error ? "border-red-500" : "border-slate-300"}`}
             data-testid="brain-ask-input"
           />
-          <Button type="submit" disabled={pending} className="shrink-0 whitespace-nowrap" data-testid="brain-ask-submit">
+          <Button
+            type="submit"
+            disabled={pending}
+            className="shrink-0 whitespace-nowrap"
+            data-testid="brain-ask-submit"
+          >
             {pending ? "Asking…" : "Ask"}
           </Button>
         </div>

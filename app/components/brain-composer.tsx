@@ -65,7 +65,12 @@ export function BrainComposer({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const fieldError = error ?? answer?.fieldErrors?.question ?? answer?.fieldErrors?.accountId ?? answer?.fieldErrors?.opportunityId ?? null;
+  const fieldError =
+    error ??
+    answer?.fieldErrors?.question ??
+    answer?.fieldErrors?.accountId ??
+    answer?.fieldErrors?.opportunityId ??
+    null;
 
   useEffect(() => {
     if (autoFocus) textarea.current?.focus();

@@ -7,7 +7,8 @@ const manifest: CitationTarget[] = [
   { handle: "P1", type: "prospect", label: "Nadia Shah", href: "/prospects/pro1" },
   { handle: "D1", type: "opportunity", label: "Kestrel – Data reliability", href: "/opportunities/opp1" },
 ];
-const html = (text: string, items: CitationTarget[] = manifest) => renderToStaticMarkup(<BrainMarkdown text={text} citations={citationTargets(items)} />);
+const html = (text: string, items: CitationTarget[] = manifest) =>
+  renderToStaticMarkup(<BrainMarkdown text={text} citations={citationTargets(items)} />);
 
 describe("BrainMarkdown", () => {
   it("renders HTML in an answer as text: no script, no image, no event handler", () => {
@@ -20,7 +21,9 @@ describe("BrainMarkdown", () => {
   });
 
   it("renders paragraphs, line breaks, bold, italic and code", () => {
-    const out = html("First line\nsecond line\n\n**Bold** and *italic* and _also italic_ and `a <b> code`\n\nsnake_case_word stays");
+    const out = html(
+      "First line\nsecond line\n\n**Bold** and *italic* and _also italic_ and `a <b> code`\n\nsnake_case_word stays",
+    );
     expect(out).toBe(
       '<div class="text-sm leading-relaxed text-slate-800 "><p class="mt-2 first:mt-0">First line<br/>second line</p>' +
         '<p class="mt-2 first:mt-0"><strong class="font-semibold text-slate-900">Bold</strong> and <em>italic</em> and <em>also italic</em> and ' +
@@ -30,17 +33,25 @@ describe("BrainMarkdown", () => {
   });
 
   it("renders bullet and numbered lists, nested lists and headings", () => {
-    const blocks = parseBlocks("## Deals\n- one\n- two\n  - two a\n  - two b\n- three\n\n3. third\n4. fourth\n\n# Big\n### Small\n#### Smaller");
+    const blocks = parseBlocks(
+      "## Deals\n- one\n- two\n  - two a\n  - two b\n- three\n\n3. third\n4. fourth\n\n# Big\n### Small\n#### Smaller",
+    );
     expect(blocks.map((b) => b.kind)).toEqual(["heading", "list", "list", "heading", "heading", "heading"]);
     const out = html("## Deals\n- one\n- **two**\n  - two a\n\n3. third\n4. fourth");
     expect(out).toContain('<h4 class="mt-3 text-sm font-semibold text-slate-900 first:mt-0">Deals</h4>');
-    expect(out).toMatch(/<ul class="list-disc[^"]*"><li class="pl-1"><div>one<\/div><\/li><li class="pl-1"><div><strong[^>]*>two<\/strong><\/div><ul class="list-disc[^"]*"><li class="pl-1"><div>two a<\/div><\/li><\/ul><\/li><\/ul>/);
-    expect(out).toMatch(/<ol start="3" class="list-decimal[^"]*"><li class="pl-1"><div>third<\/div><\/li><li class="pl-1"><div>fourth<\/div><\/li><\/ol>/);
+    expect(out).toMatch(
+      /<ul class="list-disc[^"]*"><li class="pl-1"><div>one<\/div><\/li><li class="pl-1"><div><strong[^>]*>two<\/strong><\/div><ul class="list-disc[^"]*"><li class="pl-1"><div>two a<\/div><\/li><\/ul><\/li><\/ul>/,
+    );
+    expect(out).toMatch(
+      /<ol start="3" class="list-decimal[^"]*"><li class="pl-1"><div>third<\/div><\/li><li class="pl-1"><div>fourth<\/div><\/li><\/ol>/,
+    );
   });
 
   it("turns citations into chips for records in the manifest and drops unknown handles", () => {
     const out = html("The champion is Nadia Shah [P1]. It closes soon [D1][Z9]. Grouped [A1, P1]. Unknown [Q7].");
-    const chips = [...out.matchAll(/<a href="([^"]+)"[^>]*data-testid="citation-chip" data-handle="([A-Z]\d+)"/g)].map((m) => [m[2], m[1]]);
+    const chips = [...out.matchAll(/<a href="([^"]+)"[^>]*data-testid="citation-chip" data-handle="([A-Z]\d+)"/g)].map(
+      (m) => [m[2], m[1]],
+    );
     expect(chips).toEqual([
       ["P1", "/prospects/pro1"],
       ["D1", "/opportunities/opp1"],
@@ -56,9 +67,15 @@ describe("BrainMarkdown", () => {
   });
 
   it("links only http(s) URLs and same-site paths, with rel=noreferrer; javascript: stays text", () => {
-    const out = html("[docs](https://example.com/a?b=1) [deal](/opportunities/opp1) [bad](javascript:alert(1)) [worse](JavaScript:alert(1)) [data](data:text/html,x) [proto](//evil.example) see https://meet.example/abc.");
-    expect(out).toContain('<a href="https://example.com/a?b=1" rel="noreferrer" class="font-medium text-brand-600 underline hover:text-brand-700">docs</a>');
-    expect(out).toContain('<a href="/opportunities/opp1" class="font-medium text-brand-600 underline hover:text-brand-700">deal</a>');
+    const out = html(
+      "[docs](https://example.com/a?b=1) [deal](/opportunities/opp1) [bad](javascript:alert(1)) [worse](JavaScript:alert(1)) [data](data:text/html,x) [proto](//evil.example) see https://meet.example/abc.",
+    );
+    expect(out).toContain(
+      '<a href="https://example.com/a?b=1" rel="noreferrer" class="font-medium text-brand-600 underline hover:text-brand-700">docs</a>',
+    );
+    expect(out).toContain(
+      '<a href="/opportunities/opp1" class="font-medium text-brand-600 underline hover:text-brand-700">deal</a>',
+    );
     expect(out).toContain('<a href="https://meet.example/abc" rel="noreferrer"');
     expect(out).not.toMatch(/href="(javascript|data|\/\/)/i);
     expect(out).toContain(" bad ");

@@ -8,7 +8,14 @@ import type { ComponentType, ReactNode } from "react";
 
 export type CitationTarget = { handle: string; type: string; label: string; href: string };
 
-export type LinkProps = { href: string; className?: string; title?: string; children: ReactNode; "data-testid"?: string; "data-handle"?: string };
+export type LinkProps = {
+  href: string;
+  className?: string;
+  title?: string;
+  children: ReactNode;
+  "data-testid"?: string;
+  "data-handle"?: string;
+};
 export type LinkRenderer = ComponentType<LinkProps>;
 
 type Options = {
@@ -70,7 +77,10 @@ export function recordKind(type: string) {
 export function RecordTypeIcon({ type }: { type: string }) {
   const kind = recordKind(type);
   return (
-    <span aria-hidden className={`inline-flex h-4 w-4 shrink-0 items-center justify-center rounded text-[10px] font-bold leading-none text-white ${kind.tone}`}>
+    <span
+      aria-hidden
+      className={`inline-flex h-4 w-4 shrink-0 items-center justify-center rounded text-[10px] font-bold leading-none text-white ${kind.tone}`}
+    >
       {kind.letter}
     </span>
   );
@@ -89,7 +99,13 @@ function CitationChip({ target, InternalLink }: { target: CitationTarget; Intern
   );
   const href = safeHref(target.href);
   if (!href) return <span className={className}>{content}</span>;
-  const props = { href, className, title: `${kind.name}: ${target.label}`, "data-testid": "citation-chip", "data-handle": target.handle };
+  const props = {
+    href,
+    className,
+    title: `${kind.name}: ${target.label}`,
+    "data-testid": "citation-chip",
+    "data-handle": target.handle,
+  };
   return isInternal(href) ? (
     <InternalLink {...props}>{content}</InternalLink>
   ) : (
@@ -120,7 +136,12 @@ function findClosing(text: string, delimiter: string, from: number): number {
     const after = text[found + delimiter.length];
     const escaped = before === "\\";
     // A closing delimiter follows text (not a space), and `_` must end a word.
-    const closes = !escaped && found > from && before !== undefined && !/\s/.test(before) && (delimiter[0] !== "_" || !isWordChar(after));
+    const closes =
+      !escaped &&
+      found > from &&
+      before !== undefined &&
+      !/\s/.test(before) &&
+      (delimiter[0] !== "_" || !isWordChar(after));
     // "**" inside "***" belongs to the bold, not to an italic that ends here.
     const partOfLonger = delimiter.length === 1 && (after === delimiter || before === delimiter);
     if (closes && !partOfLonger) return found;
@@ -134,7 +155,8 @@ function trimUrl(url: string): string {
   let end = url.length;
   while (end > 0 && /[.,;:!?'"*_]/.test(url[end - 1]!)) end -= 1;
   let trimmed = url.slice(0, end);
-  while (trimmed.endsWith(")") && (trimmed.match(/\(/g)?.length ?? 0) < (trimmed.match(/\)/g)?.length ?? 0)) trimmed = trimmed.slice(0, -1);
+  while (trimmed.endsWith(")") && (trimmed.match(/\(/g)?.length ?? 0) < (trimmed.match(/\)/g)?.length ?? 0))
+    trimmed = trimmed.slice(0, -1);
   return trimmed;
 }
 
@@ -223,7 +245,12 @@ function renderInline(text: string, options: Options, keyPrefix: string, allowLi
       const href = safeHref(url);
       if (href && url.length > "https://".length) {
         push(
-          <a key={nextKey()} href={href} rel="noreferrer" className="font-medium text-brand-600 underline hover:text-brand-700">
+          <a
+            key={nextKey()}
+            href={href}
+            rel="noreferrer"
+            className="font-medium text-brand-600 underline hover:text-brand-700"
+          >
             {url}
           </a>,
         );
@@ -268,7 +295,10 @@ function renderInline(text: string, options: Options, keyPrefix: string, allowLi
 
 /** Lines of one paragraph or list item, with a <br> between them. */
 function renderLines(lines: string[], options: Options, keyPrefix: string): ReactNode[] {
-  return lines.flatMap((line, index) => [...(index > 0 ? [<br key={`${keyPrefix}.br${index}`} />] : []), ...renderInline(line, options, `${keyPrefix}.${index}`)]);
+  return lines.flatMap((line, index) => [
+    ...(index > 0 ? [<br key={`${keyPrefix}.br${index}`} />] : []),
+    ...renderInline(line, options, `${keyPrefix}.${index}`),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +377,8 @@ function parseLines(lines: string[]): Block[] {
       continue;
     }
     const paragraph: string[] = [];
-    while (i < lines.length && !isBlank(lines[i]!) && (paragraph.length === 0 || !startsBlock(lines[i]!))) paragraph.push(lines[i++]!.trim());
+    while (i < lines.length && !isBlank(lines[i]!) && (paragraph.length === 0 || !startsBlock(lines[i]!)))
+      paragraph.push(lines[i++]!.trim());
     blocks.push({ kind: "paragraph", lines: paragraph });
   }
   return blocks;
@@ -372,7 +403,11 @@ function parseList(lines: string[], from: number): { block: Block; next: number 
       const next = lines[i]!;
       if (isBlank(next)) {
         const following = lines.slice(i + 1).find((l) => !isBlank(l));
-        if (following !== undefined && indentOf(following) > indent && !(LIST_ITEM.test(following) && indentOf(following) === indent)) {
+        if (
+          following !== undefined &&
+          indentOf(following) > indent &&
+          !(LIST_ITEM.test(following) && indentOf(following) === indent)
+        ) {
           body.push("");
           i += 1;
           continue;
@@ -413,9 +448,23 @@ function renderBlocks(blocks: Block[], options: Options, keyPrefix: string, inIt
     switch (block.kind) {
       case "heading": {
         const content = renderInline(block.text, options, key);
-        if (block.level === 1) return <h3 key={key} className="mt-4 text-base font-semibold text-slate-900 first:mt-0">{content}</h3>;
-        if (block.level === 2) return <h4 key={key} className="mt-3 text-sm font-semibold text-slate-900 first:mt-0">{content}</h4>;
-        return <h5 key={key} className="mt-3 text-sm font-medium text-slate-800 first:mt-0">{content}</h5>;
+        if (block.level === 1)
+          return (
+            <h3 key={key} className="mt-4 text-base font-semibold text-slate-900 first:mt-0">
+              {content}
+            </h3>
+          );
+        if (block.level === 2)
+          return (
+            <h4 key={key} className="mt-3 text-sm font-semibold text-slate-900 first:mt-0">
+              {content}
+            </h4>
+          );
+        return (
+          <h5 key={key} className="mt-3 text-sm font-medium text-slate-800 first:mt-0">
+            {content}
+          </h5>
+        );
       }
       case "paragraph":
         return inItem ? (
@@ -426,9 +475,17 @@ function renderBlocks(blocks: Block[], options: Options, keyPrefix: string, inIt
           </p>
         );
       case "list": {
-        const items = block.items.map((item, n) => <li key={`${key}.${n}`} className="pl-1">{renderBlocks(item.blocks, options, `${key}.${n}`, true)}</li>);
+        const items = block.items.map((item, n) => (
+          <li key={`${key}.${n}`} className="pl-1">
+            {renderBlocks(item.blocks, options, `${key}.${n}`, true)}
+          </li>
+        ));
         return block.ordered ? (
-          <ol key={key} start={block.start === 1 ? undefined : block.start} className={`list-decimal space-y-1 pl-5 ${inItem ? "mt-1" : "mt-2 first:mt-0"}`}>
+          <ol
+            key={key}
+            start={block.start === 1 ? undefined : block.start}
+            className={`list-decimal space-y-1 pl-5 ${inItem ? "mt-1" : "mt-2 first:mt-0"}`}
+          >
             {items}
           </ol>
         ) : (
@@ -439,7 +496,10 @@ function renderBlocks(blocks: Block[], options: Options, keyPrefix: string, inIt
       }
       case "code":
         return (
-          <pre key={key} className="mt-2 overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs text-slate-800 first:mt-0">
+          <pre
+            key={key}
+            className="mt-2 overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs text-slate-800 first:mt-0"
+          >
             <code>{block.text}</code>
           </pre>
         );
@@ -467,7 +527,11 @@ export function BrainMarkdown({
   InternalLink?: LinkRenderer;
   className?: string;
 }) {
-  return <div className={`text-sm leading-relaxed text-slate-800 ${className}`}>{renderBlocks(parseBlocks(text), { citations, InternalLink }, "md")}</div>;
+  return (
+    <div className={`text-sm leading-relaxed text-slate-800 ${className}`}>
+      {renderBlocks(parseBlocks(text), { citations, InternalLink }, "md")}
+    </div>
+  );
 }
 
 /** The chips an answer can show: its manifest's records, by handle. */

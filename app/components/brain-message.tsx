@@ -84,8 +84,14 @@ export function ContextManifest({ manifest, mode }: { manifest: StoredManifest |
         ) : (
           <ul className="divide-y divide-slate-200" data-testid="manifest-items">
             {items.map((item) => (
-              <li key={item.handle} className="flex flex-wrap items-center gap-x-2 gap-y-0.5 py-1.5" data-testid="manifest-item">
-                <code className="rounded bg-white px-1 font-mono text-[11px] text-slate-600 ring-1 ring-slate-200">{item.handle}</code>
+              <li
+                key={item.handle}
+                className="flex flex-wrap items-center gap-x-2 gap-y-0.5 py-1.5"
+                data-testid="manifest-item"
+              >
+                <code className="rounded bg-white px-1 font-mono text-[11px] text-slate-600 ring-1 ring-slate-200">
+                  {item.handle}
+                </code>
                 <RecordTypeIcon type={item.type} />
                 <span className="text-slate-500">{recordKind(item.type).name}</span>
                 <Link to={item.href} className="font-medium text-brand-600 hover:underline">
@@ -100,7 +106,9 @@ export function ContextManifest({ manifest, mode }: { manifest: StoredManifest |
         )}
         {manifest && manifest.facts.length > 0 ? (
           <div>
-            <p className="font-medium text-slate-700">Figures we computed from these records{retrievalOnly ? "" : " (sent too)"}:</p>
+            <p className="font-medium text-slate-700">
+              Figures we computed from these records{retrievalOnly ? "" : " (sent too)"}:
+            </p>
             <ul className="list-disc pl-5">
               {manifest.facts.map((fact) => (
                 <li key={fact}>{fact}</li>
@@ -116,12 +124,33 @@ export function ContextManifest({ manifest, mode }: { manifest: StoredManifest |
 /** What to show for an answer: the stored message once it is stored, else what is arriving. */
 export function answerView(message: ThreadMessage, live: LiveAnswer | undefined) {
   if (message.status !== "streaming" || !live) {
-    return { status: message.status, content: message.content, errorMessage: message.errorMessage, manifest: message.manifest, progress: null, stopping: false };
+    return {
+      status: message.status,
+      content: message.content,
+      errorMessage: message.errorMessage,
+      manifest: message.manifest,
+      progress: null,
+      stopping: false,
+    };
   }
   if (live.finished) {
-    return { status: live.finished.status, content: live.finished.content, errorMessage: live.finished.errorMessage, manifest: live.manifest ?? message.manifest, progress: null, stopping: false };
+    return {
+      status: live.finished.status,
+      content: live.finished.content,
+      errorMessage: live.finished.errorMessage,
+      manifest: live.manifest ?? message.manifest,
+      progress: null,
+      stopping: false,
+    };
   }
-  return { status: "streaming" as const, content: live.text || message.content, errorMessage: null, manifest: live.manifest ?? message.manifest, progress: live.progress, stopping: live.stopping };
+  return {
+    status: "streaming" as const,
+    content: live.text || message.content,
+    errorMessage: null,
+    manifest: live.manifest ?? message.manifest,
+    progress: live.progress,
+    stopping: live.stopping,
+  };
 }
 
 /**
@@ -187,7 +216,8 @@ export const AssistantAnswer = memo(function AssistantAnswer({
       ) : null}
       {streaming && needsKey && !live ? (
         <p className="mt-2 text-xs text-slate-600">
-          This answer is being written with a personal Claude key in another browser or tab. To continue it here, save your key in{" "}
+          This answer is being written with a personal Claude key in another browser or tab. To continue it here, save
+          your key in{" "}
           <Link to="/settings/api" className="font-medium text-brand-600 hover:underline">
             Settings → API
           </Link>
@@ -201,7 +231,10 @@ export const AssistantAnswer = memo(function AssistantAnswer({
           data-testid="brain-error"
         >
           <p>
-            {view.errorMessage ?? (view.status === "failed" ? "The answer failed before it was finished." : "Stopped before the answer was finished.")}
+            {view.errorMessage ??
+              (view.status === "failed"
+                ? "The answer failed before it was finished."
+                : "Stopped before the answer was finished.")}
             {view.content ? " The part that arrived is kept above." : ""}
           </p>
           {/* Retry only once the stopped or failed answer is stored (the server refuses before that). */}

@@ -14,10 +14,23 @@ export type ThreadSummary = {
   opportunity: { id: string; name: string } | null;
 };
 
-export function BrainThreadList({ threads, now, answer, currentPath }: { threads: ThreadSummary[]; now: string; answer?: BrainFormAnswer | undefined; currentPath: string }) {
+export function BrainThreadList({
+  threads,
+  now,
+  answer,
+  currentPath,
+}: {
+  threads: ThreadSummary[];
+  now: string;
+  answer?: BrainFormAnswer | undefined;
+  currentPath: string;
+}) {
   if (threads.length === 0) {
     return (
-      <div className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600" data-testid="brain-threads-empty">
+      <div
+        className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600"
+        data-testid="brain-threads-empty"
+      >
         <p className="font-medium text-slate-900">No conversations yet</p>
         <p className="mt-1">Ask a question to start one. Each conversation is kept here, on every device you use.</p>
       </div>
@@ -47,7 +60,11 @@ export function BrainThreadList({ threads, now, answer, currentPath }: { threads
                 <summary className="w-fit cursor-pointer list-none rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 [&::-webkit-details-marker]:hidden">
                   Rename
                 </summary>
-                <Form method="post" action="/brain" className="mt-1 space-y-2 rounded-md bg-white p-2 ring-1 ring-slate-200">
+                <Form
+                  method="post"
+                  action="/brain"
+                  className="mt-1 space-y-2 rounded-md bg-white p-2 ring-1 ring-slate-200"
+                >
                   <input type="hidden" name="intent" value="rename" />
                   <input type="hidden" name="threadId" value={thread.id} />
                   <input type="hidden" name="redirectTo" value={currentPath} />

@@ -4,5 +4,9 @@ import { Badge } from "./ui";
 export const channelLabels: Record<string, string> = { email: "Email", call: "Call", linkedin: "LinkedIn" };
 
 export function ChannelBadge({ channel }: { channel: string }) {
-  return <Badge tone={channel === "email" ? "blue" : channel === "call" ? "green" : "slate"}>{channelLabels[channel] ?? channel}</Badge>;
+  return (
+    <Badge tone={channel === "email" ? "blue" : channel === "call" ? "green" : "slate"}>
+      {channelLabels[channel] ?? channel}
+    </Badge>
+  );
 }

@@ -6,7 +6,15 @@ import { formatDateTime } from "../utils/format";
 export type ThreadMessage = { id: string; fromEmail: string; toEmails: string[]; sentAt: Date | string; body: string };
 export type KnownPerson = { id: string; name: string };
 
-export function ConversationThread({ messages, people, me }: { messages: ThreadMessage[]; people: Record<string, KnownPerson>; me: string }) {
+export function ConversationThread({
+  messages,
+  people,
+  me,
+}: {
+  messages: ThreadMessage[];
+  people: Record<string, KnownPerson>;
+  me: string;
+}) {
   const who = (email: string) => {
     const key = email.toLowerCase();
     if (key === me.toLowerCase()) return <span className="font-medium text-slate-900">You</span>;

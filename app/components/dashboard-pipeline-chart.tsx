@@ -46,8 +46,20 @@ export function PipelineChart({ stages, currency }: { stages: StageFigure[]; cur
           return (
             <g key={stage.stage} role="img" aria-label={sentence} data-testid="pipeline-bar" data-stage={stage.stage}>
               <title>{sentence}</title>
-              <rect x={x} y={BASELINE - height} width={BAR} height={height} rx={3} className={stage.count > 0 ? "fill-brand-600" : "fill-slate-200"} />
-              <text x={centre} y={BASELINE - height - 8} textAnchor="middle" className="fill-slate-900 text-[13px] font-semibold">
+              <rect
+                x={x}
+                y={BASELINE - height}
+                width={BAR}
+                height={height}
+                rx={3}
+                className={stage.count > 0 ? "fill-brand-600" : "fill-slate-200"}
+              />
+              <text
+                x={centre}
+                y={BASELINE - height - 8}
+                textAnchor="middle"
+                className="fill-slate-900 text-[13px] font-semibold"
+              >
                 {formatMoneyShort(stage.amount, currency)}
               </text>
               <text x={centre} y={BASELINE + 20} textAnchor="middle" className="fill-slate-700 text-[13px] font-medium">
@@ -66,19 +78,31 @@ export function PipelineChart({ stages, currency }: { stages: StageFigure[]; cur
           <caption className="sr-only">Open pipeline by stage</caption>
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="py-1 pr-4">Stage</th>
-              <th scope="col" className="py-1 pr-4 text-right">Deals</th>
-              <th scope="col" className="py-1 pr-4 text-right">Total ({currency})</th>
-              <th scope="col" className="py-1">Other currencies</th>
+              <th scope="col" className="py-1 pr-4">
+                Stage
+              </th>
+              <th scope="col" className="py-1 pr-4 text-right">
+                Deals
+              </th>
+              <th scope="col" className="py-1 pr-4 text-right">
+                Total ({currency})
+              </th>
+              <th scope="col" className="py-1">
+                Other currencies
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {stages.map((stage) => (
               <tr key={stage.stage}>
-                <th scope="row" className="py-1 pr-4 font-medium text-slate-800">{stage.label}</th>
+                <th scope="row" className="py-1 pr-4 font-medium text-slate-800">
+                  {stage.label}
+                </th>
                 <td className="py-1 pr-4 text-right tabular-nums">{formatCount(stage.count)}</td>
                 <td className="py-1 pr-4 text-right tabular-nums">{formatMoney(stage.amount, currency)}</td>
-                <td className="py-1 text-slate-600">{stage.otherCurrencies.length ? others(stage.otherCurrencies) : "—"}</td>
+                <td className="py-1 text-slate-600">
+                  {stage.otherCurrencies.length ? others(stage.otherCurrencies) : "—"}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -89,14 +113,28 @@ export function PipelineChart({ stages, currency }: { stages: StageFigure[]; cur
 }
 
 /** Closed won / closed lost, beside the chart. */
-export function ClosedFigure({ stage, currency, tone }: { stage: StageFigure; currency: string; tone: "won" | "lost" }) {
+export function ClosedFigure({
+  stage,
+  currency,
+  tone,
+}: {
+  stage: StageFigure;
+  currency: string;
+  tone: "won" | "lost";
+}) {
   return (
     <div
       className={`rounded-md px-4 py-3 ring-1 ${tone === "won" ? "bg-emerald-50 ring-emerald-200" : "bg-red-50 ring-red-200"}`}
       data-testid={`closed-${tone}`}
     >
-      <div className={`text-xs font-medium uppercase tracking-wide ${tone === "won" ? "text-emerald-800" : "text-red-800"}`}>{stage.label}</div>
-      <div className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{formatMoney(stage.amount, currency)}</div>
+      <div
+        className={`text-xs font-medium uppercase tracking-wide ${tone === "won" ? "text-emerald-800" : "text-red-800"}`}
+      >
+        {stage.label}
+      </div>
+      <div className="mt-1 text-xl font-semibold tabular-nums text-slate-900">
+        {formatMoney(stage.amount, currency)}
+      </div>
       <div className="text-sm text-slate-600">
         {dealCount(stage.count)}
         {stage.otherCurrencies.length ? <> · plus {others(stage.otherCurrencies)}</> : null}

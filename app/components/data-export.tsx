@@ -31,13 +31,29 @@ const included: { title: string; detail: string }[] = [
   },
   {
     title: "Your profile",
-    detail: "name, email, when the account was made, how you sign in (password, or Google with that Google account's email and id), and the privacy-policy versions you acknowledged.",
+    detail:
+      "name, email, when the account was made, how you sign in (password, or Google with that Google account's email and id), and the privacy-policy versions you acknowledged.",
   },
-  { title: "Sessions", detail: "every device signed in — browser, IP address and dates — and your password-reset requests (when, from which IP, whether used)." },
-  { title: "Connected tools", detail: "each provider, the scopes you granted, its status and sync figures, and the raw events it sent us." },
-  { title: "The brain", detail: "your questions and its answers, the records each answer cited, and exactly which records were sent to Claude." },
+  {
+    title: "Sessions",
+    detail:
+      "every device signed in — browser, IP address and dates — and your password-reset requests (when, from which IP, whether used).",
+  },
+  {
+    title: "Connected tools",
+    detail: "each provider, the scopes you granted, its status and sync figures, and the raw events it sent us.",
+  },
+  {
+    title: "The brain",
+    detail:
+      "your questions and its answers, the records each answer cited, and exactly which records were sent to Claude.",
+  },
   { title: "Email we sent you", detail: "the kind, subject and date of each message (not its text)." },
-  { title: "Billing and deletion", detail: "Stripe's customer and subscription ids, status, plan and period dates; a pending account deletion, if any." },
+  {
+    title: "Billing and deletion",
+    detail:
+      "Stripe's customer and subscription ids, status, plan and period dates; a pending account deletion, if any.",
+  },
 ];
 
 const excluded: string[] = [
@@ -77,11 +93,18 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
       });
       if (!result.complete) throw new ExportFailed("The download was cut short. Nothing was saved — try again.");
       saveFile(result.parts, fileName);
-      setState({ kind: "done", fileName, records: Math.max(0, result.lines - (totalLines - recordLines)), bytes: result.bytes });
+      setState({
+        kind: "done",
+        fileName,
+        records: Math.max(0, result.lines - (totalLines - recordLines)),
+        bytes: result.bytes,
+      });
     } catch (error) {
       if (controller.signal.aborted) return;
       const message =
-        error instanceof ExportFailed ? error.message : "The download stopped before the end (the connection or the server failed). Nothing was saved — try again.";
+        error instanceof ExportFailed
+          ? error.message
+          : "The download stopped before the end (the connection or the server failed). Nothing was saved — try again.";
       setState({ kind: "failed", message });
     } finally {
       if (running.current === controller) running.current = null;
@@ -95,17 +118,24 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
     void start();
   }
 
-  const percent = state.kind === "running" ? progressPercent(state.lines, totalLines, false) : state.kind === "done" ? 100 : 0;
+  const percent =
+    state.kind === "running" ? progressPercent(state.lines, totalLines, false) : state.kind === "done" ? 100 : 0;
 
   return (
-    <section aria-labelledby="export-heading" className="space-y-4" data-testid="export-section" data-enhanced={enhanced ? "true" : undefined}>
+    <section
+      aria-labelledby="export-heading"
+      className="space-y-4"
+      data-testid="export-section"
+      data-enhanced={enhanced ? "true" : undefined}
+    >
       <div>
         <h2 id="export-heading" className="text-lg font-semibold text-slate-900">
           Export your data
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          One JSON file with everything we store about you — {formatCount(recordLines)} {recordLines === 1 ? "record" : "records"} right now. It is yours to
-          keep, to read, or to import into another Sales-as-Code account.
+          One JSON file with everything we store about you — {formatCount(recordLines)}{" "}
+          {recordLines === 1 ? "record" : "records"} right now. It is yours to keep, to read, or to import into another
+          Sales-as-Code account.
         </p>
       </div>
 
@@ -140,7 +170,9 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
             >
               {state.kind === "running" ? "Exporting…" : "Download my data (.json)"}
             </a>
-            <span className="text-xs text-slate-500">The file is written as it downloads; a large workspace takes a little while.</span>
+            <span className="text-xs text-slate-500">
+              The file is written as it downloads; a large workspace takes a little while.
+            </span>
           </div>
 
           {state.kind === "running" || state.kind === "done" ? (
@@ -156,7 +188,10 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
                 className="h-2 w-full overflow-hidden rounded-full bg-slate-100"
                 data-testid="export-progress"
               >
-                <div className={`h-full rounded-full ${state.kind === "done" ? "bg-emerald-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
+                <div
+                  className={`h-full rounded-full ${state.kind === "done" ? "bg-emerald-500" : "bg-brand-600"}`}
+                  style={{ width: `${percent}%` }}
+                />
               </div>
               {state.kind === "running" ? (
                 <p className="text-xs text-slate-500 tabular-nums" data-testid="export-status">
@@ -168,7 +203,8 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
 
           {state.kind === "done" ? (
             <FormMessage tone="success" testId="export-done">
-              Saved {state.fileName}: {formatCount(state.records)} {state.records === 1 ? "record" : "records"}, {formatBytes(state.bytes)}.
+              Saved {state.fileName}: {formatCount(state.records)} {state.records === 1 ? "record" : "records"},{" "}
+              {formatBytes(state.bytes)}.
             </FormMessage>
           ) : null}
 
@@ -191,13 +227,17 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
 /** The last card of Settings → Data: where deleting the account starts (P11). */
 export function DeleteAccountCard() {
   return (
-    <section aria-labelledby="delete-heading" className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-red-200" data-testid="delete-account-card">
+    <section
+      aria-labelledby="delete-heading"
+      className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-red-200"
+      data-testid="delete-account-card"
+    >
       <h2 id="delete-heading" className="text-lg font-semibold text-slate-900">
         Delete account
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        Signs you out everywhere at once and permanently deletes your account and everything in it within 7 days — download your data above first if you want
-        a copy.
+        Signs you out everywhere at once and permanently deletes your account and everything in it within 7 days —
+        download your data above first if you want a copy.
       </p>
       <Link
         to="/settings/data/delete"

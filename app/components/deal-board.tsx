@@ -33,7 +33,10 @@ function byCloseDate(a: Deal, b: Deal) {
 /** The columns as the user should see them: the server's, with pending moves applied to cards, counts and totals. */
 function applyMoves(board: Board, moves: Record<string, Move>) {
   const columns = new Map(
-    board.map((column) => [column.stage, { ...column, deals: [] as Deal[], totals: new Map(column.totals.map((t) => [t.currency, t.amount])) }]),
+    board.map((column) => [
+      column.stage,
+      { ...column, deals: [] as Deal[], totals: new Map(column.totals.map((t) => [t.currency, t.amount])) },
+    ]),
   );
   for (const column of board) {
     for (const deal of column.deals) {
@@ -99,7 +102,9 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
         setAnnouncement(`Could not move ${dealNames.get(id) ?? "the deal"}.`);
       },
       onSuccess: (_result, { id, stage }, started) => {
-        setMoves((current) => (current[id]?.seq === started?.seq ? { ...current, [id]: { ...current[id]!, pending: false } } : current));
+        setMoves((current) =>
+          current[id]?.seq === started?.seq ? { ...current, [id]: { ...current[id]!, pending: false } } : current,
+        );
         setAnnouncement(`Moved ${dealNames.get(id) ?? "the deal"} to ${labels.get(stage) ?? stage}.`);
         void revalidator.revalidate();
       },
@@ -165,12 +170,17 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
                     <h2 id={headingId} className="text-sm font-semibold text-slate-900">
                       {column.label}
                     </h2>
-                    <span className="rounded-full bg-white px-2 py-0.5 text-xs font-medium tabular-nums text-slate-700 ring-1 ring-slate-200" data-testid="column-count">
+                    <span
+                      className="rounded-full bg-white px-2 py-0.5 text-xs font-medium tabular-nums text-slate-700 ring-1 ring-slate-200"
+                      data-testid="column-count"
+                    >
                       {formatCount(column.count)}
                     </span>
                   </div>
                   <p className="mt-0.5 text-xs tabular-nums text-slate-600" data-testid="column-totals">
-                    {column.totals.length ? column.totals.map(([currency, amount]) => formatMoneyShort(amount, currency)).join(" · ") : "No amounts"}
+                    {column.totals.length
+                      ? column.totals.map(([currency, amount]) => formatMoneyShort(amount, currency)).join(" · ")
+                      : "No amounts"}
                   </p>
                 </header>
                 <ol className="flex min-h-16 flex-col gap-2" data-testid="column-cards">
@@ -206,12 +216,17 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
                   ))}
                 </ol>
                 {column.deals.length === 0 ? (
-                  <p className="px-1 py-3 text-xs text-slate-500">No deals in {column.label.toLowerCase()}. Drag a card here or change a deal’s stage.</p>
+                  <p className="px-1 py-3 text-xs text-slate-500">
+                    No deals in {column.label.toLowerCase()}. Drag a card here or change a deal’s stage.
+                  </p>
                 ) : null}
                 {column.count > column.deals.length ? (
                   <p className="px-1 pt-2 text-xs text-slate-500">
                     Showing {formatCount(column.deals.length)} of {formatCount(column.count)}.{" "}
-                    <Link to={`?view=list&state=${closed ? "closed" : "open"}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      to={`?view=list&state=${closed ? "closed" : "open"}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       See them all in the list
                     </Link>
                   </p>
@@ -272,14 +287,21 @@ function DealCard({
         dragging || pending ? "opacity-60" : ""
       }`}
     >
-      <Link to={`/opportunities/${deal.id}`} className="block text-sm font-medium text-slate-900 hover:text-brand-600 hover:underline" draggable={false}>
+      <Link
+        to={`/opportunities/${deal.id}`}
+        className="block text-sm font-medium text-slate-900 hover:text-brand-600 hover:underline"
+        draggable={false}
+      >
         {deal.name}
       </Link>
       {deal.account ? <p className="mt-0.5 truncate text-xs text-slate-600">{deal.account.name}</p> : null}
       <div className="mt-2 flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-xs">
         <span className="font-medium tabular-nums text-slate-800">{formatMoney(deal.amount, deal.currency)}</span>
         {deal.closeDate ? (
-          <span className={pastDue ? "font-medium text-red-700" : "text-slate-600"} data-testid={pastDue ? "past-due" : undefined}>
+          <span
+            className={pastDue ? "font-medium text-red-700" : "text-slate-600"}
+            data-testid={pastDue ? "past-due" : undefined}
+          >
             {pastDue ? "Past due · " : "Closes "}
             {formatDate(deal.closeDate)}
           </span>
@@ -288,7 +310,11 @@ function DealCard({
         )}
       </div>
       {error ? (
-        <p role="alert" className="mt-2 rounded bg-red-50 px-2 py-1 text-xs text-red-800 ring-1 ring-red-200" data-testid="move-error">
+        <p
+          role="alert"
+          className="mt-2 rounded bg-red-50 px-2 py-1 text-xs text-red-800 ring-1 ring-red-200"
+          data-testid="move-error"
+        >
           {error}
         </p>
       ) : null}
@@ -314,7 +340,11 @@ function DealCard({
           ))}
         </select>
         {hydrated ? null : (
-          <button type="submit" className="rounded bg-white px-2 py-1 text-xs font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50" data-testid="deal-move">
+          <button
+            type="submit"
+            className="rounded bg-white px-2 py-1 text-xs font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+            data-testid="deal-move"
+          >
             Move
           </button>
         )}

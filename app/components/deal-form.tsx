@@ -5,7 +5,12 @@ import { Form, Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 
-export type DealFormValues = Partial<Record<"name" | "accountId" | "stage" | "amount" | "currency" | "closeDate" | "probability" | "nextStep" | "lossReason", string>>;
+export type DealFormValues = Partial<
+  Record<
+    "name" | "accountId" | "stage" | "amount" | "currency" | "closeDate" | "probability" | "nextStep" | "lossReason",
+    string
+  >
+>;
 
 export function DealForm({
   values,
@@ -32,7 +37,15 @@ export function DealForm({
   return (
     <Form method="post" noValidate className="space-y-5">
       {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
-      <TextField label="Name" name="name" required maxLength={200} defaultValue={values.name} error={fieldErrors.name} placeholder="Acme – Platform renewal" />
+      <TextField
+        label="Name"
+        name="name"
+        required
+        maxLength={200}
+        defaultValue={values.name}
+        error={fieldErrors.name}
+        placeholder="Acme – Platform renewal"
+      />
       <SelectField
         label="Account"
         name="accountId"
@@ -40,7 +53,11 @@ export function DealForm({
         options={accounts.map((a) => ({ value: a.id, label: a.name }))}
         defaultValue={values.accountId ?? ""}
         error={fieldErrors.accountId}
-        hint={accounts.length === 0 ? "You have no accounts yet: create one under Accounts to link the deal to it." : undefined}
+        hint={
+          accounts.length === 0
+            ? "You have no accounts yet: create one under Accounts to link the deal to it."
+            : undefined
+        }
       />
       <div className="grid gap-5 sm:grid-cols-2">
         <SelectField
@@ -77,9 +94,22 @@ export function DealForm({
           error={fieldErrors.currency}
           hint="Three letters, e.g. USD or EUR."
         />
-        <TextField label="Close date" name="closeDate" type="date" defaultValue={values.closeDate} error={fieldErrors.closeDate} />
+        <TextField
+          label="Close date"
+          name="closeDate"
+          type="date"
+          defaultValue={values.closeDate}
+          error={fieldErrors.closeDate}
+        />
       </div>
-      <TextField label="Next step" name="nextStep" maxLength={500} defaultValue={values.nextStep} error={fieldErrors.nextStep} placeholder="Send the security questionnaire" />
+      <TextField
+        label="Next step"
+        name="nextStep"
+        maxLength={500}
+        defaultValue={values.nextStep}
+        error={fieldErrors.nextStep}
+        placeholder="Send the security questionnaire"
+      />
       {!hydrated || stage === "closed_lost" ? (
         <TextField
           label="Loss reason"

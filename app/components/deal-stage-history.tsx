@@ -16,9 +16,21 @@ export function formatDuration(ms: number): string {
   return `${months} months`;
 }
 
-export function DealStageHistory({ history, labels, now }: { history: Change[]; labels: Record<string, string>; now: string }) {
+export function DealStageHistory({
+  history,
+  labels,
+  now,
+}: {
+  history: Change[];
+  labels: Record<string, string>;
+  now: string;
+}) {
   if (history.length === 0) {
-    return <p className="text-sm text-slate-500">No stage changes recorded yet. Moving the deal to another stage starts its history.</p>;
+    return (
+      <p className="text-sm text-slate-500">
+        No stage changes recorded yet. Moving the deal to another stage starts its history.
+      </p>
+    );
   }
   return (
     <ol className="relative space-y-4 border-l border-slate-200 pl-5" data-testid="stage-history">
@@ -28,7 +40,10 @@ export function DealStageHistory({ history, labels, now }: { history: Change[]; 
         const current = i === history.length - 1;
         return (
           <li key={change.id} className="relative" data-testid="stage-history-entry">
-            <span aria-hidden className={`absolute -left-[26px] top-1 h-3 w-3 rounded-full ring-4 ring-white ${current ? "bg-brand-600" : "bg-slate-300"}`} />
+            <span
+              aria-hidden
+              className={`absolute -left-[26px] top-1 h-3 w-3 rounded-full ring-4 ring-white ${current ? "bg-brand-600" : "bg-slate-300"}`}
+            />
             <div className="flex flex-wrap items-center gap-2">
               <Badge tone={stageTone(change.stage)}>{labels[change.stage] ?? change.stage}</Badge>
               <span className="text-xs text-slate-600">

@@ -30,7 +30,17 @@ export function dealListHref(params: { sort: DealSort; state: DealState; cursor?
   return `?${search}`;
 }
 
-function Segmented<T extends string>({ label, options, current, href }: { label: string; options: [T, string][]; current: T; href: (value: T) => string }) {
+function Segmented<T extends string>({
+  label,
+  options,
+  current,
+  href,
+}: {
+  label: string;
+  options: [T, string][];
+  current: T;
+  href: (value: T) => string;
+}) {
   return (
     <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label={label}>
       {options.map(([value, text]) => (
@@ -65,11 +75,23 @@ export function DealTable({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <Segmented label="Show deals" options={states} current={state} href={(value) => dealListHref({ sort, state: value })} />
-        <Segmented label="Sort deals" options={sorts} current={sort} href={(value) => dealListHref({ sort: value, state })} />
+        <Segmented
+          label="Show deals"
+          options={states}
+          current={state}
+          href={(value) => dealListHref({ sort, state: value })}
+        />
+        <Segmented
+          label="Sort deals"
+          options={sorts}
+          current={sort}
+          href={(value) => dealListHref({ sort: value, state })}
+        />
       </div>
       {page.total === 0 ? (
-        <EmptyState title={state === "closed" ? "No closed deals" : state === "open" ? "No open deals" : "No deals yet"}>
+        <EmptyState
+          title={state === "closed" ? "No closed deals" : state === "open" ? "No open deals" : "No deals yet"}
+        >
           {state === "all" ? (
             <>
               Create one with{" "}
@@ -97,21 +119,39 @@ export function DealTable({
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="deals-table">
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-4 py-3">Deal</th>
-                <th scope="col" className="px-4 py-3">Stage</th>
-                <th scope="col" className="px-4 py-3 text-right">Amount</th>
-                <th scope="col" className="px-4 py-3">Close date</th>
-                <th scope="col" className="px-4 py-3 text-right">Probability</th>
-                <th scope="col" className="px-4 py-3">Next step</th>
+                <th scope="col" className="px-4 py-3">
+                  Deal
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Stage
+                </th>
+                <th scope="col" className="px-4 py-3 text-right">
+                  Amount
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Close date
+                </th>
+                <th scope="col" className="px-4 py-3 text-right">
+                  Probability
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Next step
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {page.items.map((deal) => {
-                const pastDue = deal.closeDate !== null && dateInputValue(deal.closeDate) < today && !deal.stage.startsWith("closed_");
+                const pastDue =
+                  deal.closeDate !== null &&
+                  dateInputValue(deal.closeDate) < today &&
+                  !deal.stage.startsWith("closed_");
                 return (
                   <tr key={deal.id} className="hover:bg-slate-50" data-testid="deal-row">
                     <td className="px-4 py-3">
-                      <Link to={`/opportunities/${deal.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                      <Link
+                        to={`/opportunities/${deal.id}`}
+                        className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                      >
                         {deal.name}
                       </Link>
                       {deal.account ? <div className="text-xs text-slate-500">{deal.account.name}</div> : null}
@@ -119,11 +159,15 @@ export function DealTable({
                     <td className="px-4 py-3">
                       <Badge tone={stageTone(deal.stage)}>{stageLabels[deal.stage] ?? deal.stage}</Badge>
                     </td>
-                    <td className="px-4 py-3 text-right tabular-nums text-slate-800">{formatMoney(deal.amount, deal.currency)}</td>
+                    <td className="px-4 py-3 text-right tabular-nums text-slate-800">
+                      {formatMoney(deal.amount, deal.currency)}
+                    </td>
                     <td className={`px-4 py-3 ${pastDue ? "font-medium text-red-700" : "text-slate-700"}`}>
                       {deal.closeDate ? `${pastDue ? "Past due · " : ""}${formatDate(deal.closeDate)}` : "—"}
                     </td>
-                    <td className="px-4 py-3 text-right tabular-nums text-slate-700">{deal.probability === null ? "—" : `${deal.probability}%`}</td>
+                    <td className="px-4 py-3 text-right tabular-nums text-slate-700">
+                      {deal.probability === null ? "—" : `${deal.probability}%`}
+                    </td>
                     <td className="max-w-xs truncate px-4 py-3 text-slate-600">{deal.nextStep ?? "—"}</td>
                   </tr>
                 );
@@ -131,7 +175,11 @@ export function DealTable({
             </tbody>
           </table>
           <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <span>{isFirstPage ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}` : `Showing ${formatCount(page.items.length)} more`}</span>
+            <span>
+              {isFirstPage
+                ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
+                : `Showing ${formatCount(page.items.length)} more`}
+            </span>
             <div className="flex items-center gap-3">
               {!isFirstPage ? (
                 <Link to={dealListHref({ sort, state })} className="font-medium text-brand-600 hover:underline">
@@ -139,7 +187,11 @@ export function DealTable({
                 </Link>
               ) : null}
               {page.nextCursor ? (
-                <Link to={dealListHref({ sort, state, cursor: page.nextCursor })} className="font-medium text-brand-600 hover:underline" data-testid="deals-more">
+                <Link
+                  to={dealListHref({ sort, state, cursor: page.nextCursor })}
+                  className="font-medium text-brand-600 hover:underline"
+                  data-testid="deals-more"
+                >
                   More
                 </Link>
               ) : null}

@@ -17,18 +17,37 @@ const typeLabels: Record<string, string> = {
   sequence_step: "Sequence",
 };
 
-const sourceLabels: Record<string, string> = { gmail: "Gmail", gcal: "Google Calendar", salesforce: "Salesforce", outreach: "Outreach" };
+const sourceLabels: Record<string, string> = {
+  gmail: "Gmail",
+  gcal: "Google Calendar",
+  salesforce: "Salesforce",
+  outreach: "Outreach",
+};
 
-export function DealTimeline({ page, olderHref, newestHref }: { page: TimelinePage; olderHref: string | null; newestHref: string | null }) {
+export function DealTimeline({
+  page,
+  olderHref,
+  newestHref,
+}: {
+  page: TimelinePage;
+  olderHref: string | null;
+  newestHref: string | null;
+}) {
   if (page.items.length === 0) {
-    return <p className="text-sm text-slate-500">Nothing has happened on this deal yet. Moving it, adding a note or logging a conversation shows up here.</p>;
+    return (
+      <p className="text-sm text-slate-500">
+        Nothing has happened on this deal yet. Moving it, adding a note or logging a conversation shows up here.
+      </p>
+    );
   }
   return (
     <div className="space-y-3">
       <ol className="divide-y divide-slate-100" data-testid="deal-timeline">
         {page.items.map((item) => (
           <li key={item.id} className="flex gap-3 py-2.5 text-sm" data-testid="timeline-item">
-            <span className="mt-0.5 w-14 shrink-0 text-xs font-medium uppercase tracking-wide text-slate-500">{typeLabels[item.type] ?? item.type.replace(/_/g, " ")}</span>
+            <span className="mt-0.5 w-14 shrink-0 text-xs font-medium uppercase tracking-wide text-slate-500">
+              {typeLabels[item.type] ?? item.type.replace(/_/g, " ")}
+            </span>
             <div className="min-w-0">
               <p className="text-slate-800">{item.summary}</p>
               <p className="text-xs text-slate-500">

@@ -12,7 +12,21 @@ function describedBy(id: string, error: string | undefined, hint: ReactNode): st
 }
 
 /** A field's label, hint and error around its control, wired for screen readers. */
-function FieldFrame({ id, name, label, error, hint, children }: { id: string; name: string; label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode }) {
+function FieldFrame({
+  id,
+  name,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -39,7 +53,14 @@ export function TextField({ label, name, error, hint, ...input }: FieldProps & I
   const id = input.id ?? `field-${name}`;
   return (
     <FieldFrame id={id} name={name} label={label} error={error} hint={hint}>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={controlClass(error)}
+        {...input}
+      />
     </FieldFrame>
   );
 }
@@ -60,7 +81,14 @@ export function SelectField({
   const id = select.id ?? `field-${name}`;
   return (
     <FieldFrame id={id} name={name} label={label} error={error} hint={hint}>
-      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...select}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={controlClass(error)}
+        {...select}
+      >
         {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -73,11 +101,25 @@ export function SelectField({
 }
 
 /** A multi-line field. Give `id` when one page shows several with the same name. */
-export function TextAreaField({ label, name, error, hint, ...textarea }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  name,
+  error,
+  hint,
+  ...textarea
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = textarea.id ?? `field-${name}`;
   return (
     <FieldFrame id={id} name={name} label={label} error={error} hint={hint}>
-      <textarea id={id} name={name} rows={4} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...textarea} />
+      <textarea
+        id={id}
+        name={name}
+        rows={4}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={controlClass(error)}
+        {...textarea}
+      />
     </FieldFrame>
   );
 }
@@ -108,8 +150,17 @@ export function CheckboxGroup({
       ) : (
         <div className="max-h-64 overflow-y-auto rounded-md border border-slate-300 bg-white p-2">
           {options.map((option) => (
-            <label key={option.value} className="flex items-center gap-2 rounded px-2 py-1 text-sm text-slate-800 hover:bg-slate-50">
-              <input type="checkbox" name={name} value={option.value} defaultChecked={checked.includes(option.value)} className="h-4 w-4 rounded border-slate-300" />
+            <label
+              key={option.value}
+              className="flex items-center gap-2 rounded px-2 py-1 text-sm text-slate-800 hover:bg-slate-50"
+            >
+              <input
+                type="checkbox"
+                name={name}
+                value={option.value}
+                defaultChecked={checked.includes(option.value)}
+                className="h-4 w-4 rounded border-slate-300"
+              />
               <span>{option.label}</span>
               {option.detail ? <span className="text-xs text-slate-500">{option.detail}</span> : null}
             </label>
@@ -125,21 +176,38 @@ export function CheckboxGroup({
   );
 }
 
-export function FormMessage({ tone, children, testId }: { tone: "error" | "success" | "info"; children: ReactNode; testId?: string }) {
+export function FormMessage({
+  tone,
+  children,
+  testId,
+}: {
+  tone: "error" | "success" | "info";
+  children: ReactNode;
+  testId?: string;
+}) {
   const styles = {
     error: "bg-red-50 text-red-800 ring-red-200",
     success: "bg-emerald-50 text-emerald-800 ring-emerald-200",
     info: "bg-brand-50 text-brand-700 ring-brand-100",
   }[tone];
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-md px-3 py-2 text-sm ring-1 ${styles}`} data-testid={testId ?? `form-${tone}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={`rounded-md px-3 py-2 text-sm ring-1 ${styles}`}
+      data-testid={testId ?? `form-${tone}`}
+    >
       {children}
     </div>
   );
 }
 
 /** A submit button that says it is working while its form submits. */
-export function SubmitButton({ children, pendingText, className = "", ...props }: { children: ReactNode; pendingText: string; className?: string } & Parameters<typeof Button>[0]) {
+export function SubmitButton({
+  children,
+  pendingText,
+  className = "",
+  ...props
+}: { children: ReactNode; pendingText: string; className?: string } & Parameters<typeof Button>[0]) {
   const navigation = useNavigation();
   const pending = navigation.state === "submitting" && navigation.formMethod?.toUpperCase() === "POST";
   return (
@@ -151,5 +219,7 @@ export function SubmitButton({ children, pendingText, className = "", ...props }
 
 /** zod's field errors as one message per field, for forms. */
 export function firstErrors(fieldErrors: Record<string, string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [[field, messages[0]]] : [])));
+  return Object.fromEntries(
+    Object.entries(fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [[field, messages[0]]] : [])),
+  );
 }

@@ -3,7 +3,9 @@
 import { Form, Link } from "@remix-run/react";
 import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 
-export type MeetingFormValues = Partial<Record<"title" | "startsAt" | "endsAt" | "location" | "accountId" | "opportunityId", string>>;
+export type MeetingFormValues = Partial<
+  Record<"title" | "startsAt" | "endsAt" | "location" | "accountId" | "opportunityId", string>
+>;
 
 export function MeetingForm({
   values,
@@ -31,12 +33,41 @@ export function MeetingForm({
   return (
     <Form method="post" noValidate className="space-y-5">
       {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
-      <TextField label="Title" name="title" required maxLength={300} defaultValue={values.title} error={fieldErrors.title} placeholder="Discovery call with Acme" />
+      <TextField
+        label="Title"
+        name="title"
+        required
+        maxLength={300}
+        defaultValue={values.title}
+        error={fieldErrors.title}
+        placeholder="Discovery call with Acme"
+      />
       <div className="grid gap-5 sm:grid-cols-2">
-        <TextField label="Starts (UTC)" name="startsAt" type="datetime-local" required defaultValue={values.startsAt} error={fieldErrors.startsAt} />
-        <TextField label="Ends (UTC)" name="endsAt" type="datetime-local" required defaultValue={values.endsAt} error={fieldErrors.endsAt} />
+        <TextField
+          label="Starts (UTC)"
+          name="startsAt"
+          type="datetime-local"
+          required
+          defaultValue={values.startsAt}
+          error={fieldErrors.startsAt}
+        />
+        <TextField
+          label="Ends (UTC)"
+          name="endsAt"
+          type="datetime-local"
+          required
+          defaultValue={values.endsAt}
+          error={fieldErrors.endsAt}
+        />
       </div>
-      <TextField label="Location" name="location" maxLength={500} defaultValue={values.location} error={fieldErrors.location} placeholder="A room, an address or a video link" />
+      <TextField
+        label="Location"
+        name="location"
+        maxLength={500}
+        defaultValue={values.location}
+        error={fieldErrors.location}
+        placeholder="A room, an address or a video link"
+      />
       <div className="grid gap-5 sm:grid-cols-2">
         <SelectField
           label="Account"

@@ -20,12 +20,22 @@ export function formatMeetingTime(startsAt: Date | string, endsAt: Date | string
 
 export function MeetingList({ meetings }: { meetings: MeetingsPage["items"] }) {
   return (
-    <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" data-testid="meetings">
+    <ul
+      className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+      data-testid="meetings"
+    >
       {meetings.map((meeting) => (
-        <li key={meeting.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid="meeting-row">
+        <li
+          key={meeting.id}
+          className="flex flex-wrap items-start justify-between gap-3 px-4 py-3"
+          data-testid="meeting-row"
+        >
           <div className="min-w-0">
             <p className="text-xs font-medium text-slate-500">{formatMeetingTime(meeting.startsAt, meeting.endsAt)}</p>
-            <Link to={`/meetings/${meeting.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+            <Link
+              to={`/meetings/${meeting.id}`}
+              className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+            >
               {meeting.title}
             </Link>
             <p className="text-sm text-slate-600">
@@ -33,7 +43,9 @@ export function MeetingList({ meetings }: { meetings: MeetingsPage["items"] }) {
               {meeting.opportunity ? ` · ${meeting.opportunity.name}` : ""}
             </p>
             {meeting.attendees.some((a) => a.prospect) ? (
-              <p className="mt-0.5 text-xs text-slate-500">With {meeting.attendees.flatMap((a) => (a.prospect ? [personName(a.prospect)] : [])).join(", ")}</p>
+              <p className="mt-0.5 text-xs text-slate-500">
+                With {meeting.attendees.flatMap((a) => (a.prospect ? [personName(a.prospect)] : [])).join(", ")}
+              </p>
             ) : null}
           </div>
           {meeting.notes ? <Badge tone="green">Has notes</Badge> : <Badge>No notes</Badge>}

@@ -49,14 +49,44 @@ export function ProspectForm({
   cancelTo: string;
 }) {
   // A status imported from another CRM stays selectable, so saving the form does not lose it.
-  const statuses = values.status && !statusOptions.some((s) => s.value === values.status) ? [...statusOptions, { value: values.status, label: statusLabel(values.status) }] : statusOptions;
+  const statuses =
+    values.status && !statusOptions.some((s) => s.value === values.status)
+      ? [...statusOptions, { value: values.status, label: statusLabel(values.status) }]
+      : statusOptions;
   return (
-    <Form method="post" className="space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" noValidate data-testid="prospect-form">
+    <Form
+      method="post"
+      className="space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
+      noValidate
+      data-testid="prospect-form"
+    >
       {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
       <div className="grid gap-5 sm:grid-cols-2">
-        <TextField label="First name" name="firstName" required maxLength={100} defaultValue={values.firstName} error={fieldErrors.firstName} autoComplete="off" />
-        <TextField label="Last name" name="lastName" maxLength={100} defaultValue={values.lastName} error={fieldErrors.lastName} autoComplete="off" />
-        <TextField label="Title" name="title" maxLength={200} defaultValue={values.title} error={fieldErrors.title} placeholder="VP Operations" />
+        <TextField
+          label="First name"
+          name="firstName"
+          required
+          maxLength={100}
+          defaultValue={values.firstName}
+          error={fieldErrors.firstName}
+          autoComplete="off"
+        />
+        <TextField
+          label="Last name"
+          name="lastName"
+          maxLength={100}
+          defaultValue={values.lastName}
+          error={fieldErrors.lastName}
+          autoComplete="off"
+        />
+        <TextField
+          label="Title"
+          name="title"
+          maxLength={200}
+          defaultValue={values.title}
+          error={fieldErrors.title}
+          placeholder="VP Operations"
+        />
         <SelectField
           label="Account"
           name="accountId"
@@ -66,8 +96,24 @@ export function ProspectForm({
           error={fieldErrors.accountId}
           hint={accountsCut ? "Only the first 100 accounts by name are listed." : undefined}
         />
-        <TextField label="Email" name="email" type="email" maxLength={254} defaultValue={values.email} error={fieldErrors.email} autoComplete="off" />
-        <TextField label="Phone" name="phone" type="tel" maxLength={40} defaultValue={values.phone} error={fieldErrors.phone} autoComplete="off" />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          maxLength={254}
+          defaultValue={values.email}
+          error={fieldErrors.email}
+          autoComplete="off"
+        />
+        <TextField
+          label="Phone"
+          name="phone"
+          type="tel"
+          maxLength={40}
+          defaultValue={values.phone}
+          error={fieldErrors.phone}
+          autoComplete="off"
+        />
         <TextField
           label="LinkedIn"
           name="linkedinUrl"
@@ -77,8 +123,21 @@ export function ProspectForm({
           error={fieldErrors.linkedinUrl}
           placeholder="https://www.linkedin.com/in/…"
         />
-        <SelectField label="Role" name="role" options={roleOptions} defaultValue={values.role} error={fieldErrors.role} hint="Their part in your deals." />
-        <SelectField label="Status" name="status" options={statuses} defaultValue={values.status} error={fieldErrors.status} />
+        <SelectField
+          label="Role"
+          name="role"
+          options={roleOptions}
+          defaultValue={values.role}
+          error={fieldErrors.role}
+          hint="Their part in your deals."
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          options={statuses}
+          defaultValue={values.status}
+          error={fieldErrors.status}
+        />
       </div>
       <div className="flex items-center justify-end gap-2">
         <ButtonLink to={cancelTo} variant="ghost">

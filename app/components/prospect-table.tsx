@@ -17,26 +17,52 @@ export type ProspectRow = {
   account: { id: string; name: string } | null;
 };
 
-export function ProspectTable({ rows, showAccount, footer }: { rows: ProspectRow[]; showAccount: boolean; footer?: ReactNode }) {
+export function ProspectTable({
+  rows,
+  showAccount,
+  footer,
+}: {
+  rows: ProspectRow[];
+  showAccount: boolean;
+  footer?: ReactNode;
+}) {
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <div className="overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="prospects-table">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3">Name</th>
-              <th scope="col" className="px-4 py-3">Title</th>
-              {showAccount ? <th scope="col" className="px-4 py-3">Account</th> : null}
-              <th scope="col" className="px-4 py-3">Role</th>
-              <th scope="col" className="px-4 py-3">Status</th>
-              <th scope="col" className="px-4 py-3">Email</th>
+              <th scope="col" className="px-4 py-3">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Title
+              </th>
+              {showAccount ? (
+                <th scope="col" className="px-4 py-3">
+                  Account
+                </th>
+              ) : null}
+              <th scope="col" className="px-4 py-3">
+                Role
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3">
+                Email
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((person) => (
               <tr key={person.id} className="hover:bg-slate-50" data-testid="prospect-row">
                 <td className="px-4 py-3">
-                  <Link to={`/prospects/${person.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline" data-testid="prospect-link">
+                  <Link
+                    to={`/prospects/${person.id}`}
+                    className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                    data-testid="prospect-link"
+                  >
                     {personName(person)}
                   </Link>
                 </td>
@@ -55,14 +81,20 @@ export function ProspectTable({ rows, showAccount, footer }: { rows: ProspectRow
                 <td className="px-4 py-3">
                   <Badge tone={roleTone(person.role)}>{roleLabel(person.role)}</Badge>
                 </td>
-                <td className={`px-4 py-3 ${person.status === "active" ? "text-slate-700" : "text-slate-500"}`}>{statusLabel(person.status)}</td>
+                <td className={`px-4 py-3 ${person.status === "active" ? "text-slate-700" : "text-slate-500"}`}>
+                  {statusLabel(person.status)}
+                </td>
                 <td className="px-4 py-3 text-slate-700">{person.email ?? "—"}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {footer ? <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">{footer}</div> : null}
+      {footer ? (
+        <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
+          {footer}
+        </div>
+      ) : null}
     </div>
   );
 }

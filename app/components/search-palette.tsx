@@ -98,7 +98,13 @@ export function HeaderSearch() {
 
   return (
     <>
-      <Form method="get" action="/search" role="search" className="relative flex items-center" data-testid="header-search">
+      <Form
+        method="get"
+        action="/search"
+        role="search"
+        className="relative flex items-center"
+        data-testid="header-search"
+      >
         <label htmlFor="header-search-q" className="sr-only">
           Search accounts, people, deals, emails and notes
         </label>
@@ -126,7 +132,9 @@ export function HeaderSearch() {
             data-testid="open-search-palette"
           >
             <span className="sr-only">Quick search</span>
-            <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-sans text-xs">{shortcut}</kbd>
+            <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-sans text-xs">
+              {shortcut}
+            </kbd>
           </button>
         ) : null}
       </Form>
@@ -156,8 +164,15 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
   );
   const results = enabled && q.trim() ? (query.data ?? []) : [];
   const items: PaletteItem[] = [
-    ...results.map((result) => ({ key: `${result.type}:${result.id}`, href: result.href, result, label: result.title })),
-    ...(q.trim() ? [{ key: "all", href: searchHref(q), result: null, label: `See all results for “${q.trim()}”` }] : []),
+    ...results.map((result) => ({
+      key: `${result.type}:${result.id}`,
+      href: result.href,
+      result,
+      label: result.title,
+    })),
+    ...(q.trim()
+      ? [{ key: "all", href: searchHref(q), result: null, label: `See all results for “${q.trim()}”` }]
+      : []),
   ];
   const active = Math.min(selected, Math.max(0, items.length - 1));
   const optionId = (i: number) => `${baseId}-option-${i}`;
@@ -259,7 +274,13 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
             data-testid="palette-input"
           />
         </div>
-        <ul id={listboxId} role="listbox" aria-label="Search results" className="max-h-[55vh] overflow-y-auto py-1" data-testid="palette-results">
+        <ul
+          id={listboxId}
+          role="listbox"
+          aria-label="Search results"
+          className="max-h-[55vh] overflow-y-auto py-1"
+          data-testid="palette-results"
+        >
           {items.map((item, i) => (
             <li
               key={item.key}
@@ -278,9 +299,14 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
                   <div className="flex items-center gap-2">
                     <SearchTypeBadge type={item.result.type} />
                     <SearchSnippet parts={item.result.titleParts} className="truncate font-medium text-slate-900" />
-                    {item.result.subtitle ? <span className="truncate text-xs text-slate-500">{item.result.subtitle}</span> : null}
+                    {item.result.subtitle ? (
+                      <span className="truncate text-xs text-slate-500">{item.result.subtitle}</span>
+                    ) : null}
                   </div>
-                  <SearchSnippet parts={item.result.snippet} className="mt-0.5 line-clamp-1 block text-xs text-slate-600" />
+                  <SearchSnippet
+                    parts={item.result.snippet}
+                    className="mt-0.5 line-clamp-1 block text-xs text-slate-600"
+                  />
                 </>
               ) : (
                 item.label

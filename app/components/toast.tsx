@@ -19,7 +19,12 @@ export function Toast() {
   }, [message, location.key]);
   if (!message || !visible) return null;
   return (
-    <div role="status" aria-live="polite" className="fixed bottom-6 right-6 z-50 rounded-lg bg-slate-900 px-4 py-3 text-sm font-medium text-white shadow-lg" data-testid="toast">
+    <div
+      role="status"
+      aria-live="polite"
+      className="fixed bottom-6 right-6 z-50 rounded-lg bg-slate-900 px-4 py-3 text-sm font-medium text-white shadow-lg"
+      data-testid="toast"
+    >
       {message}
     </div>
   );

@@ -14,7 +14,11 @@ const variants: Record<Variant, string> = {
 const base =
   "inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:opacity-60 disabled:cursor-not-allowed";
 
-export function Button({ variant = "primary", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return <button className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
@@ -22,7 +26,15 @@ export function ButtonLink({ variant = "primary", className = "", ...props }: Li
   return <Link className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -43,7 +55,17 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Card({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>
       {title || actions ? (
@@ -66,7 +88,13 @@ const badgeTones = {
 } as const;
 
 export function Badge({ tone = "slate", children }: { tone?: keyof typeof badgeTones; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${badgeTones[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${badgeTones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 /** Tone of a deal stage badge: won green, lost red, late stages amber, early stages blue. */
@@ -81,20 +109,41 @@ export function stageTone(stage: string): keyof typeof badgeTones {
  * Delete with confirmation that works without JavaScript: the first click opens a <details>
  * holding the real (POST) form with its consequences spelled out.
  */
-export function ConfirmDelete({ label, consequences, action, fields = {} }: { label: string; consequences: ReactNode; action?: string; fields?: Record<string, string> }) {
+export function ConfirmDelete({
+  label,
+  consequences,
+  action,
+  fields = {},
+}: {
+  label: string;
+  consequences: ReactNode;
+  action?: string;
+  fields?: Record<string, string>;
+}) {
   return (
     <details className="group relative">
-      <summary className="list-none cursor-pointer rounded-md px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 [&::-webkit-details-marker]:hidden" data-testid="delete-open">
+      <summary
+        className="list-none cursor-pointer rounded-md px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 [&::-webkit-details-marker]:hidden"
+        data-testid="delete-open"
+      >
         {label}
       </summary>
-      <div className="absolute right-0 z-10 mt-2 w-72 rounded-lg bg-white p-4 text-sm shadow-lg ring-1 ring-slate-200" role="dialog" aria-label={label}>
+      <div
+        className="absolute right-0 z-10 mt-2 w-72 rounded-lg bg-white p-4 text-sm shadow-lg ring-1 ring-slate-200"
+        role="dialog"
+        aria-label={label}
+      >
         <p className="text-slate-700">{consequences}</p>
         <form method="post" action={action} className="mt-3 flex justify-end gap-2">
           <input type="hidden" name="intent" value="delete" />
           {Object.entries(fields).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} />
           ))}
-          <button type="submit" className="rounded-md bg-red-600 px-3 py-1.5 font-medium text-white hover:bg-red-700" data-testid="delete-confirm">
+          <button
+            type="submit"
+            className="rounded-md bg-red-600 px-3 py-1.5 font-medium text-white hover:bg-red-700"
+            data-testid="delete-confirm"
+          >
             Delete
           </button>
         </form>
@@ -104,7 +153,15 @@ export function ConfirmDelete({ label, consequences, action, fields = {} }: { la
 }
 
 /** A segmented control of links (sort orders, tabs of a list): the current one is marked for screen readers too. */
-export function LinkToggle<T extends string>({ label, current, options }: { label: string; current: T; options: { value: T; label: string; to: string }[] }) {
+export function LinkToggle<T extends string>({
+  label,
+  current,
+  options,
+}: {
+  label: string;
+  current: T;
+  options: { value: T; label: string; to: string }[];
+}) {
   return (
     <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label={label}>
       {options.map((option) => (

@@ -16,7 +16,9 @@ export default function Home() {
   const [params] = useSearchParams();
   return (
     <div className="mx-auto max-w-2xl py-10 text-center">
-      <h1 className="text-4xl font-semibold tracking-tight text-slate-900">Your whole book of business, in one place.</h1>
+      <h1 className="text-4xl font-semibold tracking-tight text-slate-900">
+        Your whole book of business, in one place.
+      </h1>
       <p className="mt-4 text-lg text-slate-600">
         Every account, person, deal, email and meeting — and a brain that answers “what’s going on with Acme, and what
         should I do next?” with the facts and their sources.

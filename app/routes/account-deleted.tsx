@@ -17,8 +17,8 @@ export default function AccountDeleted() {
       <div className="space-y-3 text-sm text-slate-700" data-testid="account-deleted">
         <p>You have been signed out everywhere, and this account can no longer be signed in to.</p>
         <p>
-          Everything in it is being permanently deleted — usually within minutes, always within {graceDays} days. Thank you
-          for having used Sales-as-Code.
+          Everything in it is being permanently deleted — usually within minutes, always within {graceDays} days. Thank
+          you for having used Sales-as-Code.
         </p>
         <Link to="/" className="inline-block font-medium text-brand-600 hover:underline">
           Go to the home page

@@ -64,7 +64,9 @@ export default function AccountOverview() {
             </div>
             <div>
               <h3 className="text-xs font-medium uppercase tracking-wide text-slate-500">Owner notes</h3>
-              <p className="mt-1 whitespace-pre-wrap text-slate-800">{account.ownerNotes ?? <span className="text-slate-500">None yet.</span>}</p>
+              <p className="mt-1 whitespace-pre-wrap text-slate-800">
+                {account.ownerNotes ?? <span className="text-slate-500">None yet.</span>}
+              </p>
             </div>
           </div>
         </Card>
@@ -80,7 +82,10 @@ export default function AccountOverview() {
           <ActivityList
             items={activity}
             olderHref={null}
-            empty={{ title: "Nothing has happened here yet", text: "Emails, meetings, stage changes and notes on this account will show up here." }}
+            empty={{
+              title: "Nothing has happened here yet",
+              text: "Emails, meetings, stage changes and notes on this account will show up here.",
+            }}
           />
         </section>
       </div>
@@ -97,14 +102,19 @@ export default function AccountOverview() {
           {openDeals.count === 0 ? (
             <div className="text-sm text-slate-600">
               <p>No open deals.</p>
-              <ButtonLink to={`/opportunities/new?accountId=${encodeURIComponent(account.id)}`} variant="secondary" className="mt-3">
+              <ButtonLink
+                to={`/opportunities/new?accountId=${encodeURIComponent(account.id)}`}
+                variant="secondary"
+                className="mt-3"
+              >
                 New deal
               </ButtonLink>
             </div>
           ) : (
             <div className="space-y-3 text-sm" data-testid="open-deals">
               <p className="text-slate-700">
-                <span className="font-semibold text-slate-900">{openDeals.count}</span> open {openDeals.count === 1 ? "deal" : "deals"}
+                <span className="font-semibold text-slate-900">{openDeals.count}</span> open{" "}
+                {openDeals.count === 1 ? "deal" : "deals"}
                 {openDeals.totals.length > 0 ? (
                   <>
                     {" worth "}
@@ -119,10 +129,15 @@ export default function AccountOverview() {
                 {openDeals.first.map((deal) => (
                   <li key={deal.id} className="flex items-center justify-between gap-3 py-2">
                     <div className="min-w-0">
-                      <Link to={`/opportunities/${deal.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                      <Link
+                        to={`/opportunities/${deal.id}`}
+                        className="block truncate font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                      >
                         {deal.name}
                       </Link>
-                      <span className="text-xs text-slate-500">{deal.closeDate ? `Closes ${formatDate(deal.closeDate)}` : "No close date"}</span>
+                      <span className="text-xs text-slate-500">
+                        {deal.closeDate ? `Closes ${formatDate(deal.closeDate)}` : "No close date"}
+                      </span>
                     </div>
                     <div className="flex shrink-0 flex-col items-end gap-1">
                       <span className="tabular-nums text-slate-900">{formatMoney(deal.amount, deal.currency)}</span>
@@ -138,7 +153,10 @@ export default function AccountOverview() {
           {meetings.length === 0 ? (
             <p className="text-sm text-slate-600">
               Nothing scheduled with this account.{" "}
-              <Link to={`/meetings/new?accountId=${encodeURIComponent(account.id)}`} className="font-medium text-brand-600 hover:underline">
+              <Link
+                to={`/meetings/new?accountId=${encodeURIComponent(account.id)}`}
+                className="font-medium text-brand-600 hover:underline"
+              >
                 Schedule a meeting
               </Link>
             </p>
@@ -146,7 +164,10 @@ export default function AccountOverview() {
             <ul className="divide-y divide-slate-100 text-sm" data-testid="next-meetings">
               {meetings.map((meeting) => (
                 <li key={meeting.id} className="py-2">
-                  <Link to={`/meetings/${meeting.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                  <Link
+                    to={`/meetings/${meeting.id}`}
+                    className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                  >
                     {meeting.title}
                   </Link>
                   <div className="text-xs text-slate-500">{formatDateTime(meeting.startsAt)}</div>

@@ -34,7 +34,9 @@ export default function AccountDeals() {
       </div>
       {page.total === 0 ? (
         <EmptyState title="No deals with this account yet">
-          <p>Open a deal when there is something to sell here; its stage, amount and close date will show up on this tab.</p>
+          <p>
+            Open a deal when there is something to sell here; its stage, amount and close date will show up on this tab.
+          </p>
           <div className="mt-4">
             <ButtonLink to={newDeal} variant="secondary">
               New deal
@@ -47,25 +49,40 @@ export default function AccountDeals() {
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="account-deals">
               <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                 <tr>
-                  <th scope="col" className="px-4 py-3">Deal</th>
-                  <th scope="col" className="px-4 py-3">Stage</th>
-                  <th scope="col" className="px-4 py-3 text-right">Amount</th>
-                  <th scope="col" className="px-4 py-3">Close date</th>
-                  <th scope="col" className="px-4 py-3">Next step</th>
+                  <th scope="col" className="px-4 py-3">
+                    Deal
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Stage
+                  </th>
+                  <th scope="col" className="px-4 py-3 text-right">
+                    Amount
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Close date
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Next step
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {page.items.map((deal) => (
                   <tr key={deal.id} className="hover:bg-slate-50" data-testid="deal-row">
                     <td className="px-4 py-3">
-                      <Link to={`/opportunities/${deal.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                      <Link
+                        to={`/opportunities/${deal.id}`}
+                        className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                      >
                         {deal.name}
                       </Link>
                     </td>
                     <td className="px-4 py-3">
                       <Badge tone={stageTone(deal.stage)}>{stageLabel(deal.stage)}</Badge>
                     </td>
-                    <td className="px-4 py-3 text-right tabular-nums text-slate-900">{formatMoney(deal.amount, deal.currency)}</td>
+                    <td className="px-4 py-3 text-right tabular-nums text-slate-900">
+                      {formatMoney(deal.amount, deal.currency)}
+                    </td>
                     <td className="px-4 py-3 text-slate-700">{deal.closeDate ? formatDate(deal.closeDate) : "—"}</td>
                     <td className="px-4 py-3 text-slate-600">{deal.nextStep ?? "—"}</td>
                   </tr>
@@ -84,7 +101,10 @@ export default function AccountDeals() {
                 </Link>
               ) : null}
               {page.nextCursor ? (
-                <Link to={`?${new URLSearchParams({ cursor: page.nextCursor })}`} className="font-medium text-brand-600 hover:underline">
+                <Link
+                  to={`?${new URLSearchParams({ cursor: page.nextCursor })}`}
+                  className="font-medium text-brand-600 hover:underline"
+                >
                   Next page
                 </Link>
               ) : null}

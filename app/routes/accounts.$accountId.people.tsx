@@ -60,7 +60,10 @@ export default function AccountPeople() {
                   </Link>
                 ) : null}
                 {page.nextCursor ? (
-                  <Link to={`?${new URLSearchParams({ cursor: page.nextCursor })}`} className="font-medium text-brand-600 hover:underline">
+                  <Link
+                    to={`?${new URLSearchParams({ cursor: page.nextCursor })}`}
+                    className="font-medium text-brand-600 hover:underline"
+                  >
                     Next page
                   </Link>
                 ) : null}

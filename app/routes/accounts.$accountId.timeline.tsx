@@ -15,7 +15,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const api = await serverCaller(context);
   const id = params.accountId ?? "";
   const { page, cursor } = await orNotFound(
-    pageOrFirst(new URL(request.url).searchParams.get("cursor"), (cursor) => api.activity.timeline({ of: "account", id, limit: TIMELINE_PAGE_SIZE, cursor })),
+    pageOrFirst(new URL(request.url).searchParams.get("cursor"), (cursor) =>
+      api.activity.timeline({ of: "account", id, limit: TIMELINE_PAGE_SIZE, cursor }),
+    ),
   );
   return { page, isFirstPage: !cursor };
 }

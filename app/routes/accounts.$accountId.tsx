@@ -7,7 +7,9 @@ import { requireUser } from "../utils/auth.server";
 import { formatCount, formatTier } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.account.name} · Accounts · Sales-as-Code` : "Account not found · Sales-as-Code" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.account.name} · Accounts · Sales-as-Code` : "Account not found · Sales-as-Code" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -78,7 +80,8 @@ export default function AccountLayout() {
               action={base}
               consequences={
                 <>
-                  Delete <strong>{account.name}</strong>? Its people, deals, conversations and meetings stay, no longer linked to it.
+                  Delete <strong>{account.name}</strong>? Its people, deals, conversations and meetings stay, no longer
+                  linked to it.
                 </>
               }
             />

@@ -7,7 +7,9 @@ import { accountTiers } from "../utils/account-labels";
 import { requireUser } from "../utils/auth.server";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.account.name} · Sales-as-Code` : "Account not found · Sales-as-Code" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Edit ${data.account.name} · Sales-as-Code` : "Account not found · Sales-as-Code" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);

@@ -8,9 +8,18 @@ describe("/accounts loader", () => {
   it("renders the signed-in user's first page through the server-side caller", async () => {
     const db = await getDb();
     const user = await createUser(db);
-    await db.account.createMany({ data: Array.from({ length: PAGE_SIZE + 3 }, (_, i) => ({ userId: user.id, name: `Account ${String(i).padStart(2, "0")}` })) });
+    await db.account.createMany({
+      data: Array.from({ length: PAGE_SIZE + 3 }, (_, i) => ({
+        userId: user.id,
+        name: `Account ${String(i).padStart(2, "0")}`,
+      })),
+    });
     const { auth } = await signIn(db, user.id);
-    const data = await loader({ request: new Request("http://localhost/accounts"), context: loadContext(auth), params: {} });
+    const data = await loader({
+      request: new Request("http://localhost/accounts"),
+      context: loadContext(auth),
+      params: {},
+    });
     expect(data.page.items).toHaveLength(PAGE_SIZE);
     expect(data.page.items[0]!.name).toBe("Account 00");
     expect(data.page.total).toBe(PAGE_SIZE + 3);
@@ -30,7 +39,11 @@ describe("/accounts loader", () => {
     const user = await createUser(db);
     await db.account.create({ data: { userId: user.id, name: "Only" } });
     const { auth } = await signIn(db, user.id);
-    const data = await loader({ request: new Request("http://localhost/accounts?cursor=garbage"), context: loadContext(auth), params: {} });
+    const data = await loader({
+      request: new Request("http://localhost/accounts?cursor=garbage"),
+      context: loadContext(auth),
+      params: {},
+    });
     expect(data.page.items.map((a) => a.name)).toEqual(["Only"]);
     expect(data.isFirstPage).toBe(true);
   });
@@ -49,7 +62,8 @@ describe("/accounts loader", () => {
       ],
     });
     const { auth } = await signIn(db, user.id);
-    const get = (query: string) => loader({ request: new Request(`http://localhost/accounts${query}`), context: loadContext(auth), params: {} });
+    const get = (query: string) =>
+      loader({ request: new Request(`http://localhost/accounts${query}`), context: loadContext(auth), params: {} });
 
     const byName = await get("?q=acme");
     expect(byName.page.items.map((a) => a.name)).toEqual(["Acme Foods", "Acme Freight", "Acme Logistics"]);
@@ -67,7 +81,13 @@ describe("/accounts loader", () => {
 
     // The next page keeps the filters (the cursor continues the same filtered list).
     const pageSize = PAGE_SIZE;
-    await db.account.createMany({ data: Array.from({ length: pageSize }, (_, i) => ({ userId: user.id, name: `Zeta ${String(i).padStart(2, "0")}`, tier: "smb" })) });
+    await db.account.createMany({
+      data: Array.from({ length: pageSize }, (_, i) => ({
+        userId: user.id,
+        name: `Zeta ${String(i).padStart(2, "0")}`,
+        tier: "smb",
+      })),
+    });
     const first = await get("?tier=smb");
     expect(first.page.total).toBe(pageSize + 1);
     const second = await get(`?tier=smb&cursor=${first.page.nextCursor}`);

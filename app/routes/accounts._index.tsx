@@ -69,7 +69,13 @@ export default function AccountsIndex() {
         data-testid="account-filters"
       >
         {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
-        <TextField label="Name contains" name="q" type="search" defaultValue={filters.nameContains ?? ""} maxLength={120} />
+        <TextField
+          label="Name contains"
+          name="q"
+          type="search"
+          defaultValue={filters.nameContains ?? ""}
+          maxLength={120}
+        />
         <SelectField
           label="Tier"
           name="tier"
@@ -89,7 +95,10 @@ export default function AccountsIndex() {
             Filter
           </Button>
           {filtered ? (
-            <Link to={accountsListSearch(sort, { tier: null, industry: null, nameContains: null })} className="px-1 text-sm font-medium text-brand-600 hover:underline">
+            <Link
+              to={accountsListSearch(sort, { tier: null, industry: null, nameContains: null })}
+              className="px-1 text-sm font-medium text-brand-600 hover:underline"
+            >
               Clear
             </Link>
           ) : null}
@@ -99,7 +108,10 @@ export default function AccountsIndex() {
         filtered ? (
           <EmptyState title="No accounts match these filters">
             Try a shorter name or fewer filters, or{" "}
-            <Link to={accountsListSearch(sort, { tier: null, industry: null, nameContains: null })} className="font-medium text-brand-600 hover:underline">
+            <Link
+              to={accountsListSearch(sort, { tier: null, industry: null, nameContains: null })}
+              className="font-medium text-brand-600 hover:underline"
+            >
               clear them
             </Link>
             .

@@ -3,7 +3,10 @@ import { getDb } from "../../server/db/client";
 import { createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action } from "./accounts.new";
 
-type Answer = { data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> }; init: { status?: number } | null };
+type Answer = {
+  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+  init: { status?: number } | null;
+};
 
 function post(fields: Record<string, string>) {
   return new Request("http://localhost/accounts/new", { method: "POST", body: new URLSearchParams(fields) });
@@ -51,22 +54,58 @@ describe("/accounts/new", () => {
 
   it("needs only a name; empty optional fields are stored as nothing", async () => {
     const { db, user, context } = await signedIn();
-    await action({ request: post({ name: "Bolt", domain: "", industry: "", employeeCount: "", hqCity: "", tier: "", description: "", ownerNotes: "" }), context, params: {} });
+    await action({
+      request: post({
+        name: "Bolt",
+        domain: "",
+        industry: "",
+        employeeCount: "",
+        hqCity: "",
+        tier: "",
+        description: "",
+        ownerNotes: "",
+      }),
+      context,
+      params: {},
+    });
     const account = await db.account.findFirstOrThrow({ where: { userId: user.id } });
-    expect(account).toMatchObject({ name: "Bolt", domain: null, industry: null, employeeCount: null, tier: null, description: null });
+    expect(account).toMatchObject({
+      name: "Bolt",
+      domain: null,
+      industry: null,
+      employeeCount: null,
+      tier: null,
+      description: null,
+    });
   });
 
   it("explains each mistake next to its field, keeps what was typed, and creates nothing", async () => {
     const { db, user, context } = await signedIn();
-    const answer = (await action({ request: post({ name: "  ", employeeCount: "12.5", tier: "platinum", industry: "Retail" }), context, params: {} })) as unknown as Answer;
+    const answer = (await action({
+      request: post({ name: "  ", employeeCount: "12.5", tier: "platinum", industry: "Retail" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(answer.init?.status).toBe(400);
-    expect(answer.data.fieldErrors).toEqual({ name: "Give the account a name.", employeeCount: "Use a whole number, like 250.", tier: "Choose one of the tiers." });
+    expect(answer.data.fieldErrors).toEqual({
+      name: "Give the account a name.",
+      employeeCount: "Use a whole number, like 250.",
+      tier: "Choose one of the tiers.",
+    });
     expect(answer.data.fields).toMatchObject({ industry: "Retail", employeeCount: "12.5" });
 
     // The API's own messages (lengths) come back the same way.
-    const tooMany = (await action({ request: post({ name: "Big", employeeCount: "20000000" }), context, params: {} })) as unknown as Answer;
+    const tooMany = (await action({
+      request: post({ name: "Big", employeeCount: "20000000" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(tooMany.data.fieldErrors).toEqual({ employeeCount: "Use a number up to 10,000,000." });
-    const apiSays = (await action({ request: post({ name: "Long domain", domain: "x".repeat(300) }), context, params: {} })) as unknown as Answer;
+    const apiSays = (await action({
+      request: post({ name: "Long domain", domain: "x".repeat(300) }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(apiSays.init?.status).toBe(400);
     expect(apiSays.data.fieldErrors).toEqual({ domain: "Use at most 253 characters." });
     expect(apiSays.data.fields?.domain).toBe("x".repeat(300));
@@ -74,7 +113,9 @@ describe("/accounts/new", () => {
   });
 
   it("sends a signed-out visitor to sign in", async () => {
-    const thrown = await Promise.resolve(action({ request: post({ name: "X" }), context: loadContext(), params: {} })).catch((e: unknown) => e);
+    const thrown = await Promise.resolve(
+      action({ request: post({ name: "X" }), context: loadContext(), params: {} }),
+    ).catch((e: unknown) => e);
     expect((thrown as Response).status).toBe(302);
     expect((thrown as Response).headers.get("location")).toMatch(/^\/login\?redirectTo=/);
   });

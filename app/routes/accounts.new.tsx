@@ -29,7 +29,10 @@ export default function NewAccount() {
   const answer = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-3xl">
-      <PageHeader title="New account" description="A company you sell to. Only the name is required; add the rest as you learn it." />
+      <PageHeader
+        title="New account"
+        description="A company you sell to. Only the name is required; add the rest as you learn it."
+      />
       <AccountForm
         values={{ ...emptyAccountValues, ...answer?.fields }}
         fieldErrors={answer?.fieldErrors}

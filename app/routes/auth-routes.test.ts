@@ -22,7 +22,12 @@ function post(path: string, fields: Record<string, string>, headers: Record<stri
 }
 const args = (request: Request, context = loadContext()) => ({ request, context, params: {} });
 function cookieFrom(response: Response): string | null {
-  return readSessionToken(response.headers.getSetCookie().find((c) => c.startsWith("si_session="))?.split(";")[0]);
+  return readSessionToken(
+    response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("si_session="))
+      ?.split(";")[0],
+  );
 }
 
 async function userWithPassword(password = "the right password") {
@@ -35,7 +40,9 @@ async function userWithPassword(password = "the right password") {
 describe("/login", () => {
   it("signs in, sets the session cookie, and goes to the same-site page it was asked for", async () => {
     const { db, user, password } = await userWithPassword();
-    const response = (await loginAction(args(post("/login", { email: user.email.toUpperCase(), password, redirectTo: "/settings/sessions" })))) as Response;
+    const response = (await loginAction(
+      args(post("/login", { email: user.email.toUpperCase(), password, redirectTo: "/settings/sessions" })),
+    )) as Response;
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/settings/sessions");
     const token = cookieFrom(response)!;
@@ -45,7 +52,9 @@ describe("/login", () => {
   it("ignores a redirect to another site", async () => {
     const { user, password } = await userWithPassword();
     for (const evil of ["https://evil.example/", "//evil.example", "/\\evil.example"]) {
-      const response = (await loginAction(args(post("/login", { email: user.email, password, redirectTo: evil })))) as Response;
+      const response = (await loginAction(
+        args(post("/login", { email: user.email, password, redirectTo: evil })),
+      )) as Response;
       expect(response.headers.get("location")).toBe("/dashboard");
     }
   });
@@ -53,7 +62,9 @@ describe("/login", () => {
   it("replaces any session the browser brought (no session fixation)", async () => {
     const { db, user, password } = await userWithPassword();
     const planted = await signIn(db, (await createUser(db)).id);
-    const response = (await loginAction(args(post("/login", { email: user.email, password }), loadContext(planted.auth)))) as Response;
+    const response = (await loginAction(
+      args(post("/login", { email: user.email, password }), loadContext(planted.auth)),
+    )) as Response;
     const token = cookieFrom(response)!;
     expect(token).not.toBe(planted.token);
     expect(await validateSessionToken(db, planted.token)).toBeNull();
@@ -62,15 +73,24 @@ describe("/login", () => {
 
   it("says the same for a wrong password and an unknown email, with field errors for bad input", async () => {
     const { user } = await userWithPassword();
-    const wrong = (await loginAction(args(post("/login", { email: user.email, password: "not it at all" })))) as unknown as Answer;
-    const unknown = (await loginAction(args(post("/login", { email: "nobody@example.test", password: "not it at all" })))) as unknown as Answer;
+    const wrong = (await loginAction(
+      args(post("/login", { email: user.email, password: "not it at all" })),
+    )) as unknown as Answer;
+    const unknown = (await loginAction(
+      args(post("/login", { email: "nobody@example.test", password: "not it at all" })),
+    )) as unknown as Answer;
     expect(wrong.init?.status).toBe(401);
     expect(wrong.data.formError).toBe(WRONG_CREDENTIALS);
     expect(unknown.init?.status).toBe(401);
     expect(unknown.data).toEqual({ formError: WRONG_CREDENTIALS, fields: { email: "nobody@example.test" } });
-    const invalid = (await loginAction(args(post("/login", { email: "not-an-email", password: "" })))) as unknown as Answer;
+    const invalid = (await loginAction(
+      args(post("/login", { email: "not-an-email", password: "" })),
+    )) as unknown as Answer;
     expect(invalid.init?.status).toBe(400);
-    expect(invalid.data.fieldErrors).toEqual({ email: "Enter a valid email address.", password: "Enter your password." });
+    expect(invalid.data.fieldErrors).toEqual({
+      email: "Enter a valid email address.",
+      password: "Enter your password.",
+    });
   });
 
   it("P11: refuses an account being deleted with a clear message — only to someone who knows its password", async () => {
@@ -79,7 +99,9 @@ describe("/login", () => {
     const refused = (await loginAction(args(post("/login", { email: user.email, password })))) as unknown as Answer;
     expect(refused.init?.status).toBe(403);
     expect(refused.data.formError).toBe(DELETION_PENDING_MESSAGE);
-    const guess = (await loginAction(args(post("/login", { email: user.email, password: "a wrong guess" })))) as unknown as Answer;
+    const guess = (await loginAction(
+      args(post("/login", { email: user.email, password: "a wrong guess" })),
+    )) as unknown as Answer;
     expect(guess.data.formError).toBe(WRONG_CREDENTIALS);
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
   });
@@ -89,14 +111,24 @@ describe("/login", () => {
     const context = loadContext();
     let last: Answer | Response | undefined;
     for (let i = 0; i < rateLimits.signInPerAccount.limit + 1; i += 1) {
-      last = (await loginAction(args(post("/login", { email: user.email, password: "wrong password!" }), { ...context, client: { ip: `10.9.${i}.1`, userAgent: null } }))) as unknown as Answer;
+      last = (await loginAction(
+        args(post("/login", { email: user.email, password: "wrong password!" }), {
+          ...context,
+          client: { ip: `10.9.${i}.1`, userAgent: null },
+        }),
+      )) as unknown as Answer;
     }
     const limited = last as Answer;
     expect(limited.init?.status).toBe(429);
     expect(limited.data.formError).toMatch(/Too many attempts.*wait/);
     expect(new Headers(limited.init?.headers).get("retry-after")).toMatch(/^\d+$/);
     // Even the right password waits: guessing gets no answer while limited.
-    const right = (await loginAction(args(post("/login", { email: user.email, password }), { ...context, client: { ip: "10.9.99.1", userAgent: null } }))) as unknown as Answer;
+    const right = (await loginAction(
+      args(post("/login", { email: user.email, password }), {
+        ...context,
+        client: { ip: "10.9.99.1", userAgent: null },
+      }),
+    )) as unknown as Answer;
     expect(right.init?.status).toBe(429);
   });
 });
@@ -115,13 +147,21 @@ describe("/logout", () => {
 describe("/signup", () => {
   it("creates the account and signs in; explains what is wrong with bad input", async () => {
     const db = await getDb();
-    const response = (await signupAction(args(post("/signup", { name: "Lee", email: "lee@example.test", password: "long enough password" })))) as Response;
+    const response = (await signupAction(
+      args(post("/signup", { name: "Lee", email: "lee@example.test", password: "long enough password" })),
+    )) as Response;
     expect(response.status).toBe(302);
     const session = await validateSessionToken(db, cookieFrom(response)!);
     expect(session?.user.email).toBe("lee@example.test");
-    const bad = (await signupAction(args(post("/signup", { name: "", email: "lee@", password: "short" })))) as unknown as Answer;
+    const bad = (await signupAction(
+      args(post("/signup", { name: "", email: "lee@", password: "short" })),
+    )) as unknown as Answer;
     expect(bad.init?.status).toBe(400);
-    expect(bad.data.fieldErrors).toEqual({ name: "Enter your name.", email: "Enter a valid email address.", password: "Use at least 10 characters." });
+    expect(bad.data.fieldErrors).toEqual({
+      name: "Enter your name.",
+      email: "Enter a valid email address.",
+      password: "Use at least 10 characters.",
+    });
   });
 });
 
@@ -129,7 +169,9 @@ describe("forgot and reset password", () => {
   it("never says whether the email has an account", async () => {
     const { user } = await userWithPassword();
     const known = (await forgotAction(args(post("/forgot-password", { email: user.email })))) as unknown as Answer;
-    const unknown = (await forgotAction(args(post("/forgot-password", { email: "ghost@example.test" })))) as unknown as Answer;
+    const unknown = (await forgotAction(
+      args(post("/forgot-password", { email: "ghost@example.test" })),
+    )) as unknown as Answer;
     expect(known.data).toEqual({ success: RESET_REQUESTED });
     expect(unknown.data).toEqual(known.data);
     expect(unknown.init?.status).toBe(known.init?.status);
@@ -142,14 +184,24 @@ describe("forgot and reset password", () => {
     const mail = await db.mailOutbox.findFirstOrThrow({ where: { userId: user.id, kind: "password_reset" } });
     const token = decodeURIComponent(mail.textBody.match(/token=(\S+)/)![1]!);
 
-    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({ token, valid: true });
-    const response = (await resetAction(args(post("/reset-password", { token, password: "a fresh new password" })))) as Response;
+    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({
+      token,
+      valid: true,
+    });
+    const response = (await resetAction(
+      args(post("/reset-password", { token, password: "a fresh new password" })),
+    )) as Response;
     expect(response.status).toBe(302);
     expect((await validateSessionToken(db, cookieFrom(response)!))?.user.id).toBe(user.id);
     expect(await validateSessionToken(db, elsewhere.token)).toBeNull();
 
-    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({ token, valid: false });
-    const again = (await resetAction(args(post("/reset-password", { token, password: "another new password" })))) as unknown as Answer;
+    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({
+      token,
+      valid: false,
+    });
+    const again = (await resetAction(
+      args(post("/reset-password", { token, password: "another new password" })),
+    )) as unknown as Answer;
     expect(again.data.formError).toMatch(/expired or was already used/);
   });
 });

@@ -10,7 +10,10 @@ export const meta: MetaFunction = () => [{ title: "Google · Sales-as-Code" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const result = await finishGoogleSignIn(request, context);
   if (result.ok) return redirect(result.location, { headers: result.headers });
-  return data({ title: result.title, message: result.message, back: result.back }, { status: result.status, headers: result.headers });
+  return data(
+    { title: result.title, message: result.message, back: result.back },
+    { status: result.status, headers: result.headers },
+  );
 }
 
 export default function GoogleCallback() {

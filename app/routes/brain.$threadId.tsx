@@ -14,7 +14,9 @@ import { useTRPCClient } from "../utils/trpc";
 import { serverCaller } from "../utils/trpc.server";
 import { askFromForm, badRequest, retryFromForm } from "./brain.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.thread.title} · Brain · Sales-as-Code` : "Conversation not found · Sales-as-Code" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.thread.title} · Brain · Sales-as-Code` : "Conversation not found · Sales-as-Code" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -55,7 +57,10 @@ export default function BrainThread() {
   const attempts = useRef(new Map<string, number>());
   const bottom = useRef<HTMLDivElement>(null);
   // The page stays mounted when another conversation is opened: a pending question belongs to its own.
-  const pendingShown = pending && pending.threadId === thread.id && !messages.some((m) => m.id === pending.assistantMessageId) ? pending : null;
+  const pendingShown =
+    pending && pending.threadId === thread.id && !messages.some((m) => m.id === pending.assistantMessageId)
+      ? pending
+      : null;
 
   // Answers still being written when this page arrived (asked from another page, or a reload mid-answer).
   useEffect(() => {
@@ -69,7 +74,10 @@ export default function BrainThread() {
   // When an answer is over (or a new question is not in the page yet), load what was stored. A
   // stopped answer is stored a moment after the stream closes, so look again a few times.
   const revalidating = revalidator.state !== "idle";
-  const waitingFor = messages.find((m) => m.status === "streaming" && live.get(m.id)?.finished)?.id ?? pendingShown?.assistantMessageId ?? null;
+  const waitingFor =
+    messages.find((m) => m.status === "streaming" && live.get(m.id)?.finished)?.id ??
+    pendingShown?.assistantMessageId ??
+    null;
   // (`revalidator` is a new object on every render; only its state matters to this effect.)
   useEffect(() => {
     if (!waitingFor || revalidating) return;
@@ -86,7 +94,10 @@ export default function BrainThread() {
   }, [count]);
 
   const liveAnswerId =
-    [...messages.filter((m) => m.role === "assistant").map((m) => m.id), ...(pendingShown ? [pendingShown.assistantMessageId] : [])].find((id) => {
+    [
+      ...messages.filter((m) => m.role === "assistant").map((m) => m.id),
+      ...(pendingShown ? [pendingShown.assistantMessageId] : []),
+    ].find((id) => {
       const entry = live.get(id);
       return entry && !entry.finished;
     }) ?? null;
@@ -105,7 +116,11 @@ export default function BrainThread() {
     async (assistantMessageId: string): Promise<string | null> => {
       const { messages: current, begin: start } = latest.current;
       const index = current.findIndex((m) => m.id === assistantMessageId);
-      const question = current.slice(0, index).reverse().find((m) => m.role === "user")?.content ?? "";
+      const question =
+        current
+          .slice(0, index)
+          .reverse()
+          .find((m) => m.role === "user")?.content ?? "";
       try {
         const next = await client.brain.retry.mutate({ assistantMessageId, userKey: Boolean(readUserKey()) });
         start(next, question);
@@ -117,7 +132,11 @@ export default function BrainThread() {
     [client],
   );
 
-  const about = thread.account ? { to: `/accounts/${thread.account.id}`, name: thread.account.name } : thread.opportunity ? { to: `/opportunities/${thread.opportunity.id}`, name: thread.opportunity.name } : null;
+  const about = thread.account
+    ? { to: `/accounts/${thread.account.id}`, name: thread.account.name }
+    : thread.opportunity
+      ? { to: `/opportunities/${thread.opportunity.id}`, name: thread.opportunity.name }
+      : null;
   const focusComposer = (location.state as { focusComposer?: boolean } | null)?.focusComposer === true;
 
   return (
@@ -144,7 +163,12 @@ export default function BrainThread() {
               {message.role === "user" ? (
                 <UserQuestion content={message.content} createdAt={message.createdAt} />
               ) : (
-                <AssistantAnswer message={message} live={live.get(message.id)} onRetry={retry} needsKey={message.mode === "user_key" && !userKey} />
+                <AssistantAnswer
+                  message={message}
+                  live={live.get(message.id)}
+                  onRetry={retry}
+                  needsKey={message.mode === "user_key" && !userKey}
+                />
               )}
             </li>
           ))}
@@ -173,7 +197,10 @@ export default function BrainThread() {
           ) : null}
         </ol>
       )}
-      <div ref={bottom} className="sticky bottom-0 rounded-lg bg-white/95 p-4 shadow-sm ring-1 ring-slate-200 backdrop-blur">
+      <div
+        ref={bottom}
+        className="sticky bottom-0 rounded-lg bg-white/95 p-4 shadow-sm ring-1 ring-slate-200 backdrop-blur"
+      >
         <BrainComposer
           key={thread.id}
           action={`/brain/${thread.id}`}

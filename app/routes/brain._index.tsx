@@ -32,14 +32,21 @@ export default function BrainIndex() {
   const answer = useOutletContext<BrainFormAnswer | undefined>();
   const client = useTRPCClient();
   const navigate = useNavigate();
-  const scope = answer?.fields?.accountId ? { accountId: answer.fields.accountId } : answer?.fields?.opportunityId ? { opportunityId: answer.fields.opportunityId } : undefined;
+  const scope = answer?.fields?.accountId
+    ? { accountId: answer.fields.accountId }
+    : answer?.fields?.opportunityId
+      ? { opportunityId: answer.fields.opportunityId }
+      : undefined;
   return (
     <div className="space-y-6">
-      <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center" data-testid="brain-empty">
+      <div
+        className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center"
+        data-testid="brain-empty"
+      >
         <h2 className="text-base font-semibold text-slate-900">Ask your book of business</h2>
         <p className="mx-auto mt-2 max-w-xl text-sm text-slate-600">
-          The brain reads your accounts, people, deals, emails, meetings and notes, answers with what they say, and links every fact to the record it came from.
-          Pick a conversation on the left, or start a new one.
+          The brain reads your accounts, people, deals, emails, meetings and notes, answers with what they say, and
+          links every fact to the record it came from. Pick a conversation on the left, or start a new one.
         </p>
       </div>
       <Card>
@@ -52,7 +59,10 @@ export default function BrainIndex() {
           onAsked={(asked) => {
             const apiKey = readUserKey();
             // Start now; the conversation page shows it as it arrives.
-            startAnswer(client, asked.assistantMessageId, apiKey ? "user_key" : "server", { apiKey, baseURL: claudeBrowserBaseUrl });
+            startAnswer(client, asked.assistantMessageId, apiKey ? "user_key" : "server", {
+              apiKey,
+              baseURL: claudeBrowserBaseUrl,
+            });
             navigate(`/brain/${asked.threadId}`, { state: { focusComposer: true } });
           }}
         />

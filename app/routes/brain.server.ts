@@ -42,7 +42,8 @@ function answerError(error: unknown, answer: BrainFormAnswer) {
   if (!errors) throw error;
   const { fieldErrors, formError } = errors;
   // A refused record reference (not one of the user's accounts) reads best as the form's message.
-  const scopeError = fieldErrors.accountId ?? fieldErrors.opportunityId ?? fieldErrors.threadId ?? fieldErrors.assistantMessageId;
+  const scopeError =
+    fieldErrors.accountId ?? fieldErrors.opportunityId ?? fieldErrors.threadId ?? fieldErrors.assistantMessageId;
   return refuse({ ...answer, fieldErrors, ...(formError || scopeError ? { formError: formError ?? scopeError } : {}) });
 }
 
@@ -55,7 +56,12 @@ export async function askFromForm(api: Api, form: FormData, threadId: string | n
   const fields = { question, ...(accountId ? { accountId } : {}), ...(opportunityId ? { opportunityId } : {}) };
   let asked: { threadId: string; assistantMessageId: string };
   try {
-    asked = await api.brain.ask({ question, threadId, accountId: accountId || null, opportunityId: opportunityId || null });
+    asked = await api.brain.ask({
+      question,
+      threadId,
+      accountId: accountId || null,
+      opportunityId: opportunityId || null,
+    });
   } catch (error) {
     return answerError(error, { intent: "ask", fields });
   }

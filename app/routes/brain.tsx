@@ -41,11 +41,15 @@ function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retri
   const userKey = useUserKey();
   if (serverMode !== "retrieval_only" || (hydrated && userKey)) return null;
   return (
-    <div role="note" className="mb-6 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="brain-retrieval-banner">
+    <div
+      role="note"
+      className="mb-6 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200"
+      data-testid="brain-retrieval-banner"
+    >
       <p className="font-medium">Answers here are retrieval-only.</p>
       <p className="mt-1">
-        This server has no Claude key, so the brain shows the records that best match your question — each cited — instead of a written answer. To get
-        written answers, add your own Anthropic key in{" "}
+        This server has no Claude key, so the brain shows the records that best match your question — each cited —
+        instead of a written answer. To get written answers, add your own Anthropic key in{" "}
         <Link to="/settings/api" className="font-medium underline">
           Settings → API
         </Link>
@@ -74,7 +78,12 @@ export default function BrainLayout() {
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
           <h2 className="mb-2 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>
-          <BrainThreadList threads={threads} now={now} answer={answer} currentPath={`${location.pathname}${location.search}`} />
+          <BrainThreadList
+            threads={threads}
+            now={now}
+            answer={answer}
+            currentPath={`${location.pathname}${location.search}`}
+          />
         </nav>
         <section className="order-1 min-w-0 md:order-2">
           <Outlet context={answer?.intent === "ask" ? answer : undefined} />

@@ -12,7 +12,9 @@ import { personName } from "../utils/format";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.conversation.subject ?? "Conversation"} · Sales-as-Code` }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `${loaded?.conversation.subject ?? "Conversation"} · Sales-as-Code` },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -21,7 +23,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { conversation, me: user.email };
 }
 
-type Answer = { intent: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+type Answer = {
+  intent: string;
+  fieldErrors?: Record<string, string>;
+  formError?: string;
+  fields?: Record<string, string>;
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
@@ -33,7 +40,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const api = await serverCaller(context);
   try {
     if (intent === "reply") {
-      const message = await api.conversations.addMessage({ conversationId: id, body, direction: received ? "received" : "sent" });
+      const message = await api.conversations.addMessage({
+        conversationId: id,
+        body,
+        direction: received ? "received" : "sent",
+      });
       return redirect(withToast(`/conversations/${id}#message-${message.id}`, "message-added"));
     }
     if (intent === "delete") {
@@ -42,7 +53,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     return data<Answer>({ intent, formError: "That action is not available here." }, { status: 400 });
   } catch (error) {
-    return data<Answer>({ intent, ...formErrorsFrom(error), fields: { body, direction: received ? "received" : "sent" } }, { status: 400 });
+    return data<Answer>(
+      { intent, ...formErrorsFrom(error), fields: { body, direction: received ? "received" : "sent" } },
+      { status: 400 },
+    );
   }
 }
 
@@ -51,7 +65,11 @@ export default function Conversation() {
   const answer = useActionData<typeof action>() as Answer | undefined;
   const people: Record<string, KnownPerson> = {};
   for (const participant of conversation.participants) {
-    if (participant.prospect?.email) people[participant.prospect.email.toLowerCase()] = { id: participant.prospect.id, name: personName(participant.prospect) };
+    if (participant.prospect?.email)
+      people[participant.prospect.email.toLowerCase()] = {
+        id: participant.prospect.id,
+        name: personName(participant.prospect),
+      };
   }
   const isCall = conversation.channel === "call";
   return (
@@ -74,7 +92,10 @@ export default function Conversation() {
             {conversation.opportunity ? (
               <>
                 <span aria-hidden>·</span>
-                <Link to={`/opportunities/${conversation.opportunity.id}`} className="font-medium text-brand-600 hover:underline">
+                <Link
+                  to={`/opportunities/${conversation.opportunity.id}`}
+                  className="font-medium text-brand-600 hover:underline"
+                >
                   {conversation.opportunity.name}
                 </Link>
               </>
@@ -86,7 +107,9 @@ export default function Conversation() {
             label="Delete conversation"
             consequences={
               <>
-                Deletes <strong>{conversation.subject}</strong> and its {conversation.messages.length === 1 ? "message" : `${conversation.messages.length} messages`}. This cannot be undone.
+                Deletes <strong>{conversation.subject}</strong> and its{" "}
+                {conversation.messages.length === 1 ? "message" : `${conversation.messages.length} messages`}. This
+                cannot be undone.
               </>
             }
           />
@@ -103,7 +126,9 @@ export default function Conversation() {
           <Card title={isCall ? "Add to this conversation" : "Reply"}>
             <Form method="post" className="space-y-3" noValidate>
               <input type="hidden" name="intent" value="reply" />
-              {answer?.intent === "reply" && answer.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
+              {answer?.intent === "reply" && answer.formError ? (
+                <FormMessage tone="error">{answer.formError}</FormMessage>
+              ) : null}
               <TextAreaField
                 label="Message"
                 name="body"
@@ -137,14 +162,21 @@ export default function Conversation() {
               {conversation.participants.map((participant) =>
                 participant.prospect ? (
                   <li key={participant.id}>
-                    <Link to={`/prospects/${participant.prospect.id}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      to={`/prospects/${participant.prospect.id}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {personName(participant.prospect)}
                     </Link>
-                    <div className="text-xs text-slate-500">{[participant.prospect.title, participant.prospect.email].filter(Boolean).join(" · ")}</div>
+                    <div className="text-xs text-slate-500">
+                      {[participant.prospect.title, participant.prospect.email].filter(Boolean).join(" · ")}
+                    </div>
                   </li>
                 ) : (
                   <li key={participant.id} className="text-slate-700">
-                    {participant.email && participant.email.toLowerCase() === me.toLowerCase() ? `You (${participant.email})` : (participant.email ?? "Unknown")}
+                    {participant.email && participant.email.toLowerCase() === me.toLowerCase()
+                      ? `You (${participant.email})`
+                      : (participant.email ?? "Unknown")}
                   </li>
                 ),
               )}

@@ -67,7 +67,9 @@ export default function Conversations() {
         }
       />
       {page.items.length === 0 ? (
-        <EmptyState title={isFirstPage ? (channel ? "Nothing on this channel" : "No conversations yet") : "No more conversations"}>
+        <EmptyState
+          title={isFirstPage ? (channel ? "Nothing on this channel" : "No conversations yet") : "No more conversations"}
+        >
           {isFirstPage ? (
             <>
               <Link to="/conversations/new" className="font-medium text-brand-600 hover:underline">
@@ -83,13 +85,23 @@ export default function Conversations() {
         </EmptyState>
       ) : (
         <>
-          <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" data-testid="conversations">
+          <ul
+            className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+            data-testid="conversations"
+          >
             {page.items.map((conversation) => (
-              <li key={conversation.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid="conversation-row">
+              <li
+                key={conversation.id}
+                className="flex flex-wrap items-start justify-between gap-3 px-4 py-3"
+                data-testid="conversation-row"
+              >
                 <div className="min-w-0">
                   <div className="flex items-center gap-2">
                     <ChannelBadge channel={conversation.channel} />
-                    <Link to={`/conversations/${conversation.id}`} className="truncate font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                    <Link
+                      to={`/conversations/${conversation.id}`}
+                      className="truncate font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                    >
                       {conversation.subject}
                     </Link>
                   </div>
@@ -101,7 +113,8 @@ export default function Conversations() {
                 <div className="text-right text-xs text-slate-500">
                   <div>{conversation.lastMessageAt ? formatDateTime(conversation.lastMessageAt) : "—"}</div>
                   <div>
-                    {formatCount(conversation._count.messages)} {conversation._count.messages === 1 ? "message" : "messages"}
+                    {formatCount(conversation._count.messages)}{" "}
+                    {conversation._count.messages === 1 ? "message" : "messages"}
                   </div>
                 </div>
               </li>
@@ -114,7 +127,11 @@ export default function Conversations() {
               </Link>
             ) : null}
             {page.nextCursor ? (
-              <Link to={href(channel, page.nextCursor)} className="font-medium text-brand-600 hover:underline" data-testid="conversations-more">
+              <Link
+                to={href(channel, page.nextCursor)}
+                className="font-medium text-brand-600 hover:underline"
+                data-testid="conversations-more"
+              >
                 More
               </Link>
             ) : null}

@@ -26,7 +26,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     peopleChoices(api),
   ]);
   return {
-    values: { channel: "email", accountId: selected, opportunityId: deals.some((d) => d.id === opportunityId) ? (opportunityId ?? "") : "" },
+    values: {
+      channel: "email",
+      accountId: selected,
+      opportunityId: deals.some((d) => d.id === opportunityId) ? (opportunityId ?? "") : "",
+    },
     prospectIds: people.some((p) => p.id === prospectId) && prospectId ? [prospectId] : [],
     accounts,
     deals,
@@ -38,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const { fields, prospectIds, input, fieldErrors } = readConversationForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, prospectIds, formError: undefined }, { status: 400 });
+  if (Object.keys(fieldErrors).length > 0)
+    return data({ fieldErrors, fields, prospectIds, formError: undefined }, { status: 400 });
   let id: string;
   try {
     ({ id } = await (await serverCaller(context)).conversations.create(input));
@@ -55,7 +60,10 @@ export default function NewConversation() {
   const errors = answer?.fieldErrors ?? {};
   return (
     <div className="mx-auto max-w-2xl">
-      <PageHeader title="Log a conversation" description="An email you sent, a call you had, or a LinkedIn exchange — kept with the account and the deal." />
+      <PageHeader
+        title="Log a conversation"
+        description="An email you sent, a call you had, or a LinkedIn exchange — kept with the account and the deal."
+      />
       <Card>
         <Form method="post" noValidate className="space-y-5">
           {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
@@ -68,7 +76,15 @@ export default function NewConversation() {
               error={errors.channel}
             />
             <div className="sm:col-span-2">
-              <TextField label="Subject" name="subject" required maxLength={300} defaultValue={shown.subject} error={errors.subject} placeholder="Pricing follow-up" />
+              <TextField
+                label="Subject"
+                name="subject"
+                required
+                maxLength={300}
+                defaultValue={shown.subject}
+                error={errors.subject}
+                placeholder="Pricing follow-up"
+              />
             </div>
           </div>
           <div className="grid gap-5 sm:grid-cols-2">
@@ -84,7 +100,10 @@ export default function NewConversation() {
               label="Deal"
               name="opportunityId"
               emptyLabel="No deal"
-              options={deals.map((d) => ({ value: d.id, label: d.accountName ? `${d.name} (${d.accountName})` : d.name }))}
+              options={deals.map((d) => ({
+                value: d.id,
+                label: d.accountName ? `${d.name} (${d.accountName})` : d.name,
+              }))}
               defaultValue={shown.opportunityId ?? ""}
               error={errors.opportunityId}
             />

@@ -5,11 +5,15 @@ import { action as conversationAction, loader as conversationLoader } from "./co
 import { loader as listLoader } from "./conversations._index";
 import { action as newAction, loader as newLoader } from "./conversations.new";
 
-type Answer = { data: { intent?: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> }; init: { status?: number } | null };
+type Answer = {
+  data: { intent?: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+  init: { status?: number } | null;
+};
 
 function post(path: string, fields: Record<string, string | string[]>) {
   const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   return new Request(`http://localhost${path}`, { method: "POST", body });
 }
 const get = (path: string) => new Request(`http://localhost${path}`);
@@ -26,13 +30,21 @@ async function seller() {
   const user = await createUser(db);
   const { auth } = await signIn(db, user.id);
   const account = await db.account.create({ data: { userId: user.id, name: "Acme Logistics" } });
-  const ana = await db.prospect.create({ data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" } });
+  const ana = await db.prospect.create({
+    data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" },
+  });
   return { db, user, context: loadContext(auth), account, ana, api: await callerFor(auth) };
 }
 
 async function aConversation() {
   const s = await seller();
-  const conversation = await s.api.conversations.create({ channel: "email", subject: "Security questionnaire", accountId: s.account.id, prospectIds: [s.ana.id], body: "Hi Ana,\n\nAttached is our SOC 2 report." });
+  const conversation = await s.api.conversations.create({
+    channel: "email",
+    subject: "Security questionnaire",
+    accountId: s.account.id,
+    prospectIds: [s.ana.id],
+    body: "Hi Ana,\n\nAttached is our SOC 2 report.",
+  });
   return { ...s, conversation, params: { conversationId: conversation.id } };
 }
 
@@ -41,51 +53,110 @@ describe("/conversations/:id", () => {
     const { context, conversation, params, user, ana } = await aConversation();
     const loaded = await conversationLoader({ request: get(`/conversations/${conversation.id}`), context, params });
     expect(loaded.me).toBe(user.email);
-    expect(loaded.conversation).toMatchObject({ subject: "Security questionnaire", channel: "email", account: { name: "Acme Logistics" } });
-    expect(loaded.conversation.messages.map((m) => [m.fromEmail, m.toEmails, m.body])).toEqual([[user.email, ["ana@acme.example"], "Hi Ana,\n\nAttached is our SOC 2 report."]]);
-    expect(loaded.conversation.participants.map((p) => p.prospect?.id ?? p.email).sort()).toEqual([ana.id, user.email].sort());
+    expect(loaded.conversation).toMatchObject({
+      subject: "Security questionnaire",
+      channel: "email",
+      account: { name: "Acme Logistics" },
+    });
+    expect(loaded.conversation.messages.map((m) => [m.fromEmail, m.toEmails, m.body])).toEqual([
+      [user.email, ["ana@acme.example"], "Hi Ana,\n\nAttached is our SOC 2 report."],
+    ]);
+    expect(loaded.conversation.participants.map((p) => p.prospect?.id ?? p.email).sort()).toEqual(
+      [ana.id, user.email].sort(),
+    );
 
     const other = await seller();
     for (const id of [conversation.id, "nope"]) {
-      const response = await thrown(conversationLoader({ request: get(`/conversations/${id}`), context: other.context, params: { conversationId: id } }));
+      const response = await thrown(
+        conversationLoader({
+          request: get(`/conversations/${id}`),
+          context: other.context,
+          params: { conversationId: id },
+        }),
+      );
       expect((response as Response).status).toBe(404);
     }
     for (const intent of ["reply", "delete"]) {
-      const response = await thrown(conversationAction({ request: post(`/conversations/${conversation.id}`, { intent, body: "Hello" }), context: other.context, params }));
+      const response = await thrown(
+        conversationAction({
+          request: post(`/conversations/${conversation.id}`, { intent, body: "Hello" }),
+          context: other.context,
+          params,
+        }),
+      );
       expect((response as Response).status).toBe(404);
     }
   });
 
   it("adds a sent reply, and logs a received one from the other side", async () => {
     const { db, context, conversation, params, user } = await aConversation();
-    const sent = (await conversationAction({ request: post(`/conversations/${conversation.id}`, { intent: "reply", body: "Following up.\nAny questions?" }), context, params })) as Response;
+    const sent = (await conversationAction({
+      request: post(`/conversations/${conversation.id}`, { intent: "reply", body: "Following up.\nAny questions?" }),
+      context,
+      params,
+    })) as Response;
     expect(sent.status).toBe(302);
-    const messages = await db.message.findMany({ where: { conversationId: conversation.id }, orderBy: { sentAt: "asc" } });
+    const messages = await db.message.findMany({
+      where: { conversationId: conversation.id },
+      orderBy: { sentAt: "asc" },
+    });
     expect(messages).toHaveLength(2);
     const reply = messages[1]!;
-    expect(reply).toMatchObject({ fromEmail: user.email, toEmails: ["ana@acme.example"], body: "Following up.\nAny questions?" });
-    expect(sent.headers.get("location")).toBe(`/conversations/${conversation.id}?toast=message-added#message-${reply.id}`);
+    expect(reply).toMatchObject({
+      fromEmail: user.email,
+      toEmails: ["ana@acme.example"],
+      body: "Following up.\nAny questions?",
+    });
+    expect(sent.headers.get("location")).toBe(
+      `/conversations/${conversation.id}?toast=message-added#message-${reply.id}`,
+    );
 
-    await conversationAction({ request: post(`/conversations/${conversation.id}`, { intent: "reply", body: "Thanks — reviewing.", direction: "received" }), context, params });
-    const received = await db.message.findFirstOrThrow({ where: { conversationId: conversation.id, body: "Thanks — reviewing." } });
+    await conversationAction({
+      request: post(`/conversations/${conversation.id}`, {
+        intent: "reply",
+        body: "Thanks — reviewing.",
+        direction: "received",
+      }),
+      context,
+      params,
+    });
+    const received = await db.message.findFirstOrThrow({
+      where: { conversationId: conversation.id, body: "Thanks — reviewing." },
+    });
     expect(received).toMatchObject({ fromEmail: "ana@acme.example", toEmails: [user.email] });
     expect(await db.activity.count({ where: { conversationId: conversation.id, type: "email_received" } })).toBe(1);
 
     const loaded = await conversationLoader({ request: get(`/conversations/${conversation.id}`), context, params });
-    expect(loaded.conversation.messages.map((m) => m.body)).toEqual(["Hi Ana,\n\nAttached is our SOC 2 report.", "Following up.\nAny questions?", "Thanks — reviewing."]);
+    expect(loaded.conversation.messages.map((m) => m.body)).toEqual([
+      "Hi Ana,\n\nAttached is our SOC 2 report.",
+      "Following up.\nAny questions?",
+      "Thanks — reviewing.",
+    ]);
   });
 
   it("refuses an empty reply beside the field, keeping the checkbox", async () => {
     const { db, context, conversation, params } = await aConversation();
-    const answer = (await conversationAction({ request: post(`/conversations/${conversation.id}`, { intent: "reply", body: " ", direction: "received" }), context, params })) as unknown as Answer;
+    const answer = (await conversationAction({
+      request: post(`/conversations/${conversation.id}`, { intent: "reply", body: " ", direction: "received" }),
+      context,
+      params,
+    })) as unknown as Answer;
     expect(answer.init?.status).toBe(400);
-    expect(answer.data).toMatchObject({ intent: "reply", fieldErrors: { body: "Write the message." }, fields: { body: " ", direction: "received" } });
+    expect(answer.data).toMatchObject({
+      intent: "reply",
+      fieldErrors: { body: "Write the message." },
+      fields: { body: " ", direction: "received" },
+    });
     expect(await db.message.count({ where: { conversationId: conversation.id } })).toBe(1);
   });
 
   it("deletes the conversation with its messages", async () => {
     const { db, context, conversation, params } = await aConversation();
-    const response = (await conversationAction({ request: post(`/conversations/${conversation.id}`, { intent: "delete" }), context, params })) as Response;
+    const response = (await conversationAction({
+      request: post(`/conversations/${conversation.id}`, { intent: "delete" }),
+      context,
+      params,
+    })) as Response;
     expect(response.headers.get("location")).toBe("/conversations?toast=conversation-deleted");
     expect(await db.conversation.count({ where: { id: conversation.id } })).toBe(0);
     expect(await db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
@@ -109,22 +180,49 @@ describe("/conversations", () => {
   it("logs a new conversation with its people, and explains bad input", async () => {
     const { db, user, context, account, ana, api } = await seller();
     const deal = await api.opportunities.create({ name: "Acme – Platform", accountId: account.id });
-    const loaded = await newLoader({ request: get(`/conversations/new?accountId=${account.id}&opportunityId=${deal.id}&prospectId=${ana.id}`), context, params: {} });
+    const loaded = await newLoader({
+      request: get(`/conversations/new?accountId=${account.id}&opportunityId=${deal.id}&prospectId=${ana.id}`),
+      context,
+      params: {},
+    });
     expect(loaded.values).toEqual({ channel: "email", accountId: account.id, opportunityId: deal.id });
     expect(loaded.prospectIds).toEqual([ana.id]);
 
-    const bad = (await newAction({ request: post("/conversations/new", { channel: "pigeon", subject: "", body: "" }), context, params: {} })) as unknown as Answer;
+    const bad = (await newAction({
+      request: post("/conversations/new", { channel: "pigeon", subject: "", body: "" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(bad.init?.status).toBe(400);
-    expect(bad.data.fieldErrors).toEqual({ channel: "Choose email, call or LinkedIn.", subject: "Give the conversation a subject.", body: "Write the message." });
+    expect(bad.data.fieldErrors).toEqual({
+      channel: "Choose email, call or LinkedIn.",
+      subject: "Give the conversation a subject.",
+      body: "Write the message.",
+    });
 
     const response = (await newAction({
-      request: post("/conversations/new", { channel: "call", subject: "Pricing call", accountId: account.id, opportunityId: deal.id, prospectIds: [ana.id], body: "Agreed on\nthree seats." }),
+      request: post("/conversations/new", {
+        channel: "call",
+        subject: "Pricing call",
+        accountId: account.id,
+        opportunityId: deal.id,
+        prospectIds: [ana.id],
+        body: "Agreed on\nthree seats.",
+      }),
       context,
       params: {},
     })) as Response;
-    const conversation = await db.conversation.findFirstOrThrow({ where: { userId: user.id }, include: { messages: true, participants: true } });
+    const conversation = await db.conversation.findFirstOrThrow({
+      where: { userId: user.id },
+      include: { messages: true, participants: true },
+    });
     expect(response.headers.get("location")).toBe(`/conversations/${conversation.id}?toast=conversation-created`);
-    expect(conversation).toMatchObject({ channel: "call", subject: "Pricing call", accountId: account.id, opportunityId: deal.id });
+    expect(conversation).toMatchObject({
+      channel: "call",
+      subject: "Pricing call",
+      accountId: account.id,
+      opportunityId: deal.id,
+    });
     expect(conversation.messages.map((m) => m.body)).toEqual(["Agreed on\nthree seats."]);
     expect(conversation.participants.some((p) => p.prospectId === ana.id)).toBe(true);
   });

@@ -20,13 +20,56 @@ function dashboardWorkspace() {
   const t = "2026-02-20T10:00:00Z";
   doc.opportunities = [
     ...(doc.opportunities ?? []),
-    { id: "opp_close", accountId: "acc_bolt", name: "Bolt Energy – Expansion", stage: "proposal", amount: 120_000_00, currency: "USD", closeDate: "2026-03-02", source: "manual", createdAt: t, updatedAt: t },
-    { id: "opp_late", accountId: "acc_bolt", name: "Bolt Energy – Renewal", stage: "negotiation", amount: 30_000_00, currency: "USD", closeDate: "2026-02-25", source: "manual", createdAt: t, updatedAt: t },
-    { id: "opp_won", accountId: "acc_acme", name: "Acme Logistics – Year 1", stage: "closed_won", amount: 50_000_00, currency: "USD", closeDate: "2025-12-15", source: "manual", createdAt: t, updatedAt: t },
+    {
+      id: "opp_close",
+      accountId: "acc_bolt",
+      name: "Bolt Energy – Expansion",
+      stage: "proposal",
+      amount: 120_000_00,
+      currency: "USD",
+      closeDate: "2026-03-02",
+      source: "manual",
+      createdAt: t,
+      updatedAt: t,
+    },
+    {
+      id: "opp_late",
+      accountId: "acc_bolt",
+      name: "Bolt Energy – Renewal",
+      stage: "negotiation",
+      amount: 30_000_00,
+      currency: "USD",
+      closeDate: "2026-02-25",
+      source: "manual",
+      createdAt: t,
+      updatedAt: t,
+    },
+    {
+      id: "opp_won",
+      accountId: "acc_acme",
+      name: "Acme Logistics – Year 1",
+      stage: "closed_won",
+      amount: 50_000_00,
+      currency: "USD",
+      closeDate: "2025-12-15",
+      source: "manual",
+      createdAt: t,
+      updatedAt: t,
+    },
   ];
   doc.activities = [
     ...(doc.activities ?? []),
-    { id: "act_late", type: "call_logged", at: "2026-02-10T09:00:00Z", accountId: "acc_bolt", opportunityId: "opp_late", summary: "Call logged with Cy Lam", source: "manual", createdAt: t, updatedAt: t },
+    {
+      id: "act_late",
+      type: "call_logged",
+      at: "2026-02-10T09:00:00Z",
+      accountId: "acc_bolt",
+      opportunityId: "opp_late",
+      summary: "Call logged with Cy Lam",
+      source: "manual",
+      createdAt: t,
+      updatedAt: t,
+    },
   ];
   return doc;
 }
@@ -50,19 +93,39 @@ describe("/dashboard loader", () => {
     // Pipeline: the six open stages in order, drawn in the currency with the largest open total.
     expect(view.hasDeals).toBe(true);
     expect(view.currency).toBe("USD");
-    expect(view.pipeline.open.map((s) => s.stage)).toEqual(["prospecting", "discovery", "demo", "evaluation", "proposal", "negotiation"]);
-    expect(view.pipeline.open.find((s) => s.stage === "evaluation")).toMatchObject({ label: "Evaluation", count: 1, amount: 4_800_000_00 });
+    expect(view.pipeline.open.map((s) => s.stage)).toEqual([
+      "prospecting",
+      "discovery",
+      "demo",
+      "evaluation",
+      "proposal",
+      "negotiation",
+    ]);
+    expect(view.pipeline.open.find((s) => s.stage === "evaluation")).toMatchObject({
+      label: "Evaluation",
+      count: 1,
+      amount: 4_800_000_00,
+    });
     expect(view.pipeline.open.find((s) => s.stage === "proposal")).toMatchObject({ count: 1, amount: 120_000_00 });
     expect(view.pipeline.openCount).toBe(3);
     expect(view.pipeline.openTotals).toEqual([{ currency: "USD", amount: 4_800_000_00 + 120_000_00 + 30_000_00 }]);
     expect(view.pipeline.won).toMatchObject({ count: 1, amount: 50_000_00, otherCurrencies: [] });
     // The lost deal is in euros: it is not added to dollars, it is listed beside them.
-    expect(view.pipeline.lost).toMatchObject({ count: 1, amount: 0, otherCurrencies: [{ currency: "EUR", amount: 900_000 }] });
+    expect(view.pipeline.lost).toMatchObject({
+      count: 1,
+      amount: 0,
+      otherCurrencies: [{ currency: "EUR", amount: 900_000 }],
+    });
 
     // The deal whose close date is the reference day closes today, so this month.
     expect(view.closingThisMonth.deals.map((d) => d.name)).toContain("Bolt Energy – Expansion");
     const closing = view.closingThisMonth.deals.find((d) => d.name === "Bolt Energy – Expansion")!;
-    expect(closing).toMatchObject({ stage: "proposal", amount: 120_000_00, currency: "USD", account: { name: "Bolt Energy" } });
+    expect(closing).toMatchObject({
+      stage: "proposal",
+      amount: 120_000_00,
+      currency: "USD",
+      account: { name: "Bolt Energy" },
+    });
     expect(closing.closeDate?.toISOString().slice(0, 10)).toBe(todayAtNine().toISOString().slice(0, 10));
     expect(view.closingThisMonth.count).toBe(view.closingThisMonth.deals.length);
     expect(view.closingThisMonth.totals.find((t) => t.currency === "USD")!.amount).toBe(
@@ -81,7 +144,11 @@ describe("/dashboard loader", () => {
       "Call logged with Cy Lam",
       "Stage changed from discovery to evaluation",
     ]);
-    expect(view.recentActivity[1]).toMatchObject({ opportunity: { name: "Acme Logistics – Platform" }, account: { name: "Acme Logistics" }, prospect: { firstName: "Ana" } });
+    expect(view.recentActivity[1]).toMatchObject({
+      opportunity: { name: "Acme Logistics – Platform" },
+      account: { name: "Acme Logistics" },
+      prospect: { firstName: "Ana" },
+    });
     expect(view.now).toBeInstanceOf(Date);
 
     // The renewal is past its close date and has been quiet for 20 days (since the reference day − 20).
@@ -122,15 +189,26 @@ describe("/dashboard loader", () => {
   it("counts a deal that never had activity as needing attention once it is two weeks old", async () => {
     const { db, user, context } = await signedInUser();
     await db.opportunity.create({
-      data: { userId: user.id, name: "Forgotten deal", stage: "discovery", amount: 10_000_00n, currency: "GBP", createdAt: new Date(Date.now() - 30 * DAY_MS) },
+      data: {
+        userId: user.id,
+        name: "Forgotten deal",
+        stage: "discovery",
+        amount: 10_000_00n,
+        currency: "GBP",
+        createdAt: new Date(Date.now() - 30 * DAY_MS),
+      },
     });
     const view = await loader({ request: request(), context, params: {} });
     expect(view.currency).toBe("GBP");
-    expect(view.needsAttention.deals.map((d) => ({ name: d.name, reasons: d.reasons }))).toEqual([{ name: "Forgotten deal", reasons: ["No activity for 30 days"] }]);
+    expect(view.needsAttention.deals.map((d) => ({ name: d.name, reasons: d.reasons }))).toEqual([
+      { name: "Forgotten deal", reasons: ["No activity for 30 days"] },
+    ]);
   });
 
   it("sends a signed-out visitor to sign in", async () => {
-    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch((error: unknown) => error);
+    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch(
+      (error: unknown) => error,
+    );
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
   });

@@ -58,7 +58,10 @@ function NeedsAttention({ view }: { view: DashboardView }) {
       title={
         <>
           Needs attention{" "}
-          <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900" data-testid="attention-total">
+          <span
+            className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
+            data-testid="attention-total"
+          >
             {formatCount(total)}
           </span>
         </>
@@ -110,7 +113,13 @@ function ClosingThisMonth({ view }: { view: DashboardView }) {
   return (
     <Card
       title="Closing this month"
-      actions={deals.length ? <span className="tabular-nums text-slate-700" data-testid="closing-total">{totalsText(totals)}</span> : null}
+      actions={
+        deals.length ? (
+          <span className="tabular-nums text-slate-700" data-testid="closing-total">
+            {totalsText(totals)}
+          </span>
+        ) : null
+      }
     >
       {deals.length === 0 ? (
         <Muted>
@@ -124,10 +133,18 @@ function ClosingThisMonth({ view }: { view: DashboardView }) {
         <table className="min-w-full text-left text-sm" data-testid="closing-this-month">
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="pb-2 pr-3">Deal</th>
-              <th scope="col" className="pb-2 pr-3 text-right">Amount</th>
-              <th scope="col" className="pb-2 pr-3">Closes</th>
-              <th scope="col" className="pb-2">Stage</th>
+              <th scope="col" className="pb-2 pr-3">
+                Deal
+              </th>
+              <th scope="col" className="pb-2 pr-3 text-right">
+                Amount
+              </th>
+              <th scope="col" className="pb-2 pr-3">
+                Closes
+              </th>
+              <th scope="col" className="pb-2">
+                Stage
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -140,7 +157,9 @@ function ClosingThisMonth({ view }: { view: DashboardView }) {
                   {deal.account ? <div className="text-xs text-slate-500">{deal.account.name}</div> : null}
                 </td>
                 <td className="py-2 pr-3 text-right tabular-nums">{formatMoney(deal.amount, deal.currency)}</td>
-                <td className="py-2 pr-3 whitespace-nowrap text-slate-700">{deal.closeDate ? formatDate(deal.closeDate) : "—"}</td>
+                <td className="py-2 pr-3 whitespace-nowrap text-slate-700">
+                  {deal.closeDate ? formatDate(deal.closeDate) : "—"}
+                </td>
                 <td className="py-2">
                   <Badge tone={stageTone(deal.stage)}>{view.stageLabels[deal.stage]}</Badge>
                 </td>
@@ -156,7 +175,14 @@ function ClosingThisMonth({ view }: { view: DashboardView }) {
 function UpcomingMeetings({ view }: { view: DashboardView }) {
   const meetings = view.upcomingMeetings;
   return (
-    <Card title="Upcoming meetings (next 7 days)" actions={<Link to="/meetings" className={linkClass}>All meetings</Link>}>
+    <Card
+      title="Upcoming meetings (next 7 days)"
+      actions={
+        <Link to="/meetings" className={linkClass}>
+          All meetings
+        </Link>
+      }
+    >
       {meetings.length === 0 ? (
         <Muted>
           Nothing on the calendar this week. Schedule one from{" "}

@@ -8,11 +8,7 @@ import { sessionClient } from "../utils/request.server";
 export async function signInToDemo(context: AppLoadContext): Promise<string> {
   const config = env();
   if (!config.DEMO_MODE) throw new Response("The demo is not available on this instance.", { status: 404 });
-  const result = await signInAsDemoUser(
-    await getDb(),
-    sessionClient(context),
-    { secure: config.httpsProtections },
-  );
+  const result = await signInAsDemoUser(await getDb(), sessionClient(context), { secure: config.httpsProtections });
   if (!result) {
     throw new Response("The demo workspace has not been created yet. Restart the server to seed it.", { status: 503 });
   }

@@ -11,7 +11,10 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
  */
 export async function readDevOutbox(context: AppLoadContext) {
   const config = env();
-  const enabled = !config.SMTP_URL && (config.NODE_ENV === "development" || config.DEMO_MODE) && LOOPBACK.has(context.client.ip ?? "");
+  const enabled =
+    !config.SMTP_URL &&
+    (config.NODE_ENV === "development" || config.DEMO_MODE) &&
+    LOOPBACK.has(context.client.ip ?? "");
   if (!enabled) throw new Response("Not Found", { status: 404 });
   return (await getDb()).mailOutbox.findMany({
     orderBy: { createdAt: "desc" },

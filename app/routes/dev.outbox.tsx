@@ -24,9 +24,17 @@ export default function DevOutbox() {
       ) : (
         <ol className="space-y-4" data-testid="outbox">
           {mail.map((m) => (
-            <li key={m.id} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" data-testid="outbox-mail">
+            <li
+              key={m.id}
+              className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+              data-testid="outbox-mail"
+            >
               <div className="text-sm text-slate-500">
-                To <span className="font-medium text-slate-800" data-testid="outbox-to">{m.toEmail}</span> · {formatDateTime(m.createdAt)}
+                To{" "}
+                <span className="font-medium text-slate-800" data-testid="outbox-to">
+                  {m.toEmail}
+                </span>{" "}
+                · {formatDateTime(m.createdAt)}
               </div>
               <div className="mt-1 font-semibold text-slate-900" data-testid="outbox-subject">
                 {m.subject}

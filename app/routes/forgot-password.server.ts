@@ -15,7 +15,13 @@ export async function askForPasswordReset(form: FormData, context: AppLoadContex
   const fields = { email: field(form, "email") };
   const parsed = z.object({ email: emailInput }).safeParse(fields);
   if (!parsed.success) return formAnswer(400, { fieldErrors: { email: "Enter a valid email address." }, fields });
-  const limited = await rateLimited([[rateLimits.resetRequestPerIp, context.client.ip], [rateLimits.resetRequestPerAccount, parsed.data.email]], fields);
+  const limited = await rateLimited(
+    [
+      [rateLimits.resetRequestPerIp, context.client.ip],
+      [rateLimits.resetRequestPerAccount, parsed.data.email],
+    ],
+    fields,
+  );
   if (limited) return limited;
   const db = await getDb();
   await requestPasswordReset(db, parsed.data.email, { appUrl: env().APP_URL, ip: context.client.ip });

@@ -35,7 +35,15 @@ export default function ForgotPassword() {
       ) : (
         <Form method="post" className="space-y-4" noValidate>
           {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
-          <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={answer?.fields?.email} error={answer?.fieldErrors?.email} />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={answer?.fields?.email}
+            error={answer?.fieldErrors?.email}
+          />
           <SubmitButton pendingText="Sending…" className="w-full">
             Send reset link
           </SubmitButton>

@@ -10,7 +10,8 @@ import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
 import { sessionClient } from "../utils/request.server";
 
 /** One message for "no such account" and "wrong password", so the form never confirms an account. */
-export const WRONG_CREDENTIALS = "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
+export const WRONG_CREDENTIALS =
+  "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
 
 export async function signInWithPassword(form: FormData, context: AppLoadContext) {
   const fields = { email: field(form, "email") };
@@ -18,12 +19,19 @@ export async function signInWithPassword(form: FormData, context: AppLoadContext
   if (!parsed.success) {
     return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
   }
-  const limited = await rateLimited([[rateLimits.signInPerIp, context.client.ip], [rateLimits.signInPerAccount, parsed.data.email]], fields);
+  const limited = await rateLimited(
+    [
+      [rateLimits.signInPerIp, context.client.ip],
+      [rateLimits.signInPerAccount, parsed.data.email],
+    ],
+    fields,
+  );
   if (limited) return { answer: limited };
   const db = await getDb();
   const check = await verifyPasswordSignIn(db, parsed.data);
   if (!check.ok) {
-    if (check.reason === "deletion_pending") return { answer: formAnswer(403, { formError: DELETION_PENDING_MESSAGE, fields }) };
+    if (check.reason === "deletion_pending")
+      return { answer: formAnswer(403, { formError: DELETION_PENDING_MESSAGE, fields }) };
     return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
   }
   const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure: env().httpsProtections });

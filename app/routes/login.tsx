@@ -50,8 +50,23 @@ export default function Login() {
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
         {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
-        <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={answer?.fields?.email} error={answer?.fieldErrors?.email} />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={answer?.fieldErrors?.password} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={answer?.fields?.email}
+          error={answer?.fieldErrors?.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={answer?.fieldErrors?.password}
+        />
         <div className="flex items-center justify-between">
           <Link to="/forgot-password" className="text-sm font-medium text-brand-600 hover:underline">
             Forgot your password?

@@ -11,7 +11,9 @@ import { formatDateTime, personName } from "../utils/format";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.meeting.title ?? "Meeting"} · Sales-as-Code` }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `${loaded?.meeting.title ?? "Meeting"} · Sales-as-Code` },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -19,7 +21,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { meeting: await orNotFound(api.meetings.get({ id: params.meetingId ?? "" })) };
 }
 
-type Answer = { intent: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+type Answer = {
+  intent: string;
+  fieldErrors?: Record<string, string>;
+  formError?: string;
+  fields?: Record<string, string>;
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
@@ -37,7 +44,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return redirect(withToast(`/meetings/${id}#notes`, "note-added"));
       case "save-notes": {
         // The meeting's own note, whatever the page was showing: this form edits nothing else.
-        if (!meeting.notes) return data<Answer>({ intent, formError: "This meeting has no notes any more: add them again.", fields: { body } }, { status: 400 });
+        if (!meeting.notes)
+          return data<Answer>(
+            { intent, formError: "This meeting has no notes any more: add them again.", fields: { body } },
+            { status: 400 },
+          );
         await api.notes.update({ id: meeting.notes.id, body });
         return redirect(withToast(`/meetings/${id}#notes`, "note-updated"));
       }
@@ -51,7 +62,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const { fieldErrors, formError } = formErrorsFrom(error);
     // "Already has notes" is about the meeting, not the text: say it above the form.
     const { meetingId: aboutMeeting, ...rest } = fieldErrors;
-    return data<Answer>({ intent, fieldErrors: rest, formError: formError ?? aboutMeeting, fields: { body } }, { status: 400 });
+    return data<Answer>(
+      { intent, fieldErrors: rest, formError: formError ?? aboutMeeting, fields: { body } },
+      { status: 400 },
+    );
   }
 }
 
@@ -108,7 +122,9 @@ export default function Meeting() {
                   </p>
                   <p className="mt-2 text-xs text-slate-500">Last edited {formatDateTime(meeting.notes.updatedAt)}</p>
                   <details className="mt-4" open={notesAnswer?.intent === "save-notes"}>
-                    <summary className="cursor-pointer text-sm font-medium text-brand-600 hover:underline">Edit notes</summary>
+                    <summary className="cursor-pointer text-sm font-medium text-brand-600 hover:underline">
+                      Edit notes
+                    </summary>
                     <Form method="post" className="mt-3 space-y-3" noValidate>
                       <input type="hidden" name="intent" value="save-notes" />
                       <TextAreaField
@@ -116,7 +132,9 @@ export default function Meeting() {
                         name="body"
                         rows={10}
                         required
-                        defaultValue={notesAnswer?.intent === "save-notes" ? notesAnswer.fields?.body : meeting.notes.body}
+                        defaultValue={
+                          notesAnswer?.intent === "save-notes" ? notesAnswer.fields?.body : meeting.notes.body
+                        }
                         error={notesAnswer?.intent === "save-notes" ? notesAnswer.fieldErrors?.body : undefined}
                       />
                       <div className="flex justify-end">
@@ -153,7 +171,12 @@ export default function Meeting() {
                 <dd className="mt-0.5 break-words text-slate-800">
                   {meeting.location ? (
                     isLink ? (
-                      <a href={meeting.location} className="font-medium text-brand-600 hover:underline" rel="noopener noreferrer" target="_blank">
+                      <a
+                        href={meeting.location}
+                        className="font-medium text-brand-600 hover:underline"
+                        rel="noopener noreferrer"
+                        target="_blank"
+                      >
                         {meeting.location}
                       </a>
                     ) : (
@@ -180,7 +203,10 @@ export default function Meeting() {
                 <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Deal</dt>
                 <dd className="mt-0.5">
                   {meeting.opportunity ? (
-                    <Link to={`/opportunities/${meeting.opportunity.id}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      to={`/opportunities/${meeting.opportunity.id}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {meeting.opportunity.name}
                     </Link>
                   ) : (
@@ -204,10 +230,15 @@ export default function Meeting() {
                 {meeting.attendees.map((attendee, i) =>
                   attendee.prospect ? (
                     <li key={attendee.prospect.id}>
-                      <Link to={`/prospects/${attendee.prospect.id}`} className="font-medium text-brand-600 hover:underline">
+                      <Link
+                        to={`/prospects/${attendee.prospect.id}`}
+                        className="font-medium text-brand-600 hover:underline"
+                      >
                         {personName(attendee.prospect)}
                       </Link>
-                      <div className="text-xs text-slate-500">{[attendee.prospect.title, attendee.prospect.account?.name].filter(Boolean).join(" · ")}</div>
+                      <div className="text-xs text-slate-500">
+                        {[attendee.prospect.title, attendee.prospect.account?.name].filter(Boolean).join(" · ")}
+                      </div>
                     </li>
                   ) : (
                     <li key={`${attendee.email ?? "guest"}-${i}`} className="text-slate-700">

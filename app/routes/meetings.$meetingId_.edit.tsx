@@ -9,7 +9,9 @@ import { dealChoices, peopleChoices, readMeetingForm } from "../utils/meeting-fo
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `Edit ${loaded?.meeting.title ?? "meeting"} · Sales-as-Code` }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `Edit ${loaded?.meeting.title ?? "meeting"} · Sales-as-Code` },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -43,7 +45,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const id = params.meetingId ?? "";
   const { fields, attendeeIds, input, fieldErrors } = readMeetingForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
+  if (Object.keys(fieldErrors).length > 0)
+    return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
   const api = await serverCaller(context);
   const before = await orNotFound(api.meetings.get({ id }));
   const invited = before.attendees.flatMap((a) => (a.prospect ? [a.prospect.id] : []));

@@ -43,7 +43,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const { fields, attendeeIds, input, fieldErrors } = readMeetingForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
+  if (Object.keys(fieldErrors).length > 0)
+    return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
   let id: string;
   try {
     ({ id } = await (await serverCaller(context)).meetings.create(input));
@@ -58,7 +59,10 @@ export default function NewMeeting() {
   const answer = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-2xl">
-      <PageHeader title="New meeting" description="Put a meeting on the calendar, with who comes and what it is about." />
+      <PageHeader
+        title="New meeting"
+        description="Put a meeting on the calendar, with who comes and what it is about."
+      />
       <Card>
         <MeetingForm
           values={answer?.fields ?? values}

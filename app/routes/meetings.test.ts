@@ -6,11 +6,21 @@ import { action as editAction, loader as editLoader } from "./meetings.$meetingI
 import { loader as listLoader } from "./meetings._index";
 import { action as newAction, loader as newLoader } from "./meetings.new";
 
-type Answer = { data: { intent?: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string>; attendeeIds?: string[] }; init: { status?: number } | null };
+type Answer = {
+  data: {
+    intent?: string;
+    fieldErrors?: Record<string, string>;
+    formError?: string;
+    fields?: Record<string, string>;
+    attendeeIds?: string[];
+  };
+  init: { status?: number } | null;
+};
 
 function post(path: string, fields: Record<string, string | string[]>) {
   const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   return new Request(`http://localhost${path}`, { method: "POST", body });
 }
 const get = (path: string) => new Request(`http://localhost${path}`);
@@ -28,7 +38,9 @@ async function seller() {
   const { auth } = await signIn(db, user.id);
   const account = await db.account.create({ data: { userId: user.id, name: "Acme Logistics" } });
   const [ana, ben] = await Promise.all([
-    db.prospect.create({ data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" } }),
+    db.prospect.create({
+      data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" },
+    }),
     db.prospect.create({ data: { userId: user.id, accountId: account.id, firstName: "Ben", lastName: "Okafor" } }),
   ]);
   return { db, user, context: loadContext(auth), account, ana: ana!, ben: ben!, api: await callerFor(auth) };
@@ -40,7 +52,11 @@ describe("/meetings/new", () => {
   it("offers accounts, deals and people, with a default time and the deal preselected", async () => {
     const { context, api, account } = await seller();
     const deal = await api.opportunities.create({ name: "Acme – Platform", accountId: account.id });
-    const loaded = await newLoader({ request: get(`/meetings/new?accountId=${account.id}&opportunityId=${deal.id}`), context, params: {} });
+    const loaded = await newLoader({
+      request: get(`/meetings/new?accountId=${account.id}&opportunityId=${deal.id}`),
+      context,
+      params: {},
+    });
     expect(loaded.values).toMatchObject({ accountId: account.id, opportunityId: deal.id });
     expect(loaded.values.startsAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00$/);
     expect(loaded.deals.map((d) => d.name)).toEqual(["Acme – Platform"]);
@@ -65,7 +81,12 @@ describe("/meetings/new", () => {
     expect(response.status).toBe(302);
     const meeting = await db.meeting.findFirstOrThrow({ where: { userId: user.id }, include: { attendees: true } });
     expect(response.headers.get("location")).toBe(`/meetings/${meeting.id}?toast=meeting-created`);
-    expect(meeting).toMatchObject({ title: "Discovery call", location: "https://meet.example/abc", accountId: account.id, opportunityId: null });
+    expect(meeting).toMatchObject({
+      title: "Discovery call",
+      location: "https://meet.example/abc",
+      accountId: account.id,
+      opportunityId: null,
+    });
     expect(meeting.startsAt.toISOString()).toBe("2026-03-04T15:00:00.000Z");
     expect(meeting.endsAt.toISOString()).toBe("2026-03-04T16:00:00.000Z");
     expect(meeting.attendees.map((a) => a.prospectId).sort()).toEqual([ana.id, ben.id].sort());
@@ -82,7 +103,11 @@ describe("/meetings/new", () => {
     expect(backwards.data.fieldErrors).toEqual({ endsAt: "It cannot end before it starts." });
     expect(backwards.data.fields?.title).toBe("Backwards");
 
-    const missing = (await newAction({ request: post("/meetings/new", { title: "", startsAt: "", endsAt: "tomorrow" }), context, params: {} })) as unknown as Answer;
+    const missing = (await newAction({
+      request: post("/meetings/new", { title: "", startsAt: "", endsAt: "tomorrow" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(missing.data.fieldErrors).toEqual({
       title: "Give the meeting a title.",
       startsAt: "Choose when it starts.",
@@ -95,7 +120,12 @@ describe("/meetings/new", () => {
     const { context } = await seller();
     const other = await seller();
     const answer = (await newAction({
-      request: post("/meetings/new", { title: "Sneaky", startsAt: "2026-03-04T15:00", endsAt: "2026-03-04T16:00", attendeeIds: [other.ana.id] }),
+      request: post("/meetings/new", {
+        title: "Sneaky",
+        startsAt: "2026-03-04T15:00",
+        endsAt: "2026-03-04T16:00",
+        attendeeIds: [other.ana.id],
+      }),
       context,
       params: {},
     })) as unknown as Answer;
@@ -115,7 +145,12 @@ describe("/meetings", () => {
       ["Yesterday", -24 * hour],
       ["Last week", -7 * 24 * hour],
     ] as const) {
-      await api.meetings.create({ title, startsAt: new Date(now + offset), endsAt: new Date(now + offset + hour), attendeeIds: title === "Tomorrow" ? [ana.id] : [] });
+      await api.meetings.create({
+        title,
+        startsAt: new Date(now + offset),
+        endsAt: new Date(now + offset + hour),
+        attendeeIds: title === "Tomorrow" ? [ana.id] : [],
+      });
     }
     const upcoming = await listLoader({ request: get("/meetings"), context, params: {} });
     expect(upcoming.when).toBe("upcoming");
@@ -132,81 +167,162 @@ describe("/meetings", () => {
 describe("/meetings/:id", () => {
   async function aMeeting() {
     const s = await seller();
-    const meeting = await s.api.meetings.create({ title: "Security deep dive", startsAt: new Date("2026-03-04T15:00:00Z"), endsAt: new Date("2026-03-04T16:00:00Z"), accountId: s.account.id, attendeeIds: [s.ana.id] });
+    const meeting = await s.api.meetings.create({
+      title: "Security deep dive",
+      startsAt: new Date("2026-03-04T15:00:00Z"),
+      endsAt: new Date("2026-03-04T16:00:00Z"),
+      accountId: s.account.id,
+      attendeeIds: [s.ana.id],
+    });
     return { ...s, meeting, params: { meetingId: meeting.id } };
   }
 
   it("shows the meeting; 404 for another user's meeting or a made-up id", async () => {
     const { context, meeting, params, ana } = await aMeeting();
     const loaded = await meetingLoader({ request: get(`/meetings/${meeting.id}`), context, params });
-    expect(loaded.meeting).toMatchObject({ title: "Security deep dive", account: { name: "Acme Logistics" }, notes: null });
+    expect(loaded.meeting).toMatchObject({
+      title: "Security deep dive",
+      account: { name: "Acme Logistics" },
+      notes: null,
+    });
     expect(loaded.meeting.attendees.map((a) => a.prospect?.id)).toEqual([ana.id]);
 
     const other = await seller();
     for (const id of [meeting.id, "nope", "y".repeat(80)]) {
-      const response = await thrown(meetingLoader({ request: get(`/meetings/${id}`), context: other.context, params: { meetingId: id } }));
+      const response = await thrown(
+        meetingLoader({ request: get(`/meetings/${id}`), context: other.context, params: { meetingId: id } }),
+      );
       expect((response as Response).status).toBe(404);
     }
     for (const intent of ["add-notes", "save-notes", "delete"]) {
-      const response = await thrown(meetingAction({ request: post(`/meetings/${meeting.id}`, { intent, body: "x" }), context: other.context, params }));
+      const response = await thrown(
+        meetingAction({
+          request: post(`/meetings/${meeting.id}`, { intent, body: "x" }),
+          context: other.context,
+          params,
+        }),
+      );
       expect((response as Response).status).toBe(404);
     }
-    const edit = await thrown(editLoader({ request: get(`/meetings/${meeting.id}/edit`), context: other.context, params }));
+    const edit = await thrown(
+      editLoader({ request: get(`/meetings/${meeting.id}/edit`), context: other.context, params }),
+    );
     expect((edit as Response).status).toBe(404);
   });
 
   it("adds notes, refuses empty ones, then edits them", async () => {
     const { db, context, meeting, params, account } = await aMeeting();
-    const empty = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "add-notes", body: "" }), context, params })) as unknown as Answer;
+    const empty = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, { intent: "add-notes", body: "" }),
+      context,
+      params,
+    })) as unknown as Answer;
     expect(empty.init?.status).toBe(400);
     expect(empty.data.fieldErrors).toEqual({ body: "Write something in the note." });
 
-    const added = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "add-notes", body: "- Walk through SSO\n- Ben wants a 2-year term" }), context, params })) as Response;
+    const added = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, {
+        intent: "add-notes",
+        body: "- Walk through SSO\n- Ben wants a 2-year term",
+      }),
+      context,
+      params,
+    })) as Response;
     expect(added.headers.get("location")).toBe(`/meetings/${meeting.id}?toast=note-added#notes`);
     const note = await db.note.findFirstOrThrow({ where: { meetingId: meeting.id } });
     expect(note).toMatchObject({ body: "- Walk through SSO\n- Ben wants a 2-year term", accountId: account.id });
 
     // A second "add" (a stale page) is told to edit instead, above the form.
-    const twice = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "add-notes", body: "again" }), context, params })) as unknown as Answer;
+    const twice = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, { intent: "add-notes", body: "again" }),
+      context,
+      params,
+    })) as unknown as Answer;
     expect(twice.init?.status).toBe(400);
     expect(twice.data.formError).toBe("This meeting already has notes: edit them instead.");
 
-    const saved = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "save-notes", body: "Rewritten.\nTwo lines." }), context, params })) as Response;
+    const saved = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, { intent: "save-notes", body: "Rewritten.\nTwo lines." }),
+      context,
+      params,
+    })) as Response;
     expect(saved.headers.get("location")).toBe(`/meetings/${meeting.id}?toast=note-updated#notes`);
     expect((await db.note.findUniqueOrThrow({ where: { id: note.id } })).body).toBe("Rewritten.\nTwo lines.");
     const loaded = await meetingLoader({ request: get(`/meetings/${meeting.id}`), context, params });
     expect(loaded.meeting.notes?.body).toBe("Rewritten.\nTwo lines.");
 
-    const blank = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "save-notes", body: "  " }), context, params })) as unknown as Answer;
+    const blank = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, { intent: "save-notes", body: "  " }),
+      context,
+      params,
+    })) as unknown as Answer;
     expect(blank.data.fieldErrors).toEqual({ body: "Write something in the note." });
   });
 
   it("edits the meeting, keeping attendees untouched when the list is unchanged", async () => {
     const { db, context, meeting, params, ana, ben } = await aMeeting();
     // A guest known only by email (as a calendar sync writes them).
-    await db.meetingAttendee.create({ data: { userId: (await db.meeting.findUniqueOrThrow({ where: { id: meeting.id } })).userId, meetingId: meeting.id, email: "guest@partner.example" } });
+    await db.meetingAttendee.create({
+      data: {
+        userId: (await db.meeting.findUniqueOrThrow({ where: { id: meeting.id } })).userId,
+        meetingId: meeting.id,
+        email: "guest@partner.example",
+      },
+    });
     const loaded = await editLoader({ request: get(`/meetings/${meeting.id}/edit`), context, params });
-    expect(loaded.values).toMatchObject({ title: "Security deep dive", startsAt: "2026-03-04T15:00", endsAt: "2026-03-04T16:00" });
+    expect(loaded.values).toMatchObject({
+      title: "Security deep dive",
+      startsAt: "2026-03-04T15:00",
+      endsAt: "2026-03-04T16:00",
+    });
     expect(loaded.attendeeIds).toEqual([ana.id]);
 
-    const backwards = (await editAction({ request: post(`/meetings/${meeting.id}/edit`, { ...loaded.values, endsAt: "2026-03-04T14:59", attendeeIds: loaded.attendeeIds }), context, params })) as unknown as Answer;
+    const backwards = (await editAction({
+      request: post(`/meetings/${meeting.id}/edit`, {
+        ...loaded.values,
+        endsAt: "2026-03-04T14:59",
+        attendeeIds: loaded.attendeeIds,
+      }),
+      context,
+      params,
+    })) as unknown as Answer;
     expect(backwards.data.fieldErrors).toEqual({ endsAt: "It cannot end before it starts." });
 
-    await editAction({ request: post(`/meetings/${meeting.id}/edit`, { ...loaded.values, title: "Renamed", attendeeIds: loaded.attendeeIds }), context, params });
+    await editAction({
+      request: post(`/meetings/${meeting.id}/edit`, {
+        ...loaded.values,
+        title: "Renamed",
+        attendeeIds: loaded.attendeeIds,
+      }),
+      context,
+      params,
+    });
     let after = await db.meeting.findUniqueOrThrow({ where: { id: meeting.id }, include: { attendees: true } });
     expect(after.title).toBe("Renamed");
-    expect(after.attendees.map((a) => a.prospectId ?? a.email).sort()).toEqual([ana.id, "guest@partner.example"].sort());
+    expect(after.attendees.map((a) => a.prospectId ?? a.email).sort()).toEqual(
+      [ana.id, "guest@partner.example"].sort(),
+    );
 
-    const response = (await editAction({ request: post(`/meetings/${meeting.id}/edit`, { ...loaded.values, attendeeIds: [ben.id] }), context, params })) as Response;
+    const response = (await editAction({
+      request: post(`/meetings/${meeting.id}/edit`, { ...loaded.values, attendeeIds: [ben.id] }),
+      context,
+      params,
+    })) as Response;
     expect(response.headers.get("location")).toBe(`/meetings/${meeting.id}?toast=meeting-updated`);
     after = await db.meeting.findUniqueOrThrow({ where: { id: meeting.id }, include: { attendees: true } });
     // The people are replaced; the calendar guest known only by email stays.
-    expect(after.attendees.map((a) => a.prospectId ?? a.email).sort()).toEqual([ben.id, "guest@partner.example"].sort());
+    expect(after.attendees.map((a) => a.prospectId ?? a.email).sort()).toEqual(
+      [ben.id, "guest@partner.example"].sort(),
+    );
   });
 
   it("deletes the meeting", async () => {
     const { db, context, meeting, params } = await aMeeting();
-    const response = (await meetingAction({ request: post(`/meetings/${meeting.id}`, { intent: "delete" }), context, params })) as Response;
+    const response = (await meetingAction({
+      request: post(`/meetings/${meeting.id}`, { intent: "delete" }),
+      context,
+      params,
+    })) as Response;
     expect(response.headers.get("location")).toBe("/meetings?toast=meeting-deleted");
     expect(await db.meeting.count({ where: { id: meeting.id } })).toBe(0);
   });

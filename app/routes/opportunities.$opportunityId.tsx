@@ -15,7 +15,9 @@ import { dateInputValue, formatDate, formatDateTime, formatMoney } from "../util
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.deal.name ?? "Deal"} · Sales-as-Code` }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `${loaded?.deal.name ?? "Deal"} · Sales-as-Code` },
+];
 
 const TIMELINE_PAGE = 20;
 
@@ -25,11 +27,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const api = await serverCaller(context);
   const deal = await orNotFound(api.opportunities.get({ id }));
   const cursor = new URL(request.url).searchParams.get("activity");
-  const timeline = await api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor }).catch((error: unknown) => {
-    // A stale or hand-edited ?activity= cursor: show the newest activity instead.
-    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") return api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE });
-    throw error;
-  });
+  const timeline = await api.activity
+    .timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor })
+    .catch((error: unknown) => {
+      // A stale or hand-edited ?activity= cursor: show the newest activity instead.
+      if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST")
+        return api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE });
+      throw error;
+    });
   const notes = await api.notes.list({ opportunityId: id, limit: 50 });
   const stages = stageOptions();
   return {
@@ -43,7 +48,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type Answer = { intent: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+type Answer = {
+  intent: string;
+  fieldErrors?: Record<string, string>;
+  formError?: string;
+  fields?: Record<string, string>;
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
@@ -104,7 +114,11 @@ export default function Opportunity() {
           deal.account ? (
             <>
               Deal with{" "}
-              <Link to={`/accounts/${deal.account.id}`} className="font-medium text-brand-600 hover:underline" data-testid="deal-account">
+              <Link
+                to={`/accounts/${deal.account.id}`}
+                className="font-medium text-brand-600 hover:underline"
+                data-testid="deal-account"
+              >
                 {deal.account.name}
               </Link>
             </>
@@ -121,7 +135,8 @@ export default function Opportunity() {
               label="Delete deal"
               consequences={
                 <>
-                  Deletes <strong>{deal.name}</strong>, its stage history and its timeline entries. Its notes, conversations and meetings stay on the account. This cannot be undone.
+                  Deletes <strong>{deal.name}</strong>, its stage history and its timeline entries. Its notes,
+                  conversations and meetings stay on the account. This cannot be undone.
                 </>
               }
             />
@@ -156,7 +171,9 @@ export default function Opportunity() {
           </div>
           <div>
             <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Probability</dt>
-            <dd className="mt-1 tabular-nums text-slate-900">{deal.probability === null ? "—" : `${deal.probability}%`}</dd>
+            <dd className="mt-1 tabular-nums text-slate-900">
+              {deal.probability === null ? "—" : `${deal.probability}%`}
+            </dd>
           </div>
         </dl>
         {deal.stage === "closed_lost" && deal.lossReason ? (
@@ -188,7 +205,9 @@ export default function Opportunity() {
             <Card title="Notes">
               <Form method="post" className="space-y-3" noValidate>
                 <input type="hidden" name="intent" value="add-note" />
-                {answer?.intent === "add-note" && answer.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
+                {answer?.intent === "add-note" && answer.formError ? (
+                  <FormMessage tone="error">{answer.formError}</FormMessage>
+                ) : null}
                 <TextAreaField
                   label="Add a note"
                   name="body"
@@ -205,7 +224,9 @@ export default function Opportunity() {
                 </div>
               </Form>
               {notes.length === 0 ? (
-                <p className="mt-4 text-sm text-slate-500">No notes on this deal yet. Write down what you learn on calls so it is here next time.</p>
+                <p className="mt-4 text-sm text-slate-500">
+                  No notes on this deal yet. Write down what you learn on calls so it is here next time.
+                </p>
               ) : (
                 <ul className="mt-4 divide-y divide-slate-100" data-testid="deal-notes">
                   {notes.map((note) => (
@@ -217,14 +238,21 @@ export default function Opportunity() {
                           {note.meeting ? (
                             <>
                               {" · notes of "}
-                              <Link to={`/meetings/${note.meeting.id}`} className="font-medium text-brand-600 hover:underline">
+                              <Link
+                                to={`/meetings/${note.meeting.id}`}
+                                className="font-medium text-brand-600 hover:underline"
+                              >
                                 {note.meeting.title}
                               </Link>
                             </>
                           ) : null}
                         </span>
                         {note.meeting ? null : (
-                          <ConfirmDelete label="Delete note" consequences="Deletes this note. This cannot be undone." fields={{ target: "note", noteId: note.id }} />
+                          <ConfirmDelete
+                            label="Delete note"
+                            consequences="Deletes this note. This cannot be undone."
+                            fields={{ target: "note", noteId: note.id }}
+                          />
                         )}
                       </div>
                     </li>
@@ -282,7 +310,10 @@ export default function Opportunity() {
               <ul className="space-y-2 text-sm" data-testid="deal-conversations">
                 {deal.conversations.map((conversation) => (
                   <li key={conversation.id}>
-                    <Link to={`/conversations/${conversation.id}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      to={`/conversations/${conversation.id}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {conversation.subject}
                     </Link>
                     <div className="text-xs text-slate-500">

@@ -4,12 +4,21 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DealForm } from "../components/deal-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, formErrorsFrom, moneyInputValue, orNotFound, readDealForm, stageOptions } from "../utils/deal-forms.server";
+import {
+  accountChoices,
+  formErrorsFrom,
+  moneyInputValue,
+  orNotFound,
+  readDealForm,
+  stageOptions,
+} from "../utils/deal-forms.server";
 import { dateInputValue } from "../utils/format";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `Edit ${loaded?.deal.name ?? "deal"} · Sales-as-Code` }];
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `Edit ${loaded?.deal.name ?? "deal"} · Sales-as-Code` },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);

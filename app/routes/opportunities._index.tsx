@@ -51,7 +51,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  if (field(form, "intent") !== "move") return data({ formError: "That action is not available here." }, { status: 400 });
+  if (field(form, "intent") !== "move")
+    return data({ formError: "That action is not available here." }, { status: 400 });
   const id = field(form, "id");
   const stage = field(form, "stage");
   if (!isStage(stage)) return data({ formError: "Choose a stage to move the deal to." }, { status: 400 });
@@ -59,7 +60,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await (await serverCaller(context)).opportunities.moveStage({ id, stage });
   } catch (error) {
     const { fieldErrors, formError } = formErrorsFrom(error);
-    return data({ formError: formError ?? Object.values(fieldErrors)[0] ?? "The deal could not be moved." }, { status: 400 });
+    return data(
+      { formError: formError ?? Object.values(fieldErrors)[0] ?? "The deal could not be moved." },
+      { status: 400 },
+    );
   }
   // Back to the card that moved, so a keyboard or no-JavaScript user keeps their place.
   return redirect(withToast(`/opportunities#deal-${id}`, "deal-moved"));
@@ -93,8 +97,19 @@ export default function Opportunities() {
   if (loaded.view === "list") {
     return (
       <>
-        <PageHeader title="Deals" description={`${formatCount(loaded.page.total)} ${loaded.page.total === 1 ? "deal" : "deals"} shown by this filter.`} actions={actions} />
-        <DealTable page={loaded.page} sort={loaded.sort} state={loaded.state} isFirstPage={loaded.isFirstPage} today={loaded.today} stageLabels={loaded.stageLabels} />
+        <PageHeader
+          title="Deals"
+          description={`${formatCount(loaded.page.total)} ${loaded.page.total === 1 ? "deal" : "deals"} shown by this filter.`}
+          actions={actions}
+        />
+        <DealTable
+          page={loaded.page}
+          sort={loaded.sort}
+          state={loaded.state}
+          isFirstPage={loaded.isFirstPage}
+          today={loaded.today}
+          stageLabels={loaded.stageLabels}
+        />
       </>
     );
   }
@@ -102,7 +117,8 @@ export default function Opportunities() {
   const open = loaded.board.filter((column) => !column.stage.startsWith("closed_"));
   const openCount = open.reduce((n, column) => n + column.count, 0);
   const openTotals = new Map<string, number>();
-  for (const column of open) for (const t of column.totals) openTotals.set(t.currency, (openTotals.get(t.currency) ?? 0) + t.amount);
+  for (const column of open)
+    for (const t of column.totals) openTotals.set(t.currency, (openTotals.get(t.currency) ?? 0) + t.amount);
   const totalText = [...openTotals.entries()]
     .filter(([, amount]) => amount > 0)
     .map(([currency, amount]) => formatMoneyShort(amount, currency))

@@ -18,12 +18,17 @@ describe("P17: policy change notice", () => {
     expect(before.policyNotice).toEqual({ version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated });
 
     const response = (await acknowledge({
-      request: new Request("http://localhost/policy/acknowledge", { method: "POST", body: new URLSearchParams({ redirectTo: "/accounts?sort=recent" }) }),
+      request: new Request("http://localhost/policy/acknowledge", {
+        method: "POST",
+        body: new URLSearchParams({ redirectTo: "/accounts?sort=recent" }),
+      }),
       context,
       params: {},
     })) as Response;
     expect(response.headers.get("location")).toBe("/accounts?sort=recent");
-    expect(await db.policyAcknowledgement.count({ where: { userId: user.id, policyVersion: PRIVACY_POLICY.version } })).toBe(1);
+    expect(
+      await db.policyAcknowledgement.count({ where: { userId: user.id, policyVersion: PRIVACY_POLICY.version } }),
+    ).toBe(1);
     expect((await rootLoader({ request, context, params: {} })).policyNotice).toBeNull();
   });
 

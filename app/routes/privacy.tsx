@@ -37,9 +37,9 @@ export default function Privacy() {
           Last updated {formatDate(`${policy.lastUpdated}T00:00:00Z`)} · version {policy.version}
         </p>
         <p className="mt-4 text-slate-700">
-          You trust us with your whole book of business: your accounts, the people you sell to, your deals, your email and your
-          calendar. These are the promises we make about that data. Each one is checked by an automated test every time the
-          product changes.
+          You trust us with your whole book of business: your accounts, the people you sell to, your deals, your email
+          and your calendar. These are the promises we make about that data. Each one is checked by an automated test
+          every time the product changes.
         </p>
       </header>
 
@@ -47,39 +47,43 @@ export default function Privacy() {
         <h2 className="text-lg font-semibold text-slate-900">What we keep about you</h2>
         <Promise_ id="P1" title="How we know it is you">
           <p>
-            We store your email address. If you sign in with Google, we also store the permanent account id Google gives us for you
-            (its “sub”). We recognise you by that id, never by your email address alone, so someone who gets an address like yours
-            cannot get into your account.
+            We store your email address. If you sign in with Google, we also store the permanent account id Google gives
+            us for you (its “sub”). We recognise you by that id, never by your email address alone, so someone who gets
+            an address like yours cannot get into your account.
           </p>
         </Promise_>
         <Promise_ id="P2" title="Your data is the same everywhere">
           <p>
-            What you create, and what your connected tools send us, is stored on our servers, so it is the same on every device you
-            sign in on.
+            What you create, and what your connected tools send us, is stored on our servers, so it is the same on every
+            device you sign in on.
           </p>
         </Promise_>
         <Promise_ id="P3" title="Only what you allowed">
           <p>
-            When you connect Gmail, Google Calendar, Salesforce or Outreach, we ask only for the permissions listed on the connect
-            screen, and we only read what those permissions cover.
+            When you connect Gmail, Google Calendar, Salesforce or Outreach, we ask only for the permissions listed on
+            the connect screen, and we only read what those permissions cover.
           </p>
         </Promise_>
         <Promise_ id="P4" title="Your sessions">
           <p>
-            For each device you sign in on we record its browser (user-agent) and IP address, for your security. You can see every
-            session under <Link to="/settings/sessions" className="underline">Settings → Sessions</Link> and sign any of them out.
+            For each device you sign in on we record its browser (user-agent) and IP address, for your security. You can
+            see every session under{" "}
+            <Link to="/settings/sessions" className="underline">
+              Settings → Sessions
+            </Link>{" "}
+            and sign any of them out.
           </p>
         </Promise_>
         <Promise_ id="P5" title="What our logs hold">
           <p>
-            Our request logs record the address requested, the result and how long it took. They never contain passwords, sign-in
-            codes, tokens, cookies or API keys.
+            Our request logs record the address requested, the result and how long it took. They never contain
+            passwords, sign-in codes, tokens, cookies or API keys.
           </p>
         </Promise_>
         <Promise_ id="P6" title="Payments">
           <p>
-            Stripe handles your card; it never touches our servers. We keep only Stripe’s customer id for you, your subscription’s
-            status and plan, and its period dates.
+            Stripe handles your card; it never touches our servers. We keep only Stripe’s customer id for you, your
+            subscription’s status and plan, and its period dates.
           </p>
         </Promise_>
       </div>
@@ -88,12 +92,15 @@ export default function Privacy() {
         <h2 className="text-lg font-semibold text-slate-900">What we do with it</h2>
         <Promise_ id="P7" title="The brain sees only what it needs">
           <p>
-            When you ask the brain a question, we send Claude only the records needed to answer it, and each answer shows you exactly
-            which records were sent.
+            When you ask the brain a question, we send Claude only the records needed to answer it, and each answer
+            shows you exactly which records were sent.
           </p>
         </Promise_>
         <Promise_ id="P8" title="Only the email you need">
-          <p>We send transactional email only: password-reset links and their confirmations, and subscription receipts. No marketing.</p>
+          <p>
+            We send transactional email only: password-reset links and their confirmations, and subscription receipts.
+            No marketing.
+          </p>
         </Promise_>
       </div>
 
@@ -104,21 +111,21 @@ export default function Privacy() {
         </Promise_>
         <Promise_ id="P10" title="Take it with you">
           <p>
-            Settings → Data → Export downloads all of your data as one JSON file. It leaves out only secrets: password hashes, session
-            secrets and connection tokens.
+            Settings → Data → Export downloads all of your data as one JSON file. It leaves out only secrets: password
+            hashes, session secrets and connection tokens.
           </p>
         </Promise_>
         <Promise_ id="P11" title="Delete it">
           <p>
-            Settings → Data → Delete account stops all sign-ins at once, and within 7 days we permanently delete your account, your
-            sessions, your connections and every record that belongs to you. Only Stripe’s own record of your subscription remains, at
-            Stripe.
+            Settings → Data → Delete account stops all sign-ins at once, and within 7 days we permanently delete your
+            account, your sessions, your connections and every record that belongs to you. Only Stripe’s own record of
+            your subscription remains, at Stripe.
           </p>
         </Promise_>
         <Promise_ id="P12" title="Disconnect any tool">
           <p>
-            Settings → Connections → Disconnect stops all reading from that tool immediately. What was already synced stays until you
-            delete your account.
+            Settings → Connections → Disconnect stops all reading from that tool immediately. What was already synced
+            stays until you delete your account.
           </p>
         </Promise_>
       </div>
@@ -127,12 +134,16 @@ export default function Privacy() {
         <h2 className="text-lg font-semibold text-slate-900">Cookies and tracking</h2>
         <Promise_ id="P13" title="One cookie">
           <p>
-            We set one cookie, <code>si_session</code>, which keeps you signed in, plus a short-lived one while you sign in with
-            Google. Scripts cannot read them, other sites cannot send them, and over HTTPS they travel only encrypted.
+            We set one cookie, <code>si_session</code>, which keeps you signed in, plus a short-lived one while you sign
+            in with Google. Scripts cannot read them, other sites cannot send them, and over HTTPS they travel only
+            encrypted.
           </p>
         </Promise_>
         <Promise_ id="P14" title="No tracking">
-          <p>No third-party tracking, advertising cookies, fingerprinting or analytics. Our pages load nothing from any other website.</p>
+          <p>
+            No third-party tracking, advertising cookies, fingerprinting or analytics. Our pages load nothing from any
+            other website.
+          </p>
         </Promise_>
       </div>
 
@@ -140,14 +151,15 @@ export default function Privacy() {
         <h2 className="text-lg font-semibold text-slate-900">Where your data lives</h2>
         <Promise_ id="P15" title="Connection tokens are encrypted">
           <p>
-            The tokens that let us read your connected tools are encrypted at rest with AES-256-GCM: a fresh random nonce each time, a
-            key id stored with each one so keys can be rotated, and each tied to the connection it belongs to.
+            The tokens that let us read your connected tools are encrypted at rest with AES-256-GCM: a fresh random
+            nonce each time, a key id stored with each one so keys can be rotated, and each tied to the connection it
+            belongs to.
           </p>
         </Promise_>
         <Promise_ id="P16" title="Your own Anthropic key stays in your browser">
           <p>
-            If you enter your own Anthropic API key under Settings → API, it is kept in your browser only and never sent to us; with
-            it, your browser talks to Claude directly.
+            If you enter your own Anthropic API key under Settings → API, it is kept in your browser only and never sent
+            to us; with it, your browser talks to Claude directly.
           </p>
         </Promise_>
         <Promise_ id="P17" title="We tell you when this changes">

@@ -4,13 +4,22 @@ import type { ReactNode } from "react";
 import { ActivityList } from "../components/account-activity";
 import { NotesPanel } from "../components/account-notes";
 import { Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
-import { answerNoteForm, badRequest, field, mutateOrAnswer, orNotFound, pageOrFirst } from "../utils/account-forms.server";
+import {
+  answerNoteForm,
+  badRequest,
+  field,
+  mutateOrAnswer,
+  orNotFound,
+  pageOrFirst,
+} from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { formatDateTime, personName } from "../utils/format";
 import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${personName(data.person)} · People · Sales-as-Code` : "Person not found · Sales-as-Code" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${personName(data.person)} · People · Sales-as-Code` : "Person not found · Sales-as-Code" },
+];
 
 export const PERSON_TIMELINE_SIZE = 15;
 export const PERSON_NOTES_SIZE = 20;
@@ -23,7 +32,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const person = await orNotFound(api.prospects.get({ id }));
   // Two independent lists page on this page: ?activity= for the timeline, ?notes= for the notes.
   const [timeline, notes] = await Promise.all([
-    pageOrFirst(search.get("activity"), (cursor) => api.activity.timeline({ of: "prospect", id, limit: PERSON_TIMELINE_SIZE, cursor })),
+    pageOrFirst(search.get("activity"), (cursor) =>
+      api.activity.timeline({ of: "prospect", id, limit: PERSON_TIMELINE_SIZE, cursor }),
+    ),
     pageOrFirst(search.get("notes"), (cursor) => api.notes.list({ prospectId: id, limit: PERSON_NOTES_SIZE, cursor })),
   ]);
   return {
@@ -42,7 +53,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const noteAnswer = await answerNoteForm(form, api, { prospectId: id }, path);
   if (noteAnswer) return noteAnswer;
   if (field(form, "intent") !== "delete") throw badRequest();
-  return mutateOrAnswer(() => api.prospects.delete({ id }), { fields: {}, success: () => ({ path: "/prospects", toast: "prospect-deleted" }) });
+  return mutateOrAnswer(() => api.prospects.delete({ id }), {
+    fields: {},
+    success: () => ({ path: "/prospects", toast: "prospect-deleted" }),
+  });
 }
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
@@ -70,7 +84,10 @@ export default function ProspectPage() {
           ← People
         </Link>
       </nav>
-      <header className="mb-6 flex flex-wrap items-start justify-between gap-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="prospect-header">
+      <header
+        className="mb-6 flex flex-wrap items-start justify-between gap-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
+        data-testid="prospect-header"
+      >
         <div>
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold tracking-tight text-slate-900" data-testid="prospect-name">
@@ -84,7 +101,11 @@ export default function ProspectPage() {
             {person.account ? (
               <>
                 {" at "}
-                <Link to={`/accounts/${person.account.id}`} className="font-medium text-brand-600 hover:underline" data-testid="prospect-account">
+                <Link
+                  to={`/accounts/${person.account.id}`}
+                  className="font-medium text-brand-600 hover:underline"
+                  data-testid="prospect-account"
+                >
                   {person.account.name}
                 </Link>
               </>
@@ -100,7 +121,8 @@ export default function ProspectPage() {
             action={path}
             consequences={
               <>
-                Delete <strong>{name}</strong>? Conversations and meetings they were part of stay, without them among the people.
+                Delete <strong>{name}</strong>? Conversations and meetings they were part of stay, without them among
+                the people.
               </>
             }
           />
@@ -131,7 +153,12 @@ export default function ProspectPage() {
               <Detail label="LinkedIn">
                 {/* Only web links become links (imported data could hold anything). */}
                 {person.linkedinUrl && /^https?:\/\//i.test(person.linkedinUrl) ? (
-                  <a href={person.linkedinUrl} className="text-brand-600 hover:underline" rel="noopener noreferrer" target="_blank">
+                  <a
+                    href={person.linkedinUrl}
+                    className="text-brand-600 hover:underline"
+                    rel="noopener noreferrer"
+                    target="_blank"
+                  >
                     Profile
                   </a>
                 ) : (
@@ -153,12 +180,18 @@ export default function ProspectPage() {
           </Card>
           <Card title="Conversations">
             {conversations.length === 0 ? (
-              <p className="text-sm text-slate-600">No emails, calls or messages with {person.firstName} yet. They appear here when you log one or connect your mailbox.</p>
+              <p className="text-sm text-slate-600">
+                No emails, calls or messages with {person.firstName} yet. They appear here when you log one or connect
+                your mailbox.
+              </p>
             ) : (
               <ul className="divide-y divide-slate-100 text-sm" data-testid="prospect-conversations">
                 {conversations.map((c) => (
                   <li key={c.id} className="py-2">
-                    <Link to={`/conversations/${c.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                    <Link
+                      to={`/conversations/${c.id}`}
+                      className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                    >
                       {c.subject}
                     </Link>
                     <div className="text-xs text-slate-500">
@@ -172,12 +205,17 @@ export default function ProspectPage() {
           </Card>
           <Card title="Meetings">
             {meetings.length === 0 ? (
-              <p className="text-sm text-slate-600">No meetings with {person.firstName} yet. Add them as an attendee when you schedule one.</p>
+              <p className="text-sm text-slate-600">
+                No meetings with {person.firstName} yet. Add them as an attendee when you schedule one.
+              </p>
             ) : (
               <ul className="divide-y divide-slate-100 text-sm" data-testid="prospect-meetings">
                 {meetings.map((m) => (
                   <li key={m.id} className="py-2">
-                    <Link to={`/meetings/${m.id}`} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                    <Link
+                      to={`/meetings/${m.id}`}
+                      className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+                    >
                       {m.title}
                     </Link>
                     <div className="text-xs text-slate-500">{formatDateTime(m.startsAt)}</div>
@@ -197,7 +235,10 @@ export default function ProspectPage() {
               olderHref={timeline.nextCursor ? `?${new URLSearchParams({ activity: timeline.nextCursor })}` : null}
               newestHref={timeline.isFirstPage ? null : path}
               show={{ account: true, prospect: false }}
-              empty={{ title: "Nothing on the timeline yet", text: `Emails, meetings and notes involving ${person.firstName} appear here as they happen.` }}
+              empty={{
+                title: "Nothing on the timeline yet",
+                text: `Emails, meetings and notes involving ${person.firstName} appear here as they happen.`,
+              }}
             />
           </section>
           <section aria-labelledby="person-notes" className="space-y-3">

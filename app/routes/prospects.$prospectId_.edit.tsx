@@ -2,13 +2,21 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProspectForm } from "../components/prospect-form";
 import { PageHeader } from "../components/ui";
-import { accountChoices, invalidForm, mutateOrAnswer, orNotFound, readProspectForm } from "../utils/account-forms.server";
+import {
+  accountChoices,
+  invalidForm,
+  mutateOrAnswer,
+  orNotFound,
+  readProspectForm,
+} from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
 import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
 import { serverCaller } from "../utils/trpc.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${personName(data.person)} · Sales-as-Code` : "Person not found · Sales-as-Code" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Edit ${personName(data.person)} · Sales-as-Code` : "Person not found · Sales-as-Code" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireUser(context, request);
@@ -22,7 +30,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
   const current = await orNotFound(api.prospects.get({ id: params.prospectId ?? "" }));
-  const read = readProspectForm(await request.formData(), { roles: prospectRoleValues, statuses: prospectStatuses, keepStatus: current.status });
+  const read = readProspectForm(await request.formData(), {
+    roles: prospectRoleValues,
+    statuses: prospectStatuses,
+    keepStatus: current.status,
+  });
   if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
   // Every field is sent: a cleared field clears the value.
   return mutateOrAnswer(() => api.prospects.update({ id: current.id, ...read.input }), {

@@ -11,15 +11,38 @@ describe("/prospects loader", () => {
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     await db.prospect.createMany({
       data: [
-        { userId: user.id, accountId: acme.id, firstName: "Ana", lastName: "Ruiz", role: "champion", status: "active", email: "ana@acme.example" },
-        { userId: user.id, accountId: acme.id, firstName: "Ben", lastName: "Okafor", role: "economic_buyer", status: "active" },
+        {
+          userId: user.id,
+          accountId: acme.id,
+          firstName: "Ana",
+          lastName: "Ruiz",
+          role: "champion",
+          status: "active",
+          email: "ana@acme.example",
+        },
+        {
+          userId: user.id,
+          accountId: acme.id,
+          firstName: "Ben",
+          lastName: "Okafor",
+          role: "economic_buyer",
+          status: "active",
+        },
         { userId: user.id, firstName: "Anders", lastName: "Berg", role: "champion", status: "left_company" },
-        { userId: user.id, firstName: "Cy", lastName: "Lam", role: "blocker", status: "unresponsive", email: "cy@bolt.example" },
+        {
+          userId: user.id,
+          firstName: "Cy",
+          lastName: "Lam",
+          role: "blocker",
+          status: "unresponsive",
+          email: "cy@bolt.example",
+        },
         { userId: other.id, firstName: "Ana", lastName: "Elsewhere", role: "champion" },
       ],
     });
     const { auth } = await signIn(db, user.id);
-    const get = (query: string) => loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
+    const get = (query: string) =>
+      loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
     const names = async (query: string) => (await get(query)).page.items.map((p) => `${p.firstName} ${p.lastName}`);
 
     expect(await names("")).toEqual(["Anders Berg", "Cy Lam", "Ben Okafor", "Ana Ruiz"]);
@@ -41,12 +64,18 @@ describe("/prospects loader", () => {
     const user = await createUser(db);
     await db.prospect.createMany({
       data: [
-        ...Array.from({ length: PROSPECTS_PAGE_SIZE + 2 }, (_, i) => ({ userId: user.id, firstName: "P", lastName: `Person ${String(i).padStart(2, "0")}`, role: "user" as const })),
+        ...Array.from({ length: PROSPECTS_PAGE_SIZE + 2 }, (_, i) => ({
+          userId: user.id,
+          firstName: "P",
+          lastName: `Person ${String(i).padStart(2, "0")}`,
+          role: "user" as const,
+        })),
         { userId: user.id, firstName: "Not", lastName: "A user", role: "blocker" as const },
       ],
     });
     const { auth } = await signIn(db, user.id);
-    const get = (query: string) => loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
+    const get = (query: string) =>
+      loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
     const first = await get("?role=user");
     expect(first.page.items).toHaveLength(PROSPECTS_PAGE_SIZE);
     expect(first.page.total).toBe(PROSPECTS_PAGE_SIZE + 2);

@@ -83,9 +83,27 @@ export default function ProspectsIndex() {
         data-testid="prospect-filters"
       >
         {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
-        <TextField label="Name or email contains" name="q" type="search" defaultValue={filters.nameContains ?? ""} maxLength={120} />
-        <SelectField label="Role" name="role" emptyLabel="All roles" options={roleOptions} defaultValue={filters.role ?? ""} />
-        <SelectField label="Status" name="status" emptyLabel="All statuses" options={statusOptions} defaultValue={filters.status ?? ""} />
+        <TextField
+          label="Name or email contains"
+          name="q"
+          type="search"
+          defaultValue={filters.nameContains ?? ""}
+          maxLength={120}
+        />
+        <SelectField
+          label="Role"
+          name="role"
+          emptyLabel="All roles"
+          options={roleOptions}
+          defaultValue={filters.role ?? ""}
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          emptyLabel="All statuses"
+          options={statusOptions}
+          defaultValue={filters.status ?? ""}
+        />
         <div className="flex items-center gap-2">
           <Button type="submit" variant="secondary">
             Filter
@@ -132,7 +150,11 @@ export default function ProspectsIndex() {
                   </Link>
                 ) : null}
                 {page.nextCursor ? (
-                  <Link to={listSearch(sort, filters, page.nextCursor)} className="font-medium text-brand-600 hover:underline" data-testid="next-page">
+                  <Link
+                    to={listSearch(sort, filters, page.nextCursor)}
+                    className="font-medium text-brand-600 hover:underline"
+                    data-testid="next-page"
+                  >
                     Next page
                   </Link>
                 ) : null}

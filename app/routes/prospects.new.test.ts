@@ -3,10 +3,24 @@ import { getDb } from "../../server/db/client";
 import { createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action, loader } from "./prospects.new";
 
-type Answer = { data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> }; init: { status?: number } | null };
+type Answer = {
+  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+  init: { status?: number } | null;
+};
 
-const post = (fields: Record<string, string>) => new Request("http://localhost/prospects/new", { method: "POST", body: new URLSearchParams(fields) });
-const blank = { firstName: "", lastName: "", title: "", email: "", phone: "", linkedinUrl: "", accountId: "", role: "other", status: "active" };
+const post = (fields: Record<string, string>) =>
+  new Request("http://localhost/prospects/new", { method: "POST", body: new URLSearchParams(fields) });
+const blank = {
+  firstName: "",
+  lastName: "",
+  title: "",
+  email: "",
+  phone: "",
+  linkedinUrl: "",
+  accountId: "",
+  role: "other",
+  status: "active",
+};
 
 async function signedIn() {
   const db = await getDb();
@@ -22,23 +36,37 @@ describe("/prospects/new", () => {
     const bolt = await db.account.create({ data: { userId: user.id, name: "Bolt" } });
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const theirs = await db.account.create({ data: { userId: stranger.id, name: "Theirs" } });
-    const data = await loader({ request: new Request(`http://localhost/prospects/new?accountId=${bolt.id}`), context, params: {} });
+    const data = await loader({
+      request: new Request(`http://localhost/prospects/new?accountId=${bolt.id}`),
+      context,
+      params: {},
+    });
     expect(data.accounts).toEqual([
       { id: acme.id, name: "Acme" },
       { id: bolt.id, name: "Bolt" },
     ]);
     expect(data.accountId).toBe(bolt.id);
     expect(data.accountsCut).toBe(false);
-    const foreign = await loader({ request: new Request(`http://localhost/prospects/new?accountId=${theirs.id}`), context, params: {} });
+    const foreign = await loader({
+      request: new Request(`http://localhost/prospects/new?accountId=${theirs.id}`),
+      context,
+      params: {},
+    });
     expect(foreign.accountId).toBe("");
     expect(foreign.accounts.map((a) => a.name)).toEqual(["Acme", "Bolt"]);
   });
 
   it("says when there are more than 100 accounts, and still offers a preselected one beyond them", async () => {
     const { db, user, context } = await signedIn();
-    await db.account.createMany({ data: Array.from({ length: 101 }, (_, i) => ({ userId: user.id, name: `Account ${String(i).padStart(3, "0")}` })) });
+    await db.account.createMany({
+      data: Array.from({ length: 101 }, (_, i) => ({ userId: user.id, name: `Account ${String(i).padStart(3, "0")}` })),
+    });
     const last = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Account 100" } });
-    const data = await loader({ request: new Request(`http://localhost/prospects/new?accountId=${last.id}`), context, params: {} });
+    const data = await loader({
+      request: new Request(`http://localhost/prospects/new?accountId=${last.id}`),
+      context,
+      params: {},
+    });
     expect(data.accountsCut).toBe(true);
     expect(data.accounts).toHaveLength(101);
     expect(data.accountId).toBe(last.id);
@@ -84,18 +112,37 @@ describe("/prospects/new", () => {
     const stranger = await createUser(db);
     const theirs = await db.account.create({ data: { userId: stranger.id, name: "Theirs" } });
 
-    const local = (await action({ request: post({ ...blank, firstName: " ", lastName: "Ruiz", role: "king", status: "asleep" }), context, params: {} })) as unknown as Answer;
+    const local = (await action({
+      request: post({ ...blank, firstName: " ", lastName: "Ruiz", role: "king", status: "asleep" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(local.init?.status).toBe(400);
-    expect(local.data.fieldErrors).toEqual({ firstName: "Enter a first name.", role: "Choose a role.", status: "Choose a status." });
+    expect(local.data.fieldErrors).toEqual({
+      firstName: "Enter a first name.",
+      role: "Choose a role.",
+      status: "Choose a status.",
+    });
     expect(local.data.fields?.lastName).toBe("Ruiz");
 
-    const api = (await action({ request: post({ ...blank, firstName: "Ana", email: "not-an-email", linkedinUrl: "linkedin.com/in/ana" }), context, params: {} })) as unknown as Answer;
+    const api = (await action({
+      request: post({ ...blank, firstName: "Ana", email: "not-an-email", linkedinUrl: "linkedin.com/in/ana" }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(api.init?.status).toBe(400);
-    expect(api.data.fieldErrors).toEqual({ email: "Enter a valid email address.", linkedinUrl: "Use a full link starting with https://." });
+    expect(api.data.fieldErrors).toEqual({
+      email: "Enter a valid email address.",
+      linkedinUrl: "Use a full link starting with https://.",
+    });
     expect(api.data.fields?.email).toBe("not-an-email");
 
     // Another user's account cannot be chosen (and looks like one that does not exist).
-    const foreign = (await action({ request: post({ ...blank, firstName: "Ana", accountId: theirs.id }), context, params: {} })) as unknown as Answer;
+    const foreign = (await action({
+      request: post({ ...blank, firstName: "Ana", accountId: theirs.id }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(foreign.init?.status).toBe(400);
     expect(foreign.data.fieldErrors).toEqual({ accountId: "Choose one of your accounts." });
     expect(await db.prospect.count({ where: { userId: user.id } })).toBe(0);

@@ -35,7 +35,10 @@ export default function NewProspect() {
   const from = accounts.find((a) => a.id === accountId);
   return (
     <div className="mx-auto max-w-3xl">
-      <PageHeader title="New person" description={from ? `Someone at ${from.name}.` : "Someone you work with. Only the first name is required."} />
+      <PageHeader
+        title="New person"
+        description={from ? `Someone at ${from.name}.` : "Someone you work with. Only the first name is required."}
+      />
       <ProspectForm
         values={{ ...emptyProspectValues, accountId, ...answer?.fields }}
         accounts={accounts}

@@ -29,6 +29,11 @@ export async function resetWithLink(form: FormData, context: AppLoadContext) {
   if (!result.ok) return { answer: formAnswer(400, { formError: result.message }) };
   kickMailDelivery(db);
   // Every session ended with the reset; this browser gets a new one.
-  const { cookie } = await startSession(db, result.userId, { ...sessionClient(context), replacesSessionId: null }, { secure: config.httpsProtections });
+  const { cookie } = await startSession(
+    db,
+    result.userId,
+    { ...sessionClient(context), replacesSessionId: null },
+    { secure: config.httpsProtections },
+  );
   return { cookie };
 }

@@ -23,7 +23,14 @@ export default function ResetPassword() {
   const answer = useActionData<typeof action>();
   const expired = !valid || answer?.formError;
   return (
-    <AuthCard title="Choose a new password" footer={<Link to="/login" className="font-medium text-brand-600 hover:underline">Back to sign in</Link>}>
+    <AuthCard
+      title="Choose a new password"
+      footer={
+        <Link to="/login" className="font-medium text-brand-600 hover:underline">
+          Back to sign in
+        </Link>
+      }
+    >
       {expired ? (
         <>
           <FormMessage tone="error" testId="reset-link-invalid">

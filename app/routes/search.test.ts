@@ -26,7 +26,9 @@ describe("/search loader", () => {
     // A second user with the very same data must never see the first user's records.
     const second = await userWithWorkspace();
     const acme = await first.db.account.findFirstOrThrow({ where: { userId: first.user.id, name: "Acme Logistics" } });
-    const acmeDeal = await first.db.opportunity.findFirstOrThrow({ where: { userId: first.user.id, name: "Acme Logistics – Platform" } });
+    const acmeDeal = await first.db.opportunity.findFirstOrThrow({
+      where: { userId: first.user.id, name: "Acme Logistics – Platform" },
+    });
 
     const answer = await search(first.context, "acme");
     expect(answer.init?.status ?? 200).toBe(200);
@@ -36,11 +38,24 @@ describe("/search loader", () => {
     const found = results!;
     // Ranked: best first, and a name match outranks a passing mention.
     expect(found.map((r) => r.rank)).toEqual([...found.map((r) => r.rank)].sort((a, b) => b - a));
-    expect(found.slice(0, 2).map((r) => r.type).sort()).toEqual(["account", "opportunity"]);
+    expect(
+      found
+        .slice(0, 2)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(["account", "opportunity"]);
 
     const account = found.find((r) => r.type === "account")!;
-    expect(account).toMatchObject({ id: acme.id, title: "Acme Logistics", subtitle: "Logistics · Denver, CO", href: `/accounts/${acme.id}` });
-    expect(found.find((r) => r.type === "opportunity")).toMatchObject({ id: acmeDeal.id, href: `/opportunities/${acmeDeal.id}` });
+    expect(account).toMatchObject({
+      id: acme.id,
+      title: "Acme Logistics",
+      subtitle: "Logistics · Denver, CO",
+      href: `/accounts/${acme.id}`,
+    });
+    expect(found.find((r) => r.type === "opportunity")).toMatchObject({
+      id: acmeDeal.id,
+      href: `/opportunities/${acmeDeal.id}`,
+    });
     // Snippets are text parts of the record's body (a name match has nothing to mark in it).
     expect(account.snippet).toEqual([{ text: expect.stringMatching(/^Freight and warehousing\./), match: false }]);
     const byBody = (await search(first.context, "freight")).data.results!;

@@ -4,7 +4,13 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { FormMessage } from "../components/forms";
-import { SEARCH_MAX_LENGTH, SearchSnippet, searchTypeLabels, type SearchResult, type SearchResultType } from "../components/search-palette";
+import {
+  SEARCH_MAX_LENGTH,
+  SearchSnippet,
+  searchTypeLabels,
+  type SearchResult,
+  type SearchResultType,
+} from "../components/search-palette";
 import { Button, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
@@ -71,7 +77,10 @@ export default function Search() {
   const { q, results, groups, error } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title="Search" description="Accounts, people, deals, emails, notes and activity — everything in your workspace." />
+      <PageHeader
+        title="Search"
+        description="Accounts, people, deals, emails, notes and activity — everything in your workspace."
+      />
       <Form method="get" action="/search" role="search" className="mb-6 flex max-w-2xl items-end gap-2">
         <div className="flex-1">
           <label htmlFor="search-q" className="sr-only">
@@ -102,9 +111,10 @@ export default function Search() {
         </div>
       ) : results === null ? (
         <EmptyState title="Search your whole workspace">
-          Type a few words: a company (“acme”), a person, a deal, or a phrase from an email or a note. The start of a word is
-          enough — “secur” finds “security”. Press <kbd className="rounded border border-slate-300 px-1 text-xs">Ctrl K</kbd>{" "}
-          (<kbd className="rounded border border-slate-300 px-1 text-xs">⌘K</kbd> on a Mac) to search from anywhere.
+          Type a few words: a company (“acme”), a person, a deal, or a phrase from an email or a note. The start of a
+          word is enough — “secur” finds “security”. Press{" "}
+          <kbd className="rounded border border-slate-300 px-1 text-xs">Ctrl K</kbd> (
+          <kbd className="rounded border border-slate-300 px-1 text-xs">⌘K</kbd> on a Mac) to search from anywhere.
         </EmptyState>
       ) : results.length === 0 ? (
         <EmptyState title={`No results for “${q.trim()}”`}>
@@ -118,15 +128,29 @@ export default function Search() {
               : `${formatCount(results.length)} ${results.length === 1 ? "result" : "results"} for “${q.trim()}”, best first.`}
           </p>
           {groups.map((group) => (
-            <section key={group.type} aria-labelledby={`results-${group.type}`} data-testid="search-group" data-type={group.type}>
+            <section
+              key={group.type}
+              aria-labelledby={`results-${group.type}`}
+              data-testid="search-group"
+              data-type={group.type}
+            >
               <h2 id={`results-${group.type}`} className="mb-2 text-sm font-semibold text-slate-900">
                 {group.label} <span className="font-normal text-slate-500">({formatCount(group.results.length)})</span>
               </h2>
               <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                 {group.results.map((result) => (
-                  <li key={`${result.type}:${result.id}`} className="px-4 py-3" data-testid="search-result" data-type={result.type}>
+                  <li
+                    key={`${result.type}:${result.id}`}
+                    className="px-4 py-3"
+                    data-testid="search-result"
+                    data-type={result.type}
+                  >
                     <div className="flex flex-wrap items-baseline gap-x-2">
-                      <Link to={result.href} className="font-medium text-brand-600 hover:underline" data-testid="search-result-link">
+                      <Link
+                        to={result.href}
+                        className="font-medium text-brand-600 hover:underline"
+                        data-testid="search-result-link"
+                      >
                         <SearchSnippet parts={result.titleParts} />
                       </Link>
                       <span className="text-xs text-slate-500">

@@ -63,7 +63,10 @@ function UserKeyForm() {
       {key ? (
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-md bg-slate-50 px-3 py-2 ring-1 ring-slate-200">
           <p className="text-sm text-slate-700">
-            Saved key: <code className="font-mono text-slate-900" data-testid="user-key-masked">{maskKey(key)}</code>
+            Saved key:{" "}
+            <code className="font-mono text-slate-900" data-testid="user-key-masked">
+              {maskKey(key)}
+            </code>
           </p>
           <Button type="button" variant="secondary" onClick={remove} data-testid="user-key-remove">
             Remove key
@@ -121,24 +124,36 @@ export default function ApiSettings() {
             : "This server has no Claude key, so the brain's answers are retrieval-only: it lists the records that match. With your own Anthropic key, Claude writes the answers."}
         </p>
       </div>
-      <section className="space-y-2 rounded-lg bg-white p-4 text-sm text-slate-700 shadow-sm ring-1 ring-slate-200" aria-label="How your key is used">
+      <section
+        className="space-y-2 rounded-lg bg-white p-4 text-sm text-slate-700 shadow-sm ring-1 ring-slate-200"
+        aria-label="How your key is used"
+      >
         <p>
-          <strong className="text-slate-900">Your key stays in this browser.</strong> It is kept in this browser&apos;s local storage and is never sent to our
-          server — not with your questions, not in any request, not in any log. Other browsers and devices do not have it.
+          <strong className="text-slate-900">Your key stays in this browser.</strong> It is kept in this browser&apos;s
+          local storage and is never sent to our server — not with your questions, not in any request, not in any log.
+          Other browsers and devices do not have it.
         </p>
         <p>
-          With it, this browser calls Claude directly at <code className="font-mono">{claudeOrigin}</code> (model {model}). Our server still picks the records
-          Claude sees, runs its searches, and checks and keeps the answer and its citations, exactly as with the server&apos;s key.
+          With it, this browser calls Claude directly at <code className="font-mono">{claudeOrigin}</code> (model{" "}
+          {model}). Our server still picks the records Claude sees, runs its searches, and checks and keeps the answer
+          and its citations, exactly as with the server&apos;s key.
         </p>
-        <p>Anyone who can use this browser profile can use the key. Remove it here when you are done, and on shared computers do not save it at all.</p>
+        <p>
+          Anyone who can use this browser profile can use the key. Remove it here when you are done, and on shared
+          computers do not save it at all.
+        </p>
       </section>
       <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
         {hydrated ? (
           <UserKeyForm />
         ) : (
           <p className="text-sm text-slate-600" data-testid="user-key-needs-js">
-            A personal key needs JavaScript: your browser stores the key and calls Claude with it itself, so there is nothing to send to our server. Turn
-            JavaScript on to add one. Without it, the <Link to="/brain" className="font-medium text-brand-600 hover:underline">brain</Link> still answers
+            A personal key needs JavaScript: your browser stores the key and calls Claude with it itself, so there is
+            nothing to send to our server. Turn JavaScript on to add one. Without it, the{" "}
+            <Link to="/brain" className="font-medium text-brand-600 hover:underline">
+              brain
+            </Link>{" "}
+            still answers
             {serverMode === "server_key" ? " with the server's key." : " retrieval-only."}
           </p>
         )}

@@ -34,7 +34,8 @@ export default function Billing() {
 
       <Card title="Your plan">
         <p className="text-sm text-slate-700" data-testid="billing-state">
-          This instance of Sales-as-Code has no billing yet. Nothing is charged, so there is nothing to pay, upgrade or cancel.
+          This instance of Sales-as-Code has no billing yet. Nothing is charged, so there is nothing to pay, upgrade or
+          cancel.
         </p>
         <dl className="mt-4 divide-y divide-slate-100" data-testid="billing-facts">
           <Row term="Plan">
@@ -52,12 +53,12 @@ export default function Billing() {
       <Card title="When billing arrives">
         <div className="space-y-2 text-sm text-slate-700" data-testid="billing-promise">
           <p>
-            Stripe will hold your card: you will enter it on Stripe’s own payment page, and the card number will never touch our
-            servers.
+            Stripe will hold your card: you will enter it on Stripe’s own payment page, and the card number will never
+            touch our servers.
           </p>
           <p>
-            We will keep only Stripe’s customer id for you, your subscription’s status and plan, and its period dates. Receipts will
-            come by email; apart from password-reset mail, they are the only email we send.
+            We will keep only Stripe’s customer id for you, your subscription’s status and plan, and its period dates.
+            Receipts will come by email; apart from password-reset mail, they are the only email we send.
           </p>
           <p>
             <Link to="/privacy#p6" className="font-medium text-brand-600 hover:underline">

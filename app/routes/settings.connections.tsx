@@ -31,13 +31,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const entry = (await api.connections.list()).find((p) => p.connection?.id === result.id);
     const kept = entry?.connection?.eventCount ?? 0;
     return {
-      success: `Disconnected ${entry?.provider.name ?? "the tool"}: nothing more is read from it, its tokens are deleted here, and ${revokedText[result.revoked]}. ${
-        kept > 0 ? `The ${formatCount(kept)} items already synced stay until you delete your account.` : ""
-      }`.trim(),
+      success:
+        `Disconnected ${entry?.provider.name ?? "the tool"}: nothing more is read from it, its tokens are deleted here, and ${revokedText[result.revoked]}. ${
+          kept > 0 ? `The ${formatCount(kept)} items already synced stay until you delete your account.` : ""
+        }`.trim(),
     };
   } catch (error) {
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
-      return data({ error: error.code === "NOT_FOUND" ? "That connection does not exist (it may have been removed already)." : error.message }, { status: error.code === "NOT_FOUND" ? 404 : 400 });
+      return data(
+        {
+          error:
+            error.code === "NOT_FOUND"
+              ? "That connection does not exist (it may have been removed already)."
+              : error.message,
+        },
+        { status: error.code === "NOT_FOUND" ? 404 : 400 },
+      );
     }
     throw error;
   }
@@ -54,13 +63,20 @@ export default function Connections() {
       <div>
         <h2 className="text-lg font-semibold text-slate-900">Connected tools</h2>
         <p className="text-sm text-slate-600">
-          What each tool lets us read — exactly the permissions we ask for, nothing more. Disconnect any of them at any time: reading stops at
-          once.
+          What each tool lets us read — exactly the permissions we ask for, nothing more. Disconnect any of them at any
+          time: reading stops at once.
         </p>
       </div>
-      {answer && "success" in answer ? <FormMessage tone="success" testId="disconnect-success">{answer.success}</FormMessage> : null}
+      {answer && "success" in answer ? (
+        <FormMessage tone="success" testId="disconnect-success">
+          {answer.success}
+        </FormMessage>
+      ) : null}
       {answer && "error" in answer ? <FormMessage tone="error">{answer.error}</FormMessage> : null}
-      <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" data-testid="connections">
+      <ul
+        className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+        data-testid="connections"
+      >
         {providers.map(({ provider, connection }) => (
           <li key={provider.id} className="space-y-2 px-4 py-4" data-testid={`connection-${provider.id}`}>
             <div className="flex flex-wrap items-start justify-between gap-3">
@@ -105,12 +121,16 @@ export default function Connections() {
                   ? `Disconnected ${formatDateTime(connection.disconnectedAt)}. `
                   : `Connected ${formatDateTime(connection.connectedAt)}${connection.externalAccountName ? ` as ${connection.externalAccountName}` : ""}. `}
                 {connection.lastSyncFinishedAt ? `Last synced ${formatDateTime(connection.lastSyncFinishedAt)}. ` : ""}
-                {connection.lastSyncError && connection.status !== "disconnected" ? `Last sync failed: ${connection.lastSyncError}. ` : ""}
+                {connection.lastSyncError && connection.status !== "disconnected"
+                  ? `Last sync failed: ${connection.lastSyncError}. `
+                  : ""}
                 {formatCount(connection.eventCount)} synced {connection.eventCount === 1 ? "item" : "items"} kept
                 {connection.status === "disconnected" ? " until you delete your account." : "."}
               </div>
             ) : (
-              <p className="text-xs text-slate-500">Not connected. Connecting {provider.name} arrives with the integrations release.</p>
+              <p className="text-xs text-slate-500">
+                Not connected. Connecting {provider.name} arrives with the integrations release.
+              </p>
             )}
           </li>
         ))}

@@ -30,7 +30,10 @@ describe("/settings/data/export", () => {
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
     const disposition = response.headers.get("content-disposition");
-    expect([`attachment; filename="salesascode-export-${before}.json"`, `attachment; filename="salesascode-export-${after}.json"`]).toContain(disposition);
+    expect([
+      `attachment; filename="salesascode-export-${before}.json"`,
+      `attachment; filename="salesascode-export-${after}.json"`,
+    ]).toContain(disposition);
     expect(response.body).toBeInstanceOf(ReadableStream);
 
     // Several chunks, not one buffered answer.
@@ -45,7 +48,12 @@ describe("/settings/data/export", () => {
       text += decoder.decode(value, { stream: true });
     }
     expect(chunks).toBeGreaterThan(10);
-    const doc = JSON.parse(text) as { owner: { email: string }; accounts: unknown[]; activities: unknown[]; sessions: { userAgent: string }[] };
+    const doc = JSON.parse(text) as {
+      owner: { email: string };
+      accounts: unknown[];
+      activities: unknown[];
+      sessions: { userAgent: string }[];
+    };
     expect(doc.owner.email).toBe(user.email);
     expect(doc.accounts).toHaveLength(2);
     expect(doc.activities).toHaveLength(3);
@@ -58,7 +66,9 @@ describe("/settings/data/export", () => {
   });
 
   it("sends a signed-out visitor to sign in, and back here afterwards", async () => {
-    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch((error: unknown) => error);
+    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch(
+      (error: unknown) => error,
+    );
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(302);
     expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fdata%2Fexport");
@@ -66,7 +76,11 @@ describe("/settings/data/export", () => {
 
   it("gives the Data page the export's line count, which the file then has", async () => {
     const { context } = await signedInUser();
-    const page = (await dataPageLoader({ request: new Request("http://localhost/settings/data"), context, params: {} })) as {
+    const page = (await dataPageLoader({
+      request: new Request("http://localhost/settings/data"),
+      context,
+      params: {},
+    })) as {
       exportLines: { total: number; records: number };
     };
     // Two accounts, three people, two deals, one conversation, one meeting, two notes, three

@@ -1,7 +1,11 @@
 // Reading a workspace upload: the multipart body into memory (up to a limit), and its JSON. Every
 // way a user's file can be wrong ends as a message for the page, never as a 500. And the size of the
 // user's export, for the export's progress bar.
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
 import { exportSummary, type ExportSummary } from "../../server/data-rights/export/export-workspace";
 import { getDb } from "../../server/db/client";
 
@@ -44,7 +48,10 @@ export async function readWorkspaceUpload(request: Request): Promise<WorkspaceUp
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) return { ok: false, status: 400, message: NO_FILE };
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }),
+    );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       await discardRest(request);
@@ -54,7 +61,8 @@ export async function readWorkspaceUpload(request: Request): Promise<WorkspaceUp
     return { ok: false, status: 400, message: UNREADABLE };
   }
   const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && file.name === "")) return { ok: false, status: 400, message: NO_FILE };
+  if (!(file instanceof File) || (file.size === 0 && file.name === ""))
+    return { ok: false, status: 400, message: NO_FILE };
   return { ok: true, fileName: file.name, text: await file.text(), shiftToToday: form.get("shiftToToday") === "on" };
 }
 

@@ -62,7 +62,12 @@ describe("/settings/data import", () => {
       },
     });
     const stored = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Acme Logistics" } });
-    expect(stored).toMatchObject({ domain: "acme.example", industry: "Logistics", tier: "enterprise", externalId: "001A" });
+    expect(stored).toMatchObject({
+      domain: "acme.example",
+      industry: "Logistics",
+      tier: "enterprise",
+      externalId: "001A",
+    });
     const before = await countsOf(db, user.id);
 
     const second = await post(upload(json(smallWorkspace())), context);
@@ -93,9 +98,20 @@ describe("/settings/data import", () => {
     const shapeOk = smallWorkspace();
     (shapeOk.prospects ?? [])[2]!.accountId = "acc_nowhere";
     const references = await post(upload(json(shapeOk)), context);
-    expect(references.data.outcome === "invalid" && references.data.problems.map((p) => p.path)).toContain("$.prospects[2].accountId");
+    expect(references.data.outcome === "invalid" && references.data.problems.map((p) => p.path)).toContain(
+      "$.prospects[2].accountId",
+    );
 
-    expect(await countsOf(db, user.id)).toEqual({ accounts: 0, prospects: 0, opportunities: 0, conversations: 0, messages: 0, meetings: 0, notes: 0, activities: 0 });
+    expect(await countsOf(db, user.id)).toEqual({
+      accounts: 0,
+      prospects: 0,
+      opportunities: 0,
+      conversations: 0,
+      messages: 0,
+      meetings: 0,
+      notes: 0,
+      activities: 0,
+    });
   });
 
   it("reports a file that is not JSON as one problem at $", async () => {
@@ -130,7 +146,9 @@ describe("/settings/data import", () => {
     // Without the option, the same file keeps its dates.
     const plain = await signedInUser();
     await post(upload(json(smallWorkspace())), plain.context);
-    expect((await db.meeting.findFirstOrThrow({ where: { userId: plain.user.id } })).startsAt.toISOString()).toBe("2026-03-04T15:00:00.000Z");
+    expect((await db.meeting.findFirstOrThrow({ where: { userId: plain.user.id } })).startsAt.toISOString()).toBe(
+      "2026-03-04T15:00:00.000Z",
+    );
   });
 
   it("asks for a file when none was chosen, and refuses a file over the limit with 413", async () => {
@@ -141,7 +159,10 @@ describe("/settings/data import", () => {
     expect(empty.init?.status).toBe(400);
     expect(empty.data).toEqual({ outcome: "refused", formError: NO_FILE });
 
-    const notMultipart = await post(new Request("http://localhost/settings/data", { method: "POST", body: new URLSearchParams({ file: "{}" }) }), context);
+    const notMultipart = await post(
+      new Request("http://localhost/settings/data", { method: "POST", body: new URLSearchParams({ file: "{}" }) }),
+      context,
+    );
     expect(notMultipart.data).toEqual({ outcome: "refused", formError: NO_FILE });
 
     const tooLarge = await post(upload(new Blob([new Uint8Array(MAX_UPLOAD_BYTES + 1).fill(32)])), context);

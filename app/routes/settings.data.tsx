@@ -8,7 +8,13 @@ import { FormMessage, SubmitButton } from "../components/forms";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
-import { exportSummaryFor, MAX_UPLOAD_BYTES, parseJson, readWorkspaceUpload, type ImportProblem } from "./settings.data.server";
+import {
+  exportSummaryFor,
+  MAX_UPLOAD_BYTES,
+  parseJson,
+  readWorkspaceUpload,
+  type ImportProblem,
+} from "./settings.data.server";
 
 export const meta: MetaFunction = () => [{ title: "Data · Settings · Sales-as-Code" }];
 
@@ -34,7 +40,10 @@ const sections: { key: keyof ImportCounts; label: string }[] = [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const summary = await exportSummaryFor(user.id);
-  return { maxUploadMb: MAX_UPLOAD_BYTES / 1024 / 1024, exportLines: { total: summary.totalLines, records: summary.recordLines } };
+  return {
+    maxUploadMb: MAX_UPLOAD_BYTES / 1024 / 1024,
+    exportLines: { total: summary.totalLines, records: summary.recordLines },
+  };
 }
 
 const answer = (body: ImportAnswer, status = 200) => data(body, { status });
@@ -46,11 +55,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const json = parseJson(upload.text);
   if (!json.ok) return answer({ outcome: "invalid", fileName: upload.fileName, problems: json.problems }, 400);
   try {
-    const result = await (await serverCaller(context)).workspace.import({ document: json.value, shiftToToday: upload.shiftToToday });
+    const result = await (
+      await serverCaller(context)
+    ).workspace.import({ document: json.value, shiftToToday: upload.shiftToToday });
     if (!result.ok) return answer({ outcome: "invalid", fileName: upload.fileName, problems: result.problems }, 400);
-    return answer({ outcome: "imported", fileName: upload.fileName, counts: result.counts, shiftedByMs: result.shiftedByMs });
+    return answer({
+      outcome: "imported",
+      fileName: upload.fileName,
+      counts: result.counts,
+      shiftedByMs: result.shiftedByMs,
+    });
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "BAD_REQUEST") return answer({ outcome: "refused", formError: error.message }, 400);
+    if (error instanceof TRPCError && error.code === "BAD_REQUEST")
+      return answer({ outcome: "refused", formError: error.message }, 400);
     throw error;
   }
 }
@@ -78,25 +95,43 @@ function Counts({ result }: { result: Extract<ImportAnswer, { outcome: "imported
           <caption className="sr-only">What the import wrote, by section</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-2">Section</th>
-              <th scope="col" className="px-4 py-2 text-right">Created</th>
-              <th scope="col" className="px-4 py-2 text-right">Updated</th>
+              <th scope="col" className="px-4 py-2">
+                Section
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Created
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Updated
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {sections.map((section) => (
               <tr key={section.key} data-testid="import-count-row" data-section={section.key}>
-                <th scope="row" className="px-4 py-2 text-left font-medium text-slate-800">{section.label}</th>
-                <td className="px-4 py-2 text-right tabular-nums" data-testid="created">{formatCount(result.counts[section.key].created)}</td>
-                <td className="px-4 py-2 text-right tabular-nums" data-testid="updated">{formatCount(result.counts[section.key].updated)}</td>
+                <th scope="row" className="px-4 py-2 text-left font-medium text-slate-800">
+                  {section.label}
+                </th>
+                <td className="px-4 py-2 text-right tabular-nums" data-testid="created">
+                  {formatCount(result.counts[section.key].created)}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums" data-testid="updated">
+                  {formatCount(result.counts[section.key].updated)}
+                </td>
               </tr>
             ))}
           </tbody>
           <tfoot className="bg-slate-50 font-medium">
             <tr>
-              <th scope="row" className="px-4 py-2 text-left text-slate-800">Total</th>
-              <td className="px-4 py-2 text-right tabular-nums" data-testid="created-total">{formatCount(created)}</td>
-              <td className="px-4 py-2 text-right tabular-nums" data-testid="updated-total">{formatCount(updated)}</td>
+              <th scope="row" className="px-4 py-2 text-left text-slate-800">
+                Total
+              </th>
+              <td className="px-4 py-2 text-right tabular-nums" data-testid="created-total">
+                {formatCount(created)}
+              </td>
+              <td className="px-4 py-2 text-right tabular-nums" data-testid="updated-total">
+                {formatCount(updated)}
+              </td>
             </tr>
           </tfoot>
         </table>
@@ -110,16 +145,20 @@ function Problems({ result }: { result: Extract<ImportAnswer, { outcome: "invali
   return (
     <div className="space-y-3">
       <FormMessage tone="error" testId="import-problems-summary">
-        {result.fileName || "The file"} was not imported: {formatCount(count)} {count === 1 ? "problem" : "problems"} (listed below). Nothing was
-        written — fix them and upload the file again.
+        {result.fileName || "The file"} was not imported: {formatCount(count)} {count === 1 ? "problem" : "problems"}{" "}
+        (listed below). Nothing was written — fix them and upload the file again.
       </FormMessage>
       <div className="max-h-[32rem] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="import-problems">
           <caption className="sr-only">Problems in the file, with where they are</caption>
           <thead className="sticky top-0 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-2">Where (JSON path)</th>
-              <th scope="col" className="px-4 py-2">Problem</th>
+              <th scope="col" className="px-4 py-2">
+                Where (JSON path)
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Problem
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -146,17 +185,27 @@ export default function SettingsData() {
 
       <section aria-labelledby="import-heading" className="space-y-6">
         <div>
-          <h2 id="import-heading" className="text-lg font-semibold text-slate-900">Import a workspace</h2>
+          <h2 id="import-heading" className="text-lg font-semibold text-slate-900">
+            Import a workspace
+          </h2>
           <p className="mt-1 text-sm text-slate-600">
-            A workspace file (<code>.json</code>, the Sales-as-Code workspace format) carries accounts, people, deals, conversations, meetings,
-            notes and activity. Importing is <strong>all or nothing</strong>: if anything in the file is wrong, nothing is written and every
-            problem is listed with where it is in the file. Importing the same file again updates what it brought in the first time — it never
-            creates duplicates.
+            A workspace file (<code>.json</code>, the Sales-as-Code workspace format) carries accounts, people, deals,
+            conversations, meetings, notes and activity. Importing is <strong>all or nothing</strong>: if anything in
+            the file is wrong, nothing is written and every problem is listed with where it is in the file. Importing
+            the same file again updates what it brought in the first time — it never creates duplicates.
           </p>
         </div>
 
-        <Form method="post" encType="multipart/form-data" className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-          {formError ? <FormMessage tone="error" testId="import-error">{formError}</FormMessage> : null}
+        <Form
+          method="post"
+          encType="multipart/form-data"
+          className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+        >
+          {formError ? (
+            <FormMessage tone="error" testId="import-error">
+              {formError}
+            </FormMessage>
+          ) : null}
           <div className="space-y-1.5">
             <label htmlFor="field-file" className="block text-sm font-medium text-slate-800">
               Workspace file
@@ -177,15 +226,21 @@ export default function SettingsData() {
             </p>
           </div>
           <div className="flex items-start gap-2">
-            <input id="field-shiftToToday" name="shiftToToday" type="checkbox" aria-describedby="field-shiftToToday-hint" className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600" />
+            <input
+              id="field-shiftToToday"
+              name="shiftToToday"
+              type="checkbox"
+              aria-describedby="field-shiftToToday-hint"
+              className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
+            />
             <div>
               <label htmlFor="field-shiftToToday" className="text-sm font-medium text-slate-800">
                 Shift dates so the file's reference date is today
               </label>
               <p id="field-shiftToToday-hint" className="text-xs text-slate-500">
-                A workspace file may name a <code>referenceDate</code>: the moment its dates were written relative to. With this on, every date in the
-                file moves by the time between that moment and now, so meetings that were upcoming then are upcoming now. Files without a
-                reference date import unchanged.
+                A workspace file may name a <code>referenceDate</code>: the moment its dates were written relative to.
+                With this on, every date in the file moves by the time between that moment and now, so meetings that
+                were upcoming then are upcoming now. Files without a reference date import unchanged.
               </p>
             </div>
           </div>

@@ -14,7 +14,9 @@ import { serverCaller } from "../utils/trpc.server";
 
 /** Where a deleted account's browser lands: a public page, with the session cookie cleared. */
 export function accountDeletedRedirect() {
-  return redirect("/account-deleted", { headers: { "Set-Cookie": blankSessionCookie({ secure: env().httpsProtections }), "Cache-Control": "no-store" } });
+  return redirect("/account-deleted", {
+    headers: { "Set-Cookie": blankSessionCookie({ secure: env().httpsProtections }), "Cache-Control": "no-store" },
+  });
 }
 
 export async function deleteAccountFromForm(form: FormData, context: AppLoadContext, userId: string) {
@@ -43,8 +45,10 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message }, fields });
     return accountDeletedRedirect();
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS") return formAnswer(429, { formError: error.message, fields });
-    if (error instanceof TRPCError && error.code === "BAD_REQUEST") return formAnswer(400, { formError: error.message, fields });
+    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS")
+      return formAnswer(429, { formError: error.message, fields });
+    if (error instanceof TRPCError && error.code === "BAD_REQUEST")
+      return formAnswer(400, { formError: error.message, fields });
     throw error;
   }
 }

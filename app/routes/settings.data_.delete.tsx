@@ -40,14 +40,17 @@ export default function DeleteAccount() {
         </p>
         <h2 className="mt-2 text-lg font-semibold text-slate-900">Delete your account</h2>
       </div>
-      <div className="space-y-2 rounded-lg bg-red-50 p-4 text-sm text-red-900 ring-1 ring-red-200" data-testid="delete-consequences">
+      <div
+        className="space-y-2 rounded-lg bg-red-50 p-4 text-sm text-red-900 ring-1 ring-red-200"
+        data-testid="delete-consequences"
+      >
         <p className="font-medium">This cannot be undone.</p>
         <ul className="list-disc space-y-1 pl-5">
           <li>You are signed out on every device at once, and nobody can sign in to this account again.</li>
           <li>Every connected tool is disconnected and our access to it is revoked; nothing more is read from them.</li>
           <li>
-            Your accounts, people, deals, conversations, meetings, notes, activity, saved answers and connections are permanently
-            deleted — usually within minutes, always within {graceDays} days.
+            Your accounts, people, deals, conversations, meetings, notes, activity, saved answers and connections are
+            permanently deleted — usually within minutes, always within {graceDays} days.
           </li>
           <li>A subscription, if you have one, is cancelled; Stripe keeps its own record of past payments.</li>
         </ul>
@@ -74,15 +77,36 @@ export default function DeleteAccount() {
           />
           {hasPassword ? (
             <>
-              <TextField label="Your password" name="password" type="password" autoComplete="current-password" required error={answer?.fieldErrors?.password} />
-              <SubmitButton variant="danger" pendingText="Deleting…" name="intent" value="password" data-testid="delete-account-submit">
+              <TextField
+                label="Your password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                error={answer?.fieldErrors?.password}
+              />
+              <SubmitButton
+                variant="danger"
+                pendingText="Deleting…"
+                name="intent"
+                value="password"
+                data-testid="delete-account-submit"
+              >
                 Delete my account
               </SubmitButton>
             </>
           ) : (
             <>
-              <p className="text-sm text-slate-600">You sign in with Google, so Google confirms it is you before anything is deleted.</p>
-              <SubmitButton variant="danger" pendingText="Going to Google…" name="intent" value="google" data-testid="delete-account-google">
+              <p className="text-sm text-slate-600">
+                You sign in with Google, so Google confirms it is you before anything is deleted.
+              </p>
+              <SubmitButton
+                variant="danger"
+                pendingText="Going to Google…"
+                name="intent"
+                value="google"
+                data-testid="delete-account-google"
+              >
                 Confirm with Google and delete
               </SubmitButton>
             </>
@@ -90,7 +114,8 @@ export default function DeleteAccount() {
         </Form>
       ) : (
         <FormMessage tone="info">
-          This account has no password and Google sign-in is not set up here, so we cannot check it is you. Set a password in{" "}
+          This account has no password and Google sign-in is not set up here, so we cannot check it is you. Set a
+          password in{" "}
           <Link to="/settings/password" className="font-medium underline">
             Settings → Password
           </Link>

@@ -7,7 +7,10 @@ import { field, formAnswer } from "../utils/auth-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export async function changePasswordFromForm(form: FormData, context: AppLoadContext) {
-  const parsed = changePasswordInput.safeParse({ currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") });
+  const parsed = changePasswordInput.safeParse({
+    currentPassword: field(form, "currentPassword"),
+    newPassword: field(form, "newPassword"),
+  });
   if (!parsed.success) return formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors) });
   try {
     const result = await (await serverCaller(context)).account.changePassword(parsed.data);
@@ -17,7 +20,8 @@ export async function changePasswordFromForm(form: FormData, context: AppLoadCon
       success: `Password saved.${others > 0 ? ` Signed out ${others} other ${others === 1 ? "device" : "devices"}.` : ""}`,
     });
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS") return formAnswer(429, { formError: error.message });
+    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS")
+      return formAnswer(429, { formError: error.message });
     throw error;
   }
 }

@@ -24,7 +24,9 @@ export default function PasswordSettings() {
   return (
     <div className="max-w-md space-y-4">
       <div>
-        <h2 className="text-lg font-semibold text-slate-900">{hasPassword ? "Change your password" : "Set a password"}</h2>
+        <h2 className="text-lg font-semibold text-slate-900">
+          {hasPassword ? "Change your password" : "Set a password"}
+        </h2>
         <p className="text-sm text-slate-600">
           {hasPassword
             ? "Changing it signs out every other device."
@@ -35,9 +37,25 @@ export default function PasswordSettings() {
       {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
       <Form method="post" className="space-y-4" noValidate>
         {hasPassword ? (
-          <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={answer?.fieldErrors?.currentPassword} />
+          <TextField
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={answer?.fieldErrors?.currentPassword}
+          />
         ) : null}
-        <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={10} hint="At least 10 characters." error={answer?.fieldErrors?.newPassword} />
+        <TextField
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint="At least 10 characters."
+          error={answer?.fieldErrors?.newPassword}
+        />
         <SubmitButton pendingText="Saving…">Save password</SubmitButton>
       </Form>
     </div>

@@ -6,10 +6,14 @@ import { createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { loader as settingsIndexLoader } from "./settings._index";
 import { action, loader } from "./settings.profile";
 
-type Answer = { data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> }; init: { status?: number } | null };
+type Answer = {
+  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
+  init: { status?: number } | null;
+};
 
 const get = () => new Request("http://localhost/settings/profile");
-const post = (fields: Record<string, string>) => new Request("http://localhost/settings/profile", { method: "POST", body: new URLSearchParams(fields) });
+const post = (fields: Record<string, string>) =>
+  new Request("http://localhost/settings/profile", { method: "POST", body: new URLSearchParams(fields) });
 
 async function seller(db: Db, overrides: { email?: string; name?: string } = {}) {
   const user = await createUser(db, overrides);
@@ -41,9 +45,18 @@ describe("/settings/profile loader", () => {
   it("P9: shows what is stored about who the user is: name, email, the Google account they sign in with, when the account was made, the policy version they acknowledged", async () => {
     const db = await getDb();
     const { user, context } = await seller(db, { email: "robin@profile.example", name: "Robin Profile" });
-    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword("a long enough password") } });
+    await db.user.update({
+      where: { id: user.id },
+      data: { passwordHash: await hashPassword("a long enough password") },
+    });
     await db.oAuthIdentity.create({
-      data: { userId: user.id, provider: "google", providerAccountId: "google-sub-1", email: "robin.personal@gmail.example", emailVerified: true },
+      data: {
+        userId: user.id,
+        provider: "google",
+        providerAccountId: "google-sub-1",
+        email: "robin.personal@gmail.example",
+        emailVerified: true,
+      },
     });
     await acknowledgeCurrentPolicy(db, user.id, new Date("2026-12-01T10:00:00Z"));
 
@@ -120,7 +133,9 @@ describe("/settings/profile action", () => {
   });
 
   it("sends a signed-out visitor to sign in without changing anything", async () => {
-    const response = await thrownBy(() => action({ request: post({ name: "Nobody" }), context: loadContext(), params: {} }));
+    const response = await thrownBy(() =>
+      action({ request: post({ name: "Nobody" }), context: loadContext(), params: {} }),
+    );
     expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fprofile");
   });
 });

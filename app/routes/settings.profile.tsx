@@ -57,7 +57,8 @@ function Row({ term, children, testId }: { term: string; children: ReactNode; te
 const linkClass = "font-medium text-brand-600 hover:underline";
 
 export default function Profile() {
-  const { name, email, createdAt, hasPassword, googleEmails, policyAcknowledged, newerPolicy } = useLoaderData<typeof loader>();
+  const { name, email, createdAt, hasPassword, googleEmails, policyAcknowledged, newerPolicy } =
+    useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   return (
     <div className="max-w-2xl space-y-6">
@@ -88,8 +89,9 @@ export default function Profile() {
           {email}
         </p>
         <p className="mt-2 text-sm text-slate-600" data-testid="profile-email-why">
-          You cannot change your email here yet. It is how you sign in and where password-reset mail goes, so a new address has to
-          be proven yours with a confirmation mail first — and Sales-as-Code cannot send that confirmation yet.
+          You cannot change your email here yet. It is how you sign in and where password-reset mail goes, so a new
+          address has to be proven yours with a confirmation mail first — and Sales-as-Code cannot send that
+          confirmation yet.
         </p>
       </Card>
 
@@ -142,14 +144,16 @@ export default function Profile() {
           <Row term="Privacy policy" testId="profile-policy">
             {policyAcknowledged ? (
               <>
-                You acknowledged version {policyAcknowledged.policyVersion} on {formatDate(policyAcknowledged.acknowledgedAt)}.{" "}
+                You acknowledged version {policyAcknowledged.policyVersion} on{" "}
+                {formatDate(policyAcknowledged.acknowledgedAt)}.{" "}
               </>
             ) : (
               <>You have not acknowledged a version of the privacy policy yet. </>
             )}
             {newerPolicy ? (
               <>
-                The current version, {newerPolicy.version}, is from {formatDate(`${newerPolicy.lastUpdated}T00:00:00Z`)}.{" "}
+                The current version, {newerPolicy.version}, is from {formatDate(`${newerPolicy.lastUpdated}T00:00:00Z`)}
+                .{" "}
               </>
             ) : (
               <>That is the current version. </>

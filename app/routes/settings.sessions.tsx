@@ -22,7 +22,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (form.get("intent") === "revoke-others") {
       const { revoked } = await api.sessions.revokeOthers();
-      return { success: revoked === 0 ? "No other device was signed in." : `Signed out ${revoked} other ${revoked === 1 ? "device" : "devices"}.` };
+      return {
+        success:
+          revoked === 0
+            ? "No other device was signed in."
+            : `Signed out ${revoked} other ${revoked === 1 ? "device" : "devices"}.`,
+      };
     }
     await api.sessions.revoke({ sessionId: String(form.get("sessionId") ?? "") });
     return { success: "Signed out that device." };
@@ -45,25 +50,37 @@ export default function Sessions() {
       <div>
         <h2 className="text-lg font-semibold text-slate-900">Where you are signed in</h2>
         <p className="text-sm text-slate-600">
-          Every browser signed in to your account, with the address it connected from. Sign out any you do not recognise.
+          Every browser signed in to your account, with the address it connected from. Sign out any you do not
+          recognise.
         </p>
       </div>
       {answer && "success" in answer ? <FormMessage tone="success">{answer.success}</FormMessage> : null}
       {answer && "error" in answer ? <FormMessage tone="error">{answer.error}</FormMessage> : null}
-      <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" data-testid="sessions">
+      <ul
+        className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+        data-testid="sessions"
+      >
         {sessions.map((session) => (
-          <li key={session.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="session-row">
+          <li
+            key={session.id}
+            className="flex flex-wrap items-center justify-between gap-3 px-4 py-3"
+            data-testid="session-row"
+          >
             <div>
               <div className="font-medium text-slate-900">
                 {session.device}
                 {session.current ? (
-                  <span className="ml-2 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200" data-testid="this-device">
+                  <span
+                    className="ml-2 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200"
+                    data-testid="this-device"
+                  >
                     This device
                   </span>
                 ) : null}
               </div>
               <div className="text-xs text-slate-500">
-                {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active {formatDateTime(session.lastSeenAt)}
+                {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active{" "}
+                {formatDateTime(session.lastSeenAt)}
               </div>
             </div>
             {session.current ? (

@@ -51,8 +51,23 @@ export default function Signup() {
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
         {answer?.formError ? <FormMessage tone="error">{answer.formError}</FormMessage> : null}
-        <TextField label="Your name" name="name" autoComplete="name" required defaultValue={answer?.fields?.name} error={answer?.fieldErrors?.name} />
-        <TextField label="Work email" name="email" type="email" autoComplete="email" required defaultValue={answer?.fields?.email} error={answer?.fieldErrors?.email} />
+        <TextField
+          label="Your name"
+          name="name"
+          autoComplete="name"
+          required
+          defaultValue={answer?.fields?.name}
+          error={answer?.fieldErrors?.name}
+        />
+        <TextField
+          label="Work email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={answer?.fields?.email}
+          error={answer?.fieldErrors?.email}
+        />
         <TextField
           label="Password"
           name="password"

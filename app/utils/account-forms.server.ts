@@ -50,7 +50,8 @@ export function parseWholeNumber(text: string, max: number): { value: number | n
   if (cleaned === "") return { value: null };
   if (!/^\d+$/.test(cleaned)) return { error: "Use a whole number, like 250." };
   const value = Number(cleaned);
-  if (!Number.isSafeInteger(value) || value > max) return { error: `Use a number up to ${max.toLocaleString("en-US")}.` };
+  if (!Number.isSafeInteger(value) || value > max)
+    return { error: `Use a number up to ${max.toLocaleString("en-US")}.` };
   return { value };
 }
 
@@ -70,31 +71,51 @@ export function queryChoice<T extends string>(params: URLSearchParams, name: str
  * Loads a page of a cursor-paged list; a stale or hand-edited ?cursor= is the user's input, not our
  * failure, so the list starts over from its first page instead of failing.
  */
-export async function pageOrFirst<T>(cursor: string | null, load: (cursor: string | null) => Promise<T>): Promise<{ page: T; cursor: string | null }> {
+export async function pageOrFirst<T>(
+  cursor: string | null,
+  load: (cursor: string | null) => Promise<T>,
+): Promise<{ page: T; cursor: string | null }> {
   try {
     return { page: await load(cursor), cursor };
   } catch (error) {
-    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") return { page: await load(null), cursor: null };
+    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST")
+      return { page: await load(null), cursor: null };
     throw error;
   }
 }
 
-const accountFormFields = ["name", "domain", "industry", "employeeCount", "hqCity", "tier", "description", "ownerNotes"] as const;
+const accountFormFields = [
+  "name",
+  "domain",
+  "industry",
+  "employeeCount",
+  "hqCity",
+  "tier",
+  "description",
+  "ownerNotes",
+] as const;
 
 /**
  * The account form's values as the API's input. The employee count is checked here because the
  * form sends text; the rest (lengths) is the API's to say. A tier must be one the
  * form offers, or the one the account already has (imported from another CRM).
  */
-export function readAccountForm(form: FormData, options: { currentTier?: string | null; allowedTiers: readonly string[] }) {
-  const fields = Object.fromEntries(accountFormFields.map((name) => [name, field(form, name)])) as Record<(typeof accountFormFields)[number], string>;
+export function readAccountForm(
+  form: FormData,
+  options: { currentTier?: string | null; allowedTiers: readonly string[] },
+) {
+  const fields = Object.fromEntries(accountFormFields.map((name) => [name, field(form, name)])) as Record<
+    (typeof accountFormFields)[number],
+    string
+  >;
   const fieldErrors: Record<string, string> = {};
   // Also checked here (with the API's words) so a missing name is reported with the other mistakes at once.
   if (!fields.name.trim()) fieldErrors.name = "Give the account a name.";
   const employees = parseWholeNumber(fields.employeeCount, 10_000_000);
   if ("error" in employees) fieldErrors.employeeCount = employees.error;
   const tier = fields.tier.trim();
-  if (tier && !options.allowedTiers.includes(tier) && tier !== options.currentTier) fieldErrors.tier = "Choose one of the tiers.";
+  if (tier && !options.allowedTiers.includes(tier) && tier !== options.currentTier)
+    fieldErrors.tier = "Choose one of the tiers.";
   if (Object.keys(fieldErrors).length > 0 || "error" in employees) return { ok: false as const, fields, fieldErrors };
   return {
     ok: true as const,
@@ -116,7 +137,12 @@ export function readAccountForm(form: FormData, options: { currentTier?: string 
  * The notes forms on an account's or a person's page (intents "add-note", and "delete" with a
  * noteId; the page's own "delete" has no noteId). Null when the form is neither.
  */
-export async function answerNoteForm(form: FormData, api: Api, owner: { accountId: string } | { prospectId: string }, path: string) {
+export async function answerNoteForm(
+  form: FormData,
+  api: Api,
+  owner: { accountId: string } | { prospectId: string },
+  path: string,
+) {
   const intent = field(form, "intent");
   if (intent === "add-note") {
     const body = field(form, "body");
@@ -132,12 +158,25 @@ export async function answerNoteForm(form: FormData, api: Api, owner: { accountI
     return redirect(withToast(path, "note-added"));
   }
   if (intent === "delete" && form.has("noteId")) {
-    return mutateOrAnswer(() => api.notes.delete({ id: field(form, "noteId") }), { fields: {}, success: () => ({ path, toast: "note-deleted" }) });
+    return mutateOrAnswer(() => api.notes.delete({ id: field(form, "noteId") }), {
+      fields: {},
+      success: () => ({ path, toast: "note-deleted" }),
+    });
   }
   return null;
 }
 
-const prospectFormFields = ["firstName", "lastName", "title", "email", "phone", "linkedinUrl", "accountId", "role", "status"] as const;
+const prospectFormFields = [
+  "firstName",
+  "lastName",
+  "title",
+  "email",
+  "phone",
+  "linkedinUrl",
+  "accountId",
+  "role",
+  "status",
+] as const;
 
 /**
  * The person form's values as the API's input. Name, role and status are checked here too (with
@@ -149,7 +188,10 @@ export function readProspectForm<Role extends string, Status extends string>(
   form: FormData,
   options: { roles: readonly Role[]; statuses: readonly Status[]; keepStatus?: string },
 ) {
-  const fields = Object.fromEntries(prospectFormFields.map((name) => [name, field(form, name)])) as Record<(typeof prospectFormFields)[number], string>;
+  const fields = Object.fromEntries(prospectFormFields.map((name) => [name, field(form, name)])) as Record<
+    (typeof prospectFormFields)[number],
+    string
+  >;
   const fieldErrors: Record<string, string> = {};
   if (!fields.firstName.trim()) fieldErrors.firstName = "Enter a first name.";
   const role = options.roles.find((r) => r === fields.role);

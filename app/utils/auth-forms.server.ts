@@ -19,7 +19,10 @@ export function formAnswer(status: number, answer: FormAnswer, headers?: Headers
 }
 
 /** A 429 answer when any of the limits is exceeded (every rule counts the attempt), else null. */
-export async function rateLimited(checks: [RateLimitRule, string | null | undefined][], fields?: Record<string, string>) {
+export async function rateLimited(
+  checks: [RateLimitRule, string | null | undefined][],
+  fields?: Record<string, string>,
+) {
   const verdict = await consumeRateLimits(await getDb(), checks);
   if (verdict.allowed) return null;
   return formAnswer(

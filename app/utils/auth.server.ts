@@ -6,7 +6,10 @@ export function requireUser(context: AppLoadContext, request: Request): SessionU
   return requireSession(context, request).user;
 }
 
-export function requireSession(context: AppLoadContext, request: Request): { user: SessionUser; session: ValidSession } {
+export function requireSession(
+  context: AppLoadContext,
+  request: Request,
+): { user: SessionUser; session: ValidSession } {
   const { user, session } = context.auth;
   if (user && session) return { user, session };
   const url = new URL(request.url);
@@ -14,7 +17,10 @@ export function requireSession(context: AppLoadContext, request: Request): { use
 }
 
 /** A same-site path to go to after sign-in; anything else (other hosts, `//evil`) becomes `fallback`. */
-export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/dashboard"): string {
+export function safeRedirectPath(
+  value: FormDataEntryValue | string | null | undefined,
+  fallback = "/dashboard",
+): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return fallback;
   }

@@ -9,7 +9,11 @@ import type { BrainEvent, StoredManifest } from "../../server/brain/answer";
 import type { AppRouter } from "../../server/trpc/root";
 import { answerWithUserKey, STOPPED_MESSAGE } from "./brain-user-key";
 
-export type FinishedAnswer = { status: "complete" | "stopped" | "failed"; content: string; errorMessage: string | null };
+export type FinishedAnswer = {
+  status: "complete" | "stopped" | "failed";
+  content: string;
+  errorMessage: string | null;
+};
 
 export type LiveAnswer = {
   messageId: string;
@@ -44,7 +48,9 @@ function update(messageId: string, change: (answer: LiveAnswer) => LiveAnswer) {
 
 function finish(messageId: string, result: FinishedAnswer) {
   stoppers.delete(messageId);
-  update(messageId, (answer) => (answer.finished ? answer : { ...answer, progress: null, stopping: false, finished: result }));
+  update(messageId, (answer) =>
+    answer.finished ? answer : { ...answer, progress: null, stopping: false, finished: result },
+  );
 }
 
 function apply(messageId: string, event: BrainEvent) {
@@ -66,7 +72,15 @@ function apply(messageId: string, event: BrainEvent) {
 
 function begin(messageId: string, via: LiveAnswer["via"]): boolean {
   if (answers.has(messageId)) return false;
-  answers.set(messageId, { messageId, via, text: "", progress: via === "server" ? "Reading your records…" : "Reading your records, then asking Claude…", manifest: null, stopping: false, finished: null });
+  answers.set(messageId, {
+    messageId,
+    via,
+    text: "",
+    progress: via === "server" ? "Reading your records…" : "Reading your records, then asking Claude…",
+    manifest: null,
+    stopping: false,
+    finished: null,
+  });
   publish();
   return true;
 }
@@ -83,12 +97,21 @@ export function streamFromServer(client: TRPCClient<AppRouter>, messageId: strin
       },
       onError(error) {
         const text = answers.get(messageId)?.text ?? "";
-        finish(messageId, { status: "failed", content: text, errorMessage: error.message || "The answer could not be streamed. Reload the page to see what was stored." });
+        finish(messageId, {
+          status: "failed",
+          content: text,
+          errorMessage: error.message || "The answer could not be streamed. Reload the page to see what was stored.",
+        });
       },
       onComplete() {
         // Ended without "done" (the server went away): the page reloads the stored answer.
         const answer = answers.get(messageId);
-        if (answer && !answer.finished) finish(messageId, { status: "stopped", content: answer.text, errorMessage: "The connection ended before the answer was finished." });
+        if (answer && !answer.finished)
+          finish(messageId, {
+            status: "stopped",
+            content: answer.text,
+            errorMessage: "The connection ended before the answer was finished.",
+          });
       },
     },
   );
@@ -101,14 +124,25 @@ export function streamFromServer(client: TRPCClient<AppRouter>, messageId: strin
 }
 
 /** Writes an answer in this browser with the user's own key (P16). */
-export function streamWithUserKey(client: TRPCClient<AppRouter>, messageId: string, claude: { apiKey: string; baseURL: string }): void {
+export function streamWithUserKey(
+  client: TRPCClient<AppRouter>,
+  messageId: string,
+  claude: { apiKey: string; baseURL: string },
+): void {
   if (!begin(messageId, "browser")) return;
   const controller = new AbortController();
   stoppers.set(messageId, () => {
     update(messageId, (answer) => ({ ...answer, stopping: true, progress: "Stopping…" }));
     controller.abort();
   });
-  void answerWithUserKey({ client, assistantMessageId: messageId, apiKey: claude.apiKey, baseURL: claude.baseURL, signal: controller.signal, onEvent: (event) => apply(messageId, event) });
+  void answerWithUserKey({
+    client,
+    assistantMessageId: messageId,
+    apiKey: claude.apiKey,
+    baseURL: claude.baseURL,
+    signal: controller.signal,
+    onEvent: (event) => apply(messageId, event),
+  });
 }
 
 export function stopAnswer(messageId: string): void {
@@ -139,7 +173,12 @@ export function useLiveAnswers(): ReadonlyMap<string, LiveAnswer> {
  * Starts writing an answer the way it was asked: with the user's key in this browser (mode
  * "user_key"), else on our server. False when it needs a key this browser does not have.
  */
-export function startAnswer(client: TRPCClient<AppRouter>, messageId: string, mode: string | null, claude: { apiKey: string | null; baseURL: string }): boolean {
+export function startAnswer(
+  client: TRPCClient<AppRouter>,
+  messageId: string,
+  mode: string | null,
+  claude: { apiKey: string | null; baseURL: string },
+): boolean {
   if (mode === "user_key") {
     if (!claude.apiKey) return false;
     streamWithUserKey(client, messageId, { apiKey: claude.apiKey, baseURL: claude.baseURL });

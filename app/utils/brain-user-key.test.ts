@@ -18,13 +18,22 @@ describe("the user's own key", () => {
 
   it("turns Claude's refusals into sentences that say what to do", () => {
     const failure = (status: number, headers: Record<string, string> = {}) =>
-      userKeyFailureMessage(sdk.APIError.generate(status, { type: "error", error: { type: "x", message: "x" } }, "x", new Headers(headers)), sdk);
-    expect(failure(401)).toBe("Claude refused your API key (401). Check the key saved in this browser at Settings → API.");
-    expect(failure(429, { "retry-after": "30" })).toBe("Claude is receiving too many requests from your key (429) and asked us to wait 30 seconds. We retried; try again in a moment.");
+      userKeyFailureMessage(
+        sdk.APIError.generate(status, { type: "error", error: { type: "x", message: "x" } }, "x", new Headers(headers)),
+        sdk,
+      );
+    expect(failure(401)).toBe(
+      "Claude refused your API key (401). Check the key saved in this browser at Settings → API.",
+    );
+    expect(failure(429, { "retry-after": "30" })).toBe(
+      "Claude is receiving too many requests from your key (429) and asked us to wait 30 seconds. We retried; try again in a moment.",
+    );
     expect(failure(529)).toBe("Claude is overloaded right now (529). We retried; try again in a minute.");
     expect(failure(503)).toBe("Claude had an error on its side (503). Try again in a moment.");
     expect(failure(400)).toContain("(400)");
-    expect(userKeyFailureMessage(new sdk.APIConnectionError({ message: "fetch failed" }), sdk)).toContain("could not reach Claude");
+    expect(userKeyFailureMessage(new sdk.APIConnectionError({ message: "fetch failed" }), sdk)).toContain(
+      "could not reach Claude",
+    );
     expect(userKeyFailureMessage(new sdk.APIConnectionTimeoutError(), sdk)).toContain("took too long");
     expect(userKeyFailureMessage(new Error("?"), sdk)).toContain("stopped unexpectedly");
   });

@@ -80,21 +80,28 @@ export function useHydrated(): boolean {
 type Sdk = typeof import("@anthropic-ai/sdk");
 
 /** What went wrong talking to Claude from this browser, in words (the partial answer is kept). */
-export function userKeyFailureMessage(error: unknown, sdk: Pick<Sdk, "APIError" | "APIConnectionError" | "APIConnectionTimeoutError">): string {
-  if (error instanceof sdk.APIConnectionTimeoutError) return "Claude took too long to answer, so we stopped waiting. What arrived so far is kept; try again.";
+export function userKeyFailureMessage(
+  error: unknown,
+  sdk: Pick<Sdk, "APIError" | "APIConnectionError" | "APIConnectionTimeoutError">,
+): string {
+  if (error instanceof sdk.APIConnectionTimeoutError)
+    return "Claude took too long to answer, so we stopped waiting. What arrived so far is kept; try again.";
   if (error instanceof sdk.APIConnectionError) {
     return "This browser could not reach Claude, or the connection dropped mid-answer. Check your connection; what arrived so far is kept. Try again.";
   }
   if (error instanceof sdk.APIError) {
     const status = error.status;
-    if (status === 401) return "Claude refused your API key (401). Check the key saved in this browser at Settings → API.";
-    if (status === 403) return "Your API key is not allowed to use this model (403). Check the key's permissions in the Anthropic Console.";
+    if (status === 401)
+      return "Claude refused your API key (401). Check the key saved in this browser at Settings → API.";
+    if (status === 403)
+      return "Your API key is not allowed to use this model (403). Check the key's permissions in the Anthropic Console.";
     if (status === 429) {
       const wait = error.headers?.get("retry-after");
       return `Claude is receiving too many requests from your key (429)${wait ? ` and asked us to wait ${wait} seconds` : ""}. We retried; try again in a moment.`;
     }
     if (status === 529) return "Claude is overloaded right now (529). We retried; try again in a minute.";
-    if (typeof status === "number" && status >= 500) return `Claude had an error on its side (${status}). Try again in a moment.`;
+    if (typeof status === "number" && status >= 500)
+      return `Claude had an error on its side (${status}). Try again in a moment.`;
     if (status === 400) return "Claude could not process this request (400). Try rephrasing the question.";
   }
   return "The answer stopped unexpectedly: the connection to Claude dropped. What arrived so far is kept; try again.";
@@ -123,19 +130,33 @@ export async function answerWithUserKey(options: {
   const { client, assistantMessageId, signal, onEvent } = options;
   let content = "";
   const usage = { inputTokens: 0, outputTokens: 0 };
-  let outcome: { status: "complete" | "stopped" | "failed"; errorMessage: string | null } = { status: "complete", errorMessage: null };
+  let outcome: { status: "complete" | "stopped" | "failed"; errorMessage: string | null } = {
+    status: "complete",
+    errorMessage: null,
+  };
 
   try {
     const prepared = await client.brain.prepare.mutate({ assistantMessageId });
     onEvent({ type: "manifest", manifest: prepared.manifest });
     const sdk = await import("@anthropic-ai/sdk");
-    const anthropic = new sdk.default({ apiKey: options.apiKey, baseURL: options.baseURL, dangerouslyAllowBrowser: true, maxRetries: 2 });
+    const anthropic = new sdk.default({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      dangerouslyAllowBrowser: true,
+      maxRetries: 2,
+    });
     const messages: MessageParam[] = [...prepared.messages];
     try {
       for (let round = 0; round <= prepared.maxToolRounds; round += 1) {
         if (signal.aborted) throw new sdk.APIUserAbortError();
         const stream = anthropic.messages.stream(
-          { model: prepared.model, max_tokens: 1_500, system: prepared.system, messages, ...(round < prepared.maxToolRounds ? { tools: prepared.tools } : {}) },
+          {
+            model: prepared.model,
+            max_tokens: 1_500,
+            system: prepared.system,
+            messages,
+            ...(round < prepared.maxToolRounds ? { tools: prepared.tools } : {}),
+          },
           { signal },
         );
         stream.on("text", (delta) => {
@@ -151,7 +172,10 @@ export async function answerWithUserKey(options: {
         const results: ToolResultBlockParam[] = [];
         for (const use of toolUses) {
           onEvent({ type: "status", text: `Looking further in your records (${use.name.replace(/_/g, " ")})…` });
-          const input = use.input && typeof use.input === "object" && !Array.isArray(use.input) ? (use.input as Record<string, unknown>) : {};
+          const input =
+            use.input && typeof use.input === "object" && !Array.isArray(use.input)
+              ? (use.input as Record<string, unknown>)
+              : {};
           const result = await client.brain.runTool.mutate({ assistantMessageId, name: use.name, input }, { signal });
           onEvent({ type: "manifest", manifest: result.manifest });
           results.push({ type: "tool_result", tool_use_id: use.id, content: result.text });
@@ -159,18 +183,40 @@ export async function answerWithUserKey(options: {
         messages.push({ role: "user", content: results });
       }
     } catch (error) {
-      outcome = signal.aborted ? { status: "stopped", errorMessage: STOPPED_MESSAGE } : { status: "failed", errorMessage: userKeyFailureMessage(error, sdk) };
+      outcome = signal.aborted
+        ? { status: "stopped", errorMessage: STOPPED_MESSAGE }
+        : { status: "failed", errorMessage: userKeyFailureMessage(error, sdk) };
     }
   } catch (error) {
     // Our server refused to prepare (or the SDK could not load): nothing was sent to Claude.
-    outcome = signal.aborted ? { status: "stopped", errorMessage: STOPPED_MESSAGE } : { status: "failed", errorMessage: ourServerMessage(error) };
+    outcome = signal.aborted
+      ? { status: "stopped", errorMessage: STOPPED_MESSAGE }
+      : { status: "failed", errorMessage: ourServerMessage(error) };
   }
 
   try {
     // Not tied to `signal`: a stopped answer must still be stored.
-    const stored = await client.brain.complete.mutate({ assistantMessageId, content, status: outcome.status, errorMessage: outcome.errorMessage, usage });
-    onEvent({ type: "done", messageId: assistantMessageId, status: stored.status, content: stored.content, errorMessage: outcome.errorMessage });
+    const stored = await client.brain.complete.mutate({
+      assistantMessageId,
+      content,
+      status: outcome.status,
+      errorMessage: outcome.errorMessage,
+      usage,
+    });
+    onEvent({
+      type: "done",
+      messageId: assistantMessageId,
+      status: stored.status,
+      content: stored.content,
+      errorMessage: outcome.errorMessage,
+    });
   } catch (error) {
-    onEvent({ type: "done", messageId: assistantMessageId, status: "failed", content, errorMessage: outcome.errorMessage ?? ourServerMessage(error) });
+    onEvent({
+      type: "done",
+      messageId: assistantMessageId,
+      status: "failed",
+      content,
+      errorMessage: outcome.errorMessage ?? ourServerMessage(error),
+    });
   }
 }

@@ -16,7 +16,9 @@ export function totalsByCurrency(items: { currency: string; amount: number | nul
     if (item.amount === null) continue;
     sums.set(item.currency, (sums.get(item.currency) ?? 0) + item.amount);
   }
-  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => b.amount - a.amount || a.currency.localeCompare(b.currency));
+  return [...sums]
+    .map(([currency, amount]) => ({ currency, amount }))
+    .sort((a, b) => b.amount - a.amount || a.currency.localeCompare(b.currency));
 }
 
 /**
@@ -57,7 +59,10 @@ export function daysBetween(earlier: Date, later: Date): number {
   return Math.max(0, day(later) - day(earlier));
 }
 
-export function attentionReasons(deal: { pastCloseDate: boolean; stale: boolean; quietSince: Date }, now: Date): string[] {
+export function attentionReasons(
+  deal: { pastCloseDate: boolean; stale: boolean; quietSince: Date },
+  now: Date,
+): string[] {
   const reasons: string[] = [];
   if (deal.pastCloseDate) reasons.push("Past close date");
   if (deal.stale) {
@@ -76,7 +81,10 @@ export function dashboardView(summary: DashboardSummary) {
   return {
     now: summary.now,
     currency,
-    stageLabels: Object.fromEntries(summary.pipeline.map((s) => [s.stage, s.label])) as Record<StageRow["stage"], string>,
+    stageLabels: Object.fromEntries(summary.pipeline.map((s) => [s.stage, s.label])) as Record<
+      StageRow["stage"],
+      string
+    >,
     hasDeals: summary.pipeline.some((s) => s.count > 0),
     pipeline: {
       open: openStages,

@@ -20,7 +20,9 @@ describe("export download helpers", () => {
   });
 
   it("reads the server's file name, or falls back", () => {
-    expect(fileNameFrom('attachment; filename="salesascode-export-2026-11-30.json"', "x.json")).toBe("salesascode-export-2026-11-30.json");
+    expect(fileNameFrom('attachment; filename="salesascode-export-2026-11-30.json"', "x.json")).toBe(
+      "salesascode-export-2026-11-30.json",
+    );
     expect(fileNameFrom(null, "x.json")).toBe("x.json");
     expect(fileNameFrom('attachment; filename="../../etc/passwd"', "x.json")).toBe("x.json");
   });
@@ -35,11 +37,18 @@ describe("export download helpers", () => {
 
   it("reads a body to the end with progress, and knows a complete export from a cut one", async () => {
     const seen: number[] = [];
-    const whole = await readExportBody(streamOf(['{"format":"x",\n"accounts":[\n{"id":1},\n', '{"id":2}\n],\n"deletion":null\n}', "\n"]), (p) => seen.push(p.lines));
+    const whole = await readExportBody(
+      streamOf(['{"format":"x",\n"accounts":[\n{"id":1},\n', '{"id":2}\n],\n"deletion":null\n}', "\n"]),
+      (p) => seen.push(p.lines),
+    );
     expect(whole).toMatchObject({ lines: 7, complete: true });
     expect(seen).toEqual([3, 6, 7]);
     expect(whole.bytes).toBe(whole.parts.reduce((n, p) => n + p.byteLength, 0));
-    expect(JSON.parse(new TextDecoder().decode(Buffer.concat(whole.parts)))).toEqual({ format: "x", accounts: [{ id: 1 }, { id: 2 }], deletion: null });
+    expect(JSON.parse(new TextDecoder().decode(Buffer.concat(whole.parts)))).toEqual({
+      format: "x",
+      accounts: [{ id: 1 }, { id: 2 }],
+      deletion: null,
+    });
 
     const cut = await readExportBody(streamOf(['{"format":"x",\n"accounts":[\n{"id":1},\n']), () => {});
     expect(cut.complete).toBe(false);

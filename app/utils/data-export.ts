@@ -74,7 +74,8 @@ export async function fetchExport(signal: AbortSignal): Promise<Response> {
   if (response.redirected || (response.ok && !type.startsWith("application/json"))) {
     throw new ExportFailed("You are no longer signed in. Sign in again, then export.");
   }
-  if (!response.ok || !response.body) throw new ExportFailed(`The export could not start (the server answered ${response.status}). Try again.`);
+  if (!response.ok || !response.body)
+    throw new ExportFailed(`The export could not start (the server answered ${response.status}). Try again.`);
   return response;
 }
 

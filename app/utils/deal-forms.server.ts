@@ -1,6 +1,11 @@
 // Form plumbing shared by the deal, meeting and conversation pages: turning form text into the API's
 // inputs (money in exact cents, UTC datetimes) and a procedure's refusal into messages beside fields.
-import { createOpportunityInput, OPEN_STAGES, stageLabels, updateOpportunityInput } from "../../server/crm/opportunities";
+import {
+  createOpportunityInput,
+  OPEN_STAGES,
+  stageLabels,
+  updateOpportunityInput,
+} from "../../server/crm/opportunities";
 import { conversationChannels, opportunityStages } from "../../server/data-rights/workspace-format";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -12,7 +17,11 @@ export type StageOption = { value: (typeof opportunityStages)[number]; label: st
 
 /** Every stage in pipeline order, for selects (the browser never imports server code). */
 export function stageOptions(): StageOption[] {
-  return opportunityStages.map((value) => ({ value, label: stageLabels[value], open: (OPEN_STAGES as readonly string[]).includes(value) }));
+  return opportunityStages.map((value) => ({
+    value,
+    label: stageLabels[value],
+    open: (OPEN_STAGES as readonly string[]).includes(value),
+  }));
 }
 
 export function isStage(value: string): value is StageOption["value"] {
@@ -52,7 +61,10 @@ export function moneyInputValue(cents: number | null | undefined): string {
 }
 
 /** A whole percentage typed in a form; range checks are the API's. Empty means "none". */
-export function parseWholeNumber(text: string, message: string): { ok: true; value: number | null } | { ok: false; message: string } {
+export function parseWholeNumber(
+  text: string,
+  message: string,
+): { ok: true; value: number | null } | { ok: false; message: string } {
   const value = text.trim().replace(/%$/, "").trim();
   if (value === "") return { ok: true, value: null };
   if (!/^-?\d{1,9}$/.test(value)) return { ok: false, message };
@@ -62,12 +74,16 @@ export function parseWholeNumber(text: string, message: string): { ok: true; val
 const DATETIME_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/;
 
 /** An <input type="datetime-local"> value, read as UTC (the label says so). */
-export function parseUtcDateTime(text: string, emptyMessage: string): { ok: true; value: Date } | { ok: false; message: string } {
+export function parseUtcDateTime(
+  text: string,
+  emptyMessage: string,
+): { ok: true; value: Date } | { ok: false; message: string } {
   const value = text.trim();
   if (value === "") return { ok: false, message: emptyMessage };
   const date = DATETIME_LOCAL.test(value) ? new Date(`${value}Z`) : null;
   // Date rolls impossible days over (Feb 30 → Mar 2); only a value that reads back unchanged is real.
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 16) !== value.slice(0, 16)) return { ok: false, message: "Use a date and time like 2026-12-31 14:30." };
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 16) !== value.slice(0, 16))
+    return { ok: false, message: "Use a date and time like 2026-12-31 14:30." };
   return { ok: true, value: date };
 }
 
@@ -78,10 +94,22 @@ export function dateTimeInputValue(value: Date | string | null | undefined): str
 
 /** The text values of a form, for refilling it after an error. */
 export function textFields(form: FormData, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.map((name) => [name, typeof form.get(name) === "string" ? (form.get(name) as string) : ""]));
+  return Object.fromEntries(
+    names.map((name) => [name, typeof form.get(name) === "string" ? (form.get(name) as string) : ""]),
+  );
 }
 
-export const DEAL_FIELDS = ["name", "accountId", "stage", "amount", "currency", "closeDate", "probability", "nextStep", "lossReason"] as const;
+export const DEAL_FIELDS = [
+  "name",
+  "accountId",
+  "stage",
+  "amount",
+  "currency",
+  "closeDate",
+  "probability",
+  "nextStep",
+  "lossReason",
+] as const;
 
 type DealInput = z.input<typeof createOpportunityInput>;
 
@@ -90,7 +118,10 @@ type DealInput = z.input<typeof createOpportunityInput>;
  * error here; everything else is checked by the procedure's own schema, so all the form's problems
  * show at once instead of one round trip each.
  */
-export function readDealForm(form: FormData, mode: "create" | "update"): { fields: Record<string, string>; input: DealInput; fieldErrors: Record<string, string> } {
+export function readDealForm(
+  form: FormData,
+  mode: "create" | "update",
+): { fields: Record<string, string>; input: DealInput; fieldErrors: Record<string, string> } {
   const fields = textFields(form, DEAL_FIELDS);
   const fieldErrors: Record<string, string> = {};
   const amount = parseMoney(fields.amount!);
@@ -125,16 +156,23 @@ type Api = Awaited<ReturnType<typeof serverCaller>>;
  * and beyond those — a preselected or current account must stay selectable. `selected` is `include`
  * when it is the user's, else "".
  */
-export async function accountChoices(api: Api, include?: string | null): Promise<{ accounts: { id: string; name: string }[]; selected: string }> {
+export async function accountChoices(
+  api: Api,
+  include?: string | null,
+): Promise<{ accounts: { id: string; name: string }[]; selected: string }> {
   const page = await api.accounts.list({ limit: 100, sort: "name" });
   const accounts = page.items.map((a) => ({ id: a.id, name: a.name }));
   if (!include) return { accounts, selected: "" };
   if (accounts.some((a) => a.id === include)) return { accounts, selected: include };
   try {
     const extra = await api.accounts.get({ id: include });
-    return { accounts: [...accounts, { id: extra.id, name: extra.name }].sort((a, b) => a.name.localeCompare(b.name)), selected: extra.id };
+    return {
+      accounts: [...accounts, { id: extra.id, name: extra.name }].sort((a, b) => a.name.localeCompare(b.name)),
+      selected: extra.id,
+    };
   } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return { accounts, selected: "" };
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST"))
+      return { accounts, selected: "" };
     throw error;
   }
 }

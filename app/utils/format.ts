@@ -11,7 +11,12 @@ export function formatCount(value: number): string {
   return numberFormat.format(value);
 }
 
-const tierLabels: Record<string, string> = { strategic: "Strategic", enterprise: "Enterprise", mid_market: "Mid-market", smb: "SMB" };
+const tierLabels: Record<string, string> = {
+  strategic: "Strategic",
+  enterprise: "Enterprise",
+  mid_market: "Mid-market",
+  smb: "SMB",
+};
 
 export function formatTier(tier: string | null): string {
   if (!tier) return "—";
@@ -37,7 +42,13 @@ export function formatMoney(minorUnits: number | null | undefined, currency = "U
 
 /** $1.2M, $240K: for charts and board totals. */
 export function formatMoneyShort(minorUnits: number, currency = "USD"): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(minorUnits / 100);
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    notation: "compact",
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(minorUnits / 100);
 }
 
 /** "3 days ago", "in 2 hours": relative to `now` (pass the loader's time so server and browser agree). */

@@ -17,7 +17,12 @@ function ids(form: FormData, name: string): string[] {
   return [...new Set(form.getAll(name).filter((v): v is string => typeof v === "string" && v !== ""))];
 }
 
-export function readMeetingForm(form: FormData): { fields: Record<string, string>; attendeeIds: string[]; input: MeetingInput; fieldErrors: Record<string, string> } {
+export function readMeetingForm(form: FormData): {
+  fields: Record<string, string>;
+  attendeeIds: string[];
+  input: MeetingInput;
+  fieldErrors: Record<string, string>;
+} {
   const fields = textFields(form, MEETING_FIELDS);
   const attendeeIds = ids(form, "attendeeIds");
   const fieldErrors: Record<string, string> = {};
@@ -45,7 +50,12 @@ export const CONVERSATION_FIELDS = ["channel", "subject", "accountId", "opportun
 
 type ConversationInput = z.input<typeof createConversationInput>;
 
-export function readConversationForm(form: FormData): { fields: Record<string, string>; prospectIds: string[]; input: ConversationInput; fieldErrors: Record<string, string> } {
+export function readConversationForm(form: FormData): {
+  fields: Record<string, string>;
+  prospectIds: string[];
+  input: ConversationInput;
+  fieldErrors: Record<string, string>;
+} {
   const fields = textFields(form, CONVERSATION_FIELDS);
   const prospectIds = ids(form, "prospectIds");
   const fieldErrors: Record<string, string> = {};
@@ -67,16 +77,30 @@ export function readConversationForm(form: FormData): { fields: Record<string, s
 type Api = Awaited<ReturnType<typeof serverCaller>>;
 
 /** The deals a form's select offers: the first 100 by name, plus `include` (the current one). */
-export async function dealChoices(api: Api, include?: string | null): Promise<{ id: string; name: string; accountId: string | null; accountName: string | null }[]> {
+export async function dealChoices(
+  api: Api,
+  include?: string | null,
+): Promise<{ id: string; name: string; accountId: string | null; accountName: string | null }[]> {
   const page = await api.opportunities.list({ limit: 100, sort: "name", state: "all" });
-  const deals = page.items.map((d) => ({ id: d.id, name: d.name, accountId: d.account?.id ?? null, accountName: d.account?.name ?? null }));
+  const deals = page.items.map((d) => ({
+    id: d.id,
+    name: d.name,
+    accountId: d.account?.id ?? null,
+    accountName: d.account?.name ?? null,
+  }));
   if (include && !deals.some((d) => d.id === include)) {
     const extra = await api.opportunities.get({ id: include }).catch((error: unknown) => {
       // Not the user's deal (or not an id at all): simply not offered.
       if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
       throw error;
     });
-    if (extra) deals.push({ id: extra.id, name: extra.name, accountId: extra.account?.id ?? null, accountName: extra.account?.name ?? null });
+    if (extra)
+      deals.push({
+        id: extra.id,
+        name: extra.name,
+        accountId: extra.account?.id ?? null,
+        accountName: extra.account?.name ?? null,
+      });
   }
   return deals;
 }
@@ -87,9 +111,18 @@ export async function peopleChoices(
   chosen: { id: string; firstName: string; lastName: string; account?: { name: string } | null }[] = [],
 ): Promise<{ id: string; name: string; accountName: string | null }[]> {
   const page = await api.prospects.list({ limit: 100, sort: "name" });
-  const people = page.items.map((p) => ({ id: p.id, name: `${p.firstName} ${p.lastName}`.trim(), accountName: p.account?.name ?? null }));
+  const people = page.items.map((p) => ({
+    id: p.id,
+    name: `${p.firstName} ${p.lastName}`.trim(),
+    accountName: p.account?.name ?? null,
+  }));
   for (const person of chosen) {
-    if (!people.some((p) => p.id === person.id)) people.push({ id: person.id, name: `${person.firstName} ${person.lastName}`.trim(), accountName: person.account?.name ?? null });
+    if (!people.some((p) => p.id === person.id))
+      people.push({
+        id: person.id,
+        name: `${person.firstName} ${person.lastName}`.trim(),
+        accountName: person.account?.name ?? null,
+      });
   }
   return people;
 }

@@ -47,4 +47,3 @@ export function statusLabel(status: string): string {
 }
 
 export const prospectRoleValues = Object.keys(roleLabels) as Role[];
-

@@ -6,5 +6,9 @@ import type { ClientInfo } from "../../server/auth/sign-in";
  * brought, which a sign-in ends rather than reuses.
  */
 export function sessionClient(context: AppLoadContext): ClientInfo & { replacesSessionId: string | null } {
-  return { userAgent: context.client.userAgent, ip: context.client.ip, replacesSessionId: context.auth.session?.id ?? null };
+  return {
+    userAgent: context.client.userAgent,
+    ip: context.client.ip,
+    replacesSessionId: context.auth.session?.id ?? null,
+  };
 }

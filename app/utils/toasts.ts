@@ -20,7 +20,7 @@ export const toastMessages = {
   "message-added": "Message added.",
   "conversation-created": "Conversation logged.",
   "conversation-deleted": "Conversation deleted.",
-  "imported": "Workspace imported.",
+  imported: "Workspace imported.",
   "brain-renamed": "Conversation renamed.",
   "brain-deleted": "Conversation deleted.",
   "profile-updated": "Profile saved.",

@@ -12,7 +12,10 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 export const TRPC_PATH = "/api/trpc";
 
 /** The client's link configuration, shared by the React provider and by tests over real HTTP. */
-export function createApiClient(baseUrl: string, options: { headers?: () => Record<string, string> } = {}): TRPCClient<AppRouter> {
+export function createApiClient(
+  baseUrl: string,
+  options: { headers?: () => Record<string, string> } = {},
+): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({

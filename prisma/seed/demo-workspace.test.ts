@@ -155,7 +155,15 @@ describe("demo workspace", () => {
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
     };
-    for (const section of [doc.accounts, doc.prospects, doc.opportunities, doc.conversations, doc.meetings, doc.notes, doc.activities]) {
+    for (const section of [
+      doc.accounts,
+      doc.prospects,
+      doc.opportunities,
+      doc.conversations,
+      doc.meetings,
+      doc.notes,
+      doc.activities,
+    ]) {
       for (const r of section) claim(r.source, r.externalId, r.id);
     }
     // Messages are stored under their conversation's source.
@@ -190,7 +198,11 @@ describe("demo workspace", () => {
     const optional = (id: string | null | undefined, table: { has(id: string): boolean }, what: string) =>
       ref(id == null || table.has(id), what);
     /** An opportunity's conversations, meetings, notes and activities belong to its account. */
-    const sameAccount = (accountId: string | null | undefined, opportunityId: string | null | undefined, what: string) => {
+    const sameAccount = (
+      accountId: string | null | undefined,
+      opportunityId: string | null | undefined,
+      what: string,
+    ) => {
       if (opportunityId == null) return;
       ref(opportunities.get(opportunityId)?.accountId === accountId, `${what}: opportunity of another account`);
     };
@@ -219,14 +231,16 @@ describe("demo workspace", () => {
       optional(n.prospectId, prospects, `${n.id}.prospectId`);
       ref(n.meetingId != null || n.accountId != null, `${n.id}: neither meeting nor account`);
       sameAccount(n.accountId, n.opportunityId, n.id);
-      if (n.meetingId) ref(meetings.get(n.meetingId)?.accountId === n.accountId, `${n.id}: account differs from its meeting's`);
+      if (n.meetingId)
+        ref(meetings.get(n.meetingId)?.accountId === n.accountId, `${n.id}: account differs from its meeting's`);
     }
     for (const a of doc.activities) {
       optional(a.accountId, accounts, `${a.id}.accountId`);
       optional(a.prospectId, prospects, `${a.id}.prospectId`);
       optional(a.opportunityId, opportunities, `${a.id}.opportunityId`);
       sameAccount(a.accountId, a.opportunityId, a.id);
-      if (a.prospectId) ref(prospects.get(a.prospectId)?.accountId === a.accountId, `${a.id}: prospect of another account`);
+      if (a.prospectId)
+        ref(prospects.get(a.prospectId)?.accountId === a.accountId, `${a.id}: prospect of another account`);
     }
     expect(problems).toEqual([]);
   });

@@ -80,7 +80,8 @@ const COMPANIES: readonly CompanySeed[] = [
     city: "Chicago, IL",
     tier: "enterprise",
     currency: "USD",
-    about: "runs a less-than-truckload freight network across 38 US terminals and sells real-time shipment tracking to shippers",
+    about:
+      "runs a less-than-truckload freight network across 38 US terminals and sells real-time shipment tracking to shippers",
     pain: "late-arriving carrier EDI feeds that silently break the ETA predictions shippers see in the tracking portal",
     incident: "the terminal-scan feed from Memphis that stopped updating for nine hours",
     table: "shipment_events",
@@ -441,21 +442,129 @@ const COMPANIES: readonly CompanySeed[] = [
 ];
 
 const FIRST_NAMES = [
-  "Priya", "Marcus", "Elena", "James", "Aisha", "Tom", "Sofia", "David", "Mei", "Carlos",
-  "Hannah", "Omar", "Grace", "Lukas", "Fatima", "Ryan", "Ana", "Kenji", "Olivia", "Samuel",
-  "Leila", "Ben", "Nadia", "Victor", "Chloe", "Raj", "Emily", "Diego", "Ingrid", "Jamal",
-  "Laura", "Tariq", "Sarah", "Noah", "Yuki", "Isabel", "Kwame", "Rachel", "Andrei", "Maya",
-  "Daniel", "Zara", "Patrick", "Lucía", "Ethan", "Amara", "Hugo", "Megan", "Arjun", "Claire",
-  "Martin", "Nia", "Felix", "Rosa", "Adam", "Keiko", "Sean", "Valentina", "Gabriel", "Ruth",
+  "Priya",
+  "Marcus",
+  "Elena",
+  "James",
+  "Aisha",
+  "Tom",
+  "Sofia",
+  "David",
+  "Mei",
+  "Carlos",
+  "Hannah",
+  "Omar",
+  "Grace",
+  "Lukas",
+  "Fatima",
+  "Ryan",
+  "Ana",
+  "Kenji",
+  "Olivia",
+  "Samuel",
+  "Leila",
+  "Ben",
+  "Nadia",
+  "Victor",
+  "Chloe",
+  "Raj",
+  "Emily",
+  "Diego",
+  "Ingrid",
+  "Jamal",
+  "Laura",
+  "Tariq",
+  "Sarah",
+  "Noah",
+  "Yuki",
+  "Isabel",
+  "Kwame",
+  "Rachel",
+  "Andrei",
+  "Maya",
+  "Daniel",
+  "Zara",
+  "Patrick",
+  "Lucía",
+  "Ethan",
+  "Amara",
+  "Hugo",
+  "Megan",
+  "Arjun",
+  "Claire",
+  "Martin",
+  "Nia",
+  "Felix",
+  "Rosa",
+  "Adam",
+  "Keiko",
+  "Sean",
+  "Valentina",
+  "Gabriel",
+  "Ruth",
 ] as const;
 
 const LAST_NAMES = [
-  "Shah", "Chen", "Okafor", "Rodriguez", "Novak", "Kowalski", "Patel", "Nguyen", "Müller", "Johansson",
-  "Haddad", "Kim", "O'Brien", "Silva", "Walsh", "Tanaka", "Ibrahim", "Fischer", "Garcia", "Lindqvist",
-  "Mensah", "Brooks", "Rossi", "Dubois", "Sato", "Kaur", "Hughes", "Moreno", "Petrov", "Adeyemi",
-  "Bennett", "Castillo", "Larsen", "Murphy", "Yamamoto", "Ortiz", "Bauer", "Singh", "Clarke", "Costa",
-  "Andersson", "Reyes", "Mitchell", "Khan", "Schmidt", "Alvarez", "Cohen", "Park", "Foster", "Nakamura",
-  "Ward", "Romero", "Jensen", "Ellis", "Greene", "Barros", "Hoffman", "Delgado", "Price", "Nowak",
+  "Shah",
+  "Chen",
+  "Okafor",
+  "Rodriguez",
+  "Novak",
+  "Kowalski",
+  "Patel",
+  "Nguyen",
+  "Müller",
+  "Johansson",
+  "Haddad",
+  "Kim",
+  "O'Brien",
+  "Silva",
+  "Walsh",
+  "Tanaka",
+  "Ibrahim",
+  "Fischer",
+  "Garcia",
+  "Lindqvist",
+  "Mensah",
+  "Brooks",
+  "Rossi",
+  "Dubois",
+  "Sato",
+  "Kaur",
+  "Hughes",
+  "Moreno",
+  "Petrov",
+  "Adeyemi",
+  "Bennett",
+  "Castillo",
+  "Larsen",
+  "Murphy",
+  "Yamamoto",
+  "Ortiz",
+  "Bauer",
+  "Singh",
+  "Clarke",
+  "Costa",
+  "Andersson",
+  "Reyes",
+  "Mitchell",
+  "Khan",
+  "Schmidt",
+  "Alvarez",
+  "Cohen",
+  "Park",
+  "Foster",
+  "Nakamura",
+  "Ward",
+  "Romero",
+  "Jensen",
+  "Ellis",
+  "Greene",
+  "Barros",
+  "Hoffman",
+  "Delgado",
+  "Price",
+  "Nowak",
 ] as const;
 
 const TITLES: Record<ProspectRole, readonly string[]> = {
@@ -582,7 +691,8 @@ function lossReasons(competitor: string): LossReason[] {
     },
     {
       reason: "Failed security review: self-hosted deployment required",
-      explanation: "Security has ruled that any tool touching the warehouse must be self-hosted, which rules out a SaaS option.",
+      explanation:
+        "Security has ruled that any tool touching the warehouse must be self-hosted, which rules out a SaaS option.",
       candid: "the self-hosting requirement came late and I could not get an exception",
       revisit: "the spring, when security revisits its SaaS policy",
     },
@@ -773,8 +883,18 @@ function salesforceChecksum(id15: string): string {
 // ---------------------------------------------------------------------------------------------
 
 const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ] as const;
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
@@ -1119,7 +1239,9 @@ ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Great, invite sent for ${c.day(4)} at 11:00 ET. I'll bring ${SOLUTIONS_ENGINEER}, our solutions engineer.
+        body: (
+          c,
+        ) => `Great, invite sent for ${c.day(4)} at 11:00 ET. I'll bring ${SOLUTIONS_ENGINEER}, our solutions engineer.
 
 Short answer for ${c.second.first}: Northbeam reads metadata and query history through a read-only service account; no row-level data leaves ${c.facts.warehouse}. Proposed agenda:
 - how incidents are found and triaged today
@@ -1131,13 +1253,17 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Works for me. I'll send over the 20 tables that break most often so we can keep it concrete. ${c.second.first} is joining too.
+        body: (
+          c,
+        ) => `Works for me. I'll send over the 20 tables that break most often so we can keep it concrete. ${c.second.first} is joining too.
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Thanks ${c.lead.first}, got the list. The ${c.facts.orchestrator} jobs feeding ${c.seed.table} stand out; we'll start there. See you both on ${c.day(4)}.
+        body: (
+          c,
+        ) => `Thanks ${c.lead.first}, got the list. The ${c.facts.orchestrator} jobs feeding ${c.seed.table} stand out; we'll start there. See you both on ${c.day(4)}.
 
 Alex`,
       },
@@ -1167,7 +1293,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Alex, that's accurate. One correction: it's closer to ${c.facts.incidentsPerMonth + 3} incidents a month if you count the ones the analysts fix quietly. On budget, ${c.econ.first} has about ${c.budget} set aside for data tooling this year, but it isn't earmarked, so we'll need a business case.
+        body: (
+          c,
+        ) => `Alex, that's accurate. One correction: it's closer to ${c.facts.incidentsPerMonth + 3} incidents a month if you count the ones the analysts fix quietly. On budget, ${c.econ.first} has about ${c.budget} set aside for data tooling this year, but it isn't earmarked, so we'll need a business case.
 
 ${c.day(5)} works. I'll add ${c.second.first}.
 
@@ -1175,7 +1303,9 @@ ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Very helpful, thank you. I'll build the business case around incident hours (${c.facts.hoursPerIncident} hours x ${c.facts.incidentsPerMonth + 3} incidents a month) and send you a draft before the demo so ${c.econ.first} sees numbers rather than adjectives.
+        body: (
+          c,
+        ) => `Very helpful, thank you. I'll build the business case around incident hours (${c.facts.hoursPerIncident} hours x ${c.facts.incidentsPerMonth + 3} incidents a month) and send you a draft before the demo so ${c.econ.first} sees numbers rather than adjectives.
 
 Invite for ${c.day(5)} is out.
 
@@ -1211,19 +1341,25 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `The second slot works for both of us. Can ${SOLUTIONS_ENGINEER.split(" ")[0]} also cover how monitors are defined as code? We keep everything in git and ${c.second.first} won't accept click-ops.
+        body: (
+          c,
+        ) => `The second slot works for both of us. Can ${SOLUTIONS_ENGINEER.split(" ")[0]} also cover how monitors are defined as code? We keep everything in git and ${c.second.first} won't accept click-ops.
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Yes: monitors can be declared in YAML next to your ${c.facts.orchestrator} code and deployed from CI, and we'll show a pull request end to end. Invite for ${c.day(3)} at 14:00 ET is on its way.
+        body: (
+          c,
+        ) => `Yes: monitors can be declared in YAML next to your ${c.facts.orchestrator} code and deployed from CI, and we'll show a pull request end to end. Invite for ${c.day(3)} at 14:00 ET is on its way.
 
 Alex`,
       },
       {
         from: "second",
-        body: (c) => `Thanks Alex. Please also bring an example of a custom SQL monitor: we have business rules around ${c.seed.table} that generic checks won't catch.
+        body: (
+          c,
+        ) => `Thanks Alex. Please also bring an example of a custom SQL monitor: we have business rules around ${c.seed.table} that generic checks won't catch.
 
 ${c.second.first}`,
       },
@@ -1253,7 +1389,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Thanks Alex. The team liked the lineage view; ${c.second.first} called it the first demo that didn't need a whiteboard. Two concerns before we commit to a pilot:
+        body: (
+          c,
+        ) => `Thanks Alex. The team liked the lineage view; ${c.second.first} called it the first demo that didn't need a whiteboard. Two concerns before we commit to a pilot:
 1. ${c.facts.competitor} offered a free 30-day trial, so I need a reason for a shorter, structured one.
 2. Security will ask about the service account's permissions before anything touches ${c.facts.warehouse}.
 
@@ -1263,7 +1401,9 @@ ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Both fair. On 1: a structured pilot with written success criteria ends in a decision instead of a dashboard nobody opens. On 2: I'll send ${c.blocker.first} the permission list and our SOC 2 Type II report under NDA today.
+        body: (
+          c,
+        ) => `Both fair. On 1: a structured pilot with written success criteria ends in a decision instead of a dashboard nobody opens. On 2: I'll send ${c.blocker.first} the permission list and our SOC 2 Type II report under NDA today.
 
 Draft success criteria:
 - detect at least 3 real incidents on ${c.seed.table} and friends before a stakeholder reports them
@@ -1274,7 +1414,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `That's a reasonable list. I'll ask ${c.blocker.first} to review the permissions now so we don't lose a week on it.
+        body: (
+          c,
+        ) => `That's a reasonable list. I'll ask ${c.blocker.first} to review the permissions now so we don't lose a week on it.
 
 ${c.lead.first}`,
       },
@@ -1326,7 +1468,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `That covers it. Last item: legal wants our own security addendum attached to the order form instead of your DPA. Can your team review it?
+        body: (
+          c,
+        ) => `That covers it. Last item: legal wants our own security addendum attached to the order form instead of your DPA. Can your team review it?
 
 ${c.lead.first}`,
       },
@@ -1338,7 +1482,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Sent. The review board approved the pilot on the condition that the addendum is signed before production. Thanks for being quick on this.
+        body: (
+          c,
+        ) => `Sent. The review board approved the pilot on the condition that the addendum is signed before production. Thanks for being quick on this.
 
 ${c.lead.first}`,
       },
@@ -1367,19 +1513,25 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `This is great. That catch on ${c.seed.table} alone got ${c.econ.first}'s attention; it would have cost us a weekend. Can you put these numbers into a short summary I can forward?
+        body: (
+          c,
+        ) => `This is great. That catch on ${c.seed.table} alone got ${c.econ.first}'s attention; it would have cost us a weekend. Can you put these numbers into a short summary I can forward?
 
 ${c.lead.first}`,
       },
       {
         from: "second",
-        body: (c) => `Adding to that: alert routing to our on-call channel works well. One gap: monitors on views built from ${c.seed.table} still need manual thresholds. Is that on the roadmap?
+        body: (
+          c,
+        ) => `Adding to that: alert routing to our on-call channel works well. One gap: monitors on views built from ${c.seed.table} still need manual thresholds. Is that on the roadmap?
 
 ${c.second.first}`,
       },
       {
         from: "owner",
-        body: (c) => `${c.second.first}, yes: dynamic thresholds for views ship in the February release, and until then ${SOLUTIONS_ENGINEER} can set seasonal thresholds for you tomorrow.
+        body: (
+          c,
+        ) => `${c.second.first}, yes: dynamic thresholds for views ship in the February release, and until then ${SOLUTIONS_ENGINEER} can set seasonal thresholds for you tomorrow.
 
 ${c.lead.first}, one-page summary attached. I'd suggest a 30-minute readout with ${c.econ.first} on ${c.day(6)} so the pricing conversation starts from these results.
 
@@ -1415,7 +1567,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Thanks Alex. Straight feedback: we have a quote from ${c.facts.competitor} that is about 20% lower for similar coverage, and ${c.budget} is what I have approved for this year. I'd rather go with you based on the pilot, but I need to get closer to that number.
+        body: (
+          c,
+        ) => `Thanks Alex. Straight feedback: we have a quote from ${c.facts.competitor} that is about 20% lower for similar coverage, and ${c.budget} is what I have approved for this year. I'd rather go with you based on the pilot, but I need to get closer to that number.
 
 ${c.lead.first}`,
       },
@@ -1431,19 +1585,25 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Option 1 is interesting if finance accepts a multi-year commitment. Let me check with our CFO and come back by ${c.day(5)}.
+        body: (
+          c,
+        ) => `Option 1 is interesting if finance accepts a multi-year commitment. Let me check with our CFO and come back by ${c.day(5)}.
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Thanks. To help with that conversation, I've attached a one-page ROI summary: ${c.facts.incidentsPerMonth} incidents a month at ${c.facts.hoursPerIncident} engineer-hours each, before counting the cost of ${c.facts.stakeholder} acting on bad numbers.
+        body: (
+          c,
+        ) => `Thanks. To help with that conversation, I've attached a one-page ROI summary: ${c.facts.incidentsPerMonth} incidents a month at ${c.facts.hoursPerIncident} engineer-hours each, before counting the cost of ${c.facts.stakeholder} acting on bad numbers.
 
 Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Update: finance is fine with 3 years if we can pay annually and get a termination-for-convenience clause after year one. Can you live with that? We want this signed by ${c.closeDate}.
+        body: (
+          c,
+        ) => `Update: finance is fine with 3 years if we can pay annually and get a termination-for-convenience clause after year one. Can you live with that? We want this signed by ${c.closeDate}.
 
 ${c.lead.first}`,
       },
@@ -1473,19 +1633,25 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Alex, mostly right. Anything over ${c.bigSpend} also needs sign-off from our CFO, which happens in the Tuesday investment meeting, so give that step another week. Otherwise fine.
+        body: (
+          c,
+        ) => `Alex, mostly right. Anything over ${c.bigSpend} also needs sign-off from our CFO, which happens in the Tuesday investment meeting, so give that step another week. Otherwise fine.
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Updated the plan with the investment meeting on ${c.day(8)}. ${c.second.first}, could you help me prepare the one-page summary for it?
+        body: (
+          c,
+        ) => `Updated the plan with the investment meeting on ${c.day(8)}. ${c.second.first}, could you help me prepare the one-page summary for it?
 
 Alex`,
       },
       {
         from: "second",
-        body: (c) => `Yes. I'll write the problem section with the incident numbers from the pilot; Alex, please add pricing and the implementation timeline.
+        body: (
+          c,
+        ) => `Yes. I'll write the problem section with the incident numbers from the pilot; Alex, please add pricing and the implementation timeline.
 
 ${c.second.first}`,
       },
@@ -1532,13 +1698,17 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `1.5x with the carve-out is acceptable. I'll route the final version for signature; ${c.econ.first} is the signatory and is travelling until ${c.day(4)}, so expect the e-signature request early the week after.
+        body: (
+          c,
+        ) => `1.5x with the carve-out is acceptable. I'll route the final version for signature; ${c.econ.first} is the signatory and is travelling until ${c.day(4)}, so expect the e-signature request early the week after.
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Perfect. I'll send the e-signature envelope to ${c.econ.first} with you in copy. Thanks for making this easy.
+        body: (
+          c,
+        ) => `Perfect. I'll send the e-signature envelope to ${c.econ.first} with you in copy. Thanks for making this easy.
 
 Alex`,
       },
@@ -1566,19 +1736,25 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Thanks Alex, excited to get going. ${c.second.first} will be our admin and already has the service account. Can we aim to have alerting on ${c.seed.table} live before the end of the month?
+        body: (
+          c,
+        ) => `Thanks Alex, excited to get going. ${c.second.first} will be our admin and already has the service account. Can we aim to have alerting on ${c.seed.table} live before the end of the month?
 
 ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Yes: ${CUSTOMER_SUCCESS.split(" ")[0]}'s plan has alert routing live in week two, starting with ${c.seed.table}. I'll stay close through the first 90 days, and we'll review results together at the first QBR.
+        body: (
+          c,
+        ) => `Yes: ${CUSTOMER_SUCCESS.split(" ")[0]}'s plan has alert routing live in week two, starting with ${c.seed.table}. I'll stay close through the first 90 days, and we'll review results together at the first QBR.
 
 Alex`,
       },
       {
         from: "second",
-        body: (c) => `Service account and SCIM group are ready. I've also invited two analysts from the reporting team so they see alerts on ${c.seed.table} from day one.
+        body: (
+          c,
+        ) => `Service account and SCIM group are ready. I've also invited two analysts from the reporting team so they see alerts on ${c.seed.table} from day one.
 
 ${c.second.first}`,
       },
@@ -1606,7 +1782,9 @@ Alex`,
       },
       {
         from: "lead",
-        body: (c) => `Hi Alex, ${c.day(5)} works. ${c.second.first} has been asking about ${c.deal.pilot.expansionScope}, so bring a proposal. For the renewal, I'd like to discuss moving to a multi-year term if the price holds.
+        body: (
+          c,
+        ) => `Hi Alex, ${c.day(5)} works. ${c.second.first} has been asking about ${c.deal.pilot.expansionScope}, so bring a proposal. For the renewal, I'd like to discuss moving to a multi-year term if the price holds.
 
 ${c.lead.first}`,
       },
@@ -1653,7 +1831,9 @@ ${c.lead.first}`,
       },
       {
         from: "owner",
-        body: (c) => `Thank you, that's useful to hear. I'll check back in ${c.deal.loss?.revisit ?? "a few months"}. Good luck with ${c.seed.table} in the meantime.
+        body: (
+          c,
+        ) => `Thank you, that's useful to hear. I'll check back in ${c.deal.loss?.revisit ?? "a few months"}. Good luck with ${c.seed.table} in the meantime.
 
 Alex`,
       },
@@ -2224,7 +2404,10 @@ function assignStatuses(
 
   const ignoredSequence = (p: Person) => lastSeen.get(p.id)?.type === "sequence_step";
   const quiet = candidates.filter((p) => p.record.status === "active" && silentSince(p, 21));
-  const unresponsive = [...rng.shuffle(quiet.filter(ignoredSequence)), ...rng.shuffle(quiet.filter((p) => !ignoredSequence(p)))];
+  const unresponsive = [
+    ...rng.shuffle(quiet.filter(ignoredSequence)),
+    ...rng.shuffle(quiet.filter((p) => !ignoredSequence(p))),
+  ];
   for (const person of unresponsive.slice(0, 7)) person.record.status = "unresponsive";
 }
 
@@ -2324,7 +2507,8 @@ function planHistory(
   let latest = isOpen(stage)
     ? account.cap - (account.stale ? rng.int(12, 24) : rng.int(2, 24)) * DAY
     : account.cap - rng.int(followedByAnother ? 60 : 8, 200) * DAY;
-  if (!isOpen(stage) && latest < notBefore + 20 * DAY) latest = Math.min(notBefore + rng.int(20, 40) * DAY, account.cap - 8 * DAY);
+  if (!isOpen(stage) && latest < notBefore + 20 * DAY)
+    latest = Math.min(notBefore + rng.int(20, 40) * DAY, account.cap - 8 * DAY);
   const times: number[] = [workingMoment(rng, latest, latest)];
   for (let i = path.length - 2; i >= 0; i--) {
     const later = itemAt(times, 0);
@@ -2346,7 +2530,8 @@ function stageWindows(deal: DealModel): StageWindow[] {
   return history.map((change, i): StageWindow => {
     const next = history[i + 1];
     if (next) return { stage: change.stage, from: change.at, to: next.at };
-    if (change.stage === "closed_won") return { stage: change.stage, from: change.at, to: Math.min(account.cap, change.at + 80 * DAY) };
+    if (change.stage === "closed_won")
+      return { stage: change.stage, from: change.at, to: Math.min(account.cap, change.at + 80 * DAY) };
     // The "we went another way" exchange happens in the days before the deal is marked lost.
     if (change.stage === "closed_lost") return { stage: change.stage, from: change.at - 5 * DAY, to: change.at };
     return { stage: change.stage, from: change.at, to: account.cap };
@@ -2376,7 +2561,9 @@ function dealAmount(rng: Random, account: AccountModel, big: boolean, expansion:
  */
 function assignCloseDates(rng: Random, deals: DealModel[]): void {
   const late = deals.filter((d) => d.stage === "evaluation" || d.stage === "proposal" || d.stage === "negotiation");
-  const overdue = new Set([...late.filter((d) => d.account.stale), ...late.filter((d) => !d.account.stale)].slice(0, 3));
+  const overdue = new Set(
+    [...late.filter((d) => d.account.stale), ...late.filter((d) => !d.account.stale)].slice(0, 3),
+  );
   const thisMonth = new Set(
     deals
       .filter((d) => (d.stage === "proposal" || d.stage === "negotiation") && !overdue.has(d) && !d.account.stale)
@@ -2399,7 +2586,12 @@ function assignCloseDates(rng: Random, deals: DealModel[]): void {
 }
 
 function defaultNextStep(deal: DealModel): string | null {
-  const c = makeCtx(deal, personFor(deal.account, ["champion"]), personFor(deal.account, ["technical_evaluator"]), REFERENCE_MS);
+  const c = makeCtx(
+    deal,
+    personFor(deal.account, ["champion"]),
+    personFor(deal.account, ["technical_evaluator"]),
+    REFERENCE_MS,
+  );
   if (deal.account.stale && isOpen(deal.stage)) {
     return `Re-engage: no reply from ${c.champ.first} since ${shortDate(deal.account.cap)}; try ${c.econ.first} directly`;
   }
@@ -2480,7 +2672,12 @@ function makeActivity(ids: Ids, input: ActivityInput): WorkspaceActivity {
 }
 
 /** Calls and CRM tasks live in Salesforce as Task records when the account is synced from there. */
-function taskSource(rng: Random, ids: Ids, account: AccountModel, salesforceShare: number): [RecordSource, string | null] {
+function taskSource(
+  rng: Random,
+  ids: Ids,
+  account: AccountModel,
+  salesforceShare: number,
+): [RecordSource, string | null] {
   if (account.source === "salesforce" && rng.chance(salesforceShare)) return ["salesforce", ids.salesforce("00T")];
   return ["manual", null];
 }
@@ -2498,13 +2695,22 @@ interface ConversationPlan {
 }
 
 /** Picks the thread's two people: `lead` by the template's roles, `second` somebody else. */
-function castFor(deal: DealModel, leadRoles: readonly ProspectRole[], secondRoles: readonly ProspectRole[]): [Person, Person] {
+function castFor(
+  deal: DealModel,
+  leadRoles: readonly ProspectRole[],
+  secondRoles: readonly ProspectRole[],
+): [Person, Person] {
   const lead = personFor(deal.account, leadRoles);
   const second = personFor(deal.account, secondRoles, lead);
   return [lead, second];
 }
 
-function buildEmailThreads(rng: Random, ids: Ids, deals: DealModel[], activities: WorkspaceActivity[]): WorkspaceConversation[] {
+function buildEmailThreads(
+  rng: Random,
+  ids: Ids,
+  deals: DealModel[],
+  activities: WorkspaceActivity[],
+): WorkspaceConversation[] {
   const threads: WorkspaceConversation[] = [];
   for (const deal of deals) {
     const used = new Set<string>();
@@ -2519,14 +2725,21 @@ function buildEmailThreads(rng: Random, ids: Ids, deals: DealModel[], activities
         if (!template) continue;
         used.add(key);
         const [lead, second] = castFor(deal, template.leadRoles, template.secondRoles);
-        const latestStart = window.to - (deal.account.stale && isCurrent ? (STALE_SEQUENCE_DAYS * DAY + 3 * DAY) : 2 * HOUR);
-        const start = workingMoment(rng, between(rng, window.from, window.from + (window.to - window.from) * 0.5), latestStart);
+        const latestStart =
+          window.to - (deal.account.stale && isCurrent ? STALE_SEQUENCE_DAYS * DAY + 3 * DAY : 2 * HOUR);
+        const start = workingMoment(
+          rng,
+          between(rng, window.from, window.from + (window.to - window.from) * 0.5),
+          latestStart,
+        );
         // A stale deal's last thread ends with the owner's unanswered message, ten days before the
         // re-engage sequence (the account's last touch) gives up.
         const endsUnanswered = deal.account.stale && isCurrent;
         const end = endsUnanswered ? window.to - STALE_SEQUENCE_DAYS * DAY : window.to;
         const threadStart = Math.min(start, workingMoment(rng, end - 3 * DAY, end - 2 * HOUR));
-        threads.push(emailThread(rng, ids, template, { deal, lead, second, start: threadStart, end }, endsUnanswered, activities));
+        threads.push(
+          emailThread(rng, ids, template, { deal, lead, second, start: threadStart, end }, endsUnanswered, activities),
+        );
       }
     });
   }
@@ -2570,7 +2783,10 @@ function emailThread(
         account,
         person: sender ?? lead,
         deal,
-        summary: sender === null ? `Email sent to ${lead.full}: ${summarySubject}` : `Email received from ${sender.full}: ${summarySubject}`,
+        summary:
+          sender === null
+            ? `Email sent to ${lead.full}: ${summarySubject}`
+            : `Email received from ${sender.full}: ${summarySubject}`,
       }),
     );
     return {
@@ -2601,9 +2817,16 @@ function emailThread(
 }
 
 /** Logged calls: a conversation holding the owner's call summary, plus the CRM's call_logged task. */
-function buildCalls(rng: Random, ids: Ids, deals: DealModel[], activities: WorkspaceActivity[]): WorkspaceConversation[] {
+function buildCalls(
+  rng: Random,
+  ids: Ids,
+  deals: DealModel[],
+  activities: WorkspaceActivity[],
+): WorkspaceConversation[] {
   const calls: WorkspaceConversation[] = [];
-  const slots = deals.flatMap((deal) => deal.windows.filter((w) => CALL_TOPICS[w.stage]).map((window) => ({ deal, window })));
+  const slots = deals.flatMap((deal) =>
+    deal.windows.filter((w) => CALL_TOPICS[w.stage]).map((window) => ({ deal, window })),
+  );
   for (const { deal, window } of rng.shuffle(slots).slice(0, 11)) {
     const topic = CALL_TOPICS[window.stage];
     if (!topic) continue;
@@ -2634,7 +2857,16 @@ function buildCalls(rng: Random, ids: Ids, deals: DealModel[], activities: Works
       channel: "call",
       subject: `Call with ${lead.full}: ${topic.topic}`,
       participants: [DEMO_OWNER.email, lead.id],
-      messages: [{ id: ids.file(idPrefixes.messages), from: DEMO_OWNER.email, to: [lead.email], sentAt: iso(at), body: topic.body(ctx), externalId: null }],
+      messages: [
+        {
+          id: ids.file(idPrefixes.messages),
+          from: DEMO_OWNER.email,
+          to: [lead.email],
+          sentAt: iso(at),
+          body: topic.body(ctx),
+          externalId: null,
+        },
+      ],
     });
   }
   return calls;
@@ -2642,37 +2874,40 @@ function buildCalls(rng: Random, ids: Ids, deals: DealModel[], activities: Works
 
 function buildLinkedInConversations(rng: Random, ids: Ids, deals: DealModel[]): WorkspaceConversation[] {
   const early = deals.filter((d) => isOpen(d.stage) || d.stage === "closed_won");
-  return rng.shuffle(early).slice(0, 8).map((deal, index): WorkspaceConversation => {
-    const template = itemAt(LINKEDIN_TEMPLATES, index % LINKEDIN_TEMPLATES.length);
-    const [lead, second] = castFor(deal, template.roles, ["champion"]);
-    const window = itemAt(deal.windows, 0);
-    const start = workingMoment(rng, between(rng, window.from, window.to), window.to - 2 * HOUR);
-    const times = replyTimes(rng, start, template.messages.length, window.to);
-    const ctx = makeCtx(deal, lead, second, start);
-    return {
-      id: ids.file(idPrefixes.conversations),
-      createdAt: iso(start),
-      updatedAt: iso(itemAt(times, times.length - 1)),
-      source: "manual",
-      externalId: null,
-      accountId: deal.account.id,
-      opportunityId: deal.id,
-      channel: "linkedin",
-      subject: template.subject(ctx),
-      participants: [DEMO_OWNER.email, lead.id],
-      messages: template.messages.map((step, i) => {
-        const fromOwner = step.from === "owner";
-        return {
-          id: ids.file(idPrefixes.messages),
-          from: fromOwner ? DEMO_OWNER.email : lead.email,
-          to: fromOwner ? [lead.email] : [DEMO_OWNER.email],
-          sentAt: iso(itemAt(times, i)),
-          body: step.body(ctx),
-          externalId: null,
-        };
-      }),
-    };
-  });
+  return rng
+    .shuffle(early)
+    .slice(0, 8)
+    .map((deal, index): WorkspaceConversation => {
+      const template = itemAt(LINKEDIN_TEMPLATES, index % LINKEDIN_TEMPLATES.length);
+      const [lead, second] = castFor(deal, template.roles, ["champion"]);
+      const window = itemAt(deal.windows, 0);
+      const start = workingMoment(rng, between(rng, window.from, window.to), window.to - 2 * HOUR);
+      const times = replyTimes(rng, start, template.messages.length, window.to);
+      const ctx = makeCtx(deal, lead, second, start);
+      return {
+        id: ids.file(idPrefixes.conversations),
+        createdAt: iso(start),
+        updatedAt: iso(itemAt(times, times.length - 1)),
+        source: "manual",
+        externalId: null,
+        accountId: deal.account.id,
+        opportunityId: deal.id,
+        channel: "linkedin",
+        subject: template.subject(ctx),
+        participants: [DEMO_OWNER.email, lead.id],
+        messages: template.messages.map((step, i) => {
+          const fromOwner = step.from === "owner";
+          return {
+            id: ids.file(idPrefixes.messages),
+            from: fromOwner ? DEMO_OWNER.email : lead.email,
+            to: fromOwner ? [lead.email] : [DEMO_OWNER.email],
+            sentAt: iso(itemAt(times, i)),
+            body: step.body(ctx),
+            externalId: null,
+          };
+        }),
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2695,8 +2930,10 @@ function attendeesFor(rng: Random, account: AccountModel, roles: readonly Prospe
 }
 
 function meetingLocation(rng: Random, account: AccountModel): string {
-  if (rng.chance(0.2)) return `${account.seed.name} office, ${account.seed.city}, conference room ${rng.int(2, 14)}${rng.pick(["A", "B", "C"])}`;
-  if (rng.chance(0.7)) return `https://meet.example/${rng.string("abcdefghijklmnopqrstuvwxyz", 3)}-${rng.string("abcdefghijklmnopqrstuvwxyz", 4)}-${rng.string("abcdefghijklmnopqrstuvwxyz", 3)}`;
+  if (rng.chance(0.2))
+    return `${account.seed.name} office, ${account.seed.city}, conference room ${rng.int(2, 14)}${rng.pick(["A", "B", "C"])}`;
+  if (rng.chance(0.7))
+    return `https://meet.example/${rng.string("abcdefghijklmnopqrstuvwxyz", 3)}-${rng.string("abcdefghijklmnopqrstuvwxyz", 4)}-${rng.string("abcdefghijklmnopqrstuvwxyz", 3)}`;
   return `https://zoom.example/j/${rng.int(81_000, 89_999)}${rng.int(10_000, 99_999)}`;
 }
 
@@ -2803,7 +3040,11 @@ function pastMeetingSpecs(rng: Random, deals: DealModel[]): MeetingSpec[] {
     .slice(0, PAST_DEAL_MEETINGS)
     .map(({ deal, window }) => {
       const chosen = meetingKind(rng.pick(PAST_KINDS_BY_STAGE[window.stage] ?? []));
-      const start = meetingMoment(rng, between(rng, window.from, window.to), window.to - chosen.minutes * MINUTE - 3 * HOUR);
+      const start = meetingMoment(
+        rng,
+        between(rng, window.from, window.to),
+        window.to - chosen.minutes * MINUTE - 3 * HOUR,
+      );
       const attendees = attendeesFor(rng, deal.account, chosen.roles);
       const ctx = makeCtx(deal, itemAt(attendees, 0), personFor(deal.account, ["technical_evaluator"]), start);
       return {
@@ -2821,14 +3062,21 @@ function pastMeetingSpecs(rng: Random, deals: DealModel[]): MeetingSpec[] {
 
 /** Internal deal reviews: calendar events with no prospect attending. */
 function internalReviewSpecs(rng: Random, deals: DealModel[]): MeetingSpec[] {
-  const candidates = deals.filter((d) => d.stage === "proposal" || d.stage === "negotiation" || d.stage === "evaluation");
+  const candidates = deals.filter(
+    (d) => d.stage === "proposal" || d.stage === "negotiation" || d.stage === "evaluation",
+  );
   return rng
     .shuffle(candidates)
     .slice(0, 3)
     .map((deal) => {
       const window = itemAt(deal.windows, deal.windows.length - 1);
       const start = meetingMoment(rng, between(rng, window.from, window.to), window.to - 4 * HOUR);
-      const c = makeCtx(deal, personFor(deal.account, ["champion"]), personFor(deal.account, ["economic_buyer"]), start);
+      const c = makeCtx(
+        deal,
+        personFor(deal.account, ["champion"]),
+        personFor(deal.account, ["economic_buyer"]),
+        start,
+      );
       return {
         deal,
         title: `${deal.account.seed.name} – internal deal review`,
@@ -2889,7 +3137,8 @@ function upcomingMeetingSpecs(rng: Random, deals: DealModel[]): MeetingSpec[] {
     const attendees = attendeesFor(rng, deal.account, kind.roles);
     const ctx = makeCtx(deal, itemAt(attendees, 0), personFor(deal.account, ["technical_evaluator"]), REFERENCE_MS);
     // The days are in ascending order, so a deal's next step names its earliest upcoming meeting.
-    if (!scheduled.has(deal)) deal.record.nextStep = `${capitalize(kind.title)} on ${longDate(start)} with ${firstNames(attendees)}`;
+    if (!scheduled.has(deal))
+      deal.record.nextStep = `${capitalize(kind.title)} on ${longDate(start)} with ${firstNames(attendees)}`;
     scheduled.add(deal);
     return {
       deal,
@@ -2943,7 +3192,12 @@ const ACCOUNT_NOTES: readonly AccountNoteTemplate[] = [
   },
 ];
 
-function buildAccountNotes(rng: Random, ids: Ids, accounts: AccountModel[], activities: WorkspaceActivity[]): WorkspaceNote[] {
+function buildAccountNotes(
+  rng: Random,
+  ids: Ids,
+  accounts: AccountModel[],
+  activities: WorkspaceActivity[],
+): WorkspaceNote[] {
   const notes: WorkspaceNote[] = [];
   const chosen = [...accounts.filter((a) => a.stale), ...rng.shuffle(accounts.filter((a) => !a.stale)).slice(0, 10)];
   for (const account of chosen) {
@@ -3020,17 +3274,32 @@ const SEQUENCES: Readonly<Record<"outbound" | "nurture" | "reengage" | "renewal"
   outbound: {
     name: (at) => `${quarterLabel(at)} outbound – data leaders`,
     steps: 5,
-    subjects: ["Quick question about data incidents", "How {company} could catch broken tables first", "Lineage in 10 minutes", "A customer story from {industry}", "Should I close the loop?"],
+    subjects: [
+      "Quick question about data incidents",
+      "How {company} could catch broken tables first",
+      "Lineage in 10 minutes",
+      "A customer story from {industry}",
+      "Should I close the loop?",
+    ],
   },
   nurture: {
     name: () => "Post-demo nurture",
     steps: 3,
-    subjects: ["Demo recording and next steps", "Monitors-as-code example for {company}", "Pilot success criteria template"],
+    subjects: [
+      "Demo recording and next steps",
+      "Monitors-as-code example for {company}",
+      "Pilot success criteria template",
+    ],
   },
   reengage: {
     name: () => "Re-engage – stalled deals",
     steps: 4,
-    subjects: ["Still a priority at {company}?", "The one-page business case", "New: dynamic thresholds for views", "Closing the file for now"],
+    subjects: [
+      "Still a priority at {company}?",
+      "The one-page business case",
+      "New: dynamic thresholds for views",
+      "Closing the file for now",
+    ],
   },
   renewal: {
     name: () => "Renewal heads-up",
@@ -3075,11 +3344,25 @@ function sequenceActivities(rng: Random, ids: Ids, deals: DealModel[]): Workspac
     }
     const demo = deal.windows.find((w) => w.stage === "demo");
     if (demo && rng.chance(0.3)) {
-      run(deal, SEQUENCES.nurture, personFor(deal.account, ["user", "technical_evaluator"]), demo.from + DAY, demo.to, 3);
+      run(
+        deal,
+        SEQUENCES.nurture,
+        personFor(deal.account, ["user", "technical_evaluator"]),
+        demo.from + DAY,
+        demo.to,
+        3,
+      );
     }
     if (deal.account.stale && isOpen(deal.stage)) {
       const cap = deal.account.cap;
-      run(deal, SEQUENCES.reengage, personFor(deal.account, ["economic_buyer"]), cap - STALE_SEQUENCE_DAYS * DAY, cap, 4);
+      run(
+        deal,
+        SEQUENCES.reengage,
+        personFor(deal.account, ["economic_buyer"]),
+        cap - STALE_SEQUENCE_DAYS * DAY,
+        cap,
+        4,
+      );
     }
     const won = deal.windows.find((w) => w.stage === "closed_won");
     if (won && won.to - won.from > 30 * DAY) {
@@ -3131,11 +3414,25 @@ function taskActivities(rng: Random, ids: Ids, deals: DealModel[]): WorkspaceAct
     for (const window of deal.windows) {
       if (!rng.chance(window.stage === "closed_lost" ? 0.8 : 0.3)) continue;
       const at = workingMoment(rng, between(rng, window.from, window.to), window.to);
-      const ctx = makeCtx(deal, personFor(deal.account, ["champion"]), personFor(deal.account, ["technical_evaluator"]), at);
+      const ctx = makeCtx(
+        deal,
+        personFor(deal.account, ["champion"]),
+        personFor(deal.account, ["technical_evaluator"]),
+        at,
+      );
       const [text, person] = rng.pick(TASKS_BY_STAGE[window.stage])(ctx);
       const [source, externalId] = taskSource(rng, ids, deal.account, 0.35);
       out.push(
-        makeActivity(ids, { type: "task_completed", at, source, externalId, account: deal.account, person, deal, summary: `Task completed: ${text}` }),
+        makeActivity(ids, {
+          type: "task_completed",
+          at,
+          source,
+          externalId,
+          account: deal.account,
+          person,
+          deal,
+          summary: `Task completed: ${text}`,
+        }),
       );
     }
   }
@@ -3156,7 +3453,10 @@ function quickCallActivities(rng: Random, ids: Ids, deals: DealModel[]): Workspa
     .slice(0, 10)
     .map((deal) => {
       const window = itemAt(deal.windows, deal.windows.length - 1);
-      const person = personFor(deal.account, rng.chance(0.5) ? ["champion"] : ["economic_buyer", "technical_evaluator"]);
+      const person = personFor(
+        deal.account,
+        rng.chance(0.5) ? ["champion"] : ["economic_buyer", "technical_evaluator"],
+      );
       const at = workingMoment(rng, between(rng, window.from, window.to), window.to);
       const [source, externalId] = taskSource(rng, ids, deal.account, 0.8);
       return makeActivity(ids, {

@@ -21,7 +21,11 @@ try {
   try {
     await applyMigrations(database.sql);
     const result = await seedDemoWorkspace(database.prisma);
-    console.log(result.created ? `Seeded the demo workspace for ${result.email}.` : `The demo user ${result.email} already exists; nothing to do.`);
+    console.log(
+      result.created
+        ? `Seeded the demo workspace for ${result.email}.`
+        : `The demo user ${result.email} already exists; nothing to do.`,
+    );
   } finally {
     await database.close();
   }

@@ -18,19 +18,31 @@ describe("demo seed", () => {
     expect(await db.prospect.count(where)).toBeGreaterThanOrEqual(80);
     expect(await db.opportunity.count(where)).toBeGreaterThanOrEqual(30);
     const stages = await db.opportunity.groupBy({ by: ["stage"], where: { userId: user.id }, _count: true });
-    expect(stages.map((s) => s.stage).sort()).toEqual(
-      ["closed_lost", "closed_won", "demo", "discovery", "evaluation", "negotiation", "proposal", "prospecting"],
-    );
+    expect(stages.map((s) => s.stage).sort()).toEqual([
+      "closed_lost",
+      "closed_won",
+      "demo",
+      "discovery",
+      "evaluation",
+      "negotiation",
+      "proposal",
+      "prospecting",
+    ]);
     const emailMessages = await db.message.count({ where: { userId: user.id, conversation: { channel: "email" } } });
     expect(emailMessages).toBeGreaterThanOrEqual(150);
-    const threads = await db.conversation.findMany({ where: { userId: user.id, channel: "email" }, select: { _count: { select: { messages: true } } } });
+    const threads = await db.conversation.findMany({
+      where: { userId: user.id, channel: "email" },
+      select: { _count: { select: { messages: true } } },
+    });
     expect(threads.filter((t) => t._count.messages >= 2).length).toBeGreaterThanOrEqual(30);
     expect(await db.meeting.count({ where: { userId: user.id, notes: { isNot: null } } })).toBeGreaterThanOrEqual(40);
     expect(await db.activity.count(where)).toBeGreaterThanOrEqual(300);
 
     // Upcoming meetings are upcoming relative to the moment of seeding, some within the week.
     const upcoming = await db.meeting.count({ where: { userId: user.id, startsAt: { gt: now } } });
-    const thisWeek = await db.meeting.count({ where: { userId: user.id, startsAt: { gt: now, lt: new Date(now.getTime() + 7 * DAY) } } });
+    const thisWeek = await db.meeting.count({
+      where: { userId: user.id, startsAt: { gt: now, lt: new Date(now.getTime() + 7 * DAY) } },
+    });
     expect(upcoming).toBeGreaterThanOrEqual(5);
     expect(thisWeek).toBeGreaterThanOrEqual(1);
     // And the history is in the past.

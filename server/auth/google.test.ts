@@ -49,7 +49,11 @@ describe("Sign in with Google", () => {
     expect(target.searchParams.get("code_challenge_method")).toBe("S256");
     expect(target.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(target.searchParams.get("state")!.length).toBeGreaterThanOrEqual(32);
-    expect(cookie).toMatch(new RegExp(`^${OAUTH_STATE_COOKIE}=[A-Za-z0-9_-]+; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age=600; Secure$`));
+    expect(cookie).toMatch(
+      new RegExp(
+        `^${OAUTH_STATE_COOKIE}=[A-Za-z0-9_-]+; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age=600; Secure$`,
+      ),
+    );
   });
 
   it("P1: creates the user keyed on Google's sub, and signs the same person in again by sub", async () => {
@@ -71,7 +75,9 @@ describe("Sign in with Google", () => {
 
   it("links to an existing email-password user with the same verified email instead of duplicating", async () => {
     const db = await getDb();
-    const existing = await db.user.create({ data: { email: "ben@example.test", name: "Ben", passwordHash: await hashPassword("an old password 1") } });
+    const existing = await db.user.create({
+      data: { email: "ben@example.test", name: "Ben", passwordHash: await hashPassword("an old password 1") },
+    });
     const session = await signIn(db, existing.id);
     const result = await completeGoogleSignIn(db, config, { appUrl: APP_URL, ...(await authorize("sub-ben")) });
     expect(result).toMatchObject({ ok: true, outcome: "linked", userId: existing.id });
@@ -96,13 +102,25 @@ describe("Sign in with Google", () => {
     const users = await db.user.count();
     const flow = await authorize("sub-ana");
     const missing = await completeGoogleSignIn(db, config, { appUrl: APP_URL, query: flow.query, cookieHeader: null });
-    expect(missing).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/expired or was already used/) });
+    expect(missing).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringMatching(/expired or was already used/),
+    });
 
     const other = await authorize("sub-ana");
-    const mismatched = await completeGoogleSignIn(db, config, { appUrl: APP_URL, query: flow.query, cookieHeader: other.cookieHeader });
+    const mismatched = await completeGoogleSignIn(db, config, {
+      appUrl: APP_URL,
+      query: flow.query,
+      cookieHeader: other.cookieHeader,
+    });
     expect(mismatched).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/does not match/) });
 
-    const late = await completeGoogleSignIn(db, config, { appUrl: APP_URL, ...flow, now: new Date(Date.now() + 11 * 60_000) });
+    const late = await completeGoogleSignIn(db, config, {
+      appUrl: APP_URL,
+      ...flow,
+      now: new Date(Date.now() + 11 * 60_000),
+    });
     expect(late).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/expired/) });
     expect(await db.user.count()).toBe(users);
   });
@@ -122,7 +140,11 @@ describe("Sign in with Google", () => {
     const saved = JSON.parse(Buffer.from(flow.cookieHeader.split("=")[1]!, "base64url").toString());
     saved.verifier = "x".repeat(43);
     const tampered = `${OAUTH_STATE_COOKIE}=${Buffer.from(JSON.stringify(saved)).toString("base64url")}`;
-    const result = await completeGoogleSignIn(db, config, { appUrl: APP_URL, query: flow.query, cookieHeader: tampered });
+    const result = await completeGoogleSignIn(db, config, {
+      appUrl: APP_URL,
+      query: flow.query,
+      cookieHeader: tampered,
+    });
     expect(result).toMatchObject({ ok: false, status: 400 });
     expect(google.fake.tokenRequests.at(-1)?.outcome).toBe("invalid_grant");
   });
@@ -146,7 +168,9 @@ describe("Sign in with Google", () => {
     const db = await getDb();
     const flow = await authorize("denied");
     expect(flow.query.get("error")).toBe("access_denied");
-    expect(await completeGoogleSignIn(db, config, { appUrl: APP_URL, ...flow })).toMatchObject({ ok: false, message: "You cancelled signing in with Google." });
+    expect(await completeGoogleSignIn(db, config, { appUrl: APP_URL, ...flow })).toMatchObject({
+      ok: false,
+      message: "You cancelled signing in with Google.",
+    });
   });
 });
-

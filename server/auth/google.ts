@@ -40,7 +40,14 @@ type StateCookie = z.infer<typeof stateCookieValue>;
 export type GoogleIntent = StateCookie["intent"];
 
 function stateCookie(value: string, maxAge: number, secure: boolean): string {
-  return [`${OAUTH_STATE_COOKIE}=${value}`, "Path=/auth/google", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`, ...(secure ? ["Secure"] : [])].join("; ");
+  return [
+    `${OAUTH_STATE_COOKIE}=${value}`,
+    "Path=/auth/google",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAge}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
 }
 
 export function clearStateCookie(secure: boolean): string {
@@ -50,7 +57,14 @@ export function clearStateCookie(secure: boolean): string {
 /** Where to send the browser, and the state cookie to set on the way. */
 export function beginGoogleSignIn(
   config: GoogleConfig,
-  options: { appUrl: string; secure: boolean; redirectTo: string | null; intent?: GoogleIntent; loginHint?: string; now?: Date },
+  options: {
+    appUrl: string;
+    secure: boolean;
+    redirectTo: string | null;
+    intent?: GoogleIntent;
+    loginHint?: string;
+    now?: Date;
+  },
 ): { url: string; cookie: string } {
   const state = generateState();
   const verifier = generateCodeVerifier();
@@ -96,7 +110,8 @@ export function googleCallbackIntent(cookieHeader: string | null): GoogleIntent 
 
 type Failure = { ok: false; status: 400 | 403 | 502; message: string };
 
-export type GoogleSignInResult = { ok: true; userId: string; outcome: "signed_in" | "linked" | "created"; redirectTo: string | null } | Failure;
+export type GoogleSignInResult =
+  { ok: true; userId: string; outcome: "signed_in" | "linked" | "created"; redirectTo: string | null } | Failure;
 
 const failure = (status: Failure["status"], message: string): Failure => ({ ok: false, status, message });
 
@@ -113,27 +128,45 @@ async function verifyCallback(
     return failure(400, "This sign-in link has expired or was already used. Start again with “Continue with Google”.");
   }
   if (now.getTime() - saved.issuedAt > OAUTH_STATE_MAX_AGE_S * 1000) {
-    return failure(400, "This sign-in took more than 10 minutes and has expired. Start again with “Continue with Google”.");
+    return failure(
+      400,
+      "This sign-in took more than 10 minutes and has expired. Start again with “Continue with Google”.",
+    );
   }
   const state = input.query.get("state");
   if (!state || state !== saved.state) {
-    return failure(400, "This sign-in response does not match the sign-in you started. Start again with “Continue with Google”.");
+    return failure(
+      400,
+      "This sign-in response does not match the sign-in you started. Start again with “Continue with Google”.",
+    );
   }
   const providerError = input.query.get("error");
   if (providerError) {
-    return failure(400, providerError === "access_denied" ? "You cancelled signing in with Google." : "Google could not sign you in. Try again.");
+    return failure(
+      400,
+      providerError === "access_denied"
+        ? "You cancelled signing in with Google."
+        : "Google could not sign you in. Try again.",
+    );
   }
   const code = input.query.get("code");
   if (!code) return failure(400, "Google's response is missing its authorization code. Start again.");
 
   let idToken: string;
   try {
-    const tokens = await client(config, input.appUrl).validateAuthorizationCode(config.tokenEndpoint, code, saved.verifier);
+    const tokens = await client(config, input.appUrl).validateAuthorizationCode(
+      config.tokenEndpoint,
+      code,
+      saved.verifier,
+    );
     idToken = tokens.idToken();
   } catch (error) {
     if (error instanceof OAuth2RequestError) {
       // The provider refused the code: reused, expired, or a PKCE verifier that does not match.
-      return failure(400, "Google did not accept this sign-in (it may have been used already). Start again with “Continue with Google”.");
+      return failure(
+        400,
+        "Google did not accept this sign-in (it may have been used already). Start again with “Continue with Google”.",
+      );
     }
     logger().error({ err: error instanceof Error ? error.message : String(error) }, "google token exchange failed");
     return failure(502, "We could not reach Google to finish signing you in. Try again in a moment.");
@@ -141,23 +174,35 @@ async function verifyCallback(
 
   let claims;
   try {
-    const issuers = config.kind === "google" ? [config.issuer, config.issuer.replace(/^https:\/\//, "")] : [config.issuer];
+    const issuers =
+      config.kind === "google" ? [config.issuer, config.issuer.replace(/^https:\/\//, "")] : [config.issuer];
     claims = await verifyIdToken(idToken, { jwksUri: config.jwksUri, issuers, audience: config.clientId, now });
   } catch (error) {
-    logger().warn({ reason: error instanceof IdTokenError ? error.message : "unverifiable" }, "google id token rejected");
+    logger().warn(
+      { reason: error instanceof IdTokenError ? error.message : "unverifiable" },
+      "google id token rejected",
+    );
     return failure(400, "Google's answer could not be verified, so we did not sign you in. Try again.");
   }
   if (!claims.email || claims.email_verified !== true) {
-    return failure(400, "Google has not verified the email address of this account. Verify it with Google, then try again.");
+    return failure(
+      400,
+      "Google has not verified the email address of this account. Verify it with Google, then try again.",
+    );
   }
   return { ok: true, saved, claims: { sub: claims.sub, email: claims.email, name: claims.name ?? null } };
 }
 
 /** Checks the callback, exchanges the code, verifies the ID token, and finds or creates the user. */
-export async function completeGoogleSignIn(db: Db, config: GoogleConfig, input: CallbackInput): Promise<GoogleSignInResult> {
+export async function completeGoogleSignIn(
+  db: Db,
+  config: GoogleConfig,
+  input: CallbackInput,
+): Promise<GoogleSignInResult> {
   const verified = await verifyCallback(config, input);
   if (!verified.ok) return verified;
-  if (verified.saved.intent !== "sign_in") return failure(400, "This Google response was not for signing in. Start again with “Continue with Google”.");
+  if (verified.saved.intent !== "sign_in")
+    return failure(400, "This Google response was not for signing in. Start again with “Continue with Google”.");
   const resolved = await findOrCreateGoogleUser(db, verified.claims, input.now);
   if (resolved.outcome === "deletion_pending") return failure(403, DELETION_PENDING_MESSAGE);
   return { ok: true, userId: resolved.userId, outcome: resolved.outcome, redirectTo: verified.saved.redirectTo };
@@ -167,16 +212,25 @@ export async function completeGoogleSignIn(db: Db, config: GoogleConfig, input: 
  * "Confirm with Google" before a sensitive step (deleting the account): the Google account that
  * answered must be one already linked to `userId`. Returns the failure to show, or ok.
  */
-export async function confirmGoogleIdentity(db: Db, config: GoogleConfig, userId: string, input: CallbackInput): Promise<{ ok: true } | Failure> {
+export async function confirmGoogleIdentity(
+  db: Db,
+  config: GoogleConfig,
+  userId: string,
+  input: CallbackInput,
+): Promise<{ ok: true } | Failure> {
   const verified = await verifyCallback(config, input);
   if (!verified.ok) return verified;
-  if (verified.saved.intent !== "confirm_delete") return failure(400, "This Google response was not a confirmation. Start again.");
+  if (verified.saved.intent !== "confirm_delete")
+    return failure(400, "This Google response was not a confirmation. Start again.");
   const identity = await db.oAuthIdentity.findUnique({
     where: { provider_providerAccountId: { provider: "google", providerAccountId: verified.claims.sub } },
     select: { userId: true },
   });
   if (identity?.userId !== userId) {
-    return failure(403, "That Google account is not the one linked to this Sales-as-Code account, so nothing was deleted. Confirm with the Google account you sign in with.");
+    return failure(
+      403,
+      "That Google account is not the one linked to this Sales-as-Code account, so nothing was deleted. Confirm with the Google account you sign in with.",
+    );
   }
   return { ok: true };
 }
@@ -202,14 +256,27 @@ export async function findOrCreateGoogleUser(
     // An account whose deletion was requested is never signed in to again (P11).
     if (identity?.user.deletionRequest) return { userId: identity.userId, outcome: "deletion_pending" as const };
     if (identity) {
-      await tx.oAuthIdentity.update({ where: { id: identity.id }, data: { email, emailVerified: true, lastSignInAt: now } });
+      await tx.oAuthIdentity.update({
+        where: { id: identity.id },
+        data: { email, emailVerified: true, lastSignInAt: now },
+      });
       return { userId: identity.userId, outcome: "signed_in" as const };
     }
-    const existing = await tx.user.findUnique({ where: { email }, include: { deletionRequest: { select: { id: true } } } });
+    const existing = await tx.user.findUnique({
+      where: { email },
+      include: { deletionRequest: { select: { id: true } } },
+    });
     if (existing?.deletionRequest) return { userId: existing.id, outcome: "deletion_pending" as const };
     if (existing) {
       await tx.oAuthIdentity.create({
-        data: { userId: existing.id, provider: "google", providerAccountId: profile.sub, email, emailVerified: true, lastSignInAt: now },
+        data: {
+          userId: existing.id,
+          provider: "google",
+          providerAccountId: profile.sub,
+          email,
+          emailVerified: true,
+          lastSignInAt: now,
+        },
       });
       if (!existing.emailVerifiedAt) {
         await tx.user.update({ where: { id: existing.id }, data: { emailVerifiedAt: now, passwordHash: null } });
@@ -222,7 +289,9 @@ export async function findOrCreateGoogleUser(
         email,
         name: profile.name?.trim() || email.split("@")[0]!,
         emailVerifiedAt: now,
-        identities: { create: { provider: "google", providerAccountId: profile.sub, email, emailVerified: true, lastSignInAt: now } },
+        identities: {
+          create: { provider: "google", providerAccountId: profile.sub, email, emailVerified: true, lastSignInAt: now },
+        },
       },
     });
     await acknowledgeCurrentPolicy(tx, user.id, now);

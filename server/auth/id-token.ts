@@ -64,9 +64,15 @@ export async function verifyIdToken(
   } catch {
     throw new IdTokenError("The ID token is not readable.");
   }
-  if (header.alg !== "RS256") throw new IdTokenError(`The ID token uses an unexpected algorithm (${String(header.alg)}).`);
+  if (header.alg !== "RS256")
+    throw new IdTokenError(`The ID token uses an unexpected algorithm (${String(header.alg)}).`);
   const key = await keyFor(expected.jwksUri, header.kid);
-  const valid = verify("RSA-SHA256", Buffer.from(`${encodedHeader}.${encodedPayload}`), key, Buffer.from(encodedSignature, "base64url"));
+  const valid = verify(
+    "RSA-SHA256",
+    Buffer.from(`${encodedHeader}.${encodedPayload}`),
+    key,
+    Buffer.from(encodedSignature, "base64url"),
+  );
   if (!valid) throw new IdTokenError("The ID token's signature is invalid.");
 
   const claims = idTokenClaims.safeParse(payload);
@@ -76,6 +82,7 @@ export async function verifyIdToken(
   const audiences = Array.isArray(claims.data.aud) ? claims.data.aud : [claims.data.aud];
   if (!audiences.includes(expected.audience)) throw new IdTokenError("The ID token was issued to another application.");
   if (claims.data.exp + CLOCK_SKEW_S < nowS) throw new IdTokenError("The ID token has expired.");
-  if (claims.data.iat !== undefined && claims.data.iat - CLOCK_SKEW_S > nowS) throw new IdTokenError("The ID token is not valid yet.");
+  if (claims.data.iat !== undefined && claims.data.iat - CLOCK_SKEW_S > nowS)
+    throw new IdTokenError("The ID token is not valid yet.");
   return claims.data;
 }

@@ -3,7 +3,13 @@
 import type { RequestHandler } from "express";
 import type { Db } from "../db/client";
 import { signedOut, type RequestAuth } from "../trpc/context";
-import { blankSessionCookie, readSessionToken, sessionCookie, sessionCookieMaxAge, validateSessionToken } from "./session";
+import {
+  blankSessionCookie,
+  readSessionToken,
+  sessionCookie,
+  sessionCookieMaxAge,
+  validateSessionToken,
+} from "./session";
 
 export function sessionMiddleware(options: { db: () => Promise<Db>; secureCookies: boolean }): RequestHandler {
   return async (req, res, next) => {
@@ -19,7 +25,10 @@ export function sessionMiddleware(options: { db: () => Promise<Db>; secureCookie
       }
       res.locals.auth = { user: result.user, session: result.session } satisfies RequestAuth;
       if (result.refreshed) {
-        res.append("Set-Cookie", sessionCookie(token, sessionCookieMaxAge(result.session), { secure: options.secureCookies }));
+        res.append(
+          "Set-Cookie",
+          sessionCookie(token, sessionCookieMaxAge(result.session), { secure: options.secureCookies }),
+        );
       }
       next();
     } catch (error) {

@@ -41,13 +41,21 @@ export const resetPasswordInput = z.object({
 
 export type SignUpResult = { ok: true; userId: string } | { ok: false; message: string };
 
-export async function signUpWithPassword(db: Db, input: z.output<typeof signUpInput>, now = new Date()): Promise<SignUpResult> {
+export async function signUpWithPassword(
+  db: Db,
+  input: z.output<typeof signUpInput>,
+  now = new Date(),
+): Promise<SignUpResult> {
   const passwordHash = await hashPassword(input.password);
   const taken = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (taken) {
     // Unavoidable at sign-up without a verification round-trip; said without confirming anything
     // about the account, and sign-up is rate-limited per IP.
-    return { ok: false, message: "We could not create an account with this email. If you already have one, sign in or reset your password." };
+    return {
+      ok: false,
+      message:
+        "We could not create an account with this email. If you already have one, sign in or reset your password.",
+    };
   }
   try {
     const user = await db.$transaction(async (tx) => {
@@ -58,21 +66,30 @@ export async function signUpWithPassword(db: Db, input: z.output<typeof signUpIn
     return { ok: true, userId: user.id };
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
-      return { ok: false, message: "We could not create an account with this email. If you already have one, sign in or reset your password." };
+      return {
+        ok: false,
+        message:
+          "We could not create an account with this email. If you already have one, sign in or reset your password.",
+      };
     }
     throw error;
   }
 }
 
-export type PasswordCheck = { ok: true; userId: string } | { ok: false; reason: "wrong_credentials" | "deletion_pending" };
+export type PasswordCheck =
+  { ok: true; userId: string } | { ok: false; reason: "wrong_credentials" | "deletion_pending" };
 
 /**
  * Whether the email and password open an account: the same answer for "no such user" and "wrong
  * password"; only someone who knows the password learns that the account is being deleted (P11).
  */
 export async function verifyPasswordSignIn(db: Db, input: z.output<typeof signInInput>): Promise<PasswordCheck> {
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true, deletionRequest: { select: { id: true } } } });
-  if (!user?.passwordHash) return verifyAgainstNothing(input.password).then(() => ({ ok: false, reason: "wrong_credentials" }));
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, passwordHash: true, deletionRequest: { select: { id: true } } },
+  });
+  if (!user?.passwordHash)
+    return verifyAgainstNothing(input.password).then(() => ({ ok: false, reason: "wrong_credentials" }));
   if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, reason: "wrong_credentials" };
   if (user.deletionRequest) return { ok: false, reason: "deletion_pending" };
   return { ok: true, userId: user.id };
@@ -84,7 +101,8 @@ export async function checkPassword(db: Db, input: z.output<typeof signInInput>)
   return check.ok ? check.userId : null;
 }
 
-export type ChangePasswordResult = { ok: true; signedOutOthers: number } | { ok: false; field: "currentPassword"; message: string };
+export type ChangePasswordResult =
+  { ok: true; signedOutOthers: number } | { ok: false; field: "currentPassword"; message: string };
 
 /** Sets a new password (users who only ever used Google may set a first one), ending every other session. */
 export async function changePassword(
@@ -119,16 +137,29 @@ export async function requestPasswordReset(
   options: { appUrl: string; ip: string | null; now?: Date },
 ): Promise<void> {
   const now = options.now ?? new Date();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, name: true, email: true, deletionRequest: { select: { id: true } } } });
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, name: true, email: true, deletionRequest: { select: { id: true } } },
+  });
   if (!user || user.deletionRequest) return;
   const token = randomBytes(32).toString("base64url");
   await db.$transaction(async (tx) => {
     await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
     await tx.passwordResetToken.create({
-      data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TOKEN_LIFETIME_MS), requestedIp: options.ip?.slice(0, 64) ?? null, createdAt: now },
+      data: {
+        userId: user.id,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(now.getTime() + RESET_TOKEN_LIFETIME_MS),
+        requestedIp: options.ip?.slice(0, 64) ?? null,
+        createdAt: now,
+      },
     });
     const link = `${options.appUrl}/reset-password?${new URLSearchParams({ token })}`;
-    await queueMail(tx, { ...passwordResetMail({ name: user.name, link, expiresInMinutes: RESET_TOKEN_LIFETIME_MS / 60_000 }), to: user.email, userId: user.id });
+    await queueMail(tx, {
+      ...passwordResetMail({ name: user.name, link, expiresInMinutes: RESET_TOKEN_LIFETIME_MS / 60_000 }),
+      to: user.email,
+      userId: user.id,
+    });
   });
 }
 
@@ -136,7 +167,10 @@ export type ResetTokenState = "valid" | "invalid";
 
 /** Whether a reset link can still be used (without using it), to show the form or a clear message. */
 export async function checkResetToken(db: Db, token: string, now = new Date()): Promise<ResetTokenState> {
-  const row = await db.passwordResetToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { usedAt: true, expiresAt: true } });
+  const row = await db.passwordResetToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { usedAt: true, expiresAt: true },
+  });
   return row && !row.usedAt && row.expiresAt > now ? "valid" : "invalid";
 }
 
@@ -167,7 +201,10 @@ export async function resetPassword(
       data: { usedAt: now },
     });
     if (claimed.count !== 1) return { ok: false, message: INVALID_RESET_LINK };
-    await tx.user.update({ where: { id: row.userId }, data: { passwordHash, emailVerifiedAt: row.user.emailVerifiedAt ?? now } });
+    await tx.user.update({
+      where: { id: row.userId },
+      data: { passwordHash, emailVerifiedAt: row.user.emailVerifiedAt ?? now },
+    });
     await invalidateUserSessions(tx, row.userId);
     await queueMail(tx, {
       ...passwordResetConfirmationMail({ name: row.user.name, when: now, appUrl: options.appUrl }),

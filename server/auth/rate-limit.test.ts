@@ -30,8 +30,30 @@ describe("rate limits", () => {
     const db = await getDb();
     const perIp = { name: "ip", limit: 100, windowMs: 60_000 };
     const perAccount = { name: "account", limit: 1, windowMs: 60_000 };
-    expect((await consumeRateLimits(db, [[perIp, "1.1.1.1"], [perAccount, "a@x.test"]], t0)).allowed).toBe(true);
-    expect((await consumeRateLimits(db, [[perIp, "1.1.1.1"], [perAccount, "a@x.test"]], t0)).allowed).toBe(false);
+    expect(
+      (
+        await consumeRateLimits(
+          db,
+          [
+            [perIp, "1.1.1.1"],
+            [perAccount, "a@x.test"],
+          ],
+          t0,
+        )
+      ).allowed,
+    ).toBe(true);
+    expect(
+      (
+        await consumeRateLimits(
+          db,
+          [
+            [perIp, "1.1.1.1"],
+            [perAccount, "a@x.test"],
+          ],
+          t0,
+        )
+      ).allowed,
+    ).toBe(false);
     expect((await consumeRateLimit(db, perIp, "1.1.1.1", t0)).remaining).toBe(97);
   });
 

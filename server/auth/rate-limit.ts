@@ -79,6 +79,8 @@ export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
 
 /** Drops windows that ended more than a day ago (the `maintenance.sweep` job). */
 export async function sweepRateLimits(db: Queryable, now = new Date()): Promise<number> {
-  const result = await db.rateLimitBucket.deleteMany({ where: { resetAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+  const result = await db.rateLimitBucket.deleteMany({
+    where: { resetAt: { lt: new Date(now.getTime() - 86_400_000) } },
+  });
   return result.count;
 }

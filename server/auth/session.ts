@@ -113,7 +113,11 @@ export async function invalidateSession(db: Queryable, sessionId: string): Promi
 }
 
 /** Ends every session of a user, except (optionally) the one making the request. */
-export async function invalidateUserSessions(db: Queryable, userId: string, options: { except?: string } = {}): Promise<number> {
+export async function invalidateUserSessions(
+  db: Queryable,
+  userId: string,
+  options: { except?: string } = {},
+): Promise<number> {
   const result = await db.session.deleteMany({
     where: { userId, ...(options.except ? { id: { not: options.except } } : {}) },
   });

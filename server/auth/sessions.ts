@@ -18,7 +18,14 @@ export async function listSessions(db: Db, userId: string, currentSessionId: str
     select: { id: true, userAgent: true, ip: true, createdAt: true, lastSeenAt: true },
   });
   return sessions
-    .map((s) => ({ id: s.id, device: describeDevice(s.userAgent), ip: s.ip, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, current: s.id === currentSessionId }))
+    .map((s) => ({
+      id: s.id,
+      device: describeDevice(s.userAgent),
+      ip: s.ip,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      current: s.id === currentSessionId,
+    }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 

@@ -32,7 +32,16 @@ const SAVE_EVERY_MS = 1_000;
 
 function toStored(manifest: Manifest, facts: string[]): StoredManifest {
   return {
-    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({ handle, type, id, label, href, tokens, via, reason })),
+    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({
+      handle,
+      type,
+      id,
+      label,
+      href,
+      tokens,
+      via,
+      reason,
+    })),
     tokens: manifest.tokens(),
     facts,
   };
@@ -47,7 +56,14 @@ function threadTitle(question: string): string {
 export async function ask(
   db: Db,
   userId: string,
-  input: { question: string; threadId?: string | null; accountId?: string | null; opportunityId?: string | null; mode: BrainAnswerMode; model: string | null },
+  input: {
+    question: string;
+    threadId?: string | null;
+    accountId?: string | null;
+    opportunityId?: string | null;
+    mode: BrainAnswerMode;
+    model: string | null;
+  },
 ) {
   return db.$transaction(async (tx) => {
     let threadId = input.threadId ?? null;
@@ -56,17 +72,34 @@ export async function ask(
       if (!thread) throw new NotFoundError("conversation with the brain");
       await tx.brainThread.update({ where: { id: threadId }, data: { updatedAt: new Date() } });
     } else {
-      if (input.accountId && !(await tx.account.count({ where: { id: input.accountId, userId } }))) throw new FieldError("accountId", "Choose one of your accounts.");
-      if (input.opportunityId && !(await tx.opportunity.count({ where: { id: input.opportunityId, userId } }))) throw new FieldError("opportunityId", "Choose one of your deals.");
+      if (input.accountId && !(await tx.account.count({ where: { id: input.accountId, userId } })))
+        throw new FieldError("accountId", "Choose one of your accounts.");
+      if (input.opportunityId && !(await tx.opportunity.count({ where: { id: input.opportunityId, userId } })))
+        throw new FieldError("opportunityId", "Choose one of your deals.");
       const thread = await tx.brainThread.create({
-        data: { userId, title: threadTitle(input.question), accountId: input.accountId ?? null, opportunityId: input.opportunityId ?? null },
+        data: {
+          userId,
+          title: threadTitle(input.question),
+          accountId: input.accountId ?? null,
+          opportunityId: input.opportunityId ?? null,
+        },
         select: { id: true },
       });
       threadId = thread.id;
     }
-    await tx.brainMessage.create({ data: { userId, threadId, role: "user", content: input.question, status: "complete" } });
+    await tx.brainMessage.create({
+      data: { userId, threadId, role: "user", content: input.question, status: "complete" },
+    });
     const answer = await tx.brainMessage.create({
-      data: { userId, threadId, role: "assistant", content: "", status: "streaming", mode: input.mode, model: input.model },
+      data: {
+        userId,
+        threadId,
+        role: "assistant",
+        content: "",
+        status: "streaming",
+        mode: input.mode,
+        model: input.model,
+      },
       select: { id: true },
     });
     return { threadId, assistantMessageId: answer.id };
@@ -77,7 +110,15 @@ export async function ask(
 async function loadTurn(db: Db, userId: string, assistantMessageId: string) {
   const answer = await db.brainMessage.findFirst({
     where: { id: assistantMessageId, userId, role: "assistant" },
-    select: { id: true, status: true, content: true, mode: true, errorMessage: true, createdAt: true, thread: { select: { id: true, accountId: true, opportunityId: true } } },
+    select: {
+      id: true,
+      status: true,
+      content: true,
+      mode: true,
+      errorMessage: true,
+      createdAt: true,
+      thread: { select: { id: true, accountId: true, opportunityId: true } },
+    },
   });
   if (!answer) throw new NotFoundError("answer");
   const earlier = await db.brainMessage.findMany({
@@ -88,7 +129,9 @@ async function loadTurn(db: Db, userId: string, assistantMessageId: string) {
   const question = [...earlier].reverse().find((m) => m.role === "user")?.content;
   if (!question) throw new NotFoundError("question");
   // Earlier complete exchanges, without the question being answered now.
-  const history = earlier.slice(0, earlier.map((m) => m.role).lastIndexOf("user")).filter((m) => m.role === "user" || m.status === "complete");
+  const history = earlier
+    .slice(0, earlier.map((m) => m.role).lastIndexOf("user"))
+    .filter((m) => m.role === "user" || m.status === "complete");
   return { answer, question, history: history.map((m) => ({ role: m.role, content: m.content })) };
 }
 
@@ -96,11 +139,18 @@ async function store(
   db: Db,
   userId: string,
   messageId: string,
-  result: { content: string; status: BrainMessageStatus; errorMessage: string | null; manifest: StoredManifest; usage?: { inputTokens: number; outputTokens: number } },
+  result: {
+    content: string;
+    status: BrainMessageStatus;
+    errorMessage: string | null;
+    manifest: StoredManifest;
+    usage?: { inputTokens: number; outputTokens: number };
+  },
 ) {
   const sent = new Map(result.manifest.items.map((item) => [item.handle, item]));
   const { text, cited, dropped } = checkCitations(result.content, new Set(sent.keys()));
-  if (dropped.length > 0) logger().warn({ messageId, dropped }, "brain answer cited records that were not sent; citations dropped");
+  if (dropped.length > 0)
+    logger().warn({ messageId, dropped }, "brain answer cited records that were not sent; citations dropped");
   await db.$transaction(async (tx) => {
     await tx.brainCitation.deleteMany({ where: { messageId } });
     await tx.brainCitation.createMany({
@@ -136,7 +186,13 @@ export async function* generate(
   const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status !== "streaming") {
     // Already answered (a reconnect, a second tab): replay the stored result.
-    yield { type: "done", messageId: answer.id, status: answer.status, content: answer.content, errorMessage: answer.errorMessage };
+    yield {
+      type: "done",
+      messageId: answer.id,
+      status: answer.status,
+      content: answer.content,
+      errorMessage: answer.errorMessage,
+    };
     return;
   }
   const staleAfterMs = (options.claude?.timeoutMs ?? 60_000) + CLAIM_GRACE_MS;
@@ -146,15 +202,26 @@ export async function* generate(
     return;
   }
   const now = options.now ?? new Date();
-  const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
+  const pack = await buildContextPack(db, userId, question, {
+    now,
+    scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId },
+  });
   const manifest = new Manifest(pack.items);
-  await db.brainMessage.update({ where: { id: answer.id }, data: { contextManifest: toStored(manifest, pack.facts) as unknown as Prisma.InputJsonValue } });
+  await db.brainMessage.update({
+    where: { id: answer.id },
+    data: { contextManifest: toStored(manifest, pack.facts) as unknown as Prisma.InputJsonValue },
+  });
   yield { type: "manifest", manifest: toStored(manifest, pack.facts) };
 
   if (!options.claude) {
     const text = retrievalOnlyAnswer(pack);
     yield { type: "delta", text };
-    const stored = await store(db, userId, answer.id, { content: text, status: "complete", errorMessage: null, manifest: toStored(manifest, pack.facts) });
+    const stored = await store(db, userId, answer.id, {
+      content: text,
+      status: "complete",
+      errorMessage: null,
+      manifest: toStored(manifest, pack.facts),
+    });
     yield { type: "done", messageId: answer.id, status: "complete", content: stored, errorMessage: null };
     return;
   }
@@ -162,7 +229,10 @@ export async function* generate(
   const timeout = AbortSignal.timeout(options.claude.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const client = claudeClient(options.claude);
-  const messages: MessageParam[] = [...historyTurns(history), { role: "user", content: renderPackMessage(pack, question, now) }];
+  const messages: MessageParam[] = [
+    ...historyTurns(history),
+    { role: "user", content: renderPackMessage(pack, question, now) },
+  ];
   const usage = { inputTokens: 0, outputTokens: 0 };
   let content = "";
   let lastSaved = Date.now();
@@ -178,7 +248,12 @@ export async function* generate(
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round += 1) {
       const turn = await streamTurn(
         client,
-        { model: options.claude!.model, system: SYSTEM_PROMPT, messages, tools: round < MAX_TOOL_ROUNDS ? TOOL_DEFINITIONS : [] },
+        {
+          model: options.claude!.model,
+          system: SYSTEM_PROMPT,
+          messages,
+          tools: round < MAX_TOOL_ROUNDS ? TOOL_DEFINITIONS : [],
+        },
         (text) => {
           content += text;
           push({ type: "delta", text });
@@ -188,7 +263,13 @@ export async function* generate(
       usage.inputTokens += turn.usage.inputTokens;
       usage.outputTokens += turn.usage.outputTokens;
       if (turn.stopReason !== "tool_use" || turn.toolUses.length === 0) return;
-      messages.push({ role: "assistant", content: [...(turn.text ? [{ type: "text" as const, text: turn.text }] : []), ...turn.toolUses.map((t) => ({ type: "tool_use" as const, id: t.id, name: t.name, input: t.input }))] });
+      messages.push({
+        role: "assistant",
+        content: [
+          ...(turn.text ? [{ type: "text" as const, text: turn.text }] : []),
+          ...turn.toolUses.map((t) => ({ type: "tool_use" as const, id: t.id, name: t.name, input: t.input })),
+        ],
+      });
       const results: ToolResultBlockParam[] = [];
       for (const use of turn.toolUses) {
         push({ type: "status", text: `Looking further in your records (${use.name.replace(/_/g, " ")})…` });
@@ -206,8 +287,15 @@ export async function* generate(
       const stopped = options.signal?.aborted === true;
       outcome = stopped
         ? { status: "stopped", errorMessage: "Stopped before the answer was finished." }
-        : { status: "failed", errorMessage: claudeFailureMessage(error, { userKey: false, timedOut: timeout.aborted }) };
-      if (!stopped) logger().warn({ messageId: answer.id, err: error instanceof Error ? error.message : String(error) }, "brain answer failed");
+        : {
+            status: "failed",
+            errorMessage: claudeFailureMessage(error, { userKey: false, timedOut: timeout.aborted }),
+          };
+      if (!stopped)
+        logger().warn(
+          { messageId: answer.id, err: error instanceof Error ? error.message : String(error) },
+          "brain answer failed",
+        );
       push({ type: "status", text: "" });
     },
   );
@@ -230,8 +318,19 @@ export async function* generate(
       await db.brainMessage.update({ where: { id: answer.id }, data: { content } });
     }
   }
-  const stored = await store(db, userId, answer.id, { content, ...outcome, manifest: toStored(manifest, pack.facts), usage });
-  yield { type: "done", messageId: answer.id, status: outcome.status, content: stored, errorMessage: outcome.errorMessage };
+  const stored = await store(db, userId, answer.id, {
+    content,
+    ...outcome,
+    manifest: toStored(manifest, pack.facts),
+    usage,
+  });
+  yield {
+    type: "done",
+    messageId: answer.id,
+    status: outcome.status,
+    content: stored,
+    errorMessage: outcome.errorMessage,
+  };
 }
 
 const CLAIM_GRACE_MS = 30_000;
@@ -243,26 +342,44 @@ const FOLLOW_EVERY_MS = 500;
  */
 async function claim(db: Db, messageId: string, staleAfterMs: number): Promise<boolean> {
   const result = await db.brainMessage.updateMany({
-    where: { id: messageId, status: "streaming", OR: [{ generationStartedAt: null }, { generationStartedAt: { lt: new Date(Date.now() - staleAfterMs) } }] },
+    where: {
+      id: messageId,
+      status: "streaming",
+      OR: [{ generationStartedAt: null }, { generationStartedAt: { lt: new Date(Date.now() - staleAfterMs) } }],
+    },
     data: { generationStartedAt: new Date() },
   });
   return result.count === 1;
 }
 
 /** Streams an answer another process is writing, from what it saves (about every second). */
-async function* follow(db: Db, messageId: string, signal: AbortSignal | undefined, staleAfterMs: number): AsyncGenerator<BrainEvent> {
+async function* follow(
+  db: Db,
+  messageId: string,
+  signal: AbortSignal | undefined,
+  staleAfterMs: number,
+): AsyncGenerator<BrainEvent> {
   let shown = "";
   let manifestShown = false;
   const giveUpAt = Date.now() + staleAfterMs;
   while (!signal?.aborted) {
-    const message = await db.brainMessage.findUnique({ where: { id: messageId }, select: { status: true, content: true, errorMessage: true, contextManifest: true } });
+    const message = await db.brainMessage.findUnique({
+      where: { id: messageId },
+      select: { status: true, content: true, errorMessage: true, contextManifest: true },
+    });
     if (!message) return;
     if (!manifestShown && message.contextManifest) {
       manifestShown = true;
       yield { type: "manifest", manifest: message.contextManifest as unknown as StoredManifest };
     }
     if (message.status !== "streaming") {
-      yield { type: "done", messageId, status: message.status, content: message.content, errorMessage: message.errorMessage };
+      yield {
+        type: "done",
+        messageId,
+        status: message.status,
+        content: message.content,
+        errorMessage: message.errorMessage,
+      };
       return;
     }
     if (message.content.length > shown.length && message.content.startsWith(shown)) {
@@ -270,7 +387,13 @@ async function* follow(db: Db, messageId: string, signal: AbortSignal | undefine
       shown = message.content;
     }
     if (Date.now() > giveUpAt) {
-      yield { type: "done", messageId, status: "failed", content: shown, errorMessage: "The answer is taking too long; reload the page to see if it finished." };
+      yield {
+        type: "done",
+        messageId,
+        status: "failed",
+        content: shown,
+        errorMessage: "The answer is taking too long; reload the page to see if it finished.",
+      };
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MS));
@@ -278,12 +401,23 @@ async function* follow(db: Db, messageId: string, signal: AbortSignal | undefine
 }
 
 /** A new answer to the same question, after the message being retried. */
-export async function retry(db: Db, userId: string, assistantMessageId: string, mode: BrainAnswerMode, model: string | null) {
+export async function retry(
+  db: Db,
+  userId: string,
+  assistantMessageId: string,
+  mode: BrainAnswerMode,
+  model: string | null,
+) {
   const { answer, question } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status === "streaming") throw new FieldError("assistantMessageId", "This answer is still being written.");
   return db.$transaction(async (tx) => {
-    await tx.brainMessage.create({ data: { userId, threadId: answer.thread.id, role: "user", content: question, status: "complete" } });
-    const next = await tx.brainMessage.create({ data: { userId, threadId: answer.thread.id, role: "assistant", content: "", status: "streaming", mode, model }, select: { id: true } });
+    await tx.brainMessage.create({
+      data: { userId, threadId: answer.thread.id, role: "user", content: question, status: "complete" },
+    });
+    const next = await tx.brainMessage.create({
+      data: { userId, threadId: answer.thread.id, role: "assistant", content: "", status: "streaming", mode, model },
+      select: { id: true },
+    });
     await tx.brainThread.update({ where: { id: answer.thread.id }, data: { updatedAt: new Date() } });
     return { threadId: answer.thread.id, assistantMessageId: next.id };
   });
@@ -296,10 +430,17 @@ export async function prepare(db: Db, userId: string, assistantMessageId: string
   const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
   // The browser writes this answer; a subscription for it (another tab) follows instead.
-  if (!(await claim(db, answer.id, 10 * 60_000))) throw new FieldError("assistantMessageId", "This answer is already being written.");
-  const pack = await buildContextPack(db, userId, question, { now, scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId } });
+  if (!(await claim(db, answer.id, 10 * 60_000)))
+    throw new FieldError("assistantMessageId", "This answer is already being written.");
+  const pack = await buildContextPack(db, userId, question, {
+    now,
+    scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId },
+  });
   const manifest = toStored(new Manifest(pack.items), pack.facts);
-  await db.brainMessage.update({ where: { id: answer.id }, data: { mode: "user_key", model, contextManifest: manifest as unknown as Prisma.InputJsonValue } });
+  await db.brainMessage.update({
+    where: { id: answer.id },
+    data: { mode: "user_key", model, contextManifest: manifest as unknown as Prisma.InputJsonValue },
+  });
   return {
     model,
     system: SYSTEM_PROMPT,
@@ -310,21 +451,49 @@ export async function prepare(db: Db, userId: string, assistantMessageId: string
   };
 }
 
-async function storedManifest(db: Db, userId: string, assistantMessageId: string): Promise<{ manifest: StoredManifest; status: BrainMessageStatus }> {
-  const message = await db.brainMessage.findFirst({ where: { id: assistantMessageId, userId, role: "assistant" }, select: { contextManifest: true, status: true } });
+async function storedManifest(
+  db: Db,
+  userId: string,
+  assistantMessageId: string,
+): Promise<{ manifest: StoredManifest; status: BrainMessageStatus }> {
+  const message = await db.brainMessage.findFirst({
+    where: { id: assistantMessageId, userId, role: "assistant" },
+    select: { contextManifest: true, status: true },
+  });
   if (!message) throw new NotFoundError("answer");
   const manifest = (message.contextManifest as StoredManifest | null) ?? { items: [], tokens: 0, facts: [] };
   return { manifest, status: message.status };
 }
 
 /** A tool call Claude made in the browser: run here (user-scoped), and added to the manifest. */
-export async function runToolForBrowser(db: Db, userId: string, input: { assistantMessageId: string; name: string; input: unknown }, now = new Date()) {
+export async function runToolForBrowser(
+  db: Db,
+  userId: string,
+  input: { assistantMessageId: string; name: string; input: unknown },
+  now = new Date(),
+) {
   const { manifest: stored, status } = await storedManifest(db, userId, input.assistantMessageId);
   if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
   const manifest = new Manifest(stored.items.map((item) => ({ ...item, text: "" })));
   const result = await runTool(db, userId, input.name, input.input, manifest, now);
-  const next: StoredManifest = { items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({ handle, type, id, label, href, tokens, via, reason })), tokens: manifest.tokens(), facts: stored.facts };
-  await db.brainMessage.update({ where: { id: input.assistantMessageId }, data: { contextManifest: next as unknown as Prisma.InputJsonValue } });
+  const next: StoredManifest = {
+    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({
+      handle,
+      type,
+      id,
+      label,
+      href,
+      tokens,
+      via,
+      reason,
+    })),
+    tokens: manifest.tokens(),
+    facts: stored.facts,
+  };
+  await db.brainMessage.update({
+    where: { id: input.assistantMessageId },
+    data: { contextManifest: next as unknown as Prisma.InputJsonValue },
+  });
   return { text: result.text, manifest: next };
 }
 
@@ -332,14 +501,21 @@ export async function runToolForBrowser(db: Db, userId: string, input: { assista
 export async function complete(
   db: Db,
   userId: string,
-  input: { assistantMessageId: string; content: string; status: "complete" | "stopped" | "failed"; errorMessage?: string | null; usage?: { inputTokens: number; outputTokens: number } | null },
+  input: {
+    assistantMessageId: string;
+    content: string;
+    status: "complete" | "stopped" | "failed";
+    errorMessage?: string | null;
+    usage?: { inputTokens: number; outputTokens: number } | null;
+  },
 ) {
   const { manifest, status } = await storedManifest(db, userId, input.assistantMessageId);
   if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
   const content = await store(db, userId, input.assistantMessageId, {
     content: input.content,
     status: input.status,
-    errorMessage: input.status === "complete" ? null : (input.errorMessage ?? "The answer stopped before it was finished."),
+    errorMessage:
+      input.status === "complete" ? null : (input.errorMessage ?? "The answer stopped before it was finished."),
     manifest,
     ...(input.usage ? { usage: input.usage } : {}),
   });

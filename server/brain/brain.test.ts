@@ -33,15 +33,29 @@ async function sellerWithData() {
   return { db, user };
 }
 
-async function askAndCollect(question: string, options: { claude: ClaudeConfig | null; signal?: AbortSignal; onEvent?: (e: BrainEvent) => void } = { claude: null }) {
+async function askAndCollect(
+  question: string,
+  options: { claude: ClaudeConfig | null; signal?: AbortSignal; onEvent?: (e: BrainEvent) => void } = { claude: null },
+) {
   const { db, user } = await sellerWithData();
-  const asked = await ask(db, user.id, { question, mode: options.claude ? "server_key" : "retrieval_only", model: options.claude?.model ?? null });
+  const asked = await ask(db, user.id, {
+    question,
+    mode: options.claude ? "server_key" : "retrieval_only",
+    model: options.claude?.model ?? null,
+  });
   const events: BrainEvent[] = [];
-  for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: options.claude, now: NOW, ...(options.signal ? { signal: options.signal } : {}) })) {
+  for await (const event of generate(db, user.id, asked.assistantMessageId, {
+    claude: options.claude,
+    now: NOW,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
     events.push(event);
     options.onEvent?.(event);
   }
-  const stored = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId }, include: { citations: { orderBy: { ordinal: "asc" } } } });
+  const stored = await db.brainMessage.findUniqueOrThrow({
+    where: { id: asked.assistantMessageId },
+    include: { citations: { orderBy: { ordinal: "asc" } } },
+  });
   return { db, user, asked, events, stored, manifest: stored.contextManifest as unknown as StoredManifest };
 }
 
@@ -49,16 +63,26 @@ describe("the prompt module", () => {
   it("keeps only citations of records that were sent, and normalises grouped handles", () => {
     expect(normaliseCitations("Champion is Ana [P1, A2].")).toBe("Champion is Ana [P1][A2].");
     const checked = checkCitations("Ana is the champion [P1][Z9]. It closes soon [D1] [X2].", new Set(["P1", "D1"]));
-    expect(checked).toEqual({ text: "Ana is the champion [P1]. It closes soon [D1].", cited: ["P1", "D1"], dropped: ["Z9", "X2"] });
+    expect(checked).toEqual({
+      text: "Ana is the champion [P1]. It closes soon [D1].",
+      cited: ["P1", "D1"],
+      dropped: ["Z9", "X2"],
+    });
   });
 
   it("writes the pack as handles and lines, computed figures, and the question last", async () => {
     const { db, user } = await sellerWithData();
-    const pack = await buildContextPack(db, user.id, "Which deals close this month and what's the total?", { now: NOW });
+    const pack = await buildContextPack(db, user.id, "Which deals close this month and what's the total?", {
+      now: NOW,
+    });
     const text = renderPackMessage(pack, "Which deals close this month and what's the total?", NOW);
     expect(text).toMatch(/^Today is 2026-03-02 \(UTC/);
-    expect(text).toMatch(/^\[D1\] Deal "Acme Logistics – Platform" with Acme Logistics · stage: Evaluation · USD 4,800,000/m);
-    expect(text).toContain("- Open deals with a close date in this month (2026-03-01 to 2026-03-31): 1, total USD 4,800,000.");
+    expect(text).toMatch(
+      /^\[D1\] Deal "Acme Logistics – Platform" with Acme Logistics · stage: Evaluation · USD 4,800,000/m,
+    );
+    expect(text).toContain(
+      "- Open deals with a close date in this month (2026-03-01 to 2026-03-31): 1, total USD 4,800,000.",
+    );
     expect(text.trim().split("\n").at(-1)).toBe("Question: Which deals close this month and what's the total?");
   });
 
@@ -80,7 +104,12 @@ describe("retrieval-only answers (no key)", () => {
     expect(stored.content).toContain(RETRIEVAL_ONLY_NOTICE);
     expect(stored.content).toContain("total USD 4,800,000");
     expect(stored.citations.map((c) => c.label)).toContain("Acme Logistics – Platform");
-    expect(manifest.items[0]).toMatchObject({ handle: "D1", type: "opportunity", via: "pack", reason: "closes in this month" });
+    expect(manifest.items[0]).toMatchObject({
+      handle: "D1",
+      type: "opportunity",
+      via: "pack",
+      reason: "closes in this month",
+    });
   });
 
   it("say so when nothing matches", async () => {
@@ -94,7 +123,9 @@ describe("retrieval-only answers (no key)", () => {
 describe("answers from Claude (server key, fake Claude)", () => {
   it("P7: Claude is sent only the records this question needs — exactly the manifest the user sees — and the answer streams and is stored with its citations", async () => {
     const before = claude.fake.requests.length;
-    const { events, stored, manifest } = await askAndCollect("What's the latest with Acme, and who is the champion?", { claude: config });
+    const { events, stored, manifest } = await askAndCollect("What's the latest with Acme, and who is the champion?", {
+      claude: config,
+    });
     const request = claude.fake.requests.at(-1)!;
     expect(claude.fake.requests.length).toBe(before + 1);
     // What the model was sent: the rules, the tools, exactly the manifest's records, and the question.
@@ -105,14 +136,16 @@ describe("answers from Claude (server key, fake Claude)", () => {
     expect(sent).toContain("Person Ana Ruiz, VP Operations at Acme Logistics · role: champion");
     expect(sent).toContain("Question: What's the latest with Acme, and who is the champion?");
     // Nothing of the other account (its person, note and timeline) went to Claude.
-    for (const unrelated of ["Bolt Energy", "Cy Lam", "Revisit after their budget cycle", "send recap"]) expect(sent).not.toContain(unrelated);
+    for (const unrelated of ["Bolt Energy", "Cy Lam", "Revisit after their budget cycle", "send recap"])
+      expect(sent).not.toContain(unrelated);
     // Streamed in pieces, then stored.
     expect(events.filter((e) => e.type === "delta").length).toBeGreaterThan(3);
     expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
     expect(stored).toMatchObject({ status: "complete", mode: "server_key", model: "claude-test" });
     expect(stored.inputTokens).toBeGreaterThan(0);
     expect(stored.citations.length).toBeGreaterThan(0);
-    for (const citation of stored.citations) expect(manifest.items.some((i) => i.id === citation.recordId && i.type === citation.recordType)).toBe(true);
+    for (const citation of stored.citations)
+      expect(manifest.items.some((i) => i.id === citation.recordId && i.type === citation.recordType)).toBe(true);
     expect(manifest.tokens).toBe(manifest.items.reduce((n, i) => n + i.tokens, 0));
   });
 
@@ -143,8 +176,13 @@ describe("answers from Claude (server key, fake Claude)", () => {
   });
 
   it("401: a clear message, nothing lost from the thread", async () => {
-    const { stored, db, asked } = await askAndCollect("Who is the champion at Acme?", { claude: { ...config, apiKey: "wrong-key" } });
-    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("refused the API key (401)") });
+    const { stored, db, asked } = await askAndCollect("Who is the champion at Acme?", {
+      claude: { ...config, apiKey: "wrong-key" },
+    });
+    expect(stored).toMatchObject({
+      status: "failed",
+      errorMessage: expect.stringContaining("refused the API key (401)"),
+    });
     expect(await db.brainMessage.count({ where: { threadId: asked.threadId } })).toBe(2);
   });
 
@@ -158,7 +196,11 @@ describe("answers from Claude (server key, fake Claude)", () => {
   });
 
   it("529 until retries run out: says Claude is overloaded", async () => {
-    claude.fake.next({ kind: "status", status: 529, retryAfterSeconds: 0 }, { kind: "status", status: 529, retryAfterSeconds: 0 }, { kind: "status", status: 529, retryAfterSeconds: 0 });
+    claude.fake.next(
+      { kind: "status", status: 529, retryAfterSeconds: 0 },
+      { kind: "status", status: 529, retryAfterSeconds: 0 },
+      { kind: "status", status: 529, retryAfterSeconds: 0 },
+    );
     const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
     expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("overloaded") });
   });
@@ -188,7 +230,9 @@ describe("answers from Claude (server key, fake Claude)", () => {
 
   it("a timeout stops waiting and keeps the partial answer", async () => {
     claude.fake.next({ kind: "slow", chunkDelayMs: 400 });
-    const { stored } = await askAndCollect("What's the latest with Acme?", { claude: { ...config, timeoutMs: 1_200, maxRetries: 0 } });
+    const { stored } = await askAndCollect("What's the latest with Acme?", {
+      claude: { ...config, timeoutMs: 1_200, maxRetries: 0 },
+    });
     expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("took too long") });
     expect(stored.content.length).toBeGreaterThan(0);
   });
@@ -197,12 +241,17 @@ describe("answers from Claude (server key, fake Claude)", () => {
 describe("one answer, written once", () => {
   it("a second subscriber (another tab, a reconnect) follows the answer instead of generating it again", async () => {
     const { db, user } = await sellerWithData();
-    const asked = await ask(db, user.id, { question: "What's the latest with Acme?", mode: "server_key", model: "claude-test" });
+    const asked = await ask(db, user.id, {
+      question: "What's the latest with Acme?",
+      mode: "server_key",
+      model: "claude-test",
+    });
     claude.fake.next({ kind: "slow", chunkDelayMs: 60 });
     const before = claude.fake.requests.length;
     const collect = async () => {
       const events: BrainEvent[] = [];
-      for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW })) events.push(event);
+      for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW }))
+        events.push(event);
       return events;
     };
     const [first, second] = await Promise.all([collect(), new Promise((r) => setTimeout(r, 150)).then(collect)]);
@@ -217,27 +266,65 @@ describe("one answer, written once", () => {
 describe("P16: with the user's own key the browser calls Claude; the server grounds and checks, and never sees the key", () => {
   it("prepare → Claude in the browser → runTool → complete, with citations checked against the manifest", async () => {
     const { db, user } = await sellerWithData();
-    const asked = await ask(db, user.id, { question: "Any zeppelin paperwork for the hovercraft?", mode: "user_key", model: "claude-test" });
+    const asked = await ask(db, user.id, {
+      question: "Any zeppelin paperwork for the hovercraft?",
+      mode: "user_key",
+      model: "claude-test",
+    });
     const prepared = await prepare(db, user.id, asked.assistantMessageId, "claude-test", NOW);
     expect(prepared.system).toContain("cite");
     expect(JSON.stringify(prepared.messages)).toContain("Question: Any zeppelin paperwork for the hovercraft?");
     // What the browser does, with the SDK and the user's key.
     const client = new Anthropic({ apiKey: "test-key", baseURL: claude.url, maxRetries: 0 });
     claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2" } });
-    const first = await client.messages.create({ model: prepared.model, max_tokens: 500, system: prepared.system, messages: prepared.messages, tools: prepared.tools });
+    const first = await client.messages.create({
+      model: prepared.model,
+      max_tokens: 500,
+      system: prepared.system,
+      messages: prepared.messages,
+      tools: prepared.tools,
+    });
     const use = first.content.find((b) => b.type === "tool_use")!;
     expect(use).toMatchObject({ name: "search_records" });
-    const tool = await runToolForBrowser(db, user.id, { assistantMessageId: asked.assistantMessageId, name: "search_records", input: (use as { input: unknown }).input }, NOW);
+    const tool = await runToolForBrowser(
+      db,
+      user.id,
+      {
+        assistantMessageId: asked.assistantMessageId,
+        name: "search_records",
+        input: (use as { input: unknown }).input,
+      },
+      NOW,
+    );
     expect(tool.manifest.items.some((i) => i.via === "tool")).toBe(true);
-    const followUp: MessageParam[] = [...prepared.messages, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: (use as { id: string }).id, content: tool.text }] }];
-    const answer = await client.messages.create({ model: prepared.model, max_tokens: 500, system: prepared.system, messages: followUp });
+    const followUp: MessageParam[] = [
+      ...prepared.messages,
+      { role: "assistant", content: first.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: (use as { id: string }).id, content: tool.text }] },
+    ];
+    const answer = await client.messages.create({
+      model: prepared.model,
+      max_tokens: 500,
+      system: prepared.system,
+      messages: followUp,
+    });
     const text = answer.content.map((b) => (b.type === "text" ? b.text : "")).join("");
-    const done = await complete(db, user.id, { assistantMessageId: asked.assistantMessageId, content: `${text} Invented [Q7].`, status: "complete", usage: { inputTokens: 10, outputTokens: 20 } });
+    const done = await complete(db, user.id, {
+      assistantMessageId: asked.assistantMessageId,
+      content: `${text} Invented [Q7].`,
+      status: "complete",
+      usage: { inputTokens: 10, outputTokens: 20 },
+    });
     expect(done.content).not.toContain("[Q7]");
-    const stored = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId }, include: { citations: true } });
+    const stored = await db.brainMessage.findUniqueOrThrow({
+      where: { id: asked.assistantMessageId },
+      include: { citations: true },
+    });
     expect(stored).toMatchObject({ status: "complete", mode: "user_key", inputTokens: 10 });
     expect(stored.citations.length).toBeGreaterThan(0);
-    await expect(complete(db, user.id, { assistantMessageId: asked.assistantMessageId, content: "again", status: "complete" })).rejects.toThrow(/already finished/);
+    await expect(
+      complete(db, user.id, { assistantMessageId: asked.assistantMessageId, content: "again", status: "complete" }),
+    ).rejects.toThrow(/already finished/);
   });
 });
 
@@ -253,7 +340,9 @@ describe("over HTTP", () => {
       const asked = await api.brain.ask.mutate({ question: "What's the latest with Acme?" });
       // EventSource cannot send our cookie from Node: read the SSE endpoint with fetch, as a browser would.
       const input = encodeURIComponent(JSON.stringify({ json: { assistantMessageId: asked.assistantMessageId } }));
-      const response = await fetch(`${server.url}/api/trpc/brain.stream?input=${input}`, { headers: { cookie, accept: "text/event-stream" } });
+      const response = await fetch(`${server.url}/api/trpc/brain.stream?input=${input}`, {
+        headers: { cookie, accept: "text/event-stream" },
+      });
       expect(response.headers.get("content-type")).toContain("text/event-stream");
       const body = await response.text();
       expect(body).toContain('"type":"manifest"');

@@ -33,7 +33,8 @@ export function renderPackMessage(pack: ContextPack, question: string, now: Date
     ...pack.items.map(recordLine),
   ];
   if (pack.facts.length > 0) lines.push("", "Computed from the records:", ...pack.facts.map((fact) => `- ${fact}`));
-  if (pack.omitted > 0) lines.push("", `(${pack.omitted} more matching records did not fit; use the tools to look further.)`);
+  if (pack.omitted > 0)
+    lines.push("", `(${pack.omitted} more matching records did not fit; use the tools to look further.)`);
   lines.push("", `Question: ${question}`);
   return lines.join("\n");
 }
@@ -68,7 +69,10 @@ export function normaliseCitations(text: string): string {
  * the text, so no chip can point at a record Claude never saw. Returns the cited handles in order
  * of first appearance.
  */
-export function checkCitations(text: string, sentHandles: ReadonlySet<string>): { text: string; cited: string[]; dropped: string[] } {
+export function checkCitations(
+  text: string,
+  sentHandles: ReadonlySet<string>,
+): { text: string; cited: string[]; dropped: string[] } {
   const cited: string[] = [];
   const dropped: string[] = [];
   const cleaned = normaliseCitations(text).replace(CITATION, (match, handle: string) => {

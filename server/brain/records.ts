@@ -4,7 +4,8 @@
 import type { Queryable } from "../db/client";
 import { stageLabels } from "../crm/opportunities";
 
-export type BrainRecordType = "account" | "prospect" | "opportunity" | "conversation" | "message" | "meeting" | "note" | "activity";
+export type BrainRecordType =
+  "account" | "prospect" | "opportunity" | "conversation" | "message" | "meeting" | "note" | "activity";
 
 /** Handle prefixes: A account, P person, D deal, C conversation, M message, E event (meeting), N note, T timeline entry. */
 export const handlePrefix: Record<BrainRecordType, string> = {
@@ -32,7 +33,9 @@ export type BrainRecord = {
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : "none");
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const money = (minor: bigint | number | null, currency: string) =>
-  minor === null ? "no amount" : `${currency} ${(Number(minor) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+  minor === null
+    ? "no amount"
+    : `${currency} ${(Number(minor) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
 const clip = (text: string | null | undefined, max: number) => {
   if (!text) return "";
   const flat = text.replace(/\s+/g, " ").trim();
@@ -51,7 +54,17 @@ export async function loadAccounts(db: Queryable, userId: string, ids: string[])
   if (ids.length === 0) return [];
   const rows = await db.account.findMany({
     where: { userId, id: { in: ids } },
-    select: { id: true, name: true, domain: true, industry: true, tier: true, hqCity: true, employeeCount: true, description: true, ownerNotes: true },
+    select: {
+      id: true,
+      name: true,
+      domain: true,
+      industry: true,
+      tier: true,
+      hqCity: true,
+      employeeCount: true,
+      description: true,
+      ownerNotes: true,
+    },
   });
   return order(ids, rows).map((a) => ({
     type: "account",
@@ -66,7 +79,17 @@ export async function loadProspects(db: Queryable, userId: string, ids: string[]
   if (ids.length === 0) return [];
   const rows = await db.prospect.findMany({
     where: { userId, id: { in: ids } },
-    select: { id: true, firstName: true, lastName: true, title: true, email: true, phone: true, role: true, status: true, account: { select: { name: true } } },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      title: true,
+      email: true,
+      phone: true,
+      role: true,
+      status: true,
+      account: { select: { name: true } },
+    },
   });
   return order(ids, rows).map((p) => {
     const name = `${p.firstName} ${p.lastName}`.trim();
@@ -123,7 +146,9 @@ export async function loadMeetings(db: Queryable, userId: string, ids: string[])
     },
   });
   return order(ids, rows).map((m) => {
-    const people = m.attendees.map((a) => (a.prospect ? `${a.prospect.firstName} ${a.prospect.lastName}`.trim() : a.email)).filter(Boolean);
+    const people = m.attendees
+      .map((a) => (a.prospect ? `${a.prospect.firstName} ${a.prospect.lastName}`.trim() : a.email))
+      .filter(Boolean);
     return {
       type: "meeting",
       id: m.id,
@@ -138,7 +163,14 @@ export async function loadMessages(db: Queryable, userId: string, ids: string[])
   if (ids.length === 0) return [];
   const rows = await db.message.findMany({
     where: { userId, id: { in: ids } },
-    select: { id: true, fromEmail: true, toEmails: true, sentAt: true, body: true, conversation: { select: { id: true, subject: true, channel: true } } },
+    select: {
+      id: true,
+      fromEmail: true,
+      toEmails: true,
+      sentAt: true,
+      body: true,
+      conversation: { select: { id: true, subject: true, channel: true } },
+    },
   });
   return order(ids, rows).map((m) => ({
     type: "message",
@@ -153,13 +185,28 @@ export async function loadNotes(db: Queryable, userId: string, ids: string[]): P
   if (ids.length === 0) return [];
   const rows = await db.note.findMany({
     where: { userId, id: { in: ids } },
-    select: { id: true, body: true, updatedAt: true, accountId: true, opportunityId: true, prospectId: true, meeting: { select: { id: true, title: true } }, account: { select: { name: true } } },
+    select: {
+      id: true,
+      body: true,
+      updatedAt: true,
+      accountId: true,
+      opportunityId: true,
+      prospectId: true,
+      meeting: { select: { id: true, title: true } },
+      account: { select: { name: true } },
+    },
   });
   return order(ids, rows).map((n) => ({
     type: "note",
     id: n.id,
     label: n.meeting ? `Notes: ${n.meeting.title}` : `Note (${day(n.updatedAt)})`,
-    href: n.meeting ? `/meetings/${n.meeting.id}` : n.opportunityId ? `/opportunities/${n.opportunityId}` : n.accountId ? `/accounts/${n.accountId}/notes` : `/prospects/${n.prospectId}`,
+    href: n.meeting
+      ? `/meetings/${n.meeting.id}`
+      : n.opportunityId
+        ? `/opportunities/${n.opportunityId}`
+        : n.accountId
+          ? `/accounts/${n.accountId}/notes`
+          : `/prospects/${n.prospectId}`,
     text: `Note${n.meeting ? ` from meeting "${n.meeting.title}"` : ""}${n.account ? ` on ${n.account.name}` : ""} · ${day(n.updatedAt)} · ${clip(n.body, 700)}`,
   }));
 }
@@ -174,7 +221,13 @@ export async function loadActivities(db: Queryable, userId: string, ids: string[
     type: "activity",
     id: a.id,
     label: clip(a.summary, 80),
-    href: a.opportunityId ? `/opportunities/${a.opportunityId}` : a.accountId ? `/accounts/${a.accountId}/timeline` : a.prospectId ? `/prospects/${a.prospectId}` : "/dashboard",
+    href: a.opportunityId
+      ? `/opportunities/${a.opportunityId}`
+      : a.accountId
+        ? `/accounts/${a.accountId}/timeline`
+        : a.prospectId
+          ? `/prospects/${a.prospectId}`
+          : "/dashboard",
     text: `Timeline ${minute(a.at)} · ${a.type.replace(/_/g, " ")} · ${clip(a.summary, 300)}`,
   }));
 }
@@ -183,7 +236,14 @@ export async function loadConversations(db: Queryable, userId: string, ids: stri
   if (ids.length === 0) return [];
   const rows = await db.conversation.findMany({
     where: { userId, id: { in: ids } },
-    select: { id: true, subject: true, channel: true, lastMessageAt: true, account: { select: { name: true } }, _count: { select: { messages: true } } },
+    select: {
+      id: true,
+      subject: true,
+      channel: true,
+      lastMessageAt: true,
+      account: { select: { name: true } },
+      _count: { select: { messages: true } },
+    },
   });
   return order(ids, rows).map((c) => ({
     type: "conversation",
@@ -206,13 +266,18 @@ const loaders: Record<BrainRecordType, (db: Queryable, userId: string, ids: stri
 };
 
 /** Loads records of mixed kinds, in the order asked (missing or foreign ids are skipped). */
-export async function loadRecords(db: Queryable, userId: string, refs: { type: BrainRecordType; id: string }[]): Promise<BrainRecord[]> {
+export async function loadRecords(
+  db: Queryable,
+  userId: string,
+  refs: { type: BrainRecordType; id: string }[],
+): Promise<BrainRecord[]> {
   const byType = new Map<BrainRecordType, string[]>();
   for (const ref of refs) byType.set(ref.type, [...(byType.get(ref.type) ?? []), ref.id]);
   const loaded = new Map<string, BrainRecord>();
   await Promise.all(
     [...byType].map(async ([type, ids]) => {
-      for (const record of await loaders[type](db, userId, [...new Set(ids)])) loaded.set(`${type}:${record.id}`, record);
+      for (const record of await loaders[type](db, userId, [...new Set(ids)]))
+        loaded.set(`${type}:${record.id}`, record);
     }),
   );
   return refs.flatMap((ref) => loaded.get(`${ref.type}:${ref.id}`) ?? []);

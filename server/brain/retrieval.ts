@@ -55,15 +55,25 @@ const STOPWORDS = new Set(
 /** Words of the question that could name something (not stopwords, at least 3 letters). */
 export function nameTokens(question: string): string[] {
   const words = question.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'&.-]*/gu) ?? [];
-  return [...new Set(words.map((w) => w.replace(/['’]s$/, "").replace(/[.'-]+$/, "")).filter((w) => w.length >= 3 && !STOPWORDS.has(w)))].slice(0, 12);
+  return [
+    ...new Set(
+      words
+        .map((w) => w.replace(/['’]s$/, "").replace(/[.'-]+$/, ""))
+        .filter((w) => w.length >= 3 && !STOPWORDS.has(w)),
+    ),
+  ].slice(0, 12);
 }
 
 /** Words to look for in the records' text: the name tokens except `exclude`, cut at punctuation
  *  ("in-house" → "house"), letters and digits only so they are safe inside a tsquery, and the
  *  question's two-letter acronyms ("EU", "ML"). */
 function searchTerms(question: string, exclude: string[]): string[] {
-  const words = nameTokens(question).filter((t) => !exclude.includes(t)).flatMap((t) => t.split(/[^\p{L}\p{N}]+/u));
-  const acronyms = (question.match(/\b[A-Z]{2}\b/g) ?? []).filter((a) => !["AM", "PM", "OK"].includes(a)).map((a) => a.toLowerCase());
+  const words = nameTokens(question)
+    .filter((t) => !exclude.includes(t))
+    .flatMap((t) => t.split(/[^\p{L}\p{N}]+/u));
+  const acronyms = (question.match(/\b[A-Z]{2}\b/g) ?? [])
+    .filter((a) => !["AM", "PM", "OK"].includes(a))
+    .map((a) => a.toLowerCase());
   return [...new Set([...words.filter((w) => w.length >= 3 && !STOPWORDS.has(w)), ...acronyms])];
 }
 
@@ -81,22 +91,56 @@ export function askedStages(question: string): OpportunityStage[] {
     proposal: "proposal",
     negotiation: "negotiat(ion|ions|ing)",
   };
-  return OPEN_STAGES.filter((stage) => words[stage] && new RegExp(`\\b(in|at) (the )?${words[stage]}\\b|\\b${words[stage]} stage\\b`).test(q));
+  return OPEN_STAGES.filter(
+    (stage) => words[stage] && new RegExp(`\\b(in|at) (the )?${words[stage]}\\b|\\b${words[stage]} stage\\b`).test(q),
+  );
 }
 
 export function detectIntents(question: string): Intent[] {
   const q = question.toLowerCase();
   const intents: Intent[] = [];
-  if (/\bclos(e|es|ing)\b|close date|closing date|land(ing)? this|commit/.test(q) && !PAST_CLOSE.test(q)) intents.push("closing");
+  if (/\bclos(e|es|ing)\b|close date|closing date|land(ing)? this|commit/.test(q) && !PAST_CLOSE.test(q))
+    intents.push("closing");
   // A meeting spoken of in the past ("what was decided in the re-plan meeting?") is a question
   // about its notes, not about the calendar — unless the question gives a window.
-  const pastMeeting = /\b(was|were|did|happened|decided|discussed|agreed|said)\b/.test(q) && !/\b(today|tomorrow|yesterday|this week|next week|last week|next \d+ days?)\b/.test(q);
-  if (/\bcalendar\b|\bmeetings?\b|\bschedule\b|\bagenda\b|\bon my plate\b|\bwho am i (meeting|seeing)\b/.test(q) && !pastMeeting) intents.push("calendar");
-  if (/\bpipeline\b|\bforecast\b|\bby stage\b|\bhow much\b.*\b(open|pipeline)\b|\bopen deals\b/.test(q) || askedStages(q).length > 0) intents.push("pipeline");
-  if (/\blatest\b|\brecent(ly)?\b|\bwhat'?s (going on|new|happening|up)\b|\bupdate\b|\bstatus\b|\bnews\b|\blast (email|call|meeting|touch|contact)\b|\bwhat happened\b/.test(q)) intents.push("latest");
-  if (/\bchampion\b|\beconomic buyer\b|\bdecision[- ]maker\b|\bbuyer\b|\bblocker\b|\bevaluator\b|\bwho (is|are|should)\b|\bcontacts?\b|\bstakeholders?\b|\bwho signs?\b|\bsigns? off\b|\bsignator(y|ies)\b|\bbudget (holder|owner)\b/.test(q)) intents.push("people");
-  if (/\bstuck\b|\bstale\b|\bstall(ed|ing)?\b|\bat risk\b|\bneeds? attention\b|\bslipp(ed|ing)\b|\boverdue\b|\bneglected\b|\b(gone|went|go|going) (dark|quiet|silent)\b/.test(q) || PAST_CLOSE.test(q)) intents.push("attention");
-  if (/\b(won|win|wins|winning)\b|\blost\b|\blos(e|es|ing)\b|\bloss reason\b|\bwhy did we lose\b|\b(fell|fall|falls|fallen) through\b|\bdied\b|\bdie\b|\bdead\b|\b(say|said|says) no\b|\bturn(ed|s)? (us )?down\b|\bdeclined?\b|\bchurn(ed)?\b/.test(q)) intents.push("won_lost");
+  const pastMeeting =
+    /\b(was|were|did|happened|decided|discussed|agreed|said)\b/.test(q) &&
+    !/\b(today|tomorrow|yesterday|this week|next week|last week|next \d+ days?)\b/.test(q);
+  if (
+    /\bcalendar\b|\bmeetings?\b|\bschedule\b|\bagenda\b|\bon my plate\b|\bwho am i (meeting|seeing)\b/.test(q) &&
+    !pastMeeting
+  )
+    intents.push("calendar");
+  if (
+    /\bpipeline\b|\bforecast\b|\bby stage\b|\bhow much\b.*\b(open|pipeline)\b|\bopen deals\b/.test(q) ||
+    askedStages(q).length > 0
+  )
+    intents.push("pipeline");
+  if (
+    /\blatest\b|\brecent(ly)?\b|\bwhat'?s (going on|new|happening|up)\b|\bupdate\b|\bstatus\b|\bnews\b|\blast (email|call|meeting|touch|contact)\b|\bwhat happened\b/.test(
+      q,
+    )
+  )
+    intents.push("latest");
+  if (
+    /\bchampion\b|\beconomic buyer\b|\bdecision[- ]maker\b|\bbuyer\b|\bblocker\b|\bevaluator\b|\bwho (is|are|should)\b|\bcontacts?\b|\bstakeholders?\b|\bwho signs?\b|\bsigns? off\b|\bsignator(y|ies)\b|\bbudget (holder|owner)\b/.test(
+      q,
+    )
+  )
+    intents.push("people");
+  if (
+    /\bstuck\b|\bstale\b|\bstall(ed|ing)?\b|\bat risk\b|\bneeds? attention\b|\bslipp(ed|ing)\b|\boverdue\b|\bneglected\b|\b(gone|went|go|going) (dark|quiet|silent)\b/.test(
+      q,
+    ) ||
+    PAST_CLOSE.test(q)
+  )
+    intents.push("attention");
+  if (
+    /\b(won|win|wins|winning)\b|\blost\b|\blos(e|es|ing)\b|\bloss reason\b|\bwhy did we lose\b|\b(fell|fall|falls|fallen) through\b|\bdied\b|\bdie\b|\bdead\b|\b(say|said|says) no\b|\bturn(ed|s)? (us )?down\b|\bdeclined?\b|\bchurn(ed)?\b/.test(
+      q,
+    )
+  )
+    intents.push("won_lost");
   return intents;
 }
 
@@ -105,7 +149,12 @@ function askedRoles(question: string): string[] {
   const q = question.toLowerCase();
   const roles: string[] = [];
   if (/\bchampion\b|\bsponsor\b/.test(q)) roles.push("champion");
-  if (/\beconomic buyer\b|\bbuyer\b|\bdecision[- ]maker\b|\bwho signs?\b|\bsigns? off\b|\bsignator(y|ies)\b|\bbudget (holder|owner)\b/.test(q)) roles.push("economic_buyer");
+  if (
+    /\beconomic buyer\b|\bbuyer\b|\bdecision[- ]maker\b|\bwho signs?\b|\bsigns? off\b|\bsignator(y|ies)\b|\bbudget (holder|owner)\b/.test(
+      q,
+    )
+  )
+    roles.push("economic_buyer");
   if (/\bevaluator\b|\btechnical (lead|contact)\b/.test(q)) roles.push("technical_evaluator");
   if (/\bblocker\b/.test(q)) roles.push("blocker");
   return roles;
@@ -118,7 +167,11 @@ function utcDay(d: Date): Date {
 }
 
 /** The time window a question speaks of ("next week", "this month"), for closing dates and the calendar. */
-export function detectWindow(question: string, now: Date, intent: "closing" | "calendar"): { label: string; from: Date; to: Date } {
+export function detectWindow(
+  question: string,
+  now: Date,
+  intent: "closing" | "calendar",
+): { label: string; from: Date; to: Date } {
   const q = question.toLowerCase();
   const today = utcDay(now);
   const monday = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY);
@@ -126,17 +179,46 @@ export function detectWindow(question: string, now: Date, intent: "closing" | "c
   const nextMonthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   const quarterStart = new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3, 1));
   const days = q.match(/\bnext (\d{1,3}) days?\b/);
-  if (days) return { label: `the next ${days[1]} days`, from: intent === "calendar" ? now : today, to: new Date(today.getTime() + (Number(days[1]) + 1) * DAY) };
-  if (/\btoday\b/.test(q)) return { label: "today", from: intent === "calendar" ? now : today, to: new Date(today.getTime() + DAY) };
-  if (/\btomorrow\b/.test(q)) return { label: "tomorrow", from: new Date(today.getTime() + DAY), to: new Date(today.getTime() + 2 * DAY) };
+  if (days)
+    return {
+      label: `the next ${days[1]} days`,
+      from: intent === "calendar" ? now : today,
+      to: new Date(today.getTime() + (Number(days[1]) + 1) * DAY),
+    };
+  if (/\btoday\b/.test(q))
+    return { label: "today", from: intent === "calendar" ? now : today, to: new Date(today.getTime() + DAY) };
+  if (/\btomorrow\b/.test(q))
+    return { label: "tomorrow", from: new Date(today.getTime() + DAY), to: new Date(today.getTime() + 2 * DAY) };
   if (/\byesterday\b/.test(q)) return { label: "yesterday", from: new Date(today.getTime() - DAY), to: today };
-  if (/\bnext week\b/.test(q)) return { label: "next week", from: new Date(monday.getTime() + 7 * DAY), to: new Date(monday.getTime() + 14 * DAY) };
+  if (/\bnext week\b/.test(q))
+    return {
+      label: "next week",
+      from: new Date(monday.getTime() + 7 * DAY),
+      to: new Date(monday.getTime() + 14 * DAY),
+    };
   if (/\blast week\b/.test(q)) return { label: "last week", from: new Date(monday.getTime() - 7 * DAY), to: monday };
-  if (/\bthis week\b/.test(q)) return { label: "this week", from: intent === "calendar" ? now : monday, to: new Date(monday.getTime() + 7 * DAY) };
-  if (/\bnext month\b/.test(q)) return { label: "next month", from: nextMonthStart, to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1)) };
-  if (/\bthis year\b/.test(q)) return { label: "this year", from: new Date(Date.UTC(now.getUTCFullYear(), 0, 1)), to: new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1)) };
-  if (/\bthis quarter\b|\bquarter\b/.test(q)) return { label: "this quarter", from: quarterStart, to: new Date(Date.UTC(quarterStart.getUTCFullYear(), quarterStart.getUTCMonth() + 3, 1)) };
-  if (/\bthis month\b|\bmonth\b/.test(q) || intent === "closing") return { label: "this month", from: monthStart, to: nextMonthStart };
+  if (/\bthis week\b/.test(q))
+    return { label: "this week", from: intent === "calendar" ? now : monday, to: new Date(monday.getTime() + 7 * DAY) };
+  if (/\bnext month\b/.test(q))
+    return {
+      label: "next month",
+      from: nextMonthStart,
+      to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1)),
+    };
+  if (/\bthis year\b/.test(q))
+    return {
+      label: "this year",
+      from: new Date(Date.UTC(now.getUTCFullYear(), 0, 1)),
+      to: new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1)),
+    };
+  if (/\bthis quarter\b|\bquarter\b/.test(q))
+    return {
+      label: "this quarter",
+      from: quarterStart,
+      to: new Date(Date.UTC(quarterStart.getUTCFullYear(), quarterStart.getUTCMonth() + 3, 1)),
+    };
+  if (/\bthis month\b|\bmonth\b/.test(q) || intent === "closing")
+    return { label: "this month", from: monthStart, to: nextMonthStart };
   return { label: "the next 7 days", from: now, to: new Date(now.getTime() + 7 * DAY) };
 }
 
@@ -148,7 +230,13 @@ type Match = { id: string; accountId?: string | null; score: number; strong?: bo
  *  question's words that named the accounts. */
 export async function resolveEntities(db: Db, userId: string, question: string) {
   const tokens = nameTokens(question);
-  if (tokens.length === 0) return { accounts: [] as string[], prospects: [] as string[], deals: [] as string[], accountTokens: [] as string[] };
+  if (tokens.length === 0)
+    return {
+      accounts: [] as string[],
+      prospects: [] as string[],
+      deals: [] as string[],
+      accountTokens: [] as string[],
+    };
   // word_similarity(token, name): how well the token matches the best stretch of the name, so
   // "kestrel" finds "Kestrel Aerospace" and "kestral" still does; 0.6 keeps near-misses out. People
   // and deals are matched on whole words (strict_word_similarity), so "call" does not name "Callum".
@@ -193,14 +281,19 @@ export async function resolveEntities(db: Db, userId: string, question: string) 
   // unless the match is a whole name ("Priya Natarajan" is her wherever she works now).
   const best = <T extends Match>(rows: T[], wholeName = Infinity): T[] => {
     const top = rows[0]?.score ?? 0;
-    const atNamed = accounts.length > 0 && top < wholeName ? rows.filter((r) => r.accountId && accounts.includes(r.accountId)) : [];
+    const atNamed =
+      accounts.length > 0 && top < wholeName ? rows.filter((r) => r.accountId && accounts.includes(r.accountId)) : [];
     const pool = atNamed.length > 0 ? atNamed : rows;
     return pool.filter((r) => r.score >= (pool[0]?.score ?? 0) - 0.25);
   };
   return {
     accounts,
-    prospects: best(prospectRows, 1.5).slice(0, 4).map((r) => r.id),
-    deals: best(accounts.length > 0 ? dealRows.filter((r) => r.accountId && accounts.includes(r.accountId)) : dealRows).slice(0, 4).map((r) => r.id),
+    prospects: best(prospectRows, 1.5)
+      .slice(0, 4)
+      .map((r) => r.id),
+    deals: best(accounts.length > 0 ? dealRows.filter((r) => r.accountId && accounts.includes(r.accountId)) : dealRows)
+      .slice(0, 4)
+      .map((r) => r.id),
     accountTokens: [...explained],
   };
 }
@@ -212,8 +305,15 @@ const rolePriority = ["champion", "economic_buyer", "technical_evaluator", "bloc
 function titleMatches(title: string | null, terms: string[]): boolean {
   if (!title) return false;
   const words = title.toLowerCase().match(/[\p{L}]+/gu) ?? [];
-  const initials = words.filter((w) => !["of", "and", "the"].includes(w)).map((w) => w[0]).join("");
-  return terms.some((t) => words.some((w) => w.length >= 4 && t.length >= 4 && (w.startsWith(t) || t.startsWith(w))) || (t.length >= 3 && initials.includes(t)));
+  const initials = words
+    .filter((w) => !["of", "and", "the"].includes(w))
+    .map((w) => w[0])
+    .join("");
+  return terms.some(
+    (t) =>
+      words.some((w) => w.length >= 4 && t.length >= 4 && (w.startsWith(t) || t.startsWith(w))) ||
+      (t.length >= 3 && initials.includes(t)),
+  );
 }
 
 /**
@@ -221,22 +321,58 @@ function titleMatches(title: string | null, terms: string[]): boolean {
  * economic buyer when it asks about no one in particular) and `rest` (its deals, upcoming meetings,
  * latest messages and timeline, its other people), in the order the question makes most useful.
  */
-async function accountContext(db: Db, userId: string, accountId: string, intents: Intent[], roles: string[], terms: string[], now: Date): Promise<{ core: Ref[]; rest: Ref[] }> {
+async function accountContext(
+  db: Db,
+  userId: string,
+  accountId: string,
+  intents: Intent[],
+  roles: string[],
+  terms: string[],
+  now: Date,
+): Promise<{ core: Ref[]; rest: Ref[] }> {
   const wonLost = intents.includes("won_lost");
   const [people, openDeals, closedDeals, meetings, activities, messages] = await Promise.all([
-    db.prospect.findMany({ where: { userId, accountId }, select: { id: true, role: true, status: true, title: true }, take: 30 }),
-    db.opportunity.findMany({ where: { userId, accountId, stage: { in: OPEN_STAGES } }, orderBy: [{ updatedAt: "desc" }, { id: "asc" }], select: { id: true }, take: 5 }),
+    db.prospect.findMany({
+      where: { userId, accountId },
+      select: { id: true, role: true, status: true, title: true },
+      take: 30,
+    }),
+    db.opportunity.findMany({
+      where: { userId, accountId, stage: { in: OPEN_STAGES } },
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      select: { id: true },
+      take: 5,
+    }),
     db.opportunity.findMany({
       where: { userId, accountId, stage: { in: ["closed_won", "closed_lost"] } },
       orderBy: [{ closeDate: { sort: "desc", nulls: "last" } }, { id: "asc" }],
       select: { id: true },
       take: 3,
     }),
-    db.meeting.findMany({ where: { userId, accountId, startsAt: { gte: now } }, orderBy: [{ startsAt: "asc" }, { id: "asc" }], select: { id: true }, take: 2 }),
-    db.activity.findMany({ where: { userId, accountId }, orderBy: [{ at: "desc" }, { id: "asc" }], select: { id: true }, take: 5 }),
-    db.message.findMany({ where: { userId, conversation: { accountId } }, orderBy: [{ sentAt: "desc" }, { id: "asc" }], select: { id: true }, take: 2 }),
+    db.meeting.findMany({
+      where: { userId, accountId, startsAt: { gte: now } },
+      orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+      select: { id: true },
+      take: 2,
+    }),
+    db.activity.findMany({
+      where: { userId, accountId },
+      orderBy: [{ at: "desc" }, { id: "asc" }],
+      select: { id: true },
+      take: 5,
+    }),
+    db.message.findMany({
+      where: { userId, conversation: { accountId } },
+      orderBy: [{ sentAt: "desc" }, { id: "asc" }],
+      select: { id: true },
+      take: 2,
+    }),
   ]);
-  people.sort((a, b) => rolePriority.indexOf(a.role) - rolePriority.indexOf(b.role) || Number(a.status !== "active") - Number(b.status !== "active"));
+  people.sort(
+    (a, b) =>
+      rolePriority.indexOf(a.role) - rolePriority.indexOf(b.role) ||
+      Number(a.status !== "active") - Number(b.status !== "active"),
+  );
   // Asked for: the roles the question names, or people whose title it names ("the CISO").
   const byTitle = intents.includes("people") ? people.filter((p) => titleMatches(p.title, terms)) : [];
   const asked =
@@ -246,7 +382,11 @@ async function accountContext(db: Db, userId: string, accountId: string, intents
         ? people.slice(0, 4)
         : people.filter((p) => p.role === "champion" || p.role === "economic_buyer").slice(0, 3);
   const others = people.filter((p) => !asked.includes(p));
-  const personRef = (p: { id: string; role: string }) => ({ type: "prospect" as const, id: p.id, reason: `${/^[aeiou]/.test(p.role) ? "an" : "a"} ${p.role.replace("_", " ")} at the account` });
+  const personRef = (p: { id: string; role: string }) => ({
+    type: "prospect" as const,
+    id: p.id,
+    reason: `${/^[aeiou]/.test(p.role) ? "an" : "a"} ${p.role.replace("_", " ")} at the account`,
+  });
 
   // Why a deal was lost is told in the messages about it: the latest few of the closed deals.
   const lossMessages = wonLost
@@ -259,21 +399,42 @@ async function accountContext(db: Db, userId: string, accountId: string, intents
     : [];
   // Closed deals matter when the question is about them, or when the account has no open deal.
   const deals: Ref[] = [
-    ...(wonLost ? closedDeals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal at the account" })) : []),
+    ...(wonLost
+      ? closedDeals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal at the account" }))
+      : []),
     ...lossMessages.map((m) => ({ type: "message" as const, id: m.id, reason: "on a closed deal at the account" })),
     ...openDeals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "an open deal at the account" })),
-    ...(!wonLost && openDeals.length === 0 ? closedDeals.slice(0, 2).map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal at the account" })) : []),
+    ...(!wonLost && openDeals.length === 0
+      ? closedDeals
+          .slice(0, 2)
+          .map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal at the account" }))
+      : []),
   ];
-  const upcoming = meetings.map((m) => ({ type: "meeting" as const, id: m.id, reason: "next on the calendar with the account" }));
-  const latestMessages = messages.map((m) => ({ type: "message" as const, id: m.id, reason: "latest message with the account" }));
-  const timeline = activities.slice(0, 3).map((a) => ({ type: "activity" as const, id: a.id, reason: "latest on the account's timeline" }));
+  const upcoming = meetings.map((m) => ({
+    type: "meeting" as const,
+    id: m.id,
+    reason: "next on the calendar with the account",
+  }));
+  const latestMessages = messages.map((m) => ({
+    type: "message" as const,
+    id: m.id,
+    reason: "latest message with the account",
+  }));
+  const timeline = activities
+    .slice(0, 3)
+    .map((a) => ({ type: "activity" as const, id: a.id, reason: "latest on the account's timeline" }));
   const tail = [
     ...activities.slice(3).map((a) => ({ type: "activity" as const, id: a.id, reason: "on the account's timeline" })),
-    ...(intents.includes("people") ? others : others.slice(0, 3)).map((p) => ({ ...personRef(p), reason: "a person at the account" })),
+    ...(intents.includes("people") ? others : others.slice(0, 3)).map((p) => ({
+      ...personRef(p),
+      reason: "a person at the account",
+    })),
   ];
   return {
     core: [{ type: "account", id: accountId, reason: "named in the question" }, ...asked.map(personRef)],
-    rest: intents.includes("latest") ? [...latestMessages, ...deals, ...upcoming, ...timeline, ...tail] : [...deals, ...upcoming, ...latestMessages, ...timeline, ...tail],
+    rest: intents.includes("latest")
+      ? [...latestMessages, ...deals, ...upcoming, ...timeline, ...tail]
+      : [...deals, ...upcoming, ...latestMessages, ...timeline, ...tail],
   };
 }
 
@@ -297,7 +458,8 @@ async function textEvidence(
   if (terms.length === 0) return [];
   const focus = accountIds.length > 0;
   const inFocus = (column: string) => (focus ? `AND ${column} = ANY($5::text[])` : "");
-  const recency = (column: string) => `(1 + 1 / (1 + abs(extract(epoch FROM ($4::timestamptz - ${column}))) / 7776000))`;
+  const recency = (column: string) =>
+    `(1 + 1 / (1 + abs(extract(epoch FROM ($4::timestamptz - ${column}))) / 7776000))`;
   // Words of four letters or more match as prefixes of their stem ("blocking" finds "blocker").
   const any = terms.map((w) => (w.length >= 4 ? `${w}:*` : w)).join(" | ");
   // $5 is named in the first CTE even when unused: PostgreSQL refuses a parameter whose type it cannot tell.
@@ -354,12 +516,23 @@ async function textEvidence(
     people.accountIds,
     people.emails,
   );
-  return rows.map((r) => ({ type: r.type, id: r.id, reason: focus ? "matches the question's words at the named account" : "matches the question's words" }));
+  return rows.map((r) => ({
+    type: r.type,
+    id: r.id,
+    reason: focus ? "matches the question's words at the named account" : "matches the question's words",
+  }));
 }
 
 type Built = { refs: Ref[]; facts: string[]; window: ContextPack["window"] };
 
-async function structured(db: Db, userId: string, question: string, intents: Intent[], now: Date, accountIds: string[]): Promise<Built> {
+async function structured(
+  db: Db,
+  userId: string,
+  question: string,
+  intents: Intent[],
+  now: Date,
+  accountIds: string[],
+): Promise<Built> {
   const refs: Ref[] = [];
   const facts: string[] = [];
   let window: ContextPack["window"] = null;
@@ -369,12 +542,22 @@ async function structured(db: Db, userId: string, question: string, intents: Int
     window = detectWindow(question, now, "closing");
     const where = { userId, ...scope, stage: { in: OPEN_STAGES }, closeDate: { gte: window.from, lt: window.to } };
     const [deals, totals] = await Promise.all([
-      db.opportunity.findMany({ where, orderBy: [{ closeDate: "asc" }, { id: "asc" }], select: { id: true }, take: 25 }),
+      db.opportunity.findMany({
+        where,
+        orderBy: [{ closeDate: "asc" }, { id: "asc" }],
+        select: { id: true },
+        take: 25,
+      }),
       db.opportunity.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { amount: true } }),
     ]);
     const count = totals.reduce((n, t) => n + t._count._all, 0);
-    const sums = totals.map((t) => `${t.currency} ${(Number(t._sum.amount ?? 0n) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`);
-    facts.push(`Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums.join(" + ")}` : ""}.`);
+    const sums = totals.map(
+      (t) =>
+        `${t.currency} ${(Number(t._sum.amount ?? 0n) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`,
+    );
+    facts.push(
+      `Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums.join(" + ")}` : ""}.`,
+    );
     refs.push(...deals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `closes in ${window!.label}` })));
   }
   if (intents.includes("calendar")) {
@@ -386,8 +569,16 @@ async function structured(db: Db, userId: string, question: string, intents: Int
       select: { id: true },
       take: 25,
     });
-    facts.push(`Meetings in ${calendarWindow.label} (${calendarWindow.from.toISOString().slice(0, 10)} to ${new Date(calendarWindow.to.getTime() - 1).toISOString().slice(0, 10)}): ${meetings.length}.`);
-    refs.push(...meetings.map((m) => ({ type: "meeting" as const, id: m.id, reason: `on the calendar in ${calendarWindow.label}` })));
+    facts.push(
+      `Meetings in ${calendarWindow.label} (${calendarWindow.from.toISOString().slice(0, 10)} to ${new Date(calendarWindow.to.getTime() - 1).toISOString().slice(0, 10)}): ${meetings.length}.`,
+    );
+    refs.push(
+      ...meetings.map((m) => ({
+        type: "meeting" as const,
+        id: m.id,
+        reason: `on the calendar in ${calendarWindow.label}`,
+      })),
+    );
   }
   // The specific intents before the pipeline: "open deals past their close date" asks for those.
   if (intents.includes("attention")) {
@@ -400,14 +591,25 @@ async function structured(db: Db, userId: string, question: string, intents: Int
        WHERE o."userId" = ${userId} AND o.stage::text NOT IN ('closed_won', 'closed_lost')
          AND (o."closeDate" < ${utcDay(now)} OR COALESCE(last.at, o."createdAt") < ${staleBefore})
        ORDER BY (${overdueFirst} AND o."closeDate" < ${utcDay(now)}) DESC, COALESCE(last.at, o."createdAt") ASC LIMIT 12`;
-    refs.push(...stale.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "open, and past its close date or quiet for 14 days" })));
+    refs.push(
+      ...stale.map((d) => ({
+        type: "opportunity" as const,
+        id: d.id,
+        reason: "open, and past its close date or quiet for 14 days",
+      })),
+    );
   }
   if (intents.includes("won_lost")) {
     const q = question.toLowerCase();
-    const lost = /\blos(t|e|es|ing)\b|\bloss\b|\b(fell|fall|falls|fallen) through\b|\bdied?\b|\bdead\b|\b(say|said|says) no\b|\bturn(ed|s)? (us )?down\b|\bdeclined?\b|\bchurn(ed)?\b/.test(q);
+    const lost =
+      /\blos(t|e|es|ing)\b|\bloss\b|\b(fell|fall|falls|fallen) through\b|\bdied?\b|\bdead\b|\b(say|said|says) no\b|\bturn(ed|s)? (us )?down\b|\bdeclined?\b|\bchurn(ed)?\b/.test(
+        q,
+      );
     const won = /\b(won|win|wins|winning)\b/.test(q);
     // Closed in the window the question names ("this quarter"), if it names one.
-    const closedWindow = /\b(this|last) (week|month|quarter|year)\b|\btoday\b|\byesterday\b/.test(q) ? detectWindow(question, now, "closing") : null;
+    const closedWindow = /\b(this|last) (week|month|quarter|year)\b|\btoday\b|\byesterday\b/.test(q)
+      ? detectWindow(question, now, "closing")
+      : null;
     const closed = await db.opportunity.findMany({
       where: {
         userId,
@@ -422,19 +624,43 @@ async function structured(db: Db, userId: string, question: string, intents: Int
     refs.push(...closed.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal" })));
   }
   if (intents.includes("pipeline")) {
-    const groups = await db.opportunity.groupBy({ by: ["stage", "currency"], where: { userId, ...scope, stage: { in: OPEN_STAGES } }, _count: { _all: true }, _sum: { amount: true } });
+    const groups = await db.opportunity.groupBy({
+      by: ["stage", "currency"],
+      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
+      _count: { _all: true },
+      _sum: { amount: true },
+    });
     for (const stage of OPEN_STAGES) {
       const mine = groups.filter((g) => g.stage === stage);
       if (mine.length === 0) continue;
       const count = mine.reduce((n, g) => n + g._count._all, 0);
-      facts.push(`Open pipeline, ${stageLabels[stage]}: ${count} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`);
+      facts.push(
+        `Open pipeline, ${stageLabels[stage]}: ${count} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
+      );
     }
     // The deals of the stages the question names ("which deals are in negotiation?"), then the largest.
     const stages = askedStages(question);
-    const inStages = stages.length > 0 ? await db.opportunity.findMany({ where: { userId, ...scope, stage: { in: stages } }, orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }], select: { id: true, stage: true }, take: 25 }) : [];
-    refs.push(...inStages.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `in ${stageLabels[d.stage]}` })));
-    const biggest = await db.opportunity.findMany({ where: { userId, ...scope, stage: { in: OPEN_STAGES } }, orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }], select: { id: true }, take: 8 });
-    refs.push(...biggest.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "among the largest open deals" })));
+    const inStages =
+      stages.length > 0
+        ? await db.opportunity.findMany({
+            where: { userId, ...scope, stage: { in: stages } },
+            orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+            select: { id: true, stage: true },
+            take: 25,
+          })
+        : [];
+    refs.push(
+      ...inStages.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `in ${stageLabels[d.stage]}` })),
+    );
+    const biggest = await db.opportunity.findMany({
+      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
+      orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+      select: { id: true },
+      take: 8,
+    });
+    refs.push(
+      ...biggest.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "among the largest open deals" })),
+    );
   }
   return { refs, facts, window };
 }
@@ -455,14 +681,31 @@ export async function buildContextPack(
   // A thread started from an account or deal page is about that record, even when the question is not explicit.
   const scopeAccount = options.scope?.accountId ?? null;
   const scopeDeal = options.scope?.opportunityId ?? null;
-  const dealAccounts = await db.opportunity.findMany({ where: { userId, id: { in: [...named.deals, ...(scopeDeal ? [scopeDeal] : [])] } }, select: { id: true, accountId: true } });
-  const accountIds = [...new Set([...named.accounts, ...(scopeAccount ? [scopeAccount] : []), ...dealAccounts.flatMap((d) => (d.accountId ? [d.accountId] : []))])];
+  const dealAccounts = await db.opportunity.findMany({
+    where: { userId, id: { in: [...named.deals, ...(scopeDeal ? [scopeDeal] : [])] } },
+    select: { id: true, accountId: true },
+  });
+  const accountIds = [
+    ...new Set([
+      ...named.accounts,
+      ...(scopeAccount ? [scopeAccount] : []),
+      ...dealAccounts.flatMap((d) => (d.accountId ? [d.accountId] : [])),
+    ]),
+  ];
   // People the question names: the text evidence leans towards them (their account, their messages).
-  const people = named.prospects.length > 0 ? await db.prospect.findMany({ where: { userId, id: { in: named.prospects } }, select: { accountId: true, email: true } }) : [];
+  const people =
+    named.prospects.length > 0
+      ? await db.prospect.findMany({
+          where: { userId, id: { in: named.prospects } },
+          select: { accountId: true, email: true },
+        })
+      : [];
 
   // The question's words beyond the names of the accounts it is focused on (those add nothing there).
   // The stages it names are answered by the pipeline, not searched for ("deals in negotiation").
-  const stageWords = nameTokens(question).filter((t) => askedStages(question).some((stage) => t.startsWith(stage.slice(0, 6))));
+  const stageWords = nameTokens(question).filter((t) =>
+    askedStages(question).some((stage) => t.startsWith(stage.slice(0, 6))),
+  );
   const terms = searchTerms(question, [...(accountIds.length > 0 ? named.accountTokens : []), ...stageWords]);
   const evidence = await textEvidence(
     db,
@@ -470,12 +713,16 @@ export async function buildContextPack(
     terms,
     options.now,
     accountIds,
-    { accountIds: people.flatMap((p) => (p.accountId ? [p.accountId] : [])), emails: people.flatMap((p) => (p.email ? [p.email] : [])) },
+    {
+      accountIds: people.flatMap((p) => (p.accountId ? [p.accountId] : [])),
+      emails: people.flatMap((p) => (p.email ? [p.email] : [])),
+    },
     12,
   );
 
   const refs: Ref[] = [];
-  for (const id of [...named.deals, ...(scopeDeal ? [scopeDeal] : [])]) refs.push({ type: "opportunity", id, reason: "named in the question" });
+  for (const id of [...named.deals, ...(scopeDeal ? [scopeDeal] : [])])
+    refs.push({ type: "opportunity", id, reason: "named in the question" });
   for (const id of named.prospects) refs.push({ type: "prospect", id, reason: "named in the question" });
   // "What closes this month at Acme?" is about Acme; without a named account, about the whole book.
   const built = await structured(db, userId, question, intents, options.now, accountIds);
@@ -483,33 +730,80 @@ export async function buildContextPack(
   // Structured answers that the question's words also find ("deals we lost to Sentinel") come first.
   const refKey = (r: Ref) => `${r.type}:${r.id}`;
   const found = new Set(evidence.map(refKey));
-  const [confirmed, unconfirmed] = [built.refs.filter((r) => found.has(refKey(r))), built.refs.filter((r) => !found.has(refKey(r)))];
+  const [confirmed, unconfirmed] = [
+    built.refs.filter((r) => found.has(refKey(r))),
+    built.refs.filter((r) => !found.has(refKey(r))),
+  ];
   if (focusedStructured) refs.push(...confirmed, ...unconfirmed);
-  const contexts = await Promise.all(accountIds.slice(0, 2).map((accountId) => accountContext(db, userId, accountId, intents, askedRoles(question), terms, options.now)));
+  const contexts = await Promise.all(
+    accountIds
+      .slice(0, 2)
+      .map((accountId) => accountContext(db, userId, accountId, intents, askedRoles(question), terms, options.now)),
+  );
   for (const context of contexts) refs.push(...context.core);
   if (!focusedStructured) refs.push(...confirmed);
   // The best text hits not already in, right after the named records and confirmed answers.
   const placed = new Set(refs.map(refKey));
   // Fewer when a structured answer waits behind them: the intent is the better guide then.
-  refs.push(...evidence.filter((r) => !placed.has(refKey(r))).slice(0, !focusedStructured && unconfirmed.length > 0 ? 2 : LEADING_EVIDENCE));
+  refs.push(
+    ...evidence
+      .filter((r) => !placed.has(refKey(r)))
+      .slice(0, !focusedStructured && unconfirmed.length > 0 ? 2 : LEADING_EVIDENCE),
+  );
   // A person the question names speaks for themselves: their latest messages.
   const spoken = await Promise.all(
-    people.slice(0, 2).flatMap((p) => (p.email ? [db.message.findMany({ where: { userId, fromEmail: p.email }, orderBy: [{ sentAt: "desc" }, { id: "asc" }], select: { id: true }, take: 2 })] : [])),
+    people
+      .slice(0, 2)
+      .flatMap((p) =>
+        p.email
+          ? [
+              db.message.findMany({
+                where: { userId, fromEmail: p.email },
+                orderBy: [{ sentAt: "desc" }, { id: "asc" }],
+                select: { id: true },
+                take: 2,
+              }),
+            ]
+          : [],
+      ),
   );
-  refs.push(...spoken.flat().map((m) => ({ type: "message" as const, id: m.id, reason: "latest message from the person named" })));
+  refs.push(
+    ...spoken
+      .flat()
+      .map((m) => ({ type: "message" as const, id: m.id, reason: "latest message from the person named" })),
+  );
   if (!focusedStructured) refs.push(...unconfirmed);
   for (const context of contexts) refs.push(...context.rest);
   for (const id of named.deals) {
     const [timeline, messages] = await Promise.all([
-      db.activity.findMany({ where: { userId, opportunityId: id }, orderBy: [{ at: "desc" }, { id: "asc" }], select: { id: true }, take: 3 }),
-      db.message.findMany({ where: { userId, conversation: { opportunityId: id } }, orderBy: [{ sentAt: "desc" }, { id: "asc" }], select: { id: true }, take: 1 }),
+      db.activity.findMany({
+        where: { userId, opportunityId: id },
+        orderBy: [{ at: "desc" }, { id: "asc" }],
+        select: { id: true },
+        take: 3,
+      }),
+      db.message.findMany({
+        where: { userId, conversation: { opportunityId: id } },
+        orderBy: [{ sentAt: "desc" }, { id: "asc" }],
+        select: { id: true },
+        take: 1,
+      }),
     ]);
-    refs.push(...messages.map((m) => ({ type: "message" as const, id: m.id, reason: "latest message about the deal" })));
-    refs.push(...timeline.map((a) => ({ type: "activity" as const, id: a.id, reason: "latest on the deal's timeline" })));
+    refs.push(
+      ...messages.map((m) => ({ type: "message" as const, id: m.id, reason: "latest message about the deal" })),
+    );
+    refs.push(
+      ...timeline.map((a) => ({ type: "activity" as const, id: a.id, reason: "latest on the deal's timeline" })),
+    );
   }
   refs.push(...evidence);
   if (intents.includes("latest") && accountIds.length === 0 && named.prospects.length === 0) {
-    const latest = await db.activity.findMany({ where: { userId }, orderBy: [{ at: "desc" }, { id: "asc" }], select: { id: true }, take: 8 });
+    const latest = await db.activity.findMany({
+      where: { userId },
+      orderBy: [{ at: "desc" }, { id: "asc" }],
+      select: { id: true },
+      take: 8,
+    });
     refs.push(...latest.map((a) => ({ type: "activity" as const, id: a.id, reason: "recent activity" })));
   }
 
@@ -540,7 +834,13 @@ export async function buildContextPack(
     }
     counters.set(prefix, next);
     tokens += cost;
-    items.push({ ...record, handle, tokens: cost, reason: reasons.get(`${record.type}:${record.id}`) ?? "", via: "pack" });
+    items.push({
+      ...record,
+      handle,
+      tokens: cost,
+      reason: reasons.get(`${record.type}:${record.id}`) ?? "",
+      via: "pack",
+    });
   }
   return { items, facts, intents, window: built.window, tokens, budgetTokens, omitted };
 }

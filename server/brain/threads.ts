@@ -5,7 +5,10 @@ import { NotFoundError } from "../errors";
 import { idInput, requiredText } from "../crm/inputs";
 import type { StoredManifest } from "./answer";
 
-export const renameThreadInput = z.object({ threadId: idInput, title: requiredText(120, "Give the conversation a title.") });
+export const renameThreadInput = z.object({
+  threadId: idInput,
+  title: requiredText(120, "Give the conversation a title."),
+});
 
 export async function listThreads(db: Db, userId: string) {
   const threads = await db.brainThread.findMany({
@@ -48,7 +51,10 @@ export async function getThread(db: Db, userId: string, threadId: string) {
           outputTokens: true,
           contextManifest: true,
           createdAt: true,
-          citations: { orderBy: { ordinal: "asc" }, select: { recordType: true, recordId: true, label: true, ordinal: true } },
+          citations: {
+            orderBy: { ordinal: "asc" },
+            select: { recordType: true, recordId: true, label: true, ordinal: true },
+          },
         },
       },
     },
@@ -56,12 +62,18 @@ export async function getThread(db: Db, userId: string, threadId: string) {
   if (!thread) throw new NotFoundError("conversation with the brain");
   return {
     ...thread,
-    messages: thread.messages.map(({ contextManifest, ...message }) => ({ ...message, manifest: (contextManifest as StoredManifest | null) ?? null })),
+    messages: thread.messages.map(({ contextManifest, ...message }) => ({
+      ...message,
+      manifest: (contextManifest as StoredManifest | null) ?? null,
+    })),
   };
 }
 
 export async function renameThread(db: Db, userId: string, input: z.output<typeof renameThreadInput>) {
-  const result = await db.brainThread.updateMany({ where: { id: input.threadId, userId }, data: { title: input.title } });
+  const result = await db.brainThread.updateMany({
+    where: { id: input.threadId, userId },
+    data: { title: input.title },
+  });
   if (result.count === 0) throw new NotFoundError("conversation with the brain");
   return { id: input.threadId };
 }

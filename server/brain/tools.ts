@@ -41,7 +41,13 @@ export class Manifest {
       const next = (this.counters.get(prefix) ?? 0) + 1;
       this.counters.set(prefix, next);
       const handle = `${prefix}${next}`;
-      const item: PackItem = { ...record, handle, tokens: estimateTokens(`[${handle}] ${record.text}`), reason, via: "tool" };
+      const item: PackItem = {
+        ...record,
+        handle,
+        tokens: estimateTokens(`[${handle}] ${record.text}`),
+        reason,
+        via: "tool",
+      };
       this.items.push(item);
       return item;
     });
@@ -68,7 +74,10 @@ const schemas = {
     limit: z.number().int().min(1).max(25).optional(),
   }),
   pipeline_summary: z.object({}),
-  upcoming_meetings: z.object({ days: z.number().int().min(1).max(90).optional(), account: z.string().trim().max(200).optional() }),
+  upcoming_meetings: z.object({
+    days: z.number().int().min(1).max(90).optional(),
+    account: z.string().trim().max(200).optional(),
+  }),
 };
 export type ToolName = keyof typeof schemas;
 
@@ -76,12 +85,17 @@ export type ToolName = keyof typeof schemas;
 export const TOOL_DEFINITIONS: Tool[] = [
   {
     name: "search_records",
-    description: "Full-text search over the seller's accounts, people, deals, email messages, notes and timeline. Use specific words (names, topics such as pricing or SSO).",
+    description:
+      "Full-text search over the seller's accounts, people, deals, email messages, notes and timeline. Use specific words (names, topics such as pricing or SSO).",
     input_schema: {
       type: "object",
       properties: {
         query: { type: "string", description: "Words to search for." },
-        types: { type: "array", items: { type: "string", enum: [...recordTypes] }, description: "Limit to these kinds of records." },
+        types: {
+          type: "array",
+          items: { type: "string", enum: [...recordTypes] },
+          description: "Limit to these kinds of records.",
+        },
         limit: { type: "integer", minimum: 1, maximum: 20 },
       },
       required: ["query"],
@@ -90,7 +104,11 @@ export const TOOL_DEFINITIONS: Tool[] = [
   {
     name: "get_account",
     description: "An account (company) with its people and their roles, its open deals and its latest timeline.",
-    input_schema: { type: "object", properties: { name_or_id: { type: "string", description: "The account's name (approximate is fine) or id." } }, required: ["name_or_id"] },
+    input_schema: {
+      type: "object",
+      properties: { name_or_id: { type: "string", description: "The account's name (approximate is fine) or id." } },
+      required: ["name_or_id"],
+    },
   },
   {
     name: "get_deal",
@@ -104,7 +122,8 @@ export const TOOL_DEFINITIONS: Tool[] = [
   },
   {
     name: "list_deals",
-    description: "Deals filtered by stage, open/closed state, close-date range (YYYY-MM-DD) and account, soonest close date first.",
+    description:
+      "Deals filtered by stage, open/closed state, close-date range (YYYY-MM-DD) and account, soonest close date first.",
     input_schema: {
       type: "object",
       properties: {
@@ -125,7 +144,10 @@ export const TOOL_DEFINITIONS: Tool[] = [
   {
     name: "upcoming_meetings",
     description: "Meetings from now on, for the next N days (default 7), optionally for one account.",
-    input_schema: { type: "object", properties: { days: { type: "integer", minimum: 1, maximum: 90 }, account: { type: "string" } } },
+    input_schema: {
+      type: "object",
+      properties: { days: { type: "integer", minimum: 1, maximum: 90 }, account: { type: "string" } },
+    },
   },
 ] as const;
 
@@ -138,16 +160,31 @@ async function accountIdFor(db: Db, userId: string, nameOrId: string): Promise<s
 }
 
 /** Runs one tool call for `userId`; the answer lists records with their (new or existing) handles. */
-export async function runTool(db: Db, userId: string, name: string, rawInput: unknown, manifest: Manifest, now: Date): Promise<{ text: string; added: PackItem[] }> {
+export async function runTool(
+  db: Db,
+  userId: string,
+  name: string,
+  rawInput: unknown,
+  manifest: Manifest,
+  now: Date,
+): Promise<{ text: string; added: PackItem[] }> {
   if (!(name in schemas)) return { text: `There is no tool called ${name}.`, added: [] };
   const parsed = schemas[name as ToolName].safeParse(rawInput ?? {});
-  if (!parsed.success) return { text: `The input was not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}.`, added: [] };
+  if (!parsed.success)
+    return {
+      text: `The input was not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}.`,
+      added: [],
+    };
   const input = parsed.data as Record<string, unknown>;
   let refs: Refs = [];
   const facts: string[] = [];
   switch (name as ToolName) {
     case "search_records": {
-      const results = await search(db, userId, { q: String(input.query), limit: Number(input.limit ?? 10), types: (input.types as (typeof recordTypes)[number][] | undefined) ?? null });
+      const results = await search(db, userId, {
+        q: String(input.query),
+        limit: Number(input.limit ?? 10),
+        types: (input.types as (typeof recordTypes)[number][] | undefined) ?? null,
+      });
       refs = results.map((r) => ({ type: r.type, id: r.id }));
       break;
     }
@@ -156,23 +193,54 @@ export async function runTool(db: Db, userId: string, name: string, rawInput: un
       if (!id) return { text: `No account matches “${String(input.name_or_id)}”.`, added: [] };
       const [people, deals, timeline] = await Promise.all([
         db.prospect.findMany({ where: { userId, accountId: id }, select: { id: true }, take: 15 }),
-        db.opportunity.findMany({ where: { userId, accountId: id }, orderBy: [{ updatedAt: "desc" }], select: { id: true }, take: 8 }),
-        db.activity.findMany({ where: { userId, accountId: id }, orderBy: [{ at: "desc" }, { id: "asc" }], select: { id: true }, take: 8 }),
+        db.opportunity.findMany({
+          where: { userId, accountId: id },
+          orderBy: [{ updatedAt: "desc" }],
+          select: { id: true },
+          take: 8,
+        }),
+        db.activity.findMany({
+          where: { userId, accountId: id },
+          orderBy: [{ at: "desc" }, { id: "asc" }],
+          select: { id: true },
+          take: 8,
+        }),
       ]);
-      refs = [{ type: "account", id }, ...people.map((p) => ({ type: "prospect" as const, id: p.id })), ...deals.map((d) => ({ type: "opportunity" as const, id: d.id })), ...timeline.map((a) => ({ type: "activity" as const, id: a.id }))];
+      refs = [
+        { type: "account", id },
+        ...people.map((p) => ({ type: "prospect" as const, id: p.id })),
+        ...deals.map((d) => ({ type: "opportunity" as const, id: d.id })),
+        ...timeline.map((a) => ({ type: "activity" as const, id: a.id })),
+      ];
       break;
     }
     case "get_deal": {
       const key = String(input.name_or_id);
       const deal =
         (await db.opportunity.findFirst({ where: { userId, id: key }, select: { id: true } })) ??
-        (await db.opportunity.findFirst({ where: { userId, name: { contains: key, mode: "insensitive" } }, orderBy: { updatedAt: "desc" }, select: { id: true } }));
+        (await db.opportunity.findFirst({
+          where: { userId, name: { contains: key, mode: "insensitive" } },
+          orderBy: { updatedAt: "desc" },
+          select: { id: true },
+        }));
       if (!deal) return { text: `No deal matches “${key}”.`, added: [] };
       const [history, timeline] = await Promise.all([
-        db.opportunityStageChange.findMany({ where: { userId, opportunityId: deal.id }, orderBy: { at: "asc" }, select: { stage: true, at: true } }),
-        db.activity.findMany({ where: { userId, opportunityId: deal.id }, orderBy: [{ at: "desc" }, { id: "asc" }], select: { id: true }, take: 8 }),
+        db.opportunityStageChange.findMany({
+          where: { userId, opportunityId: deal.id },
+          orderBy: { at: "asc" },
+          select: { stage: true, at: true },
+        }),
+        db.activity.findMany({
+          where: { userId, opportunityId: deal.id },
+          orderBy: [{ at: "desc" }, { id: "asc" }],
+          select: { id: true },
+          take: 8,
+        }),
       ]);
-      if (history.length) facts.push(`Stage history: ${history.map((h) => `${stageLabels[h.stage]} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`);
+      if (history.length)
+        facts.push(
+          `Stage history: ${history.map((h) => `${stageLabels[h.stage]} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`,
+        );
       refs = [{ type: "opportunity", id: deal.id }, ...timeline.map((a) => ({ type: "activity" as const, id: a.id }))];
       break;
     }
@@ -183,10 +251,24 @@ export async function runTool(db: Db, userId: string, name: string, rawInput: un
         (await resolveEntities(db, userId, key).then((r) => (r.prospects[0] ? { id: r.prospects[0] } : null)));
       if (!person) return { text: `No person matches “${key}”.`, added: [] };
       const [messages, meetings] = await Promise.all([
-        db.message.findMany({ where: { userId, conversation: { participants: { some: { prospectId: person.id } } } }, orderBy: [{ sentAt: "desc" }], select: { id: true }, take: 5 }),
-        db.meeting.findMany({ where: { userId, attendees: { some: { prospectId: person.id } } }, orderBy: [{ startsAt: "desc" }], select: { id: true }, take: 5 }),
+        db.message.findMany({
+          where: { userId, conversation: { participants: { some: { prospectId: person.id } } } },
+          orderBy: [{ sentAt: "desc" }],
+          select: { id: true },
+          take: 5,
+        }),
+        db.meeting.findMany({
+          where: { userId, attendees: { some: { prospectId: person.id } } },
+          orderBy: [{ startsAt: "desc" }],
+          select: { id: true },
+          take: 5,
+        }),
       ]);
-      refs = [{ type: "prospect", id: person.id }, ...messages.map((m) => ({ type: "message" as const, id: m.id })), ...meetings.map((m) => ({ type: "meeting" as const, id: m.id }))];
+      refs = [
+        { type: "prospect", id: person.id },
+        ...messages.map((m) => ({ type: "message" as const, id: m.id })),
+        ...meetings.map((m) => ({ type: "meeting" as const, id: m.id })),
+      ];
       break;
     }
     case "list_deals": {
@@ -197,9 +279,20 @@ export async function runTool(db: Db, userId: string, name: string, rawInput: un
         where: {
           userId,
           ...(accountId ? { accountId } : {}),
-          ...(input.stage ? { stage: input.stage as (typeof opportunityStages)[number] } : state === "open" ? { stage: { in: OPEN_STAGES } } : state === "closed" ? { stage: { in: ["closed_won", "closed_lost"] } } : {}),
+          ...(input.stage
+            ? { stage: input.stage as (typeof opportunityStages)[number] }
+            : state === "open"
+              ? { stage: { in: OPEN_STAGES } }
+              : state === "closed"
+                ? { stage: { in: ["closed_won", "closed_lost"] } }
+                : {}),
           ...(input.closing_from || input.closing_to
-            ? { closeDate: { ...(input.closing_from ? { gte: new Date(`${String(input.closing_from)}T00:00:00Z`) } : {}), ...(input.closing_to ? { lte: new Date(`${String(input.closing_to)}T00:00:00Z`) } : {}) } }
+            ? {
+                closeDate: {
+                  ...(input.closing_from ? { gte: new Date(`${String(input.closing_from)}T00:00:00Z`) } : {}),
+                  ...(input.closing_to ? { lte: new Date(`${String(input.closing_to)}T00:00:00Z`) } : {}),
+                },
+              }
             : {}),
         },
         orderBy: [{ closeDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
@@ -210,12 +303,25 @@ export async function runTool(db: Db, userId: string, name: string, rawInput: un
       break;
     }
     case "pipeline_summary": {
-      const groups = await db.opportunity.groupBy({ by: ["stage", "currency"], where: { userId, stage: { in: OPEN_STAGES } }, _count: { _all: true }, _sum: { amount: true } });
+      const groups = await db.opportunity.groupBy({
+        by: ["stage", "currency"],
+        where: { userId, stage: { in: OPEN_STAGES } },
+        _count: { _all: true },
+        _sum: { amount: true },
+      });
       for (const stage of OPEN_STAGES) {
         const mine = groups.filter((g) => g.stage === stage);
-        if (mine.length) facts.push(`${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`);
+        if (mine.length)
+          facts.push(
+            `${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
+          );
       }
-      const biggest = await db.opportunity.findMany({ where: { userId, stage: { in: OPEN_STAGES } }, orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }], select: { id: true }, take: 8 });
+      const biggest = await db.opportunity.findMany({
+        where: { userId, stage: { in: OPEN_STAGES } },
+        orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+        select: { id: true },
+        take: 8,
+      });
       refs = biggest.map((d) => ({ type: "opportunity" as const, id: d.id }));
       break;
     }
@@ -228,7 +334,9 @@ export async function runTool(db: Db, userId: string, name: string, rawInput: un
         select: { id: true },
         take: 25,
       });
-      facts.push(`Meetings from ${window.from.toISOString().slice(0, 16)} UTC to ${window.to.toISOString().slice(0, 10)}: ${meetings.length}.`);
+      facts.push(
+        `Meetings from ${window.from.toISOString().slice(0, 16)} UTC to ${window.to.toISOString().slice(0, 10)}: ${meetings.length}.`,
+      );
       refs = meetings.map((m) => ({ type: "meeting" as const, id: m.id }));
       break;
     }

@@ -77,8 +77,18 @@ export async function listAccounts(db: Db, userId: string, input: ListAccountsIn
 /** The distinct tiers and industries in the user's book, for filter menus. */
 export async function accountFacets(db: Db, userId: string) {
   const [tiers, industries] = await Promise.all([
-    db.account.findMany({ where: { userId, tier: { not: null } }, distinct: ["tier"], select: { tier: true }, orderBy: { tier: "asc" } }),
-    db.account.findMany({ where: { userId, industry: { not: null } }, distinct: ["industry"], select: { industry: true }, orderBy: { industry: "asc" } }),
+    db.account.findMany({
+      where: { userId, tier: { not: null } },
+      distinct: ["tier"],
+      select: { tier: true },
+      orderBy: { tier: "asc" },
+    }),
+    db.account.findMany({
+      where: { userId, industry: { not: null } },
+      distinct: ["industry"],
+      select: { industry: true },
+      orderBy: { industry: "asc" },
+    }),
   ]);
   return { tiers: tiers.map((t) => t.tier!), industries: industries.map((i) => i.industry!) };
 }
@@ -151,6 +161,10 @@ export async function deleteAccount(db: Db, userId: string, id: string) {
  * reach them again, yet search would still find them.
  */
 export async function deleteOrphans(tx: Queryable, userId: string) {
-  await tx.note.deleteMany({ where: { userId, accountId: null, opportunityId: null, prospectId: null, meetingId: null } });
-  await tx.activity.deleteMany({ where: { userId, accountId: null, opportunityId: null, prospectId: null, conversationId: null, meetingId: null } });
+  await tx.note.deleteMany({
+    where: { userId, accountId: null, opportunityId: null, prospectId: null, meetingId: null },
+  });
+  await tx.activity.deleteMany({
+    where: { userId, accountId: null, opportunityId: null, prospectId: null, conversationId: null, meetingId: null },
+  });
 }

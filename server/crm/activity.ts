@@ -36,7 +36,8 @@ export async function activityTimeline(db: Db, userId: string, input: z.output<t
       : input.of === "prospect"
         ? await db.prospect.findFirst({ where: { id: input.id, userId }, select: { id: true } })
         : await db.opportunity.findFirst({ where: { id: input.id, userId }, select: { id: true } });
-  if (!owner) throw new NotFoundError(input.of === "prospect" ? "person" : input.of === "opportunity" ? "deal" : "account");
+  if (!owner)
+    throw new NotFoundError(input.of === "prospect" ? "person" : input.of === "opportunity" ? "deal" : "account");
   const where: Prisma.ActivityWhereInput = { userId, [`${input.of}Id`]: input.id };
   const rows = await db.activity.findMany({
     where: { AND: [where, keysetWhere(byTime, input.cursor) as Prisma.ActivityWhereInput] },
@@ -49,7 +50,12 @@ export async function activityTimeline(db: Db, userId: string, input: z.output<t
 
 /** The user's latest activity across everything. */
 export async function recentActivity(db: Db, userId: string, limit = 10) {
-  return db.activity.findMany({ where: { userId }, orderBy: [{ at: "desc" }, { id: "asc" }], take: limit, select: timelineSelect });
+  return db.activity.findMany({
+    where: { userId },
+    orderBy: [{ at: "desc" }, { id: "asc" }],
+    take: limit,
+    select: timelineSelect,
+  });
 }
 
 /** Writes one entry of the timeline (inside the caller's transaction when there is one). */

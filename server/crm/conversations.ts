@@ -27,7 +27,13 @@ const listSelect = {
   _count: { select: { messages: true } },
 } satisfies Prisma.ConversationSelect;
 type ConversationRow = Prisma.ConversationGetPayload<{ select: typeof listSelect }>;
-const byLatest: SortKey<ConversationRow> = { field: "lastMessageAt", direction: "desc", kind: "date", nullable: true, value: (row) => row.lastMessageAt };
+const byLatest: SortKey<ConversationRow> = {
+  field: "lastMessageAt",
+  direction: "desc",
+  kind: "date",
+  nullable: true,
+  value: (row) => row.lastMessageAt,
+};
 
 export async function listConversations(db: Db, userId: string, input: z.output<typeof listConversationsInput>) {
   const filters: Prisma.ConversationWhereInput = {
@@ -52,8 +58,17 @@ export async function getConversation(db: Db, userId: string, id: string) {
     select: {
       ...listSelect,
       source: true,
-      participants: { select: { id: true, email: true, prospect: { select: { id: true, firstName: true, lastName: true, email: true, title: true } } } },
-      messages: { orderBy: { sentAt: "asc" }, select: { id: true, fromEmail: true, toEmails: true, sentAt: true, body: true } },
+      participants: {
+        select: {
+          id: true,
+          email: true,
+          prospect: { select: { id: true, firstName: true, lastName: true, email: true, title: true } },
+        },
+      },
+      messages: {
+        orderBy: { sentAt: "asc" },
+        select: { id: true, fromEmail: true, toEmails: true, sentAt: true, body: true },
+      },
     },
   });
   if (!conversation) throw new NotFoundError("conversation");
@@ -85,11 +100,26 @@ async function participantEmails(db: Db, userId: string, conversationId: string)
   return people.flatMap((p) => (p.prospect ? [p.prospect] : []));
 }
 
-export async function createConversation(db: Db, user: { id: string; email: string }, input: z.output<typeof createConversationInput>, now = new Date()) {
+export async function createConversation(
+  db: Db,
+  user: { id: string; email: string },
+  input: z.output<typeof createConversationInput>,
+  now = new Date(),
+) {
   await ensureOwnedRef(db, "account", user.id, input.accountId, "accountId");
   await ensureOwnedRef(db, "opportunity", user.id, input.opportunityId, "opportunityId");
-  const people = await db.prospect.findMany({ where: { userId: user.id, id: { in: input.prospectIds } }, select: { id: true, email: true } });
-  if (people.length !== new Set(input.prospectIds).size) await ensureOwnedRef(db, "prospect", user.id, input.prospectIds.find((id) => !people.some((p) => p.id === id)), "prospectIds");
+  const people = await db.prospect.findMany({
+    where: { userId: user.id, id: { in: input.prospectIds } },
+    select: { id: true, email: true },
+  });
+  if (people.length !== new Set(input.prospectIds).size)
+    await ensureOwnedRef(
+      db,
+      "prospect",
+      user.id,
+      input.prospectIds.find((id) => !people.some((p) => p.id === id)),
+      "prospectIds",
+    );
   return db.$transaction(async (tx) => {
     const conversation = await tx.conversation.create({
       data: {
@@ -99,8 +129,21 @@ export async function createConversation(db: Db, user: { id: string; email: stri
         accountId: input.accountId,
         opportunityId: input.opportunityId,
         lastMessageAt: now,
-        participants: { create: [...people.map((p) => ({ userId: user.id, prospectId: p.id })), { userId: user.id, email: user.email }] },
-        messages: { create: { userId: user.id, fromEmail: user.email, toEmails: people.flatMap((p) => (p.email ? [p.email] : [])), sentAt: now, body: input.body } },
+        participants: {
+          create: [
+            ...people.map((p) => ({ userId: user.id, prospectId: p.id })),
+            { userId: user.id, email: user.email },
+          ],
+        },
+        messages: {
+          create: {
+            userId: user.id,
+            fromEmail: user.email,
+            toEmails: people.flatMap((p) => (p.email ? [p.email] : [])),
+            sentAt: now,
+            body: input.body,
+          },
+        },
       },
       select: { id: true },
     });
@@ -118,7 +161,12 @@ export async function createConversation(db: Db, user: { id: string; email: stri
   });
 }
 
-export async function addMessage(db: Db, user: { id: string; email: string }, input: z.output<typeof addMessageInput>, now = new Date()) {
+export async function addMessage(
+  db: Db,
+  user: { id: string; email: string },
+  input: z.output<typeof addMessageInput>,
+  now = new Date(),
+) {
   const conversation = await db.conversation.findFirst({
     where: { id: input.conversationId, userId: user.id },
     select: { id: true, subject: true, channel: true, accountId: true, opportunityId: true },
@@ -126,7 +174,8 @@ export async function addMessage(db: Db, user: { id: string; email: string }, in
   if (!conversation) throw new NotFoundError("conversation");
   const people = await participantEmails(db, user.id, conversation.id);
   const others = people.flatMap((p) => (p.email ? [p.email] : []));
-  const [fromEmail, toEmails] = input.direction === "sent" ? [user.email, others] : [others[0] ?? "unknown@unknown", [user.email]];
+  const [fromEmail, toEmails] =
+    input.direction === "sent" ? [user.email, others] : [others[0] ?? "unknown@unknown", [user.email]];
   return db.$transaction(async (tx) => {
     const message = await tx.message.create({
       data: { userId: user.id, conversationId: conversation.id, fromEmail, toEmails, sentAt: now, body: input.body },

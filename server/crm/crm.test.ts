@@ -17,7 +17,12 @@ describe("deals", () => {
   it("records a stage change in the stage history and on the timeline, once", async () => {
     const { db, user, api } = await seller();
     const account = await api.accounts.create({ name: "Acme" });
-    const deal = await api.opportunities.create({ name: "Acme – Platform", accountId: account.id, amount: 2_400_000, closeDate: "2026-12-31" });
+    const deal = await api.opportunities.create({
+      name: "Acme – Platform",
+      accountId: account.id,
+      amount: 2_400_000,
+      closeDate: "2026-12-31",
+    });
     await api.opportunities.moveStage({ id: deal.id, stage: "demo" });
     await api.opportunities.moveStage({ id: deal.id, stage: "demo" }); // no change: nothing recorded
     await api.opportunities.update({ id: deal.id, stage: "proposal", nextStep: "Send the order form" });
@@ -25,13 +30,19 @@ describe("deals", () => {
     const full = await api.opportunities.get({ id: deal.id });
     expect(full.stage).toBe("proposal");
     expect(full.amount).toBe(2_400_000);
-    expect(full.stageHistory.map((h) => [h.fromStage, h.stage])).toEqual([[null, "prospecting"], ["prospecting", "demo"], ["demo", "proposal"]]);
+    expect(full.stageHistory.map((h) => [h.fromStage, h.stage])).toEqual([
+      [null, "prospecting"],
+      ["prospecting", "demo"],
+      ["demo", "proposal"],
+    ]);
     const timeline = await api.activity.timeline({ of: "opportunity", id: deal.id });
     expect(timeline.items.map((a) => a.summary)).toEqual([
       "Stage changed from demo to proposal on Acme – Platform.",
       "Stage changed from prospecting to demo on Acme – Platform.",
     ]);
-    expect(await db.activity.count({ where: { userId: user.id, type: "stage_changed", accountId: account.id } })).toBe(2);
+    expect(await db.activity.count({ where: { userId: user.id, type: "stage_changed", accountId: account.id } })).toBe(
+      2,
+    );
   });
 
   it("deleting a deal takes the notes that belonged to it alone, and keeps notes that also hang on its account", async () => {
@@ -39,19 +50,35 @@ describe("deals", () => {
     const deal = await api.opportunities.create({ name: "Orphan-maker" });
     const dealOnly = await api.notes.create({ body: "Only on the deal", opportunityId: deal.id });
     const account = await api.accounts.create({ name: "Keeper" });
-    const withAccount = await api.notes.create({ body: "On the deal and its account", opportunityId: deal.id, accountId: account.id });
+    const withAccount = await api.notes.create({
+      body: "On the deal and its account",
+      opportunityId: deal.id,
+      accountId: account.id,
+    });
     await api.opportunities.delete({ id: deal.id });
     expect(await db.note.findUnique({ where: { id: dealOnly.id } })).toBeNull();
-    expect(await db.note.findUnique({ where: { id: withAccount.id } })).toMatchObject({ opportunityId: null, accountId: account.id });
+    expect(await db.note.findUnique({ where: { id: withAccount.id } })).toMatchObject({
+      opportunityId: null,
+      accountId: account.id,
+    });
     // Nothing of the user's is left linked to nothing (an export of it would not import).
-    expect(await db.note.count({ where: { userId: user.id, accountId: null, opportunityId: null, prospectId: null, meetingId: null } })).toBe(0);
+    expect(
+      await db.note.count({
+        where: { userId: user.id, accountId: null, opportunityId: null, prospectId: null, meetingId: null },
+      }),
+    ).toBe(0);
   });
 
   it("explains bad input field by field", async () => {
     const { api } = await seller();
-    const error = await api.opportunities.create({ name: "", amount: -5, probability: 120, currency: "dollars" } as never).catch((e: unknown) => e);
+    const error = await api.opportunities
+      .create({ name: "", amount: -5, probability: 120, currency: "dollars" } as never)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
-    const fields = (error as { cause: { issues: { path: string[]; message: string }[] } }).cause.issues.map((i) => [i.path.join("."), i.message]);
+    const fields = (error as { cause: { issues: { path: string[]; message: string }[] } }).cause.issues.map((i) => [
+      i.path.join("."),
+      i.message,
+    ]);
     expect(fields).toEqual(
       expect.arrayContaining([
         ["name", "Give the deal a name."],
@@ -72,7 +99,11 @@ describe("deals", () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof api.opportunities.list>> = await api.opportunities.list({ sort, limit: 2, cursor });
+        const page: Awaited<ReturnType<typeof api.opportunities.list>> = await api.opportunities.list({
+          sort,
+          limit: 2,
+          cursor,
+        });
         seen.push(...page.items.map((d) => d.name));
         cursor = page.nextCursor;
       } while (cursor);
@@ -88,25 +119,46 @@ describe("notes, conversations, meetings", () => {
   it("a meeting has one set of notes; adding them puts a note on the timeline", async () => {
     const { api } = await seller();
     const account = await api.accounts.create({ name: "Bolt" });
-    const meeting = await api.meetings.create({ title: "Kick-off", startsAt: new Date("2030-01-01T10:00:00Z"), endsAt: new Date("2030-01-01T11:00:00Z"), accountId: account.id });
+    const meeting = await api.meetings.create({
+      title: "Kick-off",
+      startsAt: new Date("2030-01-01T10:00:00Z"),
+      endsAt: new Date("2030-01-01T11:00:00Z"),
+      accountId: account.id,
+    });
     await api.notes.create({ body: "Agreed on a pilot\nBudget approved", meetingId: meeting.id });
-    await expect(api.notes.create({ body: "again", meetingId: meeting.id })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("already has notes") });
+    await expect(api.notes.create({ body: "again", meetingId: meeting.id })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("already has notes"),
+    });
     const timeline = await api.activity.timeline({ of: "account", id: account.id });
     expect(timeline.items[0]).toMatchObject({ type: "note_added", summary: "Note added: Agreed on a pilot" });
-    await expect(api.meetings.update({ id: meeting.id, endsAt: new Date("2029-12-31T10:00:00Z") })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      api.meetings.update({ id: meeting.id, endsAt: new Date("2029-12-31T10:00:00Z") }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("logging a conversation and a reply keeps its latest time and the timeline", async () => {
     const { api, user } = await seller();
     const person = await api.prospects.create({ firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" });
-    const conversation = await api.conversations.create({ subject: "Pricing", body: "Here is our pricing.", prospectIds: [person.id] });
-    await api.conversations.addMessage({ conversationId: conversation.id, body: "Thanks, reviewing.", direction: "received" });
+    const conversation = await api.conversations.create({
+      subject: "Pricing",
+      body: "Here is our pricing.",
+      prospectIds: [person.id],
+    });
+    await api.conversations.addMessage({
+      conversationId: conversation.id,
+      body: "Thanks, reviewing.",
+      direction: "received",
+    });
     const full = await api.conversations.get({ id: conversation.id });
     expect(full.messages.map((m) => [m.fromEmail, m.toEmails])).toEqual([
       [user.email, ["ana@acme.example"]],
       ["ana@acme.example", [user.email]],
     ]);
-    expect((await api.activity.timeline({ of: "prospect", id: person.id })).items.map((a) => a.type)).toEqual(["email_received", "email_sent"]);
+    expect((await api.activity.timeline({ of: "prospect", id: person.id })).items.map((a) => a.type)).toEqual([
+      "email_received",
+      "email_sent",
+    ]);
   });
 });
 
@@ -118,7 +170,11 @@ describe("dashboard", () => {
     const summary = await dashboardSummary(db, user.id, now);
     const evaluation = summary.pipeline.find((s) => s.stage === "evaluation")!;
     expect(evaluation).toMatchObject({ count: 1, open: true, totals: [{ currency: "USD", amount: 480_000_000 }] });
-    expect(summary.pipeline.find((s) => s.stage === "closed_lost")).toMatchObject({ count: 1, open: false, totals: [{ currency: "EUR", amount: 900_000 }] });
+    expect(summary.pipeline.find((s) => s.stage === "closed_lost")).toMatchObject({
+      count: 1,
+      open: false,
+      totals: [{ currency: "EUR", amount: 900_000 }],
+    });
     expect(summary.closingThisMonth.deals.map((d) => d.name)).toEqual(["Acme Logistics – Platform"]);
     expect(summary.closingThisMonth).toMatchObject({ count: 1, totals: [{ currency: "USD", amount: 480_000_000 }] });
     expect(summary.upcomingMeetings.map((m) => m.title)).toEqual(["Acme – security deep dive"]);
@@ -138,7 +194,11 @@ describe("search", () => {
     const { db, user } = await seller();
     await importWorkspace(db, user.id, smallWorkspace());
     const results = await search(db, user.id, { q: "acme", limit: 20 });
-    expect(results[0]).toMatchObject({ type: "account", title: "Acme Logistics", href: expect.stringMatching(/^\/accounts\//) });
+    expect(results[0]).toMatchObject({
+      type: "account",
+      title: "Acme Logistics",
+      href: expect.stringMatching(/^\/accounts\//),
+    });
     expect(results.map((r) => r.type)).toEqual(expect.arrayContaining(["account", "opportunity"]));
 
     const prefix = await search(db, user.id, { q: "logist", limit: 20 });
@@ -146,8 +206,13 @@ describe("search", () => {
 
     const stemmed = await search(db, user.id, { q: "reviewing procurement", limit: 20 });
     const message = stemmed.find((r) => r.type === "message")!;
-    expect(message).toMatchObject({ title: "Security questionnaire", href: expect.stringMatching(/^\/conversations\/.+#message-/) });
-    expect(message.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toEqual(expect.arrayContaining(["procurement"]));
+    expect(message).toMatchObject({
+      title: "Security questionnaire",
+      href: expect.stringMatching(/^\/conversations\/.+#message-/),
+    });
+    expect(message.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toEqual(
+      expect.arrayContaining(["procurement"]),
+    );
 
     expect(await search(db, user.id, { q: "acme", limit: 20, types: ["message"] })).toEqual([]);
     expect(await search(db, user.id, { q: "!!! ???", limit: 20 })).toEqual([]);

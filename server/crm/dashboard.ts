@@ -34,22 +34,45 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
 
   const closingWhere = { userId, stage: { in: OPEN_STAGES }, closeDate: { gte: monthStart, lt: nextMonth } };
   const [groups, closing, closingTotals, meetings, recent, attention] = await Promise.all([
-    db.opportunity.groupBy({ by: ["stage", "currency"], where: { userId }, _count: { _all: true }, _sum: { amount: true } }),
+    db.opportunity.groupBy({
+      by: ["stage", "currency"],
+      where: { userId },
+      _count: { _all: true },
+      _sum: { amount: true },
+    }),
     db.opportunity.findMany({
       where: closingWhere,
       orderBy: [{ closeDate: "asc" }, { id: "asc" }],
       take: 25,
-      select: { id: true, name: true, stage: true, amount: true, currency: true, closeDate: true, probability: true, account: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        name: true,
+        stage: true,
+        amount: true,
+        currency: true,
+        closeDate: true,
+        probability: true,
+        account: { select: { id: true, name: true } },
+      },
     }),
     db.opportunity.groupBy({ by: ["currency"], where: closingWhere, _count: { _all: true }, _sum: { amount: true } }),
     db.meeting.findMany({
       where: { userId, startsAt: { gte: now, lt: new Date(now.getTime() + 7 * DAY_MS) } },
       orderBy: [{ startsAt: "asc" }, { id: "asc" }],
       take: 25,
-      select: { id: true, title: true, startsAt: true, endsAt: true, location: true, account: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        title: true,
+        startsAt: true,
+        endsAt: true,
+        location: true,
+        account: { select: { id: true, name: true } },
+      },
     }),
     recentActivity(db, userId, 12),
-    db.$queryRaw<(Omit<AttentionDeal, "amount" | "pastCloseDate" | "stale"> & { amount: bigint | null; total: bigint })[]>`
+    db.$queryRaw<
+      (Omit<AttentionDeal, "amount" | "pastCloseDate" | "stale"> & { amount: bigint | null; total: bigint })[]
+    >`
       SELECT o.id, o.name, o.stage, o.amount, o.currency, o."closeDate", o."accountId", a.name AS "accountName",
              last.at AS "lastActivityAt", COALESCE(last.at, o."createdAt") AS "quietSince", count(*) OVER () AS total
         FROM opportunities o
@@ -69,7 +92,9 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
       label: stageLabels[stage],
       open: !stage.startsWith("closed_"),
       count: mine.reduce((n, g) => n + g._count._all, 0),
-      totals: mine.map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) })).sort((a, b) => b.amount - a.amount),
+      totals: mine
+        .map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) }))
+        .sort((a, b) => b.amount - a.amount),
     };
   });
 
@@ -79,7 +104,9 @@ export async function dashboardSummary(db: Db, userId: string, now = new Date())
     closingThisMonth: {
       /** All of the month's deals, even beyond the ones listed. */
       count: closingTotals.reduce((n, g) => n + g._count._all, 0),
-      totals: closingTotals.map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) })).sort((a, b) => b.amount - a.amount),
+      totals: closingTotals
+        .map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) }))
+        .sort((a, b) => b.amount - a.amount),
       deals: closing.map((d) => ({ ...d, amount: d.amount === null ? null : Number(d.amount) })),
     },
     upcomingMeetings: meetings,

@@ -69,7 +69,13 @@ const plurals: Record<OwnedTable, string> = {
  * Checks that a referenced record exists and belongs to the user; otherwise the field gets a
  * message. (Another user's id and a made-up id look the same to the caller.)
  */
-export async function ensureOwnedRef(db: Queryable, table: OwnedTable, userId: string, id: string | null | undefined, field: string): Promise<void> {
+export async function ensureOwnedRef(
+  db: Queryable,
+  table: OwnedTable,
+  userId: string,
+  id: string | null | undefined,
+  field: string,
+): Promise<void> {
   if (!id) return;
   const where = { id, userId };
   const found =

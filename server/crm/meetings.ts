@@ -28,9 +28,19 @@ const listSelect = {
 } satisfies Prisma.MeetingSelect;
 type MeetingRow = Prisma.MeetingGetPayload<{ select: typeof listSelect }>;
 
-export async function listMeetings(db: Db, userId: string, input: z.output<typeof listMeetingsInput>, now = new Date()) {
+export async function listMeetings(
+  db: Db,
+  userId: string,
+  input: z.output<typeof listMeetingsInput>,
+  now = new Date(),
+) {
   const upcoming = input.when === "upcoming";
-  const key: SortKey<MeetingRow> = { field: "startsAt", direction: upcoming ? "asc" : "desc", kind: "date", value: (row) => row.startsAt };
+  const key: SortKey<MeetingRow> = {
+    field: "startsAt",
+    direction: upcoming ? "asc" : "desc",
+    kind: "date",
+    value: (row) => row.startsAt,
+  };
   const filters: Prisma.MeetingWhereInput = {
     userId,
     startsAt: upcoming ? { gte: now } : { lt: now },
@@ -52,7 +62,20 @@ export async function getMeeting(db: Db, userId: string, id: string) {
     select: {
       ...listSelect,
       source: true,
-      attendees: { select: { email: true, prospect: { select: { id: true, firstName: true, lastName: true, title: true, account: { select: { id: true, name: true } } } } } },
+      attendees: {
+        select: {
+          email: true,
+          prospect: {
+            select: {
+              id: true,
+              firstName: true,
+              lastName: true,
+              title: true,
+              account: { select: { id: true, name: true } },
+            },
+          },
+        },
+      },
       notes: { select: { id: true, body: true, updatedAt: true } },
     },
   });
@@ -69,7 +92,9 @@ const meetingFields = {
   opportunityId: optionalRef,
   attendeeIds: z.array(idInput).max(100).default([]),
 };
-export const createMeetingInput = z.object(meetingFields).refine((m) => m.endsAt >= m.startsAt, { message: "It cannot end before it starts.", path: ["endsAt"] });
+export const createMeetingInput = z
+  .object(meetingFields)
+  .refine((m) => m.endsAt >= m.startsAt, { message: "It cannot end before it starts.", path: ["endsAt"] });
 export const updateMeetingInput = z.object({
   id: idInput,
   title: meetingFields.title.optional(),
@@ -81,7 +106,11 @@ export const updateMeetingInput = z.object({
   attendeeIds: z.array(idInput).max(100).optional(),
 });
 
-async function checkRefs(db: Db, userId: string, input: { accountId?: string | null; opportunityId?: string | null; attendeeIds?: string[] }) {
+async function checkRefs(
+  db: Db,
+  userId: string,
+  input: { accountId?: string | null; opportunityId?: string | null; attendeeIds?: string[] },
+) {
   await ensureOwnedRef(db, "account", userId, input.accountId, "accountId");
   await ensureOwnedRef(db, "opportunity", userId, input.opportunityId, "opportunityId");
   for (const id of input.attendeeIds ?? []) await ensureOwnedRef(db, "prospect", userId, id, "attendeeIds");
@@ -91,7 +120,11 @@ export async function createMeeting(db: Db, userId: string, input: z.output<type
   await checkRefs(db, userId, input);
   const { attendeeIds, ...data } = input;
   return db.meeting.create({
-    data: { userId, ...data, attendees: { create: [...new Set(attendeeIds)].map((prospectId) => ({ userId, prospectId })) } },
+    data: {
+      userId,
+      ...data,
+      attendees: { create: [...new Set(attendeeIds)].map((prospectId) => ({ userId, prospectId })) },
+    },
     select: { id: true, title: true },
   });
 }
@@ -110,7 +143,9 @@ export async function updateMeeting(db: Db, userId: string, input: z.output<type
     if (attendeeIds) {
       // Replaces the people attending; guests known only by email (from a calendar) stay.
       await tx.meetingAttendee.deleteMany({ where: { userId, meetingId: id, prospectId: { not: null } } });
-      await tx.meetingAttendee.createMany({ data: [...new Set(attendeeIds)].map((prospectId) => ({ userId, meetingId: id, prospectId })) });
+      await tx.meetingAttendee.createMany({
+        data: [...new Set(attendeeIds)].map((prospectId) => ({ userId, meetingId: id, prospectId })),
+      });
     }
     return { id };
   });

@@ -27,7 +27,12 @@ const noteSelect = {
   meeting: { select: { id: true, title: true, startsAt: true } },
 } satisfies Prisma.NoteSelect;
 type NoteRow = Prisma.NoteGetPayload<{ select: typeof noteSelect }>;
-const byUpdated: SortKey<NoteRow> = { field: "updatedAt", direction: "desc", kind: "date", value: (row) => row.updatedAt };
+const byUpdated: SortKey<NoteRow> = {
+  field: "updatedAt",
+  direction: "desc",
+  kind: "date",
+  value: (row) => row.updatedAt,
+};
 
 export async function listNotes(db: Db, userId: string, input: z.output<typeof listNotesInput>) {
   const filters: Prisma.NoteWhereInput = {
@@ -66,14 +71,24 @@ export async function createNote(db: Db, userId: string, input: z.output<typeof 
   await ensureOwnedRef(db, "prospect", userId, input.prospectId, "prospectId");
   await ensureOwnedRef(db, "meeting", userId, input.meetingId, "meetingId");
   const meeting = input.meetingId
-    ? await db.meeting.findFirst({ where: { id: input.meetingId, userId }, select: { accountId: true, opportunityId: true, notes: { select: { id: true } } } })
+    ? await db.meeting.findFirst({
+        where: { id: input.meetingId, userId },
+        select: { accountId: true, opportunityId: true, notes: { select: { id: true } } },
+      })
     : null;
   if (meeting?.notes) throw new FieldError("meetingId", "This meeting already has notes: edit them instead.");
   const accountId = input.accountId ?? meeting?.accountId ?? null;
   const opportunityId = input.opportunityId ?? meeting?.opportunityId ?? null;
   return db.$transaction(async (tx) => {
     const note = await tx.note.create({
-      data: { userId, body: input.body, accountId, opportunityId, prospectId: input.prospectId, meetingId: input.meetingId },
+      data: {
+        userId,
+        body: input.body,
+        accountId,
+        opportunityId,
+        prospectId: input.prospectId,
+        meetingId: input.meetingId,
+      },
       select: { id: true },
     });
     await recordActivity(tx, {

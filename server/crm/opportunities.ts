@@ -8,7 +8,17 @@ import { NotFoundError } from "../errors";
 import { deleteOrphans } from "./accounts";
 import { recordActivity } from "./activity";
 import { stageLabels } from "./stage-labels";
-import { amountInput, currencyInput, dateInput, definedOnly, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
+import {
+  amountInput,
+  currencyInput,
+  dateInput,
+  definedOnly,
+  ensureOwnedRef,
+  idInput,
+  optionalRef,
+  optionalText,
+  requiredText,
+} from "./inputs";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const OPEN_STAGES = opportunityStages.filter((stage) => !stage.startsWith("closed_"));
@@ -54,7 +64,10 @@ const sortKeys: Record<(typeof opportunitySorts)[number], SortKey<OpportunityRow
   name: { field: "name", direction: "asc", kind: "string", value: (row) => row.name },
 };
 
-function stageFilter(input: { stages?: OpportunityStage[] | null; state: "open" | "closed" | "all" }): Prisma.OpportunityWhereInput {
+function stageFilter(input: {
+  stages?: OpportunityStage[] | null;
+  state: "open" | "closed" | "all";
+}): Prisma.OpportunityWhereInput {
   if (input.stages?.length) return { stage: { in: input.stages } };
   if (input.state === "open") return { stage: { in: OPEN_STAGES } };
   if (input.state === "closed") return { stage: { in: ["closed_won", "closed_lost"] } };
@@ -63,7 +76,11 @@ function stageFilter(input: { stages?: OpportunityStage[] | null; state: "open" 
 
 export async function listOpportunities(db: Db, userId: string, input: ListOpportunitiesInput) {
   const key = sortKeys[input.sort];
-  const filters: Prisma.OpportunityWhereInput = { userId, ...(input.accountId ? { accountId: input.accountId } : {}), ...stageFilter(input) };
+  const filters: Prisma.OpportunityWhereInput = {
+    userId,
+    ...(input.accountId ? { accountId: input.accountId } : {}),
+    ...stageFilter(input),
+  };
   const [rows, total] = await Promise.all([
     db.opportunity.findMany({
       where: { AND: [filters, keysetWhere(key, input.cursor) as Prisma.OpportunityWhereInput] },
@@ -82,7 +99,12 @@ export const boardInput = z.object({ perStage: z.number().int().min(1).max(200).
 /** The pipeline as columns: every stage with its count, total per currency, and its first deals. */
 export async function opportunityBoard(db: Db, userId: string, input: z.output<typeof boardInput>) {
   const [groups, columns] = await Promise.all([
-    db.opportunity.groupBy({ by: ["stage", "currency"], where: { userId }, _count: { _all: true }, _sum: { amount: true } }),
+    db.opportunity.groupBy({
+      by: ["stage", "currency"],
+      where: { userId },
+      _count: { _all: true },
+      _sum: { amount: true },
+    }),
     Promise.all(
       opportunityStages.map((stage) =>
         db.opportunity.findMany({
@@ -100,7 +122,9 @@ export async function opportunityBoard(db: Db, userId: string, input: z.output<t
       stage,
       label: stageLabels[stage],
       count: mine.reduce((n, g) => n + g._count._all, 0),
-      totals: mine.map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) })).sort((a, b) => b.amount - a.amount),
+      totals: mine
+        .map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) }))
+        .sort((a, b) => b.amount - a.amount),
       deals: columns[i]!.map(present),
     };
   });
@@ -115,7 +139,11 @@ export async function getOpportunity(db: Db, userId: string, id: string) {
       source: true,
       createdAt: true,
       stageHistory: { orderBy: { at: "asc" }, select: { id: true, fromStage: true, stage: true, at: true } },
-      conversations: { orderBy: { lastMessageAt: "desc" }, take: 20, select: { id: true, subject: true, channel: true, lastMessageAt: true } },
+      conversations: {
+        orderBy: { lastMessageAt: "desc" },
+        take: 20,
+        select: { id: true, subject: true, channel: true, lastMessageAt: true },
+      },
       meetings: { orderBy: { startsAt: "desc" }, take: 20, select: { id: true, title: true, startsAt: true } },
     },
   });
@@ -143,9 +171,17 @@ export const updateOpportunityInput = z.object({
   stage: z.enum(opportunityStages, { message: "Choose a stage." }).optional(),
   currency: currencyInput.optional(),
 });
-export const moveStageInput = z.object({ id: idInput, stage: z.enum(opportunityStages, { message: "Choose a stage." }) });
+export const moveStageInput = z.object({
+  id: idInput,
+  stage: z.enum(opportunityStages, { message: "Choose a stage." }),
+});
 
-export async function createOpportunity(db: Db, userId: string, input: z.output<typeof createOpportunityInput>, now = new Date()) {
+export async function createOpportunity(
+  db: Db,
+  userId: string,
+  input: z.output<typeof createOpportunityInput>,
+  now = new Date(),
+) {
   await ensureOwnedRef(db, "account", userId, input.accountId, "accountId");
   const { amount, ...rest } = input;
   return db.$transaction(async (tx) => {
@@ -153,13 +189,23 @@ export async function createOpportunity(db: Db, userId: string, input: z.output<
       data: { userId, ...rest, amount: amount === null || amount === undefined ? null : BigInt(amount) },
       select: { id: true, name: true, stage: true, accountId: true },
     });
-    await tx.opportunityStageChange.create({ data: { userId, opportunityId: deal.id, fromStage: null, stage: deal.stage, at: now } });
+    await tx.opportunityStageChange.create({
+      data: { userId, opportunityId: deal.id, fromStage: null, stage: deal.stage, at: now },
+    });
     return deal;
   });
 }
 
-async function changeStage(tx: Queryable, userId: string, deal: { id: string; name: string; stage: OpportunityStage; accountId: string | null }, stage: OpportunityStage, now: Date) {
-  await tx.opportunityStageChange.create({ data: { userId, opportunityId: deal.id, fromStage: deal.stage, stage, at: now } });
+async function changeStage(
+  tx: Queryable,
+  userId: string,
+  deal: { id: string; name: string; stage: OpportunityStage; accountId: string | null },
+  stage: OpportunityStage,
+  now: Date,
+) {
+  await tx.opportunityStageChange.create({
+    data: { userId, opportunityId: deal.id, fromStage: deal.stage, stage, at: now },
+  });
   await recordActivity(tx, {
     userId,
     type: "stage_changed",
@@ -170,27 +216,49 @@ async function changeStage(tx: Queryable, userId: string, deal: { id: string; na
   });
 }
 
-export async function updateOpportunity(db: Db, userId: string, input: z.output<typeof updateOpportunityInput>, now = new Date()) {
+export async function updateOpportunity(
+  db: Db,
+  userId: string,
+  input: z.output<typeof updateOpportunityInput>,
+  now = new Date(),
+) {
   const { id, amount, ...changes } = input;
   // The deal first: someone else's deal is "not found" whatever else the input says.
   if (!(await db.opportunity.count({ where: { id, userId } }))) throw new NotFoundError("deal");
   await ensureOwnedRef(db, "account", userId, changes.accountId, "accountId");
   return db.$transaction(async (tx) => {
-    const before = await tx.opportunity.findFirst({ where: { id, userId }, select: { id: true, name: true, stage: true, accountId: true } });
+    const before = await tx.opportunity.findFirst({
+      where: { id, userId },
+      select: { id: true, name: true, stage: true, accountId: true },
+    });
     if (!before) throw new NotFoundError("deal");
     const data: Prisma.OpportunityUpdateInput = definedOnly({ ...changes, accountId: undefined });
-    if (changes.accountId !== undefined) data.account = changes.accountId ? { connect: { id: changes.accountId } } : { disconnect: true };
+    if (changes.accountId !== undefined)
+      data.account = changes.accountId ? { connect: { id: changes.accountId } } : { disconnect: true };
     if (amount !== undefined) data.amount = amount === null ? null : BigInt(amount);
-    const after = await tx.opportunity.update({ where: { id }, data, select: { id: true, name: true, stage: true, accountId: true } });
-    if (changes.stage && changes.stage !== before.stage) await changeStage(tx, userId, { ...before, name: after.name, accountId: after.accountId }, changes.stage, now);
+    const after = await tx.opportunity.update({
+      where: { id },
+      data,
+      select: { id: true, name: true, stage: true, accountId: true },
+    });
+    if (changes.stage && changes.stage !== before.stage)
+      await changeStage(tx, userId, { ...before, name: after.name, accountId: after.accountId }, changes.stage, now);
     return after;
   });
 }
 
 /** Moves a deal to another stage (the board's drag and drop, or its stage select). */
-export async function moveOpportunityStage(db: Db, userId: string, input: z.output<typeof moveStageInput>, now = new Date()) {
+export async function moveOpportunityStage(
+  db: Db,
+  userId: string,
+  input: z.output<typeof moveStageInput>,
+  now = new Date(),
+) {
   return db.$transaction(async (tx) => {
-    const deal = await tx.opportunity.findFirst({ where: { id: input.id, userId }, select: { id: true, name: true, stage: true, accountId: true } });
+    const deal = await tx.opportunity.findFirst({
+      where: { id: input.id, userId },
+      select: { id: true, name: true, stage: true, accountId: true },
+    });
     if (!deal) throw new NotFoundError("deal");
     if (deal.stage === input.stage) return { id: deal.id, stage: deal.stage, changed: false };
     await tx.opportunity.update({ where: { id: deal.id }, data: { stage: input.stage } });

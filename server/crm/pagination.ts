@@ -37,7 +37,10 @@ export type SortKey<Row> = {
   value: (row: Row) => string | number | bigint | Date | null;
 };
 
-function toCursorValue(kind: SortKey<unknown>["kind"], value: string | number | bigint | Date | null): string | number | null {
+function toCursorValue(
+  kind: SortKey<unknown>["kind"],
+  value: string | number | bigint | Date | null,
+): string | number | null {
   if (value === null) return null;
   if (value instanceof Date) return value.getTime();
   if (typeof value === "bigint") return value.toString();
@@ -81,6 +84,7 @@ export function keysetWhere<Row>(key: SortKey<Row>, cursor: string | null | unde
 export function keysetPage<Row extends { id: string }>(rows: Row[], limit: number, key: SortKey<Row>) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ v: toCursorValue(key.kind, key.value(last)), id: last.id }) : null;
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ v: toCursorValue(key.kind, key.value(last)), id: last.id }) : null;
   return { items, nextCursor };
 }

@@ -109,7 +109,10 @@ const prospectFields = {
   title: optionalText(200),
   email: emailInput.nullish().or(z.literal("").transform(() => null)),
   phone: optionalText(40),
-  linkedinUrl: optionalText(300).refine((v) => v === null || v === undefined || /^https?:\/\//.test(v), "Use a full link starting with https://."),
+  linkedinUrl: optionalText(300).refine(
+    (v) => v === null || v === undefined || /^https?:\/\//.test(v),
+    "Use a full link starting with https://.",
+  ),
   role: z.enum(prospectRoles, { message: "Choose a role." }).default("other"),
   status: z.enum(prospectStatuses, { message: "Choose a status." }).default("active"),
 };

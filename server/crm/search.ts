@@ -8,7 +8,10 @@ import type { Db } from "../db/client";
 export const searchInput = z.object({
   q: z.string().trim().min(1, "Type something to search for.").max(200, "Search for at most 200 characters."),
   limit: z.number().int().min(1).max(50).default(20),
-  types: z.array(z.enum(["account", "prospect", "opportunity", "message", "note", "activity"])).max(6).nullish(),
+  types: z
+    .array(z.enum(["account", "prospect", "opportunity", "message", "note", "activity"]))
+    .max(6)
+    .nullish(),
 });
 
 export type SearchResultType = "account" | "prospect" | "opportunity" | "message" | "note" | "activity";
@@ -33,7 +36,11 @@ const TITLE_HEADLINE = `StartSel=${START}, StopSel=${STOP}, HighlightAll=true`;
 
 /** `acme pric` → `acme:* & pric:*` (letters and digits only: nothing else reaches to_tsquery). */
 export function prefixQuery(q: string): string | null {
-  const terms = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+  const terms =
+    q
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, 8) ?? [];
   return terms.length > 0 ? terms.map((t) => `${t}:*`).join(" & ") : null;
 }
 
@@ -66,7 +73,9 @@ type Row = {
 export async function search(db: Db, userId: string, input: z.output<typeof searchInput>): Promise<SearchResult[]> {
   const prefix = prefixQuery(input.q);
   if (!prefix) return [];
-  const types = new Set(input.types?.length ? input.types : ["account", "prospect", "opportunity", "message", "note", "activity"]);
+  const types = new Set(
+    input.types?.length ? input.types : ["account", "prospect", "opportunity", "message", "note", "activity"],
+  );
   const per = input.limit;
   // Each table contributes its best `per` matches; the union is ranked once more and cut to `limit`,
   // and only those few get the (costly) highlighted headline.
@@ -131,8 +140,17 @@ const activityLabels: Record<string, string> = {
 };
 
 function present(row: Row): SearchResult {
-  const base = { type: row.type, id: row.id, subtitle: row.subtitle || null, snippet: splitSnippet(row.headline), rank: Number(row.rank) };
-  const marked = (title: string) => ({ title, titleParts: row.type === "activity" ? [{ text: title, match: false }] : splitSnippet(row.title_headline) });
+  const base = {
+    type: row.type,
+    id: row.id,
+    subtitle: row.subtitle || null,
+    snippet: splitSnippet(row.headline),
+    rank: Number(row.rank),
+  };
+  const marked = (title: string) => ({
+    title,
+    titleParts: row.type === "activity" ? [{ text: title, match: false }] : splitSnippet(row.title_headline),
+  });
   switch (row.type) {
     case "account":
       return { ...base, ...marked(row.title), href: `/accounts/${row.id}` };
@@ -146,7 +164,10 @@ function present(row: Row): SearchResult {
     case "activity": {
       const title = row.type === "activity" ? (activityLabels[row.title] ?? row.title) : row.title;
       // Notes and activities open on the deal, account or person they belong to (in that order).
-      const href = row.link_id && row.link_type ? `/${row.link_type === "opportunity" ? "opportunities" : `${row.link_type}s`}/${row.link_id}` : "/dashboard";
+      const href =
+        row.link_id && row.link_type
+          ? `/${row.link_type === "opportunity" ? "opportunities" : `${row.link_type}s`}/${row.link_id}`
+          : "/dashboard";
       return { ...base, ...marked(title), href };
     }
   }

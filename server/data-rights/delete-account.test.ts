@@ -51,16 +51,39 @@ async function populatedUser(db: Db, options: { email?: string; googleSub?: stri
   const unique = randomBytes(4).toString("hex");
   const email = options.email ?? `seller-${unique}@example.test`;
   const googleSub = options.googleSub ?? `sub-${unique}`;
-  const user = await db.user.create({ data: { email, name: email.split("@")[0]!, passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() } });
-  await db.oAuthIdentity.create({ data: { userId: user.id, provider: "google", providerAccountId: googleSub, email, emailVerified: true } });
+  const user = await db.user.create({
+    data: {
+      email,
+      name: email.split("@")[0]!,
+      passwordHash: await hashPassword(PASSWORD),
+      emailVerifiedAt: new Date(),
+    },
+  });
+  await db.oAuthIdentity.create({
+    data: { userId: user.id, provider: "google", providerAccountId: googleSub, email, emailVerified: true },
+  });
   await acknowledgeCurrentPolicy(db, user.id);
   expect((await importWorkspace(db, user.id, smallWorkspace(), { shiftReferenceDateTo: new Date() })).ok).toBe(true);
   const sessions = [await signIn(db, user.id), await signIn(db, user.id)];
   const api = await callerFor(sessions[0]!.auth);
   const asked = await api.brain.ask({ question: "What's the latest with Acme Logistics?" });
   for await (const _event of await api.brain.stream({ assistantMessageId: asked.assistantMessageId })) void _event;
-  const connection = await storeConnection(db, user.id, { provider: "gmail", scopes: PROVIDERS[0]!.scopes, accessToken: "at", refreshToken: "rt" });
-  await db.providerEvent.create({ data: { userId: user.id, connectionId: connection.id, provider: "gmail", externalId: "m1", eventType: "message.added", payload: { subject: "Hi" } } });
+  const connection = await storeConnection(db, user.id, {
+    provider: "gmail",
+    scopes: PROVIDERS[0]!.scopes,
+    accessToken: "at",
+    refreshToken: "rt",
+  });
+  await db.providerEvent.create({
+    data: {
+      userId: user.id,
+      connectionId: connection.id,
+      provider: "gmail",
+      externalId: "m1",
+      eventType: "message.added",
+      payload: { subject: "Hi" },
+    },
+  });
   await requestPasswordReset(db, email, { appUrl: APP_URL, ip: "127.0.0.1" });
   await db.billingAccount.create({ data: { userId: user.id, stripeCustomerId: `cus_${user.id}` } });
   await consumeRateLimit(db, rateLimits.changePasswordPerAccount, user.id);
@@ -75,7 +98,10 @@ async function tableCounts(): Promise<Record<string, number>> {
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name`,
   );
   const counts: Record<string, number> = {};
-  for (const { table_name } of tables) counts[table_name] = Number((await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`))[0]!.n);
+  for (const { table_name } of tables)
+    counts[table_name] = Number(
+      (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`))[0]!.n,
+    );
   return counts;
 }
 
@@ -85,11 +111,20 @@ async function rowsOwnedBy(userId: string): Promise<Record<string, number>> {
     `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'userId' ORDER BY table_name`,
   );
   const counts: Record<string, number> = {};
-  for (const { table_name } of tables) counts[table_name] = Number((await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}" WHERE "userId" = $1`, [userId]))[0]!.n);
+  for (const { table_name } of tables)
+    counts[table_name] = Number(
+      (
+        await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}" WHERE "userId" = $1`, [userId])
+      )[0]!.n,
+    );
   return counts;
 }
 
-async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -111,15 +146,26 @@ describe("P11: delete account", () => {
     // The population reaches every table that can hold a user's rows (but the deletion request, which
     // the deletion itself writes), so "all gone" below means something.
     const empty = Object.entries(owned).filter(([table, n]) => n === 0 && table !== "account_deletion_requests");
-    expect(empty.map(([table]) => table), "tables the test leaves empty: populate them").toEqual([]);
+    expect(
+      empty.map(([table]) => table),
+      "tables the test leaves empty: populate them",
+    ).toEqual([]);
 
-    const jobs: Jobs = await startJobs(await getDatabase(), { [QUEUES.purgeAccount]: jobHandlers(db)[QUEUES.purgeAccount] }, { schedule: false, pollingIntervalSeconds: 0.5 });
+    const jobs: Jobs = await startJobs(
+      await getDatabase(),
+      { [QUEUES.purgeAccount]: jobHandlers(db)[QUEUES.purgeAccount] },
+      { schedule: false, pollingIntervalSeconds: 0.5 },
+    );
     setJobs(jobs);
     try {
       const response = (await deleteAction({
         request: new Request("http://localhost/settings/data/delete", {
           method: "POST",
-          body: new URLSearchParams({ intent: "password", confirmEmail: ` ${user.email.toUpperCase()} `, password: PASSWORD }),
+          body: new URLSearchParams({
+            intent: "password",
+            confirmEmail: ` ${user.email.toUpperCase()} `,
+            password: PASSWORD,
+          }),
         }),
         context: loadContext(sessions[0]!.auth),
         params: {},
@@ -132,8 +178,14 @@ describe("P11: delete account", () => {
       for (const session of sessions) expect(await validateSessionToken(db, session.token)).toBeNull();
       expect(await checkPassword(db, { email: user.email, password: PASSWORD })).toBeNull();
       // Whoever knows the password is told why; a wrong password learns nothing.
-      expect(await verifyPasswordSignIn(db, { email: user.email, password: PASSWORD })).toEqual({ ok: false, reason: "deletion_pending" });
-      expect(await verifyPasswordSignIn(db, { email: user.email, password: "a wrong guess" })).toEqual({ ok: false, reason: "wrong_credentials" });
+      expect(await verifyPasswordSignIn(db, { email: user.email, password: PASSWORD })).toEqual({
+        ok: false,
+        reason: "deletion_pending",
+      });
+      expect(await verifyPasswordSignIn(db, { email: user.email, password: "a wrong guess" })).toEqual({
+        ok: false,
+        reason: "wrong_credentials",
+      });
 
       // Then the job purges everything.
       await waitFor(async () => (await db.user.findUnique({ where: { id: user.id } })) === null, "the purge job");
@@ -157,7 +209,10 @@ describe("P11: delete account", () => {
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
     // Nor can the same Google account slip in by email as a "new" sign-in while the purge is pending.
     await db.oAuthIdentity.deleteMany({ where: { userId: user.id } });
-    expect(await completeGoogleSignIn(db, googleConfig, await googleCallback("sub-dana", "sign_in"))).toMatchObject({ ok: false, status: 403 });
+    expect(await completeGoogleSignIn(db, googleConfig, await googleCallback("sub-dana", "sign_in"))).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(await db.user.count({ where: { email: "dana@example.test" } })).toBe(1);
     await purgeAccount(db, user.id);
   });
@@ -165,13 +220,30 @@ describe("P11: delete account", () => {
   it("P11: an account without a password confirms with its own Google account; any other Google account deletes nothing", async () => {
     const db = await getDb();
     const user = await createUser(db);
-    await db.oAuthIdentity.create({ data: { userId: user.id, provider: "google", providerAccountId: "sub-dana", email: "dana@example.test", emailVerified: true } });
-    const wrong = await confirmGoogleIdentity(db, googleConfig, user.id, await googleCallback("sub-eve", "confirm_delete"));
+    await db.oAuthIdentity.create({
+      data: {
+        userId: user.id,
+        provider: "google",
+        providerAccountId: "sub-dana",
+        email: "dana@example.test",
+        emailVerified: true,
+      },
+    });
+    const wrong = await confirmGoogleIdentity(
+      db,
+      googleConfig,
+      user.id,
+      await googleCallback("sub-eve", "confirm_delete"),
+    );
     expect(wrong).toMatchObject({ ok: false, status: 403, message: expect.stringMatching(/nothing was deleted/) });
     // A sign-in handshake cannot be replayed as a confirmation.
-    expect(await confirmGoogleIdentity(db, googleConfig, user.id, await googleCallback("sub-dana", "sign_in"))).toMatchObject({ ok: false, status: 400 });
+    expect(
+      await confirmGoogleIdentity(db, googleConfig, user.id, await googleCallback("sub-dana", "sign_in")),
+    ).toMatchObject({ ok: false, status: 400 });
     expect(await db.accountDeletionRequest.count({ where: { userId: user.id } })).toBe(0);
-    expect(await confirmGoogleIdentity(db, googleConfig, user.id, await googleCallback("sub-dana", "confirm_delete"))).toEqual({ ok: true });
+    expect(
+      await confirmGoogleIdentity(db, googleConfig, user.id, await googleCallback("sub-dana", "confirm_delete")),
+    ).toEqual({ ok: true });
   });
 
   it("P11: a wrong typed email or password deletes nothing and says which field is wrong", async () => {
@@ -179,10 +251,16 @@ describe("P11: delete account", () => {
     const { user, sessions } = await populatedUser(db);
     const post = (fields: Record<string, string>) =>
       deleteAction({
-        request: new Request("http://localhost/settings/data/delete", { method: "POST", body: new URLSearchParams(fields) }),
+        request: new Request("http://localhost/settings/data/delete", {
+          method: "POST",
+          body: new URLSearchParams(fields),
+        }),
         context: loadContext(sessions[0]!.auth),
         params: {},
-      }) as unknown as Promise<{ data: { fieldErrors?: Record<string, string>; fields?: Record<string, string> }; init: { status: number } }>;
+      }) as unknown as Promise<{
+        data: { fieldErrors?: Record<string, string>; fields?: Record<string, string> };
+        init: { status: number };
+      }>;
     const wrongEmail = await post({ intent: "password", confirmEmail: "someone@example.test", password: PASSWORD });
     expect(wrongEmail.init.status).toBe(400);
     expect(wrongEmail.data.fieldErrors?.confirmEmail).toBe(`Type ${user.email} to confirm.`);
@@ -193,7 +271,8 @@ describe("P11: delete account", () => {
     expect(await validateSessionToken(db, sessions[0]!.token)).not.toBeNull();
     // Guessing is rate-limited per account.
     let last = wrongPassword;
-    for (let i = 0; i < 5; i += 1) last = await post({ intent: "password", confirmEmail: user.email, password: "still not it" });
+    for (let i = 0; i < 5; i += 1)
+      last = await post({ intent: "password", confirmEmail: user.email, password: "still not it" });
     expect(last.init.status).toBe(429);
   });
 
@@ -209,7 +288,10 @@ describe("P11: delete account", () => {
     expect(recorded.lastError).toMatch(/cannot be cancelled/);
     expect(await db.user.count({ where: { id: user.id } })).toBe(1);
 
-    expect(await sweepDeletionRequests(db, new Date(requested.purgeAfter.getTime() + 1))).toEqual({ purged: 0, failed: 1 });
+    expect(await sweepDeletionRequests(db, new Date(requested.purgeAfter.getTime() + 1))).toEqual({
+      purged: 0,
+      failed: 1,
+    });
     await db.billingAccount.update({ where: { userId: user.id }, data: { stripeSubscriptionId: null } });
     expect(await sweepDeletionRequests(db)).toEqual({ purged: 1, failed: 0 });
     expect(await db.user.count({ where: { id: user.id } })).toBe(0);

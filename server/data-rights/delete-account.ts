@@ -45,7 +45,8 @@ export async function deleteAccountWithPassword(
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
   const typed = checkTypedEmail(user.email, input.confirmEmail);
   if (typed) return typed;
-  if (!user.passwordHash) return { ok: false, field: "password", message: "This account has no password: confirm with Google instead." };
+  if (!user.passwordHash)
+    return { ok: false, field: "password", message: "This account has no password: confirm with Google instead." };
   if (!input.password || !(await verifyPassword(user.passwordHash, input.password))) {
     return { ok: false, field: "password", message: "That is not your password, so nothing was deleted." };
   }
@@ -58,7 +59,9 @@ export async function requestAccountDeletion(db: Db, userId: string, now = new D
     const existing = await tx.accountDeletionRequest.findUnique({ where: { userId } });
     const recorded =
       existing ??
-      (await tx.accountDeletionRequest.create({ data: { userId, requestedAt: now, purgeAfter: new Date(now.getTime() + DELETION_GRACE_DAYS * DAY_MS) } }));
+      (await tx.accountDeletionRequest.create({
+        data: { userId, requestedAt: now, purgeAfter: new Date(now.getTime() + DELETION_GRACE_DAYS * DAY_MS) },
+      }));
     await tx.session.deleteMany({ where: { userId } });
     await tx.passwordResetToken.deleteMany({ where: { userId } });
     return recorded;
@@ -73,7 +76,10 @@ export type PurgeResult = { status: "purged" | "already_gone" | "not_requested" 
 
 /** Hard-deletes a user whose deletion was requested. Safe to run twice. */
 export async function purgeAccount(db: Db, userId: string): Promise<PurgeResult> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, deletionRequest: { select: { id: true } } } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, deletionRequest: { select: { id: true } } },
+  });
   if (!user) return { status: "already_gone" };
   if (!user.deletionRequest) return { status: "not_requested" };
   await billing.cancelSubscriptionsOf(db, userId);
@@ -107,11 +113,16 @@ export async function sweepDeletionRequests(db: Db, now = new Date()): Promise<{
     } catch (error) {
       failed += 1;
       const message = error instanceof Error ? error.message : String(error);
-      await db.accountDeletionRequest.update({ where: { id: request.id }, data: { attempts: { increment: 1 }, lastError: message.slice(0, 1000) } });
+      await db.accountDeletionRequest.update({
+        where: { id: request.id },
+        data: { attempts: { increment: 1 }, lastError: message.slice(0, 1000) },
+      });
       const late = request.purgeAfter <= now;
       logger()[late ? "error" : "warn"](
         { deletionRequestId: request.id, attempts: request.attempts + 1, purgeAfter: request.purgeAfter, err: message },
-        late ? "account purge overdue: the 7-day promise (P11) is broken for this account until it succeeds" : "account purge failed; the sweep retries",
+        late
+          ? "account purge overdue: the 7-day promise (P11) is broken for this account until it succeeds"
+          : "account purge failed; the sweep retries",
       );
     }
   }

@@ -7,14 +7,7 @@ export const WORKSPACE_FORMAT = "salesascode.workspace";
 export const WORKSPACE_VERSION = 1;
 
 export const recordSources = ["manual", "gmail", "gcal", "salesforce", "outreach"] as const;
-export const prospectRoles = [
-  "champion",
-  "economic_buyer",
-  "technical_evaluator",
-  "blocker",
-  "user",
-  "other",
-] as const;
+export const prospectRoles = ["champion", "economic_buyer", "technical_evaluator", "blocker", "user", "other"] as const;
 export const opportunityStages = [
   "prospecting",
   "discovery",
@@ -185,7 +178,9 @@ export const activitySchema = z.object({
 
 export const workspaceDocumentSchema = z.object({
   format: z.literal(WORKSPACE_FORMAT, { message: `must be "${WORKSPACE_FORMAT}"` }),
-  version: z.literal(WORKSPACE_VERSION, { message: `must be ${WORKSPACE_VERSION}: this reader knows version ${WORKSPACE_VERSION} only` }),
+  version: z.literal(WORKSPACE_VERSION, {
+    message: `must be ${WORKSPACE_VERSION}: this reader knows version ${WORKSPACE_VERSION} only`,
+  }),
   exportedAt: timestamp.nullish(),
   referenceDate: timestamp.nullish(),
   owner: z.object({ name: optionalText, email: optionalText }).nullish(),

@@ -16,7 +16,14 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => db.close()));
 });
 
-type Row = { migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number; logs: string | null; rolled_back_at: Date | null };
+type Row = {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  applied_steps_count: number;
+  logs: string | null;
+  rolled_back_at: Date | null;
+};
 
 describe("migration runner", () => {
   it("applies every committed migration and records it exactly as `prisma migrate deploy` would", async () => {
@@ -74,7 +81,9 @@ describe("migration runner", () => {
       },
     ];
     await expect(applyMigrations(db.sql, broken)).rejects.toThrow(MigrationError);
-    await expect(applyMigrations(db.sql, broken)).rejects.toThrow(/20990102000000_bad failed and was rolled back: .*no_such_table/);
+    await expect(applyMigrations(db.sql, broken)).rejects.toThrow(
+      /20990102000000_bad failed and was rolled back: .*no_such_table/,
+    );
 
     const tables = await db.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_name IN ('good', 'half_done')`,
@@ -96,12 +105,16 @@ describe("migration runner", () => {
 
   it("warns about a migration edited after it was applied, and one missing locally", async () => {
     const db = await emptyDatabase();
-    const original: LocalMigration[] = [{ name: "20990101000000_one", sql: "CREATE TABLE one (id int);", checksum: "d".repeat(64) }];
+    const original: LocalMigration[] = [
+      { name: "20990101000000_one", sql: "CREATE TABLE one (id int);", checksum: "d".repeat(64) },
+    ];
     await applyMigrations(db.sql, original);
     const edited = [{ ...original[0]!, checksum: "e".repeat(64) }];
     const report = await applyMigrations(db.sql, edited);
     expect(report.warnings).toEqual([expect.stringContaining("20990101000000_one was modified after it was applied")]);
     const missing = await applyMigrations(db.sql, []);
-    expect(missing.warnings).toEqual([expect.stringContaining("20990101000000_one is applied to the database but missing")]);
+    expect(missing.warnings).toEqual([
+      expect.stringContaining("20990101000000_one is applied to the database but missing"),
+    ]);
   });
 });

@@ -82,7 +82,9 @@ async function applyLocked(sql: SqlExecutor, migrations: LocalMigration[]): Prom
     );
   }
   const applied = new Map(
-    rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]),
+    rows
+      .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+      .map((row) => [row.migration_name, row]),
   );
   const local = new Set(migrations.map((migration) => migration.name));
   const warnings = [...applied.keys()]

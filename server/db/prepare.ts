@@ -9,7 +9,10 @@ import { seedDemoWorkspace } from "../../prisma/seed/seed";
 
 export type PreparedDatabase = { migrations: MigrationReport; demo: { email: string; created: boolean } | null };
 
-export async function prepareDatabase(database: DatabaseHandle, config: Pick<Env, "DEMO_MODE">): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  database: DatabaseHandle,
+  config: Pick<Env, "DEMO_MODE">,
+): Promise<PreparedDatabase> {
   const migrations = await applyMigrations(database.sql);
   for (const warning of migrations.warnings) logger().warn(warning);
   if (migrations.applied.length > 0) logger().info({ applied: migrations.applied }, "migrations applied");

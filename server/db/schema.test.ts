@@ -33,8 +33,14 @@ describe("data model", () => {
     );
     const cascadeSet = new Set(cascades.map((r) => r.table_name));
     const indexSet = new Set(indexed.map((r) => r.table_name));
-    expect(owned.filter((t) => !cascadeSet.has(t)), "tables without userId → users ON DELETE CASCADE").toEqual([]);
-    expect(owned.filter((t) => !indexSet.has(t)), "tables without an index leading with userId").toEqual([]);
+    expect(
+      owned.filter((t) => !cascadeSet.has(t)),
+      "tables without userId → users ON DELETE CASCADE",
+    ).toEqual([]);
+    expect(
+      owned.filter((t) => !indexSet.has(t)),
+      "tables without an index leading with userId",
+    ).toEqual([]);
   });
 
   it("searchable text has a generated tsvector column with a GIN index", async () => {
@@ -59,7 +65,9 @@ describe("data model", () => {
   it("full-text search finds a record by a stemmed word of its text", async () => {
     const { prisma, sql } = await getDatabase();
     const user = await prisma.user.create({ data: { email: "fts@example.test", name: "FTS" } });
-    await prisma.note.create({ data: { userId: user.id, body: "Procurement asked for the security questionnaire again." } });
+    await prisma.note.create({
+      data: { userId: user.id, body: "Procurement asked for the security questionnaire again." },
+    });
     const rows = await sql.query<{ body: string }>(
       `SELECT body FROM notes WHERE "userId" = $1 AND "searchVector" @@ websearch_to_tsquery('english', $2)`,
       [user.id, "questionnaires"],
@@ -71,12 +79,18 @@ describe("data model", () => {
     const { prisma } = await getDatabase();
     const a = await prisma.user.create({ data: { email: "p1-a@example.test", name: "A" } });
     const b = await prisma.user.create({ data: { email: "p1-b@example.test", name: "B" } });
-    await prisma.oAuthIdentity.create({ data: { userId: a.id, provider: "google", providerAccountId: "sub-1", email: "shared@example.test" } });
+    await prisma.oAuthIdentity.create({
+      data: { userId: a.id, provider: "google", providerAccountId: "sub-1", email: "shared@example.test" },
+    });
     // Same email, different Google account: allowed.
-    await prisma.oAuthIdentity.create({ data: { userId: b.id, provider: "google", providerAccountId: "sub-2", email: "shared@example.test" } });
+    await prisma.oAuthIdentity.create({
+      data: { userId: b.id, provider: "google", providerAccountId: "sub-2", email: "shared@example.test" },
+    });
     // Same Google account twice: refused by the database.
     await expect(
-      prisma.oAuthIdentity.create({ data: { userId: b.id, provider: "google", providerAccountId: "sub-1", email: "other@example.test" } }),
+      prisma.oAuthIdentity.create({
+        data: { userId: b.id, provider: "google", providerAccountId: "sub-1", email: "other@example.test" },
+      }),
     ).rejects.toMatchObject({ code: "P2002" });
   });
 });

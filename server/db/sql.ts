@@ -10,7 +10,10 @@ export interface SqlExecutor {
   /** Runs a script of one or more statements without parameters and returns the last one's rows. */
   execRows<Row extends Record<string, unknown> = Record<string, unknown>>(script: string): Promise<Row[]>;
   /** Runs one statement with $1… parameters and returns its rows. */
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<Row[]>;
   /** Runs `work` on one connection (advisory locks and transactions need a single session). */
   withSession<T>(work: (session: SqlExecutor) => Promise<T>): Promise<T>;
 }

@@ -21,14 +21,25 @@ describe("cross-site request protection", () => {
     const cookie = await signedInCookie();
     const crossSite = await fetch(`${server.url}/logout`, {
       method: "POST",
-      headers: { cookie, "sec-fetch-site": "cross-site", origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        cookie,
+        "sec-fetch-site": "cross-site",
+        origin: "https://evil.example",
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "x=1",
     });
     expect(crossSite.status).toBe(403);
     expect(await crossSite.text()).toMatch(/came from another website/);
-    const sameSiteOtherOrigin = await fetch(`${server.url}/logout`, { method: "POST", headers: { cookie, "sec-fetch-site": "same-site" } });
+    const sameSiteOtherOrigin = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      headers: { cookie, "sec-fetch-site": "same-site" },
+    });
     expect(sameSiteOtherOrigin.status).toBe(403);
-    const oldBrowser = await fetch(`${server.url}/logout`, { method: "POST", headers: { cookie, origin: "https://evil.example" } });
+    const oldBrowser = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      headers: { cookie, origin: "https://evil.example" },
+    });
     expect(oldBrowser.status).toBe(403);
   });
 
@@ -56,7 +67,10 @@ describe("cross-site request protection", () => {
       body: "{}",
     });
     expect(sameOrigin.status).toBe(200);
-    const configuredOrigin = await fetch(`${server.url}/logout`, { method: "POST", headers: { origin: "http://app.test" } });
+    const configuredOrigin = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      headers: { origin: "http://app.test" },
+    });
     expect(configuredOrigin.status).toBe(200);
     const noBrowser = await fetch(`${server.url}/logout`, { method: "POST" });
     expect(noBrowser.status).toBe(200);

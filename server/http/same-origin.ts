@@ -27,10 +27,15 @@ export function sameOriginOnly(options: { appUrl: string }): RequestHandler {
       allowed = true;
     }
     if (allowed) return next();
-    logger().warn({ requestId: res.locals.requestId, method: req.method, path: req.path, fetchSite, origin }, "cross-site request refused");
+    logger().warn(
+      { requestId: res.locals.requestId, method: req.method, path: req.path, fetchSite, origin },
+      "cross-site request refused",
+    );
     res
       .status(403)
       .type("text/plain")
-      .send("This request came from another website, so it was refused. If you meant to do this, go to Sales-as-Code and try again there.");
+      .send(
+        "This request came from another website, so it was refused. If you meant to do this, go to Sales-as-Code and try again there.",
+      );
   };
 }

@@ -19,7 +19,11 @@ export function securityHeaders(options: SecurityHeaderOptions): RequestHandler 
   return (_req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    const connect = ["'self'", ...(options.connectOrigins ?? []), ...(options.development ? ["ws://localhost:*", "ws://127.0.0.1:*"] : [])].join(" ");
+    const connect = [
+      "'self'",
+      ...(options.connectOrigins ?? []),
+      ...(options.development ? ["ws://localhost:*", "ws://127.0.0.1:*"] : []),
+    ].join(" ");
     const csp = [
       "default-src 'self'",
       `script-src 'self' 'nonce-${nonce}'`,

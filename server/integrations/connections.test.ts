@@ -33,7 +33,8 @@ async function connectedUser() {
   return { db, user, connection, tokens };
 }
 
-const feedRequestsWith = (token: string) => provider.requests.filter((r) => r.path === "/v1/events" && r.token === token);
+const feedRequestsWith = (token: string) =>
+  provider.requests.filter((r) => r.path === "/v1/events" && r.token === token);
 
 describe("P12: disconnect", () => {
   it("P12: disconnect stops polling at once, revokes and deletes the tokens, and keeps the events already synced", async () => {
@@ -43,14 +44,22 @@ describe("P12: disconnect", () => {
     const synced = await db.providerEvent.count({ where: { connectionId: connection.id } });
     expect(synced).toBeGreaterThanOrEqual(3);
 
-    const result = await (await callerFor((await signIn(db, user.id)).auth)).connections.disconnect({ connectionId: connection.id });
+    const result = await (
+      await callerFor((await signIn(db, user.id)).auth)
+    ).connections.disconnect({ connectionId: connection.id });
     expect(result).toEqual({ id: connection.id, revoked: "yes" });
     // Revoked at the provider (RFC 7009, with our client credentials)…
     expect(provider.isRevoked(tokens.refreshToken)).toBe(true);
     expect(provider.isRevoked(tokens.accessToken)).toBe(true);
     // …and gone from our side.
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
-    expect(row).toMatchObject({ status: "disconnected", accessTokenCipher: null, refreshTokenCipher: null, tokenKeyId: null, nextSyncAt: null });
+    expect(row).toMatchObject({
+      status: "disconnected",
+      accessTokenCipher: null,
+      refreshTokenCipher: null,
+      tokenKeyId: null,
+      nextSyncAt: null,
+    });
     expect(row.disconnectedAt).toBeInstanceOf(Date);
 
     // Nothing more reaches the provider: not the scheduler, not a poll job that was already queued.
@@ -83,7 +92,10 @@ describe("P12: disconnect", () => {
     provider.failRevocationWith(503);
     const { auth } = await signIn(db, user.id);
     const response = await connectionsAction({
-      request: new Request("http://localhost/settings/connections", { method: "POST", body: new URLSearchParams({ connectionId: connection.id }) }),
+      request: new Request("http://localhost/settings/connections", {
+        method: "POST",
+        body: new URLSearchParams({ connectionId: connection.id }),
+      }),
       context: loadContext(auth),
       params: {},
     });
@@ -97,7 +109,10 @@ describe("P12: disconnect", () => {
     const other = await createUser(db);
     const { auth } = await signIn(db, other.id);
     const response = (await connectionsAction({
-      request: new Request("http://localhost/settings/connections", { method: "POST", body: new URLSearchParams({ connectionId: connection.id }) }),
+      request: new Request("http://localhost/settings/connections", {
+        method: "POST",
+        body: new URLSearchParams({ connectionId: connection.id }),
+      }),
       context: loadContext(auth),
       params: {},
     })) as unknown as { data: { error: string }; init: { status: number } };
@@ -131,7 +146,9 @@ describe("polling through the job system", () => {
     try {
       await jobs.send(QUEUES.pollDue, {});
       const deadline = Date.now() + 60_000;
-      while ((await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).lastSyncFinishedAt === null) {
+      while (
+        (await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).lastSyncFinishedAt === null
+      ) {
         if (Date.now() > deadline) throw new Error("no poll ran within 60 s");
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -151,11 +168,16 @@ describe("P3: scopes", () => {
     const db = await getDb();
     const user = await createUser(db);
     const { auth } = await signIn(db, user.id);
-    const { providers } = (await connectionsLoader({ request: new Request("http://localhost/settings/connections"), context: loadContext(auth), params: {} })) as {
+    const { providers } = (await connectionsLoader({
+      request: new Request("http://localhost/settings/connections"),
+      context: loadContext(auth),
+      params: {},
+    })) as {
       providers: { provider: { id: string; scopes: string[] } }[];
     };
     expect(providers.map((p) => p.provider.id)).toEqual(PROVIDERS.map((p) => p.id));
-    for (const entry of providers) expect(entry.provider.scopes).toEqual(PROVIDERS.find((p) => p.id === entry.provider.id)!.scopes);
+    for (const entry of providers)
+      expect(entry.provider.scopes).toEqual(PROVIDERS.find((p) => p.id === entry.provider.id)!.scopes);
   });
 
   it("P3: a grant wider than the listed scopes is refused, not stored", async () => {

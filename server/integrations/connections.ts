@@ -42,18 +42,35 @@ export const POLL_INTERVAL_MS = 5 * 60_000;
 export async function storeConnection(
   db: Db,
   userId: string,
-  input: { provider: IntegrationProvider; scopes: string[]; accessToken: string; refreshToken: string | null; externalAccountName?: string | null; now?: Date },
+  input: {
+    provider: IntegrationProvider;
+    scopes: string[];
+    accessToken: string;
+    refreshToken: string | null;
+    externalAccountName?: string | null;
+    now?: Date;
+  },
 ) {
   // P3: never hold a grant wider than the provider's listed scopes (a provider that returns more
   // than we asked for is refused, not stored).
   const allowed = providerInfo(input.provider).scopes;
   const extra = input.scopes.filter((scope) => !allowed.includes(scope));
-  if (extra.length > 0) throw new Error(`${input.provider} granted scopes we never ask for (${extra.join(", ")}); the connection was not stored.`);
+  if (extra.length > 0)
+    throw new Error(
+      `${input.provider} granted scopes we never ask for (${extra.join(", ")}); the connection was not stored.`,
+    );
   const now = input.now ?? new Date();
   const row = await db.integrationConnection.upsert({
     where: { userId_provider: { userId, provider: input.provider } },
     create: { userId, provider: input.provider, scopes: input.scopes, status: "active", connectedAt: now },
-    update: { scopes: input.scopes, status: "active", connectedAt: now, disconnectedAt: null, lastSyncError: null, consecutiveFailures: 0 },
+    update: {
+      scopes: input.scopes,
+      status: "active",
+      connectedAt: now,
+      disconnectedAt: null,
+      lastSyncError: null,
+      consecutiveFailures: 0,
+    },
     select: { id: true },
   });
   const access = encryptToken(input.accessToken, row.id);
@@ -78,17 +95,33 @@ export type DisconnectResult = { id: string; revoked: "yes" | "failed" | "not_av
  * from then on no poll can run or store anything — then the tokens are revoked at the provider.
  * A failed revocation is logged, never undone: the tokens are gone from our side either way.
  */
-export async function disconnectConnection(db: Db, userId: string, connectionId: string, now = new Date()): Promise<DisconnectResult> {
+export async function disconnectConnection(
+  db: Db,
+  userId: string,
+  connectionId: string,
+  now = new Date(),
+): Promise<DisconnectResult> {
   const connection = await db.integrationConnection.findFirst({
     where: { id: connectionId, userId },
-    select: { id: true, provider: true, status: true, accessTokenCipher: true, refreshTokenCipher: true, tokenKeyId: true },
+    select: {
+      id: true,
+      provider: true,
+      status: true,
+      accessTokenCipher: true,
+      refreshTokenCipher: true,
+      tokenKeyId: true,
+    },
   });
   if (!connection) throw new NotFoundError("connection");
   const tokens =
     connection.tokenKeyId && (connection.accessTokenCipher || connection.refreshTokenCipher)
       ? {
-          accessToken: connection.accessTokenCipher ? decryptToken(connection.accessTokenCipher, connection.tokenKeyId, connection.id) : null,
-          refreshToken: connection.refreshTokenCipher ? decryptToken(connection.refreshTokenCipher, connection.tokenKeyId, connection.id) : null,
+          accessToken: connection.accessTokenCipher
+            ? decryptToken(connection.accessTokenCipher, connection.tokenKeyId, connection.id)
+            : null,
+          refreshToken: connection.refreshTokenCipher
+            ? decryptToken(connection.refreshTokenCipher, connection.tokenKeyId, connection.id)
+            : null,
         }
       : null;
   await db.integrationConnection.update({
@@ -111,7 +144,14 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
     await client.revoke(tokens);
     return { id: connection.id, revoked: "yes" };
   } catch (error) {
-    logger().warn({ connectionId: connection.id, provider: connection.provider, err: error instanceof Error ? error.message : String(error) }, "token revocation failed; tokens are deleted on our side");
+    logger().warn(
+      {
+        connectionId: connection.id,
+        provider: connection.provider,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      "token revocation failed; tokens are deleted on our side",
+    );
     return { id: connection.id, revoked: "failed" };
   }
 }

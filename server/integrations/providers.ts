@@ -5,10 +5,30 @@ import type { IntegrationProvider } from "../db/generated/client";
 export type ProviderInfo = { id: IntegrationProvider; name: string; reads: string; scopes: string[] };
 
 export const PROVIDERS: ProviderInfo[] = [
-  { id: "gmail", name: "Gmail", reads: "Emails with your accounts' people (read-only).", scopes: ["https://www.googleapis.com/auth/gmail.readonly"] },
-  { id: "gcal", name: "Google Calendar", reads: "Your meetings and who attends (read-only).", scopes: ["https://www.googleapis.com/auth/calendar.readonly"] },
-  { id: "salesforce", name: "Salesforce", reads: "Accounts, contacts, opportunities and tasks.", scopes: ["api", "refresh_token"] },
-  { id: "outreach", name: "Outreach", reads: "Prospects, sequences, mailings and calls (read-only).", scopes: ["prospects.read", "sequences.read", "mailings.read", "calls.read"] },
+  {
+    id: "gmail",
+    name: "Gmail",
+    reads: "Emails with your accounts' people (read-only).",
+    scopes: ["https://www.googleapis.com/auth/gmail.readonly"],
+  },
+  {
+    id: "gcal",
+    name: "Google Calendar",
+    reads: "Your meetings and who attends (read-only).",
+    scopes: ["https://www.googleapis.com/auth/calendar.readonly"],
+  },
+  {
+    id: "salesforce",
+    name: "Salesforce",
+    reads: "Accounts, contacts, opportunities and tasks.",
+    scopes: ["api", "refresh_token"],
+  },
+  {
+    id: "outreach",
+    name: "Outreach",
+    reads: "Prospects, sequences, mailings and calls (read-only).",
+    scopes: ["prospects.read", "sequences.read", "mailings.read", "calls.read"],
+  },
 ];
 
 export function providerInfo(id: IntegrationProvider): ProviderInfo {
@@ -28,13 +48,23 @@ export class ProviderAuthError extends Error {
 export async function revokeOAuthToken(
   endpoint: string,
   token: string,
-  options: { tokenTypeHint?: "access_token" | "refresh_token"; client?: { id: string; secret: string }; signal?: AbortSignal } = {},
+  options: {
+    tokenTypeHint?: "access_token" | "refresh_token";
+    client?: { id: string; secret: string };
+    signal?: AbortSignal;
+  } = {},
 ): Promise<void> {
   const body = new URLSearchParams({ token });
   if (options.tokenTypeHint) body.set("token_type_hint", options.tokenTypeHint);
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
-  if (options.client) headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.client.id)}:${encodeURIComponent(options.client.secret)}`).toString("base64")}`;
-  const response = await fetch(endpoint, { method: "POST", headers, body, signal: options.signal ?? AbortSignal.timeout(10_000) });
+  if (options.client)
+    headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.client.id)}:${encodeURIComponent(options.client.secret)}`).toString("base64")}`;
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers,
+    body,
+    signal: options.signal ?? AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`revocation refused: HTTP ${response.status}`);
 }
 

@@ -13,15 +13,28 @@ export type PollResult = { status: "stored" | "skipped_inactive" | "no_client" |
 export async function pollConnection(db: Db, connectionId: string, now = new Date()): Promise<PollResult> {
   const connection = await db.integrationConnection.findUnique({
     where: { id: connectionId },
-    select: { id: true, userId: true, provider: true, status: true, accessTokenCipher: true, tokenKeyId: true, cursor: true, consecutiveFailures: true },
+    select: {
+      id: true,
+      userId: true,
+      provider: true,
+      status: true,
+      accessTokenCipher: true,
+      tokenKeyId: true,
+      cursor: true,
+      consecutiveFailures: true,
+    },
   });
-  if (!connection || connection.status !== "active" || !connection.accessTokenCipher || !connection.tokenKeyId) return { status: "skipped_inactive", stored: 0 };
+  if (!connection || connection.status !== "active" || !connection.accessTokenCipher || !connection.tokenKeyId)
+    return { status: "skipped_inactive", stored: 0 };
   const client = providerClient(connection.provider);
   if (!client) return { status: "no_client", stored: 0 };
   const started = Date.now();
   let fetched: Awaited<ReturnType<typeof client.fetchEvents>>;
   try {
-    fetched = await client.fetchEvents({ accessToken: decryptToken(connection.accessTokenCipher, connection.tokenKeyId, connection.id), cursor: connection.cursor });
+    fetched = await client.fetchEvents({
+      accessToken: decryptToken(connection.accessTokenCipher, connection.tokenKeyId, connection.id),
+      cursor: connection.cursor,
+    });
   } catch (error) {
     if (error instanceof ProviderAuthError) {
       // Retrying cannot help: the user must reconnect. Stop polling until they do.
@@ -44,9 +57,14 @@ export async function pollConnection(db: Db, connectionId: string, now = new Dat
     return { status: "failed", stored: 0 };
   }
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM integration_connections WHERE id = ${connection.id} FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<
+      { status: string }[]
+    >`SELECT status::text FROM integration_connections WHERE id = ${connection.id} FOR UPDATE`;
     if (locked?.status !== "active") {
-      logger().info({ connectionId: connection.id }, "poll result discarded: the connection was disconnected meanwhile");
+      logger().info(
+        { connectionId: connection.id },
+        "poll result discarded: the connection was disconnected meanwhile",
+      );
       return { status: "skipped_inactive" as const, stored: 0 };
     }
     const inserted = await tx.providerEvent.createMany({
@@ -81,6 +99,10 @@ export async function pollConnection(db: Db, connectionId: string, now = new Dat
 
 /** Connections due for a poll. */
 export async function dueConnections(db: Db, now = new Date()): Promise<string[]> {
-  const rows = await db.integrationConnection.findMany({ where: { status: "active", nextSyncAt: { lte: now } }, select: { id: true }, take: 500 });
+  const rows = await db.integrationConnection.findMany({
+    where: { status: "active", nextSyncAt: { lte: now } },
+    select: { id: true },
+    take: 500,
+  });
   return rows.map((r) => r.id);
 }

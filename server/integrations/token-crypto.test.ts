@@ -22,7 +22,11 @@ describe("P15: OAuth tokens are encrypted at rest with AES-256-GCM", () => {
     expect(Buffer.from(a.cipher).equals(Buffer.from(b.cipher))).toBe(false);
     expect(Buffer.from(a.cipher).includes(Buffer.from("ya29"))).toBe(false);
     expect(decryptToken(a.cipher, a.keyId, "conn_1", keys)).toBe("ya29.same-token");
-    const nonces = new Set(Array.from({ length: 500 }, () => Buffer.from(encryptToken("t", "c", keys).cipher.subarray(0, 12)).toString("hex")));
+    const nonces = new Set(
+      Array.from({ length: 500 }, () =>
+        Buffer.from(encryptToken("t", "c", keys).cipher.subarray(0, 12)).toString("hex"),
+      ),
+    );
     expect(nonces.size).toBe(500);
   });
 
@@ -53,7 +57,9 @@ describe("P15: OAuth tokens are encrypted at rest with AES-256-GCM", () => {
     expect(decryptToken(old.cipher, old.keyId, "conn_1", rotated)).toBe("old-token");
     expect(decryptToken(fresh.cipher, fresh.keyId, "conn_1", rotated)).toBe("new-token");
     // Once the old key is retired, its ciphertexts say clearly why they cannot be read.
-    expect(() => decryptToken(old.cipher, old.keyId, "conn_1", parseTokenKeys(`2026b:${key()}`))).toThrow(/No token key with id 2026a/);
+    expect(() => decryptToken(old.cipher, old.keyId, "conn_1", parseTokenKeys(`2026b:${key()}`))).toThrow(
+      /No token key with id 2026a/,
+    );
   });
 
   it("P15: refuses keys that are not 32 bytes", () => {
@@ -74,8 +80,10 @@ describe("P15: OAuth tokens are encrypted at rest with AES-256-GCM", () => {
       });
       const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: stored.id } });
       expect(row.tokenKeyId).toBe("db-key");
-      const raw = JSON.stringify(await db.$queryRaw`SELECT * FROM integration_connections WHERE id = ${stored.id}`, (_k, v) =>
-        v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : typeof v === "bigint" ? String(v) : v,
+      const raw = JSON.stringify(
+        await db.$queryRaw`SELECT * FROM integration_connections WHERE id = ${stored.id}`,
+        (_k, v) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : typeof v === "bigint" ? String(v) : v,
       );
       expect(raw).not.toContain("plain-access");
       expect(raw).not.toContain("plain-refresh");
@@ -88,7 +96,11 @@ describe("P15: OAuth tokens are encrypted at rest with AES-256-GCM", () => {
 
   it("P15: on the embedded database a key is generated once into DATA_DIR (mode 600) and reused; with DATABASE_URL a key must be configured", () => {
     const previous = tokenKeys();
-    const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, TOKEN_ENCRYPTION_KEYS: process.env.TOKEN_ENCRYPTION_KEYS };
+    const saved = {
+      DATA_DIR: process.env.DATA_DIR,
+      DATABASE_URL: process.env.DATABASE_URL,
+      TOKEN_ENCRYPTION_KEYS: process.env.TOKEN_ENCRYPTION_KEYS,
+    };
     const dir = mkdtempSync(path.join(tmpdir(), "sac-token-keys-"));
     try {
       Object.assign(process.env, { DATA_DIR: dir });

@@ -54,7 +54,11 @@ export function tokenKeys(): TokenKeys {
 }
 
 /** nonce ‖ ciphertext ‖ tag, and the id of the key used. */
-export function encryptToken(plaintext: string, connectionId: string, keys: TokenKeys = tokenKeys()): { cipher: Uint8Array<ArrayBuffer>; keyId: string } {
+export function encryptToken(
+  plaintext: string,
+  connectionId: string,
+  keys: TokenKeys = tokenKeys(),
+): { cipher: Uint8Array<ArrayBuffer>; keyId: string } {
   const key = keys.keys.get(keys.current)!;
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
@@ -63,12 +67,20 @@ export function encryptToken(plaintext: string, connectionId: string, keys: Toke
   return { cipher: new Uint8Array(Buffer.concat([nonce, body, cipher.getAuthTag()])), keyId: keys.current };
 }
 
-export function decryptToken(blob: Uint8Array, keyId: string, connectionId: string, keys: TokenKeys = tokenKeys()): string {
+export function decryptToken(
+  blob: Uint8Array,
+  keyId: string,
+  connectionId: string,
+  keys: TokenKeys = tokenKeys(),
+): string {
   const key = keys.keys.get(keyId);
   if (!key) throw new Error(`No token key with id ${keyId}: it was rotated out before this token was re-encrypted.`);
   const data = Buffer.from(blob);
   const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(0, NONCE_BYTES));
   decipher.setAAD(Buffer.from(`connection:${connectionId}`));
   decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+  return Buffer.concat([
+    decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)),
+    decipher.final(),
+  ]).toString("utf8");
 }

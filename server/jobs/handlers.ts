@@ -18,7 +18,8 @@ export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
   return {
     [QUEUES.purgeAccount]: async (data) => {
       const result = await purgeAccount(db, stringField(data, "userId"));
-      if (result.status === "not_requested") logger().warn("purge job for an account whose deletion was not requested: ignored");
+      if (result.status === "not_requested")
+        logger().warn("purge job for an account whose deletion was not requested: ignored");
     },
     [QUEUES.purgeSweep]: async () => {
       const result = await sweepDeletionRequests(db);

@@ -74,16 +74,23 @@ export async function startJobs(
   for (const [name, queue] of Object.entries(queueOptions)) await boss.createQueue(name, { name, ...queue });
   if (options.schedule ?? true) for (const [name, cron] of SCHEDULES) await boss.schedule(name, cron);
   for (const [name, handler] of Object.entries(handlers)) {
-    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-      for (const job of jobs) {
-        try {
-          await handler!(job.data ?? {});
-        } catch (error) {
-          logger().warn({ queue: name, jobId: job.id, err: error instanceof Error ? error.message : String(error) }, "job failed; pg-boss retries it if it can");
-          throw error;
+    await boss.work<Record<string, unknown>>(
+      name,
+      { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+      async (jobs) => {
+        for (const job of jobs) {
+          try {
+            await handler!(job.data ?? {});
+          } catch (error) {
+            logger().warn(
+              { queue: name, jobId: job.id, err: error instanceof Error ? error.message : String(error) },
+              "job failed; pg-boss retries it if it can",
+            );
+            throw error;
+          }
         }
-      }
-    });
+      },
+    );
   }
   return {
     boss,
@@ -100,7 +107,11 @@ export function setJobs(jobs: Jobs | null): void {
 }
 
 /** Sends a job if this process runs the job system; otherwise the periodic sweeps pick the work up. */
-export async function enqueue(queue: QueueName, data: Record<string, unknown>, options?: PgBoss.SendOptions): Promise<boolean> {
+export async function enqueue(
+  queue: QueueName,
+  data: Record<string, unknown>,
+  options?: PgBoss.SendOptions,
+): Promise<boolean> {
   if (!current.jobs) return false;
   await current.jobs.send(queue, data, options);
   return true;

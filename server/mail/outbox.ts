@@ -46,7 +46,10 @@ export function defaultTransport(): MailTransport {
     : consoleTransport({ showBody: config.NODE_ENV === "development", appUrl: config.APP_URL });
 }
 
-export async function queueMail(db: Queryable, mail: MailContent & { to: string; userId: string | null }): Promise<void> {
+export async function queueMail(
+  db: Queryable,
+  mail: MailContent & { to: string; userId: string | null },
+): Promise<void> {
   await db.mailOutbox.create({
     data: { kind: mail.kind, toEmail: mail.to, subject: mail.subject, textBody: mail.text, userId: mail.userId },
   });
@@ -72,7 +75,10 @@ export async function deliverPendingMail(
   for (const mail of pending) {
     try {
       await transport.send({ from, to: mail.toEmail, subject: mail.subject, text: mail.textBody });
-      await db.mailOutbox.update({ where: { id: mail.id }, data: { sentAt: new Date(), attempts: { increment: 1 }, lastError: null } });
+      await db.mailOutbox.update({
+        where: { id: mail.id },
+        data: { sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
+      });
       sent += 1;
     } catch (error) {
       failed += 1;
@@ -101,7 +107,9 @@ export function kickMailDelivery(db: Db): void {
   delivery.running = (async () => {
     do {
       delivery.again = false;
-      await deliverPendingMail(db, transport).catch((error: unknown) => logger().error({ err: error }, "mail delivery pass failed"));
+      await deliverPendingMail(db, transport).catch((error: unknown) =>
+        logger().error({ err: error }, "mail delivery pass failed"),
+      );
     } while (delivery.again);
   })().finally(() => {
     delivery.running = null;

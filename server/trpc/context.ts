@@ -6,9 +6,7 @@ import { getDb } from "../db/client";
 import type { SessionUser, ValidSession } from "../auth/session";
 
 /** Who is making a request, as the session middleware found it. */
-export type RequestAuth =
-  | { user: SessionUser; session: ValidSession }
-  | { user: null; session: null };
+export type RequestAuth = { user: SessionUser; session: ValidSession } | { user: null; session: null };
 
 export const signedOut: RequestAuth = { user: null, session: null };
 

@@ -27,7 +27,12 @@ describe("/api/trpc", () => {
   it("lists the session user's accounts through the typed client", async () => {
     const db = await getDb();
     const user = await createUser(db);
-    await db.account.createMany({ data: [{ userId: user.id, name: "Zeta" }, { userId: user.id, name: "Alpha" }] });
+    await db.account.createMany({
+      data: [
+        { userId: user.id, name: "Zeta" },
+        { userId: user.id, name: "Alpha" },
+      ],
+    });
     const { cookie } = await signIn(db, user.id);
     const api = createApiClient(server.url, { headers: () => ({ cookie }) });
     const page = await api.accounts.list.query({ limit: 10 });
@@ -36,10 +41,14 @@ describe("/api/trpc", () => {
   });
 
   it("answers 401 without a session, and a bad cookie is cleared", async () => {
-    const response = await fetch(`${server.url}/api/trpc/accounts.list`, { headers: { cookie: "si_session=forged.token" } });
+    const response = await fetch(`${server.url}/api/trpc/accounts.list`, {
+      headers: { cookie: "si_session=forged.token" },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("set-cookie")).toMatch(/^si_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
-    const error = await createApiClient(server.url).accounts.list.query({}).catch((caught: unknown) => caught);
+    const error = await createApiClient(server.url)
+      .accounts.list.query({})
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<AppRouter>).data?.code).toBe("UNAUTHORIZED");
   });
@@ -60,7 +69,9 @@ describe("/api/trpc", () => {
     const user = await createUser(db);
     const { cookie } = await signIn(db, user.id);
     const api = createApiClient(server.url, { headers: () => ({ cookie }) });
-    const error = (await api.accounts.list.query({ limit: 0 }).catch((caught: unknown) => caught)) as TRPCClientError<AppRouter>;
+    const error = (await api.accounts.list
+      .query({ limit: 0 })
+      .catch((caught: unknown) => caught)) as TRPCClientError<AppRouter>;
     expect(error.data?.code).toBe("BAD_REQUEST");
     expect(error.data?.httpStatus).toBe(400);
     expect(error.data?.zodError?.fieldErrors).toHaveProperty("limit");

@@ -32,7 +32,11 @@ async function accountJourney(page: Page, options: { js: boolean }) {
   const base = journey.app.url;
   const tag = options.js ? "js" : "nojs";
   const accountName = `Northwind Robotics ${tag}`;
-  await signUp(page, { name: `Avery ${tag}`, email: `avery.${tag}@accounts-journey.example`, password: "accounts journey 123" });
+  await signUp(page, {
+    name: `Avery ${tag}`,
+    email: `avery.${tag}@accounts-journey.example`,
+    password: "accounts journey 123",
+  });
 
   // Create the account, after one mistake shown next to its field.
   await page.goto(`${base}/accounts`);
@@ -106,7 +110,9 @@ async function accountJourney(page: Page, options: { js: boolean }) {
   await page.getByLabel("Note", { exact: true }).fill("Dana wants a pilot in Q3.");
   await page.getByRole("button", { name: "Add note" }).click();
   await page.waitForURL(landedOn(`${accountPath}/notes`, "note-added"));
-  await expect.poll(() => page.getByTestId("note-body").filter({ hasText: "Dana wants a pilot in Q3." }).count()).toBe(1);
+  await expect
+    .poll(() => page.getByTestId("note-body").filter({ hasText: "Dana wants a pilot in Q3." }).count())
+    .toBe(1);
 
   // Rename the account.
   await page.goto(`${base}${accountPath}`);

@@ -86,7 +86,9 @@ describe("the brain on the demo, with no Claude key anywhere", () => {
 
     // P7: what the answer used, and that none of it went to Claude.
     const manifest = calendar.getByTestId("brain-manifest");
-    expect(await manifest.locator("summary").textContent()).toContain("Nothing was sent to Claude: retrieval-only answer");
+    expect(await manifest.locator("summary").textContent()).toContain(
+      "Nothing was sent to Claude: retrieval-only answer",
+    );
     expect(await manifest.getByTestId("manifest-item").first().isVisible()).toBe(false);
     await manifest.locator("summary").click();
     await expect.poll(() => manifest.getByTestId("manifest-item").first().isVisible()).toBe(true);
@@ -150,7 +152,9 @@ describe("the brain on the demo, with no Claude key anywhere", () => {
     await page.waitForURL(THREAD_URL);
     expect(await page.getByTestId("brain-thread-about").getAttribute("href")).toBe(new URL(accountUrl).pathname);
     const answer = await lastAnswerSettles(page, "complete");
-    expect(await answer.getByTestId("citation-chip").filter({ hasText: "Kestrel Aerospace" }).count()).toBeGreaterThan(0);
+    expect(await answer.getByTestId("citation-chip").filter({ hasText: "Kestrel Aerospace" }).count()).toBeGreaterThan(
+      0,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -162,7 +166,10 @@ describe("the brain with the server's key (a fake Claude)", () => {
   let browser: Browser;
   beforeAll(async () => {
     claude = await startFakeAnthropic({ apiKeys: ["test-key"] });
-    [app, browser] = await Promise.all([startApp({ env: { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: claude.url } }), launchBrowser()]);
+    [app, browser] = await Promise.all([
+      startApp({ env: { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: claude.url } }),
+      launchBrowser(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -204,7 +211,9 @@ describe("the brain with the server's key (a fake Claude)", () => {
     expect((await answerText(kestrel)).length).toBeGreaterThan(Math.max(...lengths) - 1);
     expect(await kestrel.getByTestId("brain-mode").textContent()).toBe("Claude (server key)");
     expect(await kestrel.getByTestId("citation-chip").filter({ hasText: "Nadia Shah" }).count()).toBeGreaterThan(0);
-    expect(await kestrel.getByTestId("citation-chip").filter({ hasText: "Kestrel Aerospace" }).count()).toBeGreaterThan(0);
+    expect(await kestrel.getByTestId("citation-chip").filter({ hasText: "Kestrel Aerospace" }).count()).toBeGreaterThan(
+      0,
+    );
     const manifest = kestrel.getByTestId("brain-manifest");
     expect(await manifest.locator("summary").textContent()).toMatch(/Sent to Claude: \d+ records, ~[\d,]+ tokens/);
     await manifest.locator("summary").click();
@@ -236,7 +245,18 @@ describe("the brain with the server's key (a fake Claude)", () => {
     await ask(page, "Who is the economic buyer at Kestrel Aerospace?");
     await expect.poll(() => answers(page).count()).toBe(4);
     const slow = answers(page).last();
-    await expect.poll(async () => ((await slow.getByTestId("brain-answer-text").textContent().catch(() => "")) ?? "").length, { timeout: 20_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await slow
+              .getByTestId("brain-answer-text")
+              .textContent()
+              .catch(() => "")) ?? ""
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(10);
     expect(await slow.getAttribute("data-status")).toBe("streaming");
     await page.getByTestId("brain-stop").click();
     const stopped = await lastAnswerSettles(page, "stopped");
@@ -261,7 +281,10 @@ describe("P16: the user's own key stays in the browser", () => {
   beforeAll(async () => {
     claude = await startFakeAnthropic({ apiKeys: ["test-key"] });
     // No server key: only the browser, with the user's key, can reach (this fake) Claude.
-    [app, browser] = await Promise.all([startApp({ env: { ANTHROPIC_BROWSER_BASE_URL: claude.url } }), launchBrowser()]);
+    [app, browser] = await Promise.all([
+      startApp({ env: { ANTHROPIC_BROWSER_BASE_URL: claude.url } }),
+      launchBrowser(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -314,7 +337,9 @@ describe("P16: the user's own key stays in the browser", () => {
     expect(await answer.getByTestId("brain-mode").textContent()).toBe("Claude (your key)");
     expect(await answer.getByTestId("citation-chip").filter({ hasText: "Nadia Shah" }).count()).toBeGreaterThan(0);
     expect(await answerText(answer)).toContain("Here is what your records say");
-    expect(await answer.getByTestId("brain-manifest").locator("summary").textContent()).toMatch(/Sent to Claude: \d+ records/);
+    expect(await answer.getByTestId("brain-manifest").locator("summary").textContent()).toMatch(
+      /Sent to Claude: \d+ records/,
+    );
     expect(claude.fake.requests.length).toBe(before + 1);
     const sent = claude.fake.requests.at(-1)!;
     expect(sent.browserAccess).toBe(true);
@@ -326,10 +351,14 @@ describe("P16: the user's own key stays in the browser", () => {
     await ask(page, "Anything else I should look at this week?");
     await expect.poll(() => answers(page).count()).toBe(2);
     const viaTool = await lastAnswerSettles(page, "complete");
-    expect(await viaTool.getByTestId("citation-chip").filter({ hasText: "Evergreen Energy" }).count()).toBeGreaterThan(0);
+    expect(await viaTool.getByTestId("citation-chip").filter({ hasText: "Evergreen Energy" }).count()).toBeGreaterThan(
+      0,
+    );
     const toolManifest = viaTool.getByTestId("brain-manifest");
     await toolManifest.locator("summary").click();
-    await expect.poll(() => toolManifest.getByTestId("manifest-item").filter({ hasText: "via tool" }).first().isVisible()).toBe(true);
+    await expect
+      .poll(() => toolManifest.getByTestId("manifest-item").filter({ hasText: "via tool" }).first().isVisible())
+      .toBe(true);
     const toolTurn = claude.fake.requests.at(-1)!;
     expect(toolTurn).toMatchObject({ apiKey: "test-key", browserAccess: true });
     expect(JSON.stringify(toolTurn.body.messages.at(-1))).toContain("tool_result");
@@ -339,7 +368,18 @@ describe("P16: the user's own key stays in the browser", () => {
     await ask(page, "Who is the economic buyer at Kestrel Aerospace?");
     await expect.poll(() => answers(page).count()).toBe(3);
     const slow = answers(page).last();
-    await expect.poll(async () => ((await slow.getByTestId("brain-answer-text").textContent().catch(() => "")) ?? "").length, { timeout: 20_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await slow
+              .getByTestId("brain-answer-text")
+              .textContent()
+              .catch(() => "")) ?? ""
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(10);
     await page.getByTestId("brain-stop").click();
     const stopped = await lastAnswerSettles(page, "stopped");
     expect((await answerText(stopped)).length).toBeGreaterThan(10);
@@ -350,7 +390,9 @@ describe("P16: the user's own key stays in the browser", () => {
     await page.goto(`${app.url}/settings/api`);
     await page.getByTestId("user-key-input").fill("wrong-key-1234");
     await page.getByTestId("user-key-save").click();
-    await expect.poll(() => page.evaluate(() => window.localStorage.getItem("sac.anthropicKey"))).toBe("wrong-key-1234");
+    await expect
+      .poll(() => page.evaluate(() => window.localStorage.getItem("sac.anthropicKey")))
+      .toBe("wrong-key-1234");
     await page.goBack();
     await page.waitForURL(THREAD_URL);
     await ask(page, "Who is the technical evaluator at Kestrel Aerospace?");

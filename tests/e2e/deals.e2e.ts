@@ -36,14 +36,17 @@ async function createDeal(page: Page, deal: { name: string; accountName: string 
   await page.getByLabel("Amount", { exact: true }).fill("12,500.50");
   await page.getByLabel("Close date", { exact: true }).fill("2030-06-30");
   await page.getByRole("button", { name: "Create deal" }).click();
-  await page.waitForURL((url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new");
+  await page.waitForURL(
+    (url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new",
+  );
   // With JavaScript the URL changes as the new page renders: wait for its content, not the old page's.
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(deal.name);
   expect(await page.getByTestId("deal-amount").textContent()).toBe("$12,500.50");
   expect(await page.getByTestId("deal-stage").textContent()).toBe("Prospecting");
 }
 
-const card = (page: Page, stage: string, dealName: string) => page.getByTestId(`board-column-${stage}`).getByTestId("deal-card").filter({ hasText: dealName });
+const card = (page: Page, stage: string, dealName: string) =>
+  page.getByTestId(`board-column-${stage}`).getByTestId("deal-card").filter({ hasText: dealName });
 
 describe("deals on the pipeline board", () => {
   it("with JavaScript: drags a deal to Discovery, moves it to Proposal with its select, and shows the stage history", async () => {
@@ -87,19 +90,27 @@ describe("deals on the pipeline board", () => {
     expect((await selected).status()).toBe(200);
     await expect.poll(() => card(page, "proposal", dealName).count()).toBe(1);
     // Revalidated: the counts come from the server again.
-    await expect.poll(() => page.getByTestId("board-column-proposal").getByTestId("column-count").textContent()).toBe("1");
-    await expect.poll(() => page.getByTestId("board-column-discovery").getByTestId("column-count").textContent()).toBe("0");
+    await expect
+      .poll(() => page.getByTestId("board-column-proposal").getByTestId("column-count").textContent())
+      .toBe("1");
+    await expect
+      .poll(() => page.getByTestId("board-column-discovery").getByTestId("column-count").textContent())
+      .toBe("0");
     expect(await page.getByTestId("move-error").count()).toBe(0);
 
     await card(page, "proposal", dealName).getByRole("link", { name: dealName }).click();
-    await page.waitForURL((url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new");
+    await page.waitForURL(
+      (url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new",
+    );
     await expect.poll(() => page.getByTestId("deal-stage").textContent()).toBe("Proposal");
     const history = page.getByTestId("stage-history-entry");
     await expect.poll(() => history.count()).toBe(3);
     expect(await history.nth(0).textContent()).toContain("Prospecting");
     expect(await history.nth(1).textContent()).toContain("Discovery");
     expect(await history.nth(2).textContent()).toContain("Proposal");
-    expect(await page.getByTestId("timeline-item").filter({ hasText: "Stage changed from discovery to proposal" }).count()).toBe(1);
+    expect(
+      await page.getByTestId("timeline-item").filter({ hasText: "Stage changed from discovery to proposal" }).count(),
+    ).toBe(1);
 
     expect(errors).toEqual([]);
     expect(requests.filter((url) => !url.startsWith(journey.app.url))).toEqual([]);
@@ -134,7 +145,9 @@ describe("deals on the pipeline board", () => {
     expect(await page.getByTestId("board-column-evaluation").getByTestId("column-count").textContent()).toBe("1");
 
     await card(page, "evaluation", dealName).getByRole("link", { name: dealName }).click();
-    await page.waitForURL((url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new");
+    await page.waitForURL(
+      (url) => /^\/opportunities\/[^/]+$/.test(url.pathname) && url.pathname !== "/opportunities/new",
+    );
     expect(await page.getByTestId("deal-stage").textContent()).toBe("Evaluation");
     const history = page.getByTestId("stage-history-entry");
     expect(await history.count()).toBe(3);

@@ -82,15 +82,21 @@ describe("exporting everything at Settings → Data", () => {
         const bar = document.querySelector('[role="progressbar"]');
         const value = bar?.getAttribute("aria-valuenow");
         if (value && seen.at(-1) !== value) seen.push(value);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ["aria-valuenow"],
+      });
     });
 
     const downloading = page.waitForEvent("download");
     await page.getByTestId("export-link").click();
     const download = await downloading;
-    expect([`salesascode-export-${utcDay()}.json`, `salesascode-export-${new Date(Date.now() - 60_000).toISOString().slice(0, 10)}.json`]).toContain(
-      download.suggestedFilename(),
-    );
+    expect([
+      `salesascode-export-${utcDay()}.json`,
+      `salesascode-export-${new Date(Date.now() - 60_000).toISOString().slice(0, 10)}.json`,
+    ]).toContain(download.suggestedFilename());
     await page.getByTestId("export-done").waitFor();
     const bar = page.getByRole("progressbar", { name: "Export progress" });
     expect(await bar.getAttribute("aria-valuenow")).toBe("100");
@@ -121,7 +127,9 @@ describe("exporting everything at Settings → Data", () => {
     await page.getByTestId("export-link").click();
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^salesascode-export-\d{4}-\d{2}-\d{2}\.json$/);
-    expect([utcDay(), new Date(Date.now() - 60_000).toISOString().slice(0, 10)]).toContain(download.suggestedFilename().slice(19, 29));
+    expect([utcDay(), new Date(Date.now() - 60_000).toISOString().slice(0, 10)]).toContain(
+      download.suggestedFilename().slice(19, 29),
+    );
     expect(await download.failure()).toBeNull();
     const { doc } = await readDownload(download);
     expectWholeDemo(doc);

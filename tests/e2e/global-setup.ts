@@ -8,6 +8,9 @@ import { projectRoot } from "../../server/utils/project-root";
 export default function setup() {
   const root = projectRoot();
   if (buildState(root) === "fresh" && !process.env.E2E_REBUILD) return;
-  const result = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("npm run build failed; the journeys need a build.");
 }

@@ -89,7 +89,8 @@ export async function startApp(
   if (options.waitUntilReady === false) return app;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`);
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) return app;
@@ -157,7 +158,8 @@ export function useAppAndBrowser(options: Parameters<typeof startApp>[0] = {}): 
  */
 export async function waitForRemixIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter;
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } })
+      .__remixRouter;
     return !router || router.state.navigation.state === "idle";
   });
 }

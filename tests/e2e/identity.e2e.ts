@@ -79,7 +79,9 @@ describe("identity journeys", () => {
 
     // The confirmation mail (P8) arrived too.
     await page.goto(`${journey.app.url}/dev/outbox`);
-    expect(await page.getByTestId("outbox-subject").filter({ hasText: "Your Sales-as-Code password was changed" }).count()).toBe(1);
+    expect(
+      await page.getByTestId("outbox-subject").filter({ hasText: "Your Sales-as-Code password was changed" }).count(),
+    ).toBe(1);
 
     // The other device's cookie was ended server-side: it is sent to sign in.
     await otherPage.goto(`${journey.app.url}/accounts`);

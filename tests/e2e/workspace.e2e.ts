@@ -58,10 +58,14 @@ describe("the workspace at a glance, and finding anything in it", () => {
     // The URL changes before the new page renders: wait for the chart itself.
     await page.getByTestId("pipeline-chart").waitFor();
     expect(await page.getByTestId("pipeline-bar").count()).toBe(6);
-    expect(await page.getByTestId("pipeline-bar").first().getAttribute("aria-label")).toMatch(/^Prospecting: \d+ deals?, /);
+    expect(await page.getByTestId("pipeline-bar").first().getAttribute("aria-label")).toMatch(
+      /^Prospecting: \d+ deals?, /,
+    );
     expect(await page.getByTestId("attention-deal").count()).toBeGreaterThan(0);
     expect(Number(await page.getByTestId("attention-total").textContent())).toBeGreaterThan(0);
-    expect(await page.getByTestId("attention-deal").first().textContent()).toMatch(/Past close date|No activity for \d+ days?/);
+    expect(await page.getByTestId("attention-deal").first().textContent()).toMatch(
+      /Past close date|No activity for \d+ days?/,
+    );
 
     // The header button opens the palette (it appears once JavaScript runs); Escape closes it and
     // gives the focus back to the button.
@@ -87,7 +91,9 @@ describe("the workspace at a glance, and finding anything in it", () => {
     await accountOption.waitFor();
     expect(await accountOption.textContent()).toContain(DEMO_ACCOUNT);
     await expect.poll(() => palette.getByTestId("palette-status").textContent()).toMatch(/^\d+ results?$/);
-    const types = await palette.getByTestId("palette-result").evaluateAll((options) => options.map((o) => o.getAttribute("data-type")));
+    const types = await palette
+      .getByTestId("palette-result")
+      .evaluateAll((options) => options.map((o) => o.getAttribute("data-type")));
     const index = types.indexOf("account");
     for (let i = 0; i < index; i += 1) await page.keyboard.press("ArrowDown");
     expect(await accountOption.getAttribute("aria-selected")).toBe("true");
@@ -105,7 +111,10 @@ describe("the workspace at a glance, and finding anything in it", () => {
     await page.getByTestId("search-result").first().waitFor();
     expect(await page.getByTestId("search-result").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("search-group").first().getAttribute("data-type")).toBe("account");
-    const result = page.locator('[data-testid="search-result"][data-type="account"]').first().getByTestId("search-result-link");
+    const result = page
+      .locator('[data-testid="search-result"][data-type="account"]')
+      .first()
+      .getByTestId("search-result-link");
     expect(await result.textContent()).toBe(DEMO_ACCOUNT);
     await result.click();
     await page.waitForURL(`${journey.app.url}${href}`);
@@ -133,7 +142,10 @@ describe("the workspace at a glance, and finding anything in it", () => {
     await page.getByTestId("header-search-input").fill("kestrel aero");
     await page.getByTestId("header-search-input").press("Enter");
     await page.waitForURL(/\/search\?q=kestrel\+aero$/);
-    const link = page.locator('[data-testid="search-result"][data-type="account"]').first().getByTestId("search-result-link");
+    const link = page
+      .locator('[data-testid="search-result"][data-type="account"]')
+      .first()
+      .getByTestId("search-result-link");
     expect(await link.textContent()).toBe(DEMO_ACCOUNT);
     // Matched words are marked in the snippets, as text.
     expect(await page.locator("[data-testid=search-snippet] mark").count()).toBeGreaterThan(0);
@@ -166,13 +178,17 @@ describe("the workspace at a glance, and finding anything in it", () => {
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Data" }).click();
     await page.waitForURL(`${journey.app.url}/settings/data`);
 
-    const accountsCreated = page.locator('[data-testid="import-count-row"][data-section="accounts"] [data-testid="created"]');
+    const accountsCreated = page.locator(
+      '[data-testid="import-count-row"][data-section="accounts"] [data-testid="created"]',
+    );
     await page.getByLabel("Workspace file", { exact: true }).setInputFiles(file);
     await page.getByLabel("Shift dates so the file's reference date is today").check();
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByTestId("import-success").waitFor();
     expect(await accountsCreated.textContent()).toBe(String(accountNames.length));
-    expect(Number((await page.getByTestId("created-total").textContent())?.replace(/,/g, ""))).toBeGreaterThan(accountNames.length);
+    expect(Number((await page.getByTestId("created-total").textContent())?.replace(/,/g, ""))).toBeGreaterThan(
+      accountNames.length,
+    );
     expect(await page.getByTestId("updated-total").textContent()).toBe("0");
 
     // The same file again: everything is matched and updated, nothing created.

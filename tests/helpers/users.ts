@@ -16,7 +16,10 @@ export async function createUser(db: Db, overrides: { email?: string; name?: str
 /** A real session for `userId`: its cookie token and the auth the middleware would find. */
 export async function signIn(db: Db, userId: string) {
   const { token, session } = await createSession(db, userId, { userAgent: "vitest", ip: "127.0.0.1" });
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, email: true, name: true },
+  });
   const auth: RequestAuth = { user, session };
   return { token, session, auth, cookie: `si_session=${token}` };
 }

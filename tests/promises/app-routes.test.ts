@@ -13,9 +13,19 @@ describe("the app's URLs, from app/routes", () => {
     expect(byPath.get("/accounts")).toMatchObject({ kind: "page", file: "routes/accounts._index.tsx" });
     expect(byPath.get("/accounts/new")).toMatchObject({ kind: "page", params: [] });
     // The index route answers its layout's URL; `_` ends a layout's nesting.
-    expect(byPath.get("/accounts/:accountId")).toMatchObject({ kind: "page", file: "routes/accounts.$accountId._index.tsx", params: ["accountId"] });
-    expect(byPath.get("/accounts/:accountId/timeline")).toMatchObject({ kind: "page", file: "routes/accounts.$accountId.timeline.tsx" });
-    expect(byPath.get("/accounts/:accountId/edit")).toMatchObject({ kind: "page", file: "routes/accounts.$accountId_.edit.tsx" });
+    expect(byPath.get("/accounts/:accountId")).toMatchObject({
+      kind: "page",
+      file: "routes/accounts.$accountId._index.tsx",
+      params: ["accountId"],
+    });
+    expect(byPath.get("/accounts/:accountId/timeline")).toMatchObject({
+      kind: "page",
+      file: "routes/accounts.$accountId.timeline.tsx",
+    });
+    expect(byPath.get("/accounts/:accountId/edit")).toMatchObject({
+      kind: "page",
+      file: "routes/accounts.$accountId_.edit.tsx",
+    });
     expect(byPath.get("/brain/:threadId")).toMatchObject({ kind: "page", file: "routes/brain.$threadId.tsx" });
     expect(byPath.get("/settings/profile")).toMatchObject({ kind: "page" });
     expect(byPath.get("/settings/billing")).toMatchObject({ kind: "page" });
@@ -36,7 +46,9 @@ describe("the app's URLs, from app/routes", () => {
       segments.forEach((segment, i) => {
         if (!segment.startsWith(":")) return;
         const listPath = segments.slice(0, i).join("/") || "/";
-        expect(byPath.get(listPath)?.kind, `${route.path}: ${listPath} lists the ids of :${segment.slice(1)}`).toBe("page");
+        expect(byPath.get(listPath)?.kind, `${route.path}: ${listPath} lists the ids of :${segment.slice(1)}`).toBe(
+          "page",
+        );
       });
     }
   });
@@ -57,17 +69,27 @@ describe("concreteUrls", () => {
     path,
     kind,
     file: `routes${path}.tsx`,
-    params: path.split("/").filter((s) => s.startsWith(":")).map((s) => s.slice(1)),
+    params: path
+      .split("/")
+      .filter((s) => s.startsWith(":"))
+      .map((s) => s.slice(1)),
   });
   const pages: Record<string, string> = {
-    "/accounts": '<a href="/accounts/new">New</a> <a class="x" href="/accounts?cursor=abc&amp;q=1">More</a> <a href="/accounts/acc_1">Acme</a> <a href="/accounts/acc_2">Bolt</a>',
+    "/accounts":
+      '<a href="/accounts/new">New</a> <a class="x" href="/accounts?cursor=abc&amp;q=1">More</a> <a href="/accounts/acc_1">Acme</a> <a href="/accounts/acc_2">Bolt</a>',
     "/accounts/acc_1/people": '<a href="/accounts/acc_1">Back</a> <a href="/accounts/acc_1/people/p_9">Pat</a>',
   };
   const fetchHtml = async (path: string) => pages[path] ?? "<p>Not Found</p>";
 
   it("fills ids from the first link one level up, skipping static siblings, and reuses them", async () => {
     const urls = await concreteUrls(
-      [route("/accounts"), route("/accounts/new"), route("/accounts/:accountId"), route("/accounts/:accountId/edit"), route("/accounts/:accountId/people/:personId")],
+      [
+        route("/accounts"),
+        route("/accounts/new"),
+        route("/accounts/:accountId"),
+        route("/accounts/:accountId/edit"),
+        route("/accounts/:accountId/people/:personId"),
+      ],
       fetchHtml,
     );
     expect(Object.fromEntries(urls)).toEqual({
@@ -80,12 +102,23 @@ describe("concreteUrls", () => {
   });
 
   it("takes fixed values, puts a placeholder in non-pages, and fails loudly for a page it cannot fill", async () => {
-    expect((await concreteUrls([route("/connections/:provider")], fetchHtml, { provider: "gmail" })).get("/connections/:provider")).toBe("/connections/gmail");
-    expect((await concreteUrls([route("/webhooks/:provider", "action")], fetchHtml)).get("/webhooks/:provider")).toBe(`/webhooks/${PLACEHOLDER_ID}`);
-    await expect(concreteUrls([route("/meetings/:meetingId")], fetchHtml)).rejects.toThrow(/No link on \/meetings gives a value for :meetingId/);
+    expect(
+      (await concreteUrls([route("/connections/:provider")], fetchHtml, { provider: "gmail" })).get(
+        "/connections/:provider",
+      ),
+    ).toBe("/connections/gmail");
+    expect((await concreteUrls([route("/webhooks/:provider", "action")], fetchHtml)).get("/webhooks/:provider")).toBe(
+      `/webhooks/${PLACEHOLDER_ID}`,
+    );
+    await expect(concreteUrls([route("/meetings/:meetingId")], fetchHtml)).rejects.toThrow(
+      /No link on \/meetings gives a value for :meetingId/,
+    );
   });
 
   it("reads hrefs out of HTML", () => {
-    expect(linksIn('<a href="/a">x</a><link href="/style.css"><a data-x="1" href="/b?c=1&amp;d=2">y</a>')).toEqual(["/a", "/b?c=1&d=2"]);
+    expect(linksIn('<a href="/a">x</a><link href="/style.css"><a data-x="1" href="/b?c=1&amp;d=2">y</a>')).toEqual([
+      "/a",
+      "/b?c=1&d=2",
+    ]);
   });
 });

@@ -40,7 +40,8 @@ function joinPaths(parent: string, child: string | undefined): string {
 
 export function routeKind(source: string): RouteKind {
   if (/^export\s+default\b/m.test(source) || /^export\s*\{[^}]*\bdefault\b[^}]*\}/m.test(source)) return "page";
-  if (/^export\s+(async\s+)?function\s+action\b/m.test(source) || /^export\s+const\s+action\b/m.test(source)) return "action";
+  if (/^export\s+(async\s+)?function\s+action\b/m.test(source) || /^export\s+const\s+action\b/m.test(source))
+    return "action";
   return "resource";
 }
 
@@ -71,13 +72,18 @@ export function appRoutes(root = projectRoot()): AppRoute[] {
   return [...answering.entries()]
     .map(([url, entry]) => {
       if (/[*?()]/.test(url)) {
-        throw new Error(`${entry.file} has a splat or optional segment (${url}); teach tests/promises/app-routes.ts how to fill it.`);
+        throw new Error(
+          `${entry.file} has a splat or optional segment (${url}); teach tests/promises/app-routes.ts how to fill it.`,
+        );
       }
       return {
         path: url,
         kind: routeKind(readFileSync(path.join(appDirectory, entry.file), "utf8")),
         file: entry.file,
-        params: url.split("/").filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1)),
+        params: url
+          .split("/")
+          .filter((segment) => segment.startsWith(":"))
+          .map((segment) => segment.slice(1)),
       };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
@@ -129,7 +135,10 @@ export async function concreteUrls(
         const prefix = segments.slice(0, i).join("/");
         const listUrl = concrete.join("/") || "/";
         const staticSiblings = new Set(
-          routes.map((r) => r.path.split("/")).filter((s) => s.slice(0, i).join("/") === prefix && s[i] && !s[i]!.startsWith(":")).map((s) => s[i]!),
+          routes
+            .map((r) => r.path.split("/"))
+            .filter((s) => s.slice(0, i).join("/") === prefix && s[i] && !s[i]!.startsWith(":"))
+            .map((s) => s[i]!),
         );
         value = linksIn(await html(listUrl))
           .map((href) => new URL(href, "http://app.invalid").pathname)

@@ -18,9 +18,16 @@ export function parseSetCookie(header: string): ParsedCookie {
     const trimmed = part.trim();
     if (!trimmed) continue;
     const at = trimmed.indexOf("=");
-    attributes.set((at === -1 ? trimmed : trimmed.slice(0, at)).trim().toLowerCase(), at === -1 ? "" : trimmed.slice(at + 1).trim());
+    attributes.set(
+      (at === -1 ? trimmed : trimmed.slice(0, at)).trim().toLowerCase(),
+      at === -1 ? "" : trimmed.slice(at + 1).trim(),
+    );
   }
-  return { name: (eq === -1 ? pair : pair.slice(0, eq)).trim(), value: eq === -1 ? "" : pair.slice(eq + 1).trim(), attributes };
+  return {
+    name: (eq === -1 ? pair : pair.slice(0, eq)).trim(),
+    value: eq === -1 ? "" : pair.slice(eq + 1).trim(),
+    attributes,
+  };
 }
 
 /**
@@ -40,7 +47,8 @@ export function p13Problems(header: string, options: { secure: boolean }): strin
   if (cookie.attributes.get("samesite")?.toLowerCase() !== "lax") say("is not SameSite=Lax");
   if (cookie.attributes.has("domain")) say("has a Domain attribute (it must stay on this host)");
   if (options.secure && !cookie.attributes.has("secure")) say("is not Secure in production over https");
-  if (!options.secure && cookie.attributes.has("secure")) say("is Secure over plain http, where browsers would drop it");
+  if (!options.secure && cookie.attributes.has("secure"))
+    say("is Secure over plain http, where browsers would drop it");
   if (cookie.name === SESSION_COOKIE && cookie.attributes.get("path") !== "/") say("is not on Path=/");
   if (cookie.name === OAUTH_STATE_COOKIE) {
     const maxAge = cookie.attributes.get("max-age");

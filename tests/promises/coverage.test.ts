@@ -38,7 +38,11 @@ export function promisesNamedByTests(source: string): Set<string> {
 
 describe("the promise tests", () => {
   it("finds the promises named in test titles, and only there", () => {
-    expect([...promisesNamedByTests(`describe("P3: scopes", () => { it.concurrent('P12: x', f); test(\`P4: y\`); // P5: a comment`)]).toEqual(["P3", "P12", "P4"]);
+    expect([
+      ...promisesNamedByTests(
+        `describe("P3: scopes", () => { it.concurrent('P12: x', f); test(\`P4: y\`); // P5: a comment`,
+      ),
+    ]).toEqual(["P3", "P12", "P4"]);
     expect([...promisesNamedByTests(`it("keeps P7 in mind"); const title = "P9: not a test";`)]).toEqual([]);
     // Built from parts so that no line here reads as a skipped test.
     const notRun = ["skip", "skipIf(true)", "todo"].map((modifier) => `it.${modifier}("P10: not run", f);`).join(" ");
@@ -50,12 +54,16 @@ describe("the promise tests", () => {
     expect(promises.length).toBeGreaterThanOrEqual(17);
     const where = new Map<string, string[]>();
     for (const file of testFiles(ROOT)) {
-      for (const promise of promisesNamedByTests(readFileSync(file, "utf8"))) where.set(promise, [...(where.get(promise) ?? []), relative(ROOT, file)]);
+      for (const promise of promisesNamedByTests(readFileSync(file, "utf8")))
+        where.set(promise, [...(where.get(promise) ?? []), relative(ROOT, file)]);
     }
     const untested = promises.filter((p) => !where.has(p) && !(p in AWAITING));
     expect(untested, "promises with no test titled after them").toEqual([]);
     const testedButListedAsAwaiting = Object.keys(AWAITING).filter((p) => where.has(p));
     expect(testedButListedAsAwaiting, "these have tests now: take them off AWAITING").toEqual([]);
-    expect(Object.keys(AWAITING).filter((p) => !promises.includes(p)), "AWAITING names promises the page does not make").toEqual([]);
+    expect(
+      Object.keys(AWAITING).filter((p) => !promises.includes(p)),
+      "AWAITING names promises the page does not make",
+    ).toEqual([]);
   });
 });

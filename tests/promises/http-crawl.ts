@@ -45,12 +45,21 @@ export class CrawlClient {
   /** One request; redirects are not followed. */
   async send(method: "GET" | "POST", path: string, form?: Record<string, string>): Promise<Response> {
     const cookies = [...this.jar.entries()]
-      .filter(([, cookie]) => path === cookie.path || path.startsWith(cookie.path.endsWith("/") ? cookie.path : `${cookie.path}/`) || path.startsWith(`${cookie.path}?`))
+      .filter(
+        ([, cookie]) =>
+          path === cookie.path ||
+          path.startsWith(cookie.path.endsWith("/") ? cookie.path : `${cookie.path}/`) ||
+          path.startsWith(`${cookie.path}?`),
+      )
       .map(([name, cookie]) => `${name}=${cookie.value}`);
     const response = await fetch(new URL(path, this.base), {
       method,
       redirect: "manual",
-      headers: { accept: "text/html", "user-agent": "privacy-promise-crawl", ...(cookies.length ? { cookie: cookies.join("; ") } : {}) },
+      headers: {
+        accept: "text/html",
+        "user-agent": "privacy-promise-crawl",
+        ...(cookies.length ? { cookie: cookies.join("; ") } : {}),
+      },
       ...(form ? { body: new URLSearchParams(form) } : {}),
     });
     for (const header of response.headers.getSetCookie()) {
@@ -121,7 +130,10 @@ function fakeGoogleChoice(html: string, email: string): Record<string, string> {
   const form = forms.find((f) => f.includes(`data-email="${email}"`));
   if (!form) throw new Error(`The fake Google offers no account ${email}`);
   return Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"')]),
+    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1]!,
+      m[2]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"'),
+    ]),
   );
 }
 
@@ -129,7 +141,10 @@ function fakeGoogleChoice(html: string, email: string): Record<string, string> {
 async function resetLinkFor(client: CrawlClient, email: string): Promise<string> {
   const outbox = await client.get("/dev/outbox");
   expect(outbox.status, "the development outbox is open to this machine").toBe(200);
-  const mail = outbox.html.split('data-testid="outbox-mail"').slice(1).find((m) => m.includes(`>${email}<`) && m.includes("reset-password?token="));
+  const mail = outbox.html
+    .split('data-testid="outbox-mail"')
+    .slice(1)
+    .find((m) => m.includes(`>${email}<`) && m.includes("reset-password?token="));
   const link = mail?.match(/href="([^"]*\/reset-password\?token=[^"]+)"/)?.[1];
   if (!link) throw new Error(`No password-reset mail for ${email} in the outbox`);
   return client.local(link.replace(/&amp;/g, "&"));
@@ -140,7 +155,10 @@ async function resetLinkFor(client: CrawlClient, email: string): Promise<string>
  * the cookies it sets. `completeGoogle`: go all the way through the fake Google (it must be
  * reachable by the server at APP_URL, which an https APP_URL on this machine is not).
  */
-export async function signInFlows(client: CrawlClient, options: { completeGoogle: boolean; user: { name: string; email: string; password: string } }) {
+export async function signInFlows(
+  client: CrawlClient,
+  options: { completeGoogle: boolean; user: { name: string; email: string; password: string } },
+) {
   const { user } = options;
   client.clearCookies();
 
@@ -153,7 +171,10 @@ export async function signInFlows(client: CrawlClient, options: { completeGoogle
     const picker = await client.get(authorize);
     expect(picker.status).toBe(200);
     client.step = "google: callback";
-    const back = await client.post(authorize.split("?")[0]!, fakeGoogleChoice(picker.html, "sam.rivera@newcomer.example"));
+    const back = await client.post(
+      authorize.split("?")[0]!,
+      fakeGoogleChoice(picker.html, "sam.rivera@newcomer.example"),
+    );
     expect(back.path, "Google sign-in ends on the page asked for").toBe("/dashboard");
     client.step = "logout";
     await client.post("/logout", {});
@@ -165,7 +186,12 @@ export async function signInFlows(client: CrawlClient, options: { completeGoogle
   }
 
   client.step = "signup";
-  const signedUp = await client.post("/signup", { name: user.name, email: user.email, password: user.password, redirectTo: "" });
+  const signedUp = await client.post("/signup", {
+    name: user.name,
+    email: user.email,
+    password: user.password,
+    redirectTo: "",
+  });
   expect(signedUp.path, "signing up lands on the dashboard").toBe("/dashboard");
   client.step = "logout";
   await client.post("/logout", {});

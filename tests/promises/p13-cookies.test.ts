@@ -1,9 +1,20 @@
 // P13's rule (tests/promises/cookies.ts) against the cookies the server really builds. The crawl of
 // the running app that applies the rule to every response is in tests/e2e/privacy-promises.e2e.ts.
 import { describe, expect, it } from "vitest";
-import { beginGoogleSignIn, clearStateCookie, OAUTH_STATE_COOKIE, OAUTH_STATE_MAX_AGE_S, type GoogleConfig } from "../../server/auth/google";
+import {
+  beginGoogleSignIn,
+  clearStateCookie,
+  OAUTH_STATE_COOKIE,
+  OAUTH_STATE_MAX_AGE_S,
+  type GoogleConfig,
+} from "../../server/auth/google";
 import { blankSessionCookie, sessionCookie } from "../../server/auth/session";
-import { OAUTH_STATE_COOKIE as RULE_STATE_COOKIE, OAUTH_STATE_MAX_AGE_LIMIT_S, p13Problems, parseSetCookie } from "./cookies";
+import {
+  OAUTH_STATE_COOKIE as RULE_STATE_COOKIE,
+  OAUTH_STATE_MAX_AGE_LIMIT_S,
+  p13Problems,
+  parseSetCookie,
+} from "./cookies";
 
 const google: GoogleConfig = {
   kind: "fake",
@@ -36,22 +47,41 @@ describe("P13: one HttpOnly session cookie plus a short-lived OAuth state cookie
   it("P13: the rule catches cookies that break the promise", () => {
     const secure = { secure: true };
     expect(p13Problems("_ga=GA1.2.3; Path=/; Max-Age=63072000", secure)[0]).toMatch(/not one of our two cookies/);
-    expect(p13Problems("si_session=a.b; Path=/; SameSite=Lax; Secure", secure)).toEqual([expect.stringMatching(/not HttpOnly/)]);
-    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=None; Secure", secure)).toEqual([expect.stringMatching(/not SameSite=Lax/)]);
-    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=Lax", secure)).toEqual([expect.stringMatching(/not Secure in production/)]);
-    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=Lax; Secure", { secure: false })).toEqual([expect.stringMatching(/Secure over plain http/)]);
-    expect(p13Problems("si_session=a.b; Path=/app; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([expect.stringMatching(/not on Path=\//)]);
-    expect(p13Problems("si_session=a.b; Path=/; Domain=example.test; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([expect.stringMatching(/Domain/)]);
-    expect(p13Problems("si_oauth_state=x; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age=3600; Secure", secure)).toEqual([
+    expect(p13Problems("si_session=a.b; Path=/; SameSite=Lax; Secure", secure)).toEqual([
+      expect.stringMatching(/not HttpOnly/),
+    ]);
+    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=None; Secure", secure)).toEqual([
+      expect.stringMatching(/not SameSite=Lax/),
+    ]);
+    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=Lax", secure)).toEqual([
+      expect.stringMatching(/not Secure in production/),
+    ]);
+    expect(p13Problems("si_session=a.b; Path=/; HttpOnly; SameSite=Lax; Secure", { secure: false })).toEqual([
+      expect.stringMatching(/Secure over plain http/),
+    ]);
+    expect(p13Problems("si_session=a.b; Path=/app; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([
+      expect.stringMatching(/not on Path=\//),
+    ]);
+    expect(p13Problems("si_session=a.b; Path=/; Domain=example.test; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([
+      expect.stringMatching(/Domain/),
+    ]);
+    expect(
+      p13Problems("si_oauth_state=x; Path=/auth/google; HttpOnly; SameSite=Lax; Max-Age=3600; Secure", secure),
+    ).toEqual([expect.stringMatching(/not short-lived/)]);
+    expect(p13Problems("si_oauth_state=x; Path=/auth/google; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([
       expect.stringMatching(/not short-lived/),
     ]);
-    expect(p13Problems("si_oauth_state=x; Path=/auth/google; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([expect.stringMatching(/not short-lived/)]);
   });
 
   it("reads Set-Cookie headers", () => {
     const cookie = parseSetCookie("si_session=abc.def=; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
     expect(cookie.name).toBe("si_session");
     expect(cookie.value).toBe("abc.def=");
-    expect(Object.fromEntries(cookie.attributes)).toEqual({ path: "/", httponly: "", samesite: "Lax", "max-age": "60" });
+    expect(Object.fromEntries(cookie.attributes)).toEqual({
+      path: "/",
+      httponly: "",
+      samesite: "Lax",
+      "max-age": "60",
+    });
   });
 });

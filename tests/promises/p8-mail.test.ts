@@ -21,7 +21,12 @@ function post(path: string, fields: Record<string, string>) {
 }
 
 async function signedInContext(response: Response) {
-  const token = readSessionToken(response.headers.getSetCookie().find((c) => c.startsWith("si_session="))?.split(";")[0]);
+  const token = readSessionToken(
+    response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("si_session="))
+      ?.split(";")[0],
+  );
   expect(token, "the answer signs the browser in").not.toBeNull();
   const validated = await validateSessionToken(await getDb(), token!);
   return loadContext({ user: validated!.user, session: validated!.session });
@@ -31,13 +36,25 @@ describe("P8: transactional email only", () => {
   it("P8: a whole account lifecycle mails the reset link and its confirmation, and nothing else", async () => {
     const db = await getDb();
     const email = "ivy.p8@example.test";
-    const mails = () => db.mailOutbox.findMany({ where: { toEmail: email }, orderBy: { createdAt: "asc" }, select: { kind: true, textBody: true } });
+    const mails = () =>
+      db.mailOutbox.findMany({
+        where: { toEmail: email },
+        orderBy: { createdAt: "asc" },
+        select: { kind: true, textBody: true },
+      });
     const args = (request: Request, context = loadContext()) => ({ request, context, params: {} });
-    const signedUp = (await signupAction(args(post("/signup", { name: "Ivy", email, password: "first password here" })))) as Response;
+    const signedUp = (await signupAction(
+      args(post("/signup", { name: "Ivy", email, password: "first password here" })),
+    )) as Response;
     expect(signedUp.status).toBe(302);
     const signedIn = (await loginAction(args(post("/login", { email, password: "first password here" })))) as Response;
     expect(signedIn.status).toBe(302);
-    await passwordAction(args(post("/settings/password", { currentPassword: "first password here", newPassword: "second password here" }), await signedInContext(signedIn)));
+    await passwordAction(
+      args(
+        post("/settings/password", { currentPassword: "first password here", newPassword: "second password here" }),
+        await signedInContext(signedIn),
+      ),
+    );
     // Signing up, signing in and changing a password in the product mail nobody: no welcome, no tips.
     expect(await mails()).toEqual([]);
 
@@ -45,21 +62,31 @@ describe("P8: transactional email only", () => {
     const [resetMail] = await mails();
     expect(resetMail?.kind).toBe("password_reset");
     const token = decodeURIComponent(resetMail!.textBody.match(/reset-password\?token=(\S+)/)![1]!);
-    const reset = (await resetAction(args(post("/reset-password", { token, password: "third password here" })))) as Response;
+    const reset = (await resetAction(
+      args(post("/reset-password", { token, password: "third password here" })),
+    )) as Response;
     expect(reset.status).toBe(302);
-    const deleted = (await deleteAction(args(post("/settings/data/delete", { confirmEmail: email, password: "third password here" }), await signedInContext(reset)))) as Response;
+    const deleted = (await deleteAction(
+      args(
+        post("/settings/data/delete", { confirmEmail: email, password: "third password here" }),
+        await signedInContext(reset),
+      ),
+    )) as Response;
     expect(deleted.headers.get("location")).toBe("/account-deleted");
 
     expect((await mails()).map((m) => m.kind)).toEqual(["password_reset", "password_reset_confirmation"]);
     // Plain text, with no link but to this app: nothing to track who opened what.
     for (const mail of await mails()) {
-      for (const link of mail.textBody.match(/https?:\/\/\S+/g) ?? []) expect(link.startsWith("http://localhost:3000/"), link).toBe(true);
+      for (const link of mail.textBody.match(/https?:\/\/\S+/g) ?? [])
+        expect(link.startsWith("http://localhost:3000/"), link).toBe(true);
     }
   });
 
   it("P8: the outbox can only hold transactional kinds of mail", async () => {
     const db = await getDb();
-    const rows = await db.$queryRawUnsafe<{ kind: string }[]>(`SELECT unnest(enum_range(NULL::"MailKind"))::text AS kind`);
+    const rows = await db.$queryRawUnsafe<{ kind: string }[]>(
+      `SELECT unnest(enum_range(NULL::"MailKind"))::text AS kind`,
+    );
     expect(rows.map((r) => r.kind).sort()).toEqual([...TRANSACTIONAL].sort());
   });
 });

@@ -51,9 +51,8 @@ export default async function setup(project: TestProject) {
 
 /** Drops every database an earlier (or this) run left behind. */
 async function dropLeftovers(client: pg.Client) {
-  const { rows } = await client.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE $1",
-    [`${TEST_DATABASE_PREFIX}%`],
-  );
+  const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [
+    `${TEST_DATABASE_PREFIX}%`,
+  ]);
   for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
 }

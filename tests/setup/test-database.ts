@@ -13,8 +13,7 @@ import { applyMigrations } from "../../server/db/migrate";
 import { pgliteExecutor } from "../../server/db/sql";
 
 export type DatabaseTemplate =
-  | { kind: "pglite"; dumpFile: string }
-  | { kind: "postgres"; serverUrl: string; templateName: string };
+  { kind: "pglite"; dumpFile: string } | { kind: "postgres"; serverUrl: string; templateName: string };
 
 /** Names of databases a test run creates on PostgreSQL start with this, so teardown can find them. */
 export const TEST_DATABASE_PREFIX = "sac_test_";

@@ -13,7 +13,8 @@ const RECALL_FLOOR = 0.8;
 describe("the brain's retrieval eval (demo workspace)", () => {
   it("asks questions whose citations the demo workspace holds", () => {
     const validation = validateWorkspace(generateDemoWorkspace());
-    if (!validation.ok) throw new Error(`the demo workspace is invalid: ${JSON.stringify(validation.problems.slice(0, 3))}`);
+    if (!validation.ok)
+      throw new Error(`the demo workspace is invalid: ${JSON.stringify(validation.problems.slice(0, 3))}`);
     const questions = parseQuestions(demoQuestions);
     expect(questions.length).toBeGreaterThanOrEqual(30);
     expect(unknownCitations(questions, validation.document)).toEqual([]);
@@ -29,8 +30,17 @@ describe("the brain's retrieval eval (demo workspace)", () => {
   it("scores recall on the first max(8, |mustCite|) records and precision on the whole pack", () => {
     const question = { id: "q", question: "?", mustCite: ["a", "b"] };
     const retrieved = ["x1", "a", "x2", "x3", "x4", "x5", "x6", "x7", "b", "x8"];
-    expect(scoreQuestion(question, retrieved)).toMatchObject({ recallAt8: 0.5, precision: 0.2, misses: [{ id: "b", position: 9 }] });
-    expect(scoreQuestion({ ...question, mustCite: Array.from({ length: 10 }, (_, i) => `m${i}`) }, Array.from({ length: 12 }, (_, i) => `m${i}`)).recallAt8).toBe(1);
+    expect(scoreQuestion(question, retrieved)).toMatchObject({
+      recallAt8: 0.5,
+      precision: 0.2,
+      misses: [{ id: "b", position: 9 }],
+    });
+    expect(
+      scoreQuestion(
+        { ...question, mustCite: Array.from({ length: 10 }, (_, i) => `m${i}`) },
+        Array.from({ length: 12 }, (_, i) => `m${i}`),
+      ).recallAt8,
+    ).toBe(1);
     expect(scoreQuestion(question, [])).toMatchObject({ recallAt8: 0, precision: 0 });
   });
 });

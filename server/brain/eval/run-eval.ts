@@ -44,7 +44,8 @@ export class EvalInputError extends Error {
 
 /** Checks the shape of a question set: a JSON array of { id, question, mustCite: [file ids] }. */
 export function parseQuestions(value: unknown, source = "questions"): EvalQuestion[] {
-  if (!Array.isArray(value)) throw new EvalInputError(`${source}: must be a JSON array of { "id", "question", "mustCite" }`);
+  if (!Array.isArray(value))
+    throw new EvalInputError(`${source}: must be a JSON array of { "id", "question", "mustCite" }`);
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
   const questions: EvalQuestion[] = [];
@@ -52,14 +53,25 @@ export function parseQuestions(value: unknown, source = "questions"): EvalQuesti
     const q = item as Partial<Record<keyof EvalQuestion, unknown>> | null;
     const at = `$[${i}]`;
     if (!q || typeof q !== "object") return void problems.push({ path: at, message: "must be an object" });
-    if (typeof q.id !== "string" || q.id === "") problems.push({ path: `${at}.id`, message: "must be a non-empty string" });
+    if (typeof q.id !== "string" || q.id === "")
+      problems.push({ path: `${at}.id`, message: "must be a non-empty string" });
     else if (seen.has(q.id)) problems.push({ path: `${at}.id`, message: `duplicates the id "${q.id}"` });
     else seen.add(q.id);
-    if (typeof q.question !== "string" || q.question.trim() === "") problems.push({ path: `${at}.question`, message: "must be a non-empty string" });
-    if (!Array.isArray(q.mustCite) || q.mustCite.length === 0 || !q.mustCite.every((c) => typeof c === "string" && c !== "")) {
+    if (typeof q.question !== "string" || q.question.trim() === "")
+      problems.push({ path: `${at}.question`, message: "must be a non-empty string" });
+    if (
+      !Array.isArray(q.mustCite) ||
+      q.mustCite.length === 0 ||
+      !q.mustCite.every((c) => typeof c === "string" && c !== "")
+    ) {
       problems.push({ path: `${at}.mustCite`, message: "must be a non-empty array of file ids" });
     }
-    if (problems.length === 0) questions.push({ id: q.id as string, question: q.question as string, mustCite: [...new Set(q.mustCite as string[])] });
+    if (problems.length === 0)
+      questions.push({
+        id: q.id as string,
+        question: q.question as string,
+        mustCite: [...new Set(q.mustCite as string[])],
+      });
   });
   if (problems.length > 0) throw new EvalInputError(`${source}: ${problems.length} problem(s)`, problems);
   return questions;
@@ -68,7 +80,14 @@ export function parseQuestions(value: unknown, source = "questions"): EvalQuesti
 /** Every id a document holds (messages included), for checking that a question set cannot rot. */
 export function documentIds(document: WorkspaceDocument): Set<string> {
   const ids = new Set<string>();
-  for (const section of [document.accounts, document.prospects, document.opportunities, document.meetings, document.notes, document.activities]) {
+  for (const section of [
+    document.accounts,
+    document.prospects,
+    document.opportunities,
+    document.meetings,
+    document.notes,
+    document.activities,
+  ]) {
     for (const record of section) ids.add(record.id);
   }
   for (const conversation of document.conversations) {
@@ -79,7 +98,10 @@ export function documentIds(document: WorkspaceDocument): Set<string> {
 }
 
 /** The mustCite ids of `questions` that `document` does not hold, per question. */
-export function unknownCitations(questions: EvalQuestion[], document: WorkspaceDocument): { id: string; missing: string[] }[] {
+export function unknownCitations(
+  questions: EvalQuestion[],
+  document: WorkspaceDocument,
+): { id: string; missing: string[] }[] {
   const ids = documentIds(document);
   return questions.flatMap((q) => {
     const missing = q.mustCite.filter((c) => !ids.has(c));
@@ -88,12 +110,17 @@ export function unknownCitations(questions: EvalQuestion[], document: WorkspaceD
 }
 
 /** Validates a workspace document for the eval: well-formed, with a referenceDate (the questions' "now"). */
-export function validateEvalWorkspace(value: unknown, source = "workspace"): WorkspaceDocument & { referenceDate: string } {
+export function validateEvalWorkspace(
+  value: unknown,
+  source = "workspace",
+): WorkspaceDocument & { referenceDate: string } {
   const validation = validateWorkspace(value);
   if (!validation.ok) throw new EvalInputError(`${source}: not a valid workspace document`, validation.problems);
   const document = validation.document;
   if (!document.referenceDate) {
-    throw new EvalInputError(`${source}: has no referenceDate; the eval asks every question as of that moment ("this week", "latest")`);
+    throw new EvalInputError(
+      `${source}: has no referenceDate; the eval asks every question as of that moment ("this week", "latest")`,
+    );
   }
   return document as WorkspaceDocument & { referenceDate: string };
 }
@@ -110,11 +137,23 @@ export async function openEvalDatabase(): Promise<DatabaseHandle> {
   }
 }
 
-const tables = ["account", "prospect", "opportunity", "conversation", "message", "meeting", "note", "activity"] as const satisfies readonly BrainRecordType[];
+const tables = [
+  "account",
+  "prospect",
+  "opportunity",
+  "conversation",
+  "message",
+  "meeting",
+  "note",
+  "activity",
+] as const satisfies readonly BrainRecordType[];
 
 /** Imports the document (timestamps as they are, no shift) into a new user; returns the user and
  *  the map from "<type>:<db id>" to the file's id. */
-export async function importForEval(db: Db, document: WorkspaceDocument): Promise<{ userId: string; fileIds: Map<string, string> }> {
+export async function importForEval(
+  db: Db,
+  document: WorkspaceDocument,
+): Promise<{ userId: string; fileIds: Map<string, string> }> {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const user = await db.user.create({ data: { email: `eval-${suffix}@eval.invalid`, name: "Retrieval eval" } });
   await importValidatedWorkspace(db, user.id, document);
@@ -152,7 +191,9 @@ export function scoreQuestion(question: EvalQuestion, retrieved: string[]): Ques
     recallAt8: round(found / question.mustCite.length),
     retrieved,
     precision: retrieved.length === 0 ? 0 : round(cited / retrieved.length),
-    misses: question.mustCite.filter((id) => !top.has(id)).map((id) => ({ id, position: retrieved.includes(id) ? retrieved.indexOf(id) + 1 : null })),
+    misses: question.mustCite
+      .filter((id) => !top.has(id))
+      .map((id) => ({ id, position: retrieved.includes(id) ? retrieved.indexOf(id) + 1 : null })),
   };
 }
 
@@ -171,7 +212,8 @@ export async function evaluateQuestions(
     const retrieved = pack.items.map((item) => fileIds.get(`${item.type}:${item.id}`) ?? `${item.type}:${item.id}`);
     results.push(scoreQuestion(question, retrieved));
   }
-  const mean = (values: number[]) => (values.length === 0 ? 0 : round(values.reduce((a, b) => a + b, 0) / values.length));
+  const mean = (values: number[]) =>
+    values.length === 0 ? 0 : round(values.reduce((a, b) => a + b, 0) / values.length);
   return {
     results,
     summary: {
@@ -188,7 +230,12 @@ export async function evaluateQuestions(
  * the document into a fresh user — on `db` when given (tests), otherwise on a fresh in-memory
  * database that is closed afterwards — and scores every question as of the document's referenceDate.
  */
-export async function runEvaluation(input: { document: unknown; questions: unknown; db?: Db; budgetTokens?: number }): Promise<EvalRun> {
+export async function runEvaluation(input: {
+  document: unknown;
+  questions: unknown;
+  db?: Db;
+  budgetTokens?: number;
+}): Promise<EvalRun> {
   const document = validateEvalWorkspace(input.document);
   const questions = parseQuestions(input.questions);
   const unknown = unknownCitations(questions, document);
@@ -202,7 +249,14 @@ export async function runEvaluation(input: { document: unknown; questions: unkno
   const db = input.db ?? handle!.prisma;
   try {
     const { userId, fileIds } = await importForEval(db, document);
-    return await evaluateQuestions(db, userId, fileIds, questions, new Date(document.referenceDate), input.budgetTokens);
+    return await evaluateQuestions(
+      db,
+      userId,
+      fileIds,
+      questions,
+      new Date(document.referenceDate),
+      input.budgetTokens,
+    );
   } finally {
     await handle?.close();
   }
@@ -211,7 +265,9 @@ export async function runEvaluation(input: { document: unknown; questions: unkno
 /** One JSON line per question, then the summary line. */
 export function formatJsonLines(run: EvalRun): string[] {
   return [
-    ...run.results.map((r) => JSON.stringify({ id: r.id, recallAt8: r.recallAt8, retrieved: r.retrieved, precision: r.precision })),
+    ...run.results.map((r) =>
+      JSON.stringify({ id: r.id, recallAt8: r.recallAt8, retrieved: r.retrieved, precision: r.precision }),
+    ),
     JSON.stringify(run.summary),
   ];
 }
@@ -222,7 +278,9 @@ export function formatTable(run: EvalRun): string[] {
   const lines = [`${"question".padEnd(idWidth)}  recall  precision  misses (rank in pack, — = not in pack)`];
   for (const r of run.results) {
     const misses = r.misses.map((m) => `${m.id} (${m.position ?? "—"})`).join(", ");
-    lines.push(`${r.id.padEnd(idWidth)}  ${r.recallAt8.toFixed(2).padStart(6)}  ${r.precision.toFixed(2).padStart(9)}  ${misses}`);
+    lines.push(
+      `${r.id.padEnd(idWidth)}  ${r.recallAt8.toFixed(2).padStart(6)}  ${r.precision.toFixed(2).padStart(9)}  ${misses}`,
+    );
   }
   lines.push(
     `${"mean".padEnd(idWidth)}  ${run.summary.meanRecallAt8.toFixed(2).padStart(6)}  ${run.summary.meanPrecision.toFixed(2).padStart(9)}  (${run.summary.questions} questions)`,

@@ -156,7 +156,11 @@ const citedId = (recordType: string, id: string) => {
 };
 
 /** The export as text chunks, each a batch of whole lines; nothing is read before it is asked for. */
-export async function* exportChunks(db: Queryable, userId: string, options: ExportOptions = {}): AsyncGenerator<string, void, undefined> {
+export async function* exportChunks(
+  db: Queryable,
+  userId: string,
+  options: ExportOptions = {},
+): AsyncGenerator<string, void, undefined> {
   const now = options.now ?? new Date();
   const size = Math.max(1, Math.floor(options.batchSize ?? EXPORT_BATCH_SIZE));
   const user = await db.user.findUniqueOrThrow({
@@ -216,7 +220,10 @@ async function* list(name: ExportListSection, batches: AsyncIterable<unknown[]>)
 type Page = { id?: { gt: string } };
 
 /** Keyset pages by id: `fetch(page, take)` must filter by `page` and order by id ascending. */
-async function* keyset<T extends { id: string }>(size: number, fetch: (page: Page, take: number) => Promise<T[]>): AsyncGenerator<T[]> {
+async function* keyset<T extends { id: string }>(
+  size: number,
+  fetch: (page: Page, take: number) => Promise<T[]>,
+): AsyncGenerator<T[]> {
   let after: string | null = null;
   for (;;) {
     const rows = await fetch(after === null ? {} : { id: { gt: after } }, size);
@@ -227,7 +234,10 @@ async function* keyset<T extends { id: string }>(size: number, fetch: (page: Pag
 }
 
 /** Every row `fetch` pages through — for small sets (a user's sign-in methods), and batches' children. */
-async function collect<T extends { id: string }>(size: number, fetch: (page: Page, take: number) => Promise<T[]>): Promise<T[]> {
+async function collect<T extends { id: string }>(
+  size: number,
+  fetch: (page: Page, take: number) => Promise<T[]>,
+): Promise<T[]> {
   const all: T[] = [];
   for await (const rows of keyset(size, fetch)) all.push(...rows);
   return all;
@@ -249,8 +259,10 @@ async function childrenOf<T extends { id: string }>(
   return byParent;
 }
 
-const byTimeThenId = <T extends { id: string }>(time: (row: T) => Date) => (a: T, b: T) =>
-  time(a).getTime() - time(b).getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byTimeThenId =
+  <T extends { id: string }>(time: (row: T) => Date) =>
+  (a: T, b: T) =>
+    time(a).getTime() - time(b).getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const commonSelect = { id: true, createdAt: true, updatedAt: true, source: true, externalId: true } as const;
 type CommonRow = { id: string; createdAt: Date; updatedAt: Date; source: string; externalId: string | null };
@@ -274,7 +286,9 @@ async function* accounts(db: Queryable, userId: string, size: number) {
     description: true,
     ownerNotes: true,
   } satisfies Prisma.AccountSelect;
-  for await (const rows of keyset(size, (page, take) => db.account.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.account.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((a) => ({
       ...common(idPrefixes.accounts, a),
       name: a.name,
@@ -302,7 +316,9 @@ async function* prospects(db: Queryable, userId: string, size: number) {
     role: true,
     status: true,
   } satisfies Prisma.ProspectSelect;
-  for await (const rows of keyset(size, (page, take) => db.prospect.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.prospect.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((p) => ({
       ...common(idPrefixes.prospects, p),
       accountId: ref(idPrefixes.accounts, p.accountId),
@@ -331,7 +347,9 @@ async function* opportunities(db: Queryable, userId: string, size: number) {
     nextStep: true,
     lossReason: true,
   } satisfies Prisma.OpportunitySelect;
-  for await (const rows of keyset(size, (page, take) => db.opportunity.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.opportunity.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     const ids = rows.map((o) => o.id);
     const history = await childrenOf(
       size,
@@ -356,7 +374,9 @@ async function* opportunities(db: Queryable, userId: string, size: number) {
       probability: o.probability,
       nextStep: o.nextStep,
       lossReason: o.lossReason,
-      stageHistory: (history.get(o.id) ?? []).sort(byTimeThenId((c) => c.at)).map((c) => ({ stage: c.stage, at: iso(c.at) })),
+      stageHistory: (history.get(o.id) ?? [])
+        .sort(byTimeThenId((c) => c.at))
+        .map((c) => ({ stage: c.stage, at: iso(c.at) })),
     }));
   }
 }
@@ -368,8 +388,16 @@ function personRef(row: { prospectId: string | null; email: string | null }): st
 }
 
 async function* conversations(db: Queryable, userId: string, size: number) {
-  const select = { ...commonSelect, accountId: true, opportunityId: true, channel: true, subject: true } satisfies Prisma.ConversationSelect;
-  for await (const rows of keyset(size, (page, take) => db.conversation.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  const select = {
+    ...commonSelect,
+    accountId: true,
+    opportunityId: true,
+    channel: true,
+    subject: true,
+  } satisfies Prisma.ConversationSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.conversation.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     const ids = rows.map((c) => c.id);
     const participants = await childrenOf(
       size,
@@ -389,7 +417,17 @@ async function* conversations(db: Queryable, userId: string, size: number) {
           where: { userId, conversationId: { in: ids }, ...page },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, conversationId: true, fromEmail: true, toEmails: true, sentAt: true, body: true, source: true, externalId: true, createdAt: true },
+          select: {
+            id: true,
+            conversationId: true,
+            fromEmail: true,
+            toEmails: true,
+            sentAt: true,
+            body: true,
+            source: true,
+            externalId: true,
+            createdAt: true,
+          },
         }),
       (m) => m.conversationId,
     );
@@ -424,7 +462,9 @@ async function* meetings(db: Queryable, userId: string, size: number) {
     endsAt: true,
     location: true,
   } satisfies Prisma.MeetingSelect;
-  for await (const rows of keyset(size, (page, take) => db.meeting.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.meeting.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     const ids = rows.map((m) => m.id);
     const attendees = await childrenOf(
       size,
@@ -440,7 +480,12 @@ async function* meetings(db: Queryable, userId: string, size: number) {
     const notesOf = await childrenOf(
       size,
       (page, take) =>
-        db.note.findMany({ where: { userId, meetingId: { in: ids }, ...page }, orderBy: { id: "asc" }, take, select: { id: true, meetingId: true } }),
+        db.note.findMany({
+          where: { userId, meetingId: { in: ids }, ...page },
+          orderBy: { id: "asc" },
+          take,
+          select: { id: true, meetingId: true },
+        }),
       (n) => n.meetingId!,
     );
     yield rows.map((m) => {
@@ -461,8 +506,17 @@ async function* meetings(db: Queryable, userId: string, size: number) {
 }
 
 async function* notes(db: Queryable, userId: string, size: number) {
-  const select = { ...commonSelect, meetingId: true, accountId: true, opportunityId: true, prospectId: true, body: true } satisfies Prisma.NoteSelect;
-  for await (const rows of keyset(size, (page, take) => db.note.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  const select = {
+    ...commonSelect,
+    meetingId: true,
+    accountId: true,
+    opportunityId: true,
+    prospectId: true,
+    body: true,
+  } satisfies Prisma.NoteSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.note.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((n) => ({
       ...common(idPrefixes.notes, n),
       meetingId: ref(idPrefixes.meetings, n.meetingId),
@@ -486,7 +540,9 @@ async function* activities(db: Queryable, userId: string, size: number) {
     meetingId: true,
     summary: true,
   } satisfies Prisma.ActivitySelect;
-  for await (const rows of keyset(size, (page, take) => db.activity.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.activity.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((a) => ({
       ...common(idPrefixes.activities, a),
       type: a.type,
@@ -515,11 +571,24 @@ async function profile(
       where: { userId, ...page },
       orderBy: { id: "asc" },
       take,
-      select: { id: true, provider: true, providerAccountId: true, email: true, emailVerified: true, createdAt: true, lastSignInAt: true },
+      select: {
+        id: true,
+        provider: true,
+        providerAccountId: true,
+        email: true,
+        emailVerified: true,
+        createdAt: true,
+        lastSignInAt: true,
+      },
     }),
   );
   const acknowledgements = await collect(size, (page, take) =>
-    db.policyAcknowledgement.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select: { id: true, policyVersion: true, acknowledgedAt: true } }),
+    db.policyAcknowledgement.findMany({
+      where: { userId, ...page },
+      orderBy: { id: "asc" },
+      take,
+      select: { id: true, policyVersion: true, acknowledgedAt: true },
+    }),
   );
   return {
     name: user.name,
@@ -548,8 +617,17 @@ async function profile(
 async function* sessions(db: Queryable, userId: string, size: number) {
   // The id is the public half of the cookie token and the hash stands for its secret half: neither
   // leaves this function, though the id is needed to page.
-  const select = { id: true, userAgent: true, ip: true, createdAt: true, lastSeenAt: true, expiresAt: true } satisfies Prisma.SessionSelect;
-  for await (const rows of keyset(size, (page, take) => db.session.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  const select = {
+    id: true,
+    userAgent: true,
+    ip: true,
+    createdAt: true,
+    lastSeenAt: true,
+    expiresAt: true,
+  } satisfies Prisma.SessionSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.session.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((s) => ({
       device: describeDevice(s.userAgent),
       userAgent: s.userAgent,
@@ -562,9 +640,22 @@ async function* sessions(db: Queryable, userId: string, size: number) {
 }
 
 async function* passwordResets(db: Queryable, userId: string, size: number) {
-  const select = { id: true, createdAt: true, requestedIp: true, expiresAt: true, usedAt: true } satisfies Prisma.PasswordResetTokenSelect;
-  for await (const rows of keyset(size, (page, take) => db.passwordResetToken.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
-    yield rows.map((r) => ({ requestedAt: iso(r.createdAt), requestedIp: r.requestedIp, expiresAt: iso(r.expiresAt), usedAt: isoOrNull(r.usedAt) }));
+  const select = {
+    id: true,
+    createdAt: true,
+    requestedIp: true,
+    expiresAt: true,
+    usedAt: true,
+  } satisfies Prisma.PasswordResetTokenSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.passwordResetToken.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
+    yield rows.map((r) => ({
+      requestedAt: iso(r.createdAt),
+      requestedIp: r.requestedIp,
+      expiresAt: iso(r.expiresAt),
+      usedAt: isoOrNull(r.usedAt),
+    }));
   }
 }
 
@@ -590,7 +681,9 @@ async function* connections(db: Queryable, userId: string, size: number) {
     createdAt: true,
     updatedAt: true,
   } satisfies Prisma.IntegrationConnectionSelect;
-  for await (const rows of keyset(size, (page, take) => db.integrationConnection.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.integrationConnection.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((c) => ({
       provider: c.provider,
       status: c.status,
@@ -626,7 +719,9 @@ async function* providerEvents(db: Queryable, userId: string, size: number) {
     processedAt: true,
     payload: true,
   } satisfies Prisma.ProviderEventSelect;
-  for await (const rows of keyset(size, (page, take) => db.providerEvent.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(size, (page, take) =>
+    db.providerEvent.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     yield rows.map((e) => ({
       provider: e.provider,
       externalId: e.externalId,
@@ -655,9 +750,18 @@ function manifestWithFileIds(manifest: Prisma.JsonValue): Prisma.JsonValue {
 }
 
 async function* brainThreads(db: Queryable, userId: string, size: number) {
-  const select = { id: true, title: true, accountId: true, opportunityId: true, createdAt: true, updatedAt: true } satisfies Prisma.BrainThreadSelect;
+  const select = {
+    id: true,
+    title: true,
+    accountId: true,
+    opportunityId: true,
+    createdAt: true,
+    updatedAt: true,
+  } satisfies Prisma.BrainThreadSelect;
   const perBatch = Math.min(size, THREADS_PER_BATCH);
-  for await (const rows of keyset(perBatch, (page, take) => db.brainThread.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
+  for await (const rows of keyset(perBatch, (page, take) =>
+    db.brainThread.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
     const ids = rows.map((t) => t.id);
     const messages = await childrenOf(
       size,
@@ -725,9 +829,24 @@ async function* brainThreads(db: Queryable, userId: string, size: number) {
 
 async function* mail(db: Queryable, userId: string, size: number) {
   // What was mailed and when — never the body: a password-reset mail carries a working link.
-  const select = { id: true, kind: true, toEmail: true, subject: true, createdAt: true, sentAt: true } satisfies Prisma.MailOutboxSelect;
-  for await (const rows of keyset(size, (page, take) => db.mailOutbox.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }))) {
-    yield rows.map((m) => ({ kind: m.kind, to: m.toEmail, subject: m.subject, createdAt: iso(m.createdAt), sentAt: isoOrNull(m.sentAt) }));
+  const select = {
+    id: true,
+    kind: true,
+    toEmail: true,
+    subject: true,
+    createdAt: true,
+    sentAt: true,
+  } satisfies Prisma.MailOutboxSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.mailOutbox.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
+    yield rows.map((m) => ({
+      kind: m.kind,
+      to: m.toEmail,
+      subject: m.subject,
+      createdAt: iso(m.createdAt),
+      sentAt: isoOrNull(m.sentAt),
+    }));
   }
 }
 
@@ -761,6 +880,9 @@ async function billing(db: Queryable, userId: string) {
 }
 
 async function deletion(db: Queryable, userId: string) {
-  const row = await db.accountDeletionRequest.findUnique({ where: { userId }, select: { requestedAt: true, purgeAfter: true } });
+  const row = await db.accountDeletionRequest.findUnique({
+    where: { userId },
+    select: { requestedAt: true, purgeAfter: true },
+  });
   return row ? { requestedAt: iso(row.requestedAt), purgeAfter: iso(row.purgeAfter) } : null;
 }

@@ -32,12 +32,17 @@ type ExportDoc = {
   meetings: (Record<string, unknown> & { attendees: string[] })[];
   notes: Record<string, unknown>[];
   activities: Record<string, unknown>[];
-  profile: Record<string, unknown> & { signInMethods: Record<string, unknown>[]; policyAcknowledgements: Record<string, unknown>[] };
+  profile: Record<string, unknown> & {
+    signInMethods: Record<string, unknown>[];
+    policyAcknowledgements: Record<string, unknown>[];
+  };
   sessions: Record<string, unknown>[];
   passwordResets: Record<string, unknown>[];
   connections: Record<string, unknown>[];
   providerEvents: Record<string, unknown>[];
-  brainThreads: (Record<string, unknown> & { messages: (Record<string, unknown> & { citations: Record<string, unknown>[] })[] })[];
+  brainThreads: (Record<string, unknown> & {
+    messages: (Record<string, unknown> & { citations: Record<string, unknown>[] })[];
+  })[];
   mail: Record<string, unknown>[];
   billing: Record<string, unknown> | null;
   deletion: Record<string, unknown> | null;
@@ -46,7 +51,11 @@ type ExportDoc = {
 /** The user's extra rows beyond the CRM: everything an account can accumulate. */
 async function addEverythingElse(db: Db, userId: string) {
   const account = await db.account.findFirstOrThrow({ where: { userId }, orderBy: { name: "asc" } });
-  const session = await createSession(db, userId, { userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", ip: "203.0.113.7" });
+  const session = await createSession(db, userId, {
+    userAgent:
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    ip: "203.0.113.7",
+  });
   const connection = await db.integrationConnection.create({
     data: {
       userId,
@@ -64,12 +73,38 @@ async function addEverythingElse(db: Db, userId: string) {
   });
   await db.providerEvent.createMany({
     data: [
-      { userId, connectionId: connection.id, provider: "gmail", externalId: "evt-1", eventType: "message.added", occurredAt: new Date("2026-11-29T07:59:00Z"), payload: { threadId: "t-1", snippet: "Hello" } },
-      { userId, connectionId: connection.id, provider: "gmail", externalId: "evt-2", eventType: "message.added", payload: { threadId: "t-2" }, processedAt: new Date("2026-11-29T08:00:00Z") },
+      {
+        userId,
+        connectionId: connection.id,
+        provider: "gmail",
+        externalId: "evt-1",
+        eventType: "message.added",
+        occurredAt: new Date("2026-11-29T07:59:00Z"),
+        payload: { threadId: "t-1", snippet: "Hello" },
+      },
+      {
+        userId,
+        connectionId: connection.id,
+        provider: "gmail",
+        externalId: "evt-2",
+        eventType: "message.added",
+        payload: { threadId: "t-2" },
+        processedAt: new Date("2026-11-29T08:00:00Z"),
+      },
     ],
   });
-  const thread = await db.brainThread.create({ data: { userId, title: "What's up with this account?", accountId: account.id } });
-  await db.brainMessage.create({ data: { userId, threadId: thread.id, role: "user", content: "What's up with this account?", createdAt: new Date("2026-11-29T10:00:00Z") } });
+  const thread = await db.brainThread.create({
+    data: { userId, title: "What's up with this account?", accountId: account.id },
+  });
+  await db.brainMessage.create({
+    data: {
+      userId,
+      threadId: thread.id,
+      role: "user",
+      content: "What's up with this account?",
+      createdAt: new Date("2026-11-29T10:00:00Z"),
+    },
+  });
   const answer = await db.brainMessage.create({
     data: {
       userId,
@@ -79,10 +114,34 @@ async function addEverythingElse(db: Db, userId: string) {
       status: "complete",
       mode: "retrieval_only",
       createdAt: new Date("2026-11-29T10:00:01Z"),
-      contextManifest: { items: [{ handle: "A1", type: "account", id: account.id, label: account.name, href: `/accounts/${account.id}`, tokens: 40, via: "pack", reason: "named" }], tokens: 40, facts: [] },
+      contextManifest: {
+        items: [
+          {
+            handle: "A1",
+            type: "account",
+            id: account.id,
+            label: account.name,
+            href: `/accounts/${account.id}`,
+            tokens: 40,
+            via: "pack",
+            reason: "named",
+          },
+        ],
+        tokens: 40,
+        facts: [],
+      },
     },
   });
-  await db.brainCitation.create({ data: { userId, messageId: answer.id, recordType: "account", recordId: account.id, label: account.name, ordinal: 1 } });
+  await db.brainCitation.create({
+    data: {
+      userId,
+      messageId: answer.id,
+      recordType: "account",
+      recordId: account.id,
+      label: account.name,
+      ordinal: 1,
+    },
+  });
   await db.billingAccount.create({
     data: {
       userId,
@@ -111,7 +170,12 @@ function identities(rows: { id: string; importedId: string | null }[], prefix: s
 }
 
 /** A row with its own id and its references replaced by A's ids, userId/importedId dropped. */
-function normalise(row: Row, own: Identity | null, refs: Record<string, Identity>, drop: string[] = []): Record<string, unknown> {
+function normalise(
+  row: Row,
+  own: Identity | null,
+  refs: Record<string, Identity>,
+  drop: string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (key === "userId" || key === "importedId" || drop.includes(key)) continue;
@@ -140,7 +204,8 @@ async function workspaceOf(db: Db, userId: string, side: "A" | "B") {
     db.note.findMany(where),
     db.activity.findMany(where),
   ]);
-  const id = (rows: { id: string; importedId: string | null }[], prefix: string) => identities(rows, side === "A" ? null : prefix);
+  const id = (rows: { id: string; importedId: string | null }[], prefix: string) =>
+    identities(rows, side === "A" ? null : prefix);
   const ids = {
     accountId: id(accounts, idPrefixes.accounts),
     prospectId: id(prospects, idPrefixes.prospects),
@@ -179,17 +244,42 @@ describe("workspace export", () => {
     // Records made in the product, not through an import: no importedId, a person's note, a deal
     // without an account, an activity tied to a conversation and a meeting.
     const person = await db.prospect.findFirstOrThrow({ where: { userId: a.id, accountId: account.id } });
-    await db.note.create({ data: { userId: a.id, prospectId: person.id, body: "Prefers calls after 4pm.\nNo Mondays." } });
-    await db.opportunity.create({ data: { userId: a.id, name: "Unassigned – €9,999,999.99 pilot", stage: "demo", amount: 999_999_999n, currency: "EUR", closeDate: new Date("2027-02-28T00:00:00Z"), probability: 35 } });
+    await db.note.create({
+      data: { userId: a.id, prospectId: person.id, body: "Prefers calls after 4pm.\nNo Mondays." },
+    });
+    await db.opportunity.create({
+      data: {
+        userId: a.id,
+        name: "Unassigned – €9,999,999.99 pilot",
+        stage: "demo",
+        amount: 999_999_999n,
+        currency: "EUR",
+        closeDate: new Date("2027-02-28T00:00:00Z"),
+        probability: 35,
+      },
+    });
     const conversation = await db.conversation.findFirstOrThrow({ where: { userId: a.id } });
     const meeting = await db.meeting.findFirstOrThrow({ where: { userId: a.id } });
     const linked = await db.activity.create({
-      data: { userId: a.id, type: "call_logged", at: new Date("2026-11-28T15:00:00Z"), accountId: account.id, conversationId: conversation.id, meetingId: meeting.id, summary: "Called — “unicode” ✓ and a \"quote\"" },
+      data: {
+        userId: a.id,
+        type: "call_logged",
+        at: new Date("2026-11-28T15:00:00Z"),
+        accountId: account.id,
+        conversationId: conversation.id,
+        meetingId: meeting.id,
+        summary: 'Called — “unicode” ✓ and a "quote"',
+      },
     });
 
     const { text, result } = await exportText(db, a.id);
     const doc = JSON.parse(text) as ExportDoc & Record<string, unknown>;
-    expect(doc).toMatchObject({ format: "salesascode.workspace", version: 1, exportedAt: FIXED_NOW.toISOString(), referenceDate: FIXED_NOW.toISOString() });
+    expect(doc).toMatchObject({
+      format: "salesascode.workspace",
+      version: 1,
+      exportedAt: FIXED_NOW.toISOString(),
+      referenceDate: FIXED_NOW.toISOString(),
+    });
     expect(doc.owner).toEqual({ name: "Alex Morgan", email: a.email });
     const validation = validateWorkspace(doc);
     expect(validation.ok ? [] : validation.problems).toEqual([]);
@@ -227,7 +317,10 @@ describe("workspace export", () => {
     const user = await createUser(db);
     const passwordHash = await hashPassword("correct horse battery staple");
     await db.user.update({ where: { id: user.id }, data: { passwordHash } });
-    const { token } = await createSession(db, user.id, { userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", ip: "198.51.100.23" });
+    const { token } = await createSession(db, user.id, {
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+      ip: "198.51.100.23",
+    });
     const session = await db.session.findFirstOrThrow({ where: { userId: user.id } });
     await requestPasswordReset(db, user.email, { appUrl: "http://localhost:3000", ip: "198.51.100.24" });
     const reset = await db.passwordResetToken.findFirstOrThrow({ where: { userId: user.id } });
@@ -236,12 +329,23 @@ describe("workspace export", () => {
     const accessCipher = new Uint8Array(randomBytes(60));
     const refreshCipher = new Uint8Array(randomBytes(60));
     await db.integrationConnection.create({
-      data: { userId: user.id, provider: "salesforce", scopes: ["api", "refresh_token"], accessTokenCipher: accessCipher, refreshTokenCipher: refreshCipher, tokenKeyId: "k-secret-id" },
+      data: {
+        userId: user.id,
+        provider: "salesforce",
+        scopes: ["api", "refresh_token"],
+        accessTokenCipher: accessCipher,
+        refreshTokenCipher: refreshCipher,
+        tokenKeyId: "k-secret-id",
+      },
     });
 
     const { text } = await exportText(db, user.id);
     const bytes = (value: Uint8Array) => Buffer.from(value);
-    const encodings = (value: Uint8Array) => [bytes(value).toString("hex"), bytes(value).toString("base64"), bytes(value).toString("base64url")];
+    const encodings = (value: Uint8Array) => [
+      bytes(value).toString("hex"),
+      bytes(value).toString("base64"),
+      bytes(value).toString("base64url"),
+    ];
     const secrets: [string, string][] = [
       ["the password hash", passwordHash],
       ["the session token", token],
@@ -268,23 +372,67 @@ describe("workspace export", () => {
     const doc = JSON.parse(text) as ExportDoc;
     expect(doc.profile.signInMethods).toEqual([{ method: "password" }]);
     expect(doc.sessions).toEqual([
-      expect.objectContaining({ device: "Firefox on Linux", ip: "198.51.100.23", createdAt: session.createdAt.toISOString(), expiresAt: session.expiresAt.toISOString() }),
+      expect.objectContaining({
+        device: "Firefox on Linux",
+        ip: "198.51.100.23",
+        createdAt: session.createdAt.toISOString(),
+        expiresAt: session.expiresAt.toISOString(),
+      }),
     ]);
-    expect(doc.passwordResets).toEqual([{ requestedAt: reset.createdAt.toISOString(), requestedIp: "198.51.100.24", expiresAt: reset.expiresAt.toISOString(), usedAt: null }]);
-    expect(doc.mail).toEqual([{ kind: "password_reset", to: user.email, subject: resetMail.subject, createdAt: resetMail.createdAt.toISOString(), sentAt: null }]);
-    expect(doc.connections).toEqual([expect.objectContaining({ provider: "salesforce", scopes: ["api", "refresh_token"], status: "active" })]);
+    expect(doc.passwordResets).toEqual([
+      {
+        requestedAt: reset.createdAt.toISOString(),
+        requestedIp: "198.51.100.24",
+        expiresAt: reset.expiresAt.toISOString(),
+        usedAt: null,
+      },
+    ]);
+    expect(doc.mail).toEqual([
+      {
+        kind: "password_reset",
+        to: user.email,
+        subject: resetMail.subject,
+        createdAt: resetMail.createdAt.toISOString(),
+        sentAt: null,
+      },
+    ]);
+    expect(doc.connections).toEqual([
+      expect.objectContaining({ provider: "salesforce", scopes: ["api", "refresh_token"], status: "active" }),
+    ]);
   });
 
   it("P9: everything stored about the user is in the export", async () => {
     const db = await getDb();
     const user = await createUser(db);
     expect((await importWorkspace(db, user.id, smallWorkspace())).ok).toBe(true);
-    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword("a long enough password"), emailVerifiedAt: FIXED_NOW } });
+    await db.user.update({
+      where: { id: user.id },
+      data: { passwordHash: await hashPassword("a long enough password"), emailVerifiedAt: FIXED_NOW },
+    });
     await addEverythingElse(db, user.id);
-    await db.oAuthIdentity.create({ data: { userId: user.id, provider: "google", providerAccountId: "109876543210", email: "seller@gmail.example", emailVerified: true } });
+    await db.oAuthIdentity.create({
+      data: {
+        userId: user.id,
+        provider: "google",
+        providerAccountId: "109876543210",
+        email: "seller@gmail.example",
+        emailVerified: true,
+      },
+    });
     await requestPasswordReset(db, user.email, { appUrl: "http://localhost:3000", ip: "192.0.2.1" });
-    await db.mailOutbox.create({ data: { userId: user.id, kind: "subscription_receipt", toEmail: user.email, subject: "Your receipt", textBody: "Thanks", sentAt: FIXED_NOW } });
-    await db.accountDeletionRequest.create({ data: { userId: user.id, requestedAt: FIXED_NOW, purgeAfter: new Date(FIXED_NOW.getTime() + 7 * 86_400_000) } });
+    await db.mailOutbox.create({
+      data: {
+        userId: user.id,
+        kind: "subscription_receipt",
+        toEmail: user.email,
+        subject: "Your receipt",
+        textBody: "Thanks",
+        sentAt: FIXED_NOW,
+      },
+    });
+    await db.accountDeletionRequest.create({
+      data: { userId: user.id, requestedAt: FIXED_NOW, purgeAfter: new Date(FIXED_NOW.getTime() + 7 * 86_400_000) },
+    });
 
     const { text } = await exportText(db, user.id);
     const doc = JSON.parse(text) as ExportDoc;
@@ -305,7 +453,10 @@ describe("workspace export", () => {
 
     for (const [table, tableColumns] of columnsOf) {
       const entry = LEDGER[table];
-      expect(entry, `${table} has a userId but no decision in the export ledger below: export it, or say why not`).toBeDefined();
+      expect(
+        entry,
+        `${table} has a userId but no decision in the export ledger below: export it, or say why not`,
+      ).toBeDefined();
       if (!entry) continue;
       // Every column is either in the export or left out for a stated reason.
       const undecided = tableColumns.filter((column) => !(column in entry.columns) && !IMPLIED_COLUMNS[column]);
@@ -317,7 +468,14 @@ describe("workspace export", () => {
       const stored =
         table === "users"
           ? 1
-          : Number((await sql.query<{ n: number | bigint }>(`SELECT count(*)::int AS n FROM "${table}" WHERE "userId" = $1`, [user.id]))[0]!.n);
+          : Number(
+              (
+                await sql.query<{ n: number | bigint }>(
+                  `SELECT count(*)::int AS n FROM "${table}" WHERE "userId" = $1`,
+                  [user.id],
+                )
+              )[0]!.n,
+            );
       const exported = entry.rows(doc);
       expect(exported.length, `${table}: rows in the export`).toBe(stored);
       expect(stored, `${table}: the test should give the user at least one row`).toBeGreaterThan(0);
@@ -360,7 +518,13 @@ describe("workspace export", () => {
     const user = await createUser(db);
     const account = await db.account.create({ data: { userId: user.id, name: "Slow Reader Ltd" } });
     await db.activity.createMany({
-      data: Array.from({ length: 1_000 }, (_, i) => ({ userId: user.id, type: "note_added" as const, at: new Date(Date.UTC(2026, 0, 1, 0, i)), accountId: account.id, summary: `n${i}` })),
+      data: Array.from({ length: 1_000 }, (_, i) => ({
+        userId: user.id,
+        type: "note_added" as const,
+        at: new Date(Date.UTC(2026, 0, 1, 0, i)),
+        accountId: account.id,
+        summary: `n${i}`,
+      })),
     });
     const counter = countingClient(db);
     const stream = exportStream(counter.db, user.id, { now: FIXED_NOW, batchSize: 100 });
@@ -442,7 +606,9 @@ const IMPLIED_COLUMNS: Record<string, string> = {
 };
 
 const INTERNAL_KEY = omitted("an internal key with no meaning outside this database");
-const IMPORT_BOOKKEEPING = omitted("the id the record had in a file the user imported (re-import bookkeeping); the export gives every record its own id");
+const IMPORT_BOOKKEEPING = omitted(
+  "the id the record had in a file the user imported (re-import bookkeeping); the export gives every record its own id",
+);
 const crmCommon = {
   id: field("id"),
   source: field("source"),
@@ -451,7 +617,8 @@ const crmCommon = {
   createdAt: field("createdAt"),
   updatedAt: field("updatedAt"),
 };
-const asObjects = (values: unknown[]): Any[] => values.map((value) => (typeof value === "object" && value !== null ? (value as Any) : { value }));
+const asObjects = (values: unknown[]): Any[] =>
+  values.map((value) => (typeof value === "object" && value !== null ? (value as Any) : { value }));
 
 const LEDGER: Record<string, LedgerEntry> = {
   users: {

@@ -31,13 +31,27 @@ describe("workspace import", () => {
     const result = await importWorkspace(db, user.id, smallWorkspace());
     expect(result).toMatchObject({ ok: true, shiftedByMs: 0 });
     expect(await countRows(db, user.id)).toEqual({
-      accounts: 2, prospects: 3, opportunities: 2, stageChanges: 2, conversations: 1, participants: 2,
-      messages: 2, meetings: 1, attendees: 2, notes: 2, activities: 3,
+      accounts: 2,
+      prospects: 3,
+      opportunities: 2,
+      stageChanges: 2,
+      conversations: 1,
+      participants: 2,
+      messages: 2,
+      meetings: 1,
+      attendees: 2,
+      notes: 2,
+      activities: 3,
     });
 
     const acme = await db.account.findFirstOrThrow({ where: { userId: user.id, importedId: "acc_acme" } });
     expect(acme.id).not.toBe("acc_acme");
-    expect(acme).toMatchObject({ name: "Acme Logistics", source: "salesforce", externalId: "001A", employeeCount: 1200 });
+    expect(acme).toMatchObject({
+      name: "Acme Logistics",
+      source: "salesforce",
+      externalId: "001A",
+      employeeCount: 1200,
+    });
 
     const deal = await db.opportunity.findFirstOrThrow({
       where: { userId: user.id, importedId: "opp_acme" },
@@ -46,14 +60,23 @@ describe("workspace import", () => {
     expect(deal.accountId).toBe(acme.id);
     expect(deal.amount).toBe(480_000_000n);
     expect(deal.closeDate?.toISOString()).toBe("2026-03-31T00:00:00.000Z");
-    expect(deal.stageHistory.map((s) => [s.fromStage, s.stage])).toEqual([[null, "discovery"], ["discovery", "evaluation"]]);
+    expect(deal.stageHistory.map((s) => [s.fromStage, s.stage])).toEqual([
+      [null, "discovery"],
+      ["discovery", "evaluation"],
+    ]);
 
-    const meeting = await db.meeting.findFirstOrThrow({ where: { userId: user.id }, include: { notes: true, attendees: { include: { prospect: true } } } });
+    const meeting = await db.meeting.findFirstOrThrow({
+      where: { userId: user.id },
+      include: { notes: true, attendees: { include: { prospect: true } } },
+    });
     expect(meeting.opportunityId).toBe(deal.id);
     expect(meeting.notes?.body).toContain("Walk through SSO");
     expect(meeting.attendees.map((a) => a.prospect?.firstName).sort()).toEqual(["Ana", "Ben"]);
 
-    const thread = await db.conversation.findFirstOrThrow({ where: { userId: user.id }, include: { messages: { orderBy: { sentAt: "asc" } }, participants: true } });
+    const thread = await db.conversation.findFirstOrThrow({
+      where: { userId: user.id },
+      include: { messages: { orderBy: { sentAt: "asc" } }, participants: true },
+    });
     expect(thread.lastMessageAt?.toISOString()).toBe("2026-02-21T09:30:00.000Z");
     expect(thread.messages.map((m) => m.fromEmail)).toEqual(["sam@vendor.example", "ana.ruiz@acme.example"]);
     expect(thread.messages[0]!.source).toBe("gmail");
@@ -85,7 +108,14 @@ describe("workspace import", () => {
     const db = await getDb();
     const user = await createUser(db);
     const synced = await db.activity.create({
-      data: { userId: user.id, type: "email_sent", at: new Date(), summary: "synced earlier", source: "gmail", externalId: "gm-1" },
+      data: {
+        userId: user.id,
+        type: "email_sent",
+        at: new Date(),
+        summary: "synced earlier",
+        source: "gmail",
+        externalId: "gm-1",
+      },
     });
     const result = await importWorkspace(db, user.id, smallWorkspace());
     expect(result.ok && result.counts.activities).toEqual({ created: 2, updated: 1 });
@@ -119,7 +149,9 @@ describe("workspace import", () => {
     // Once the shape is right, the reference problem is reported — still nothing written.
     doc.activities![2]!.type = "task_completed";
     const again = await importWorkspace(db, user.id, doc);
-    expect(!again.ok && again.problems).toEqual([{ path: "$.notes[1].accountId", message: expect.stringContaining("acc_nowhere") }]);
+    expect(!again.ok && again.problems).toEqual([
+      { path: "$.notes[1].accountId", message: expect.stringContaining("acc_nowhere") },
+    ]);
     expect(Object.values(await countRows(db, user.id)).every((n) => n === 0)).toBe(true);
   });
 
@@ -146,7 +178,9 @@ describe("workspace import", () => {
     expect(result.ok && result.shiftedByMs).toBe(now.getTime() - Date.parse(SMALL_REFERENCE_DATE));
     const meeting = await db.meeting.findFirstOrThrow({ where: { userId: user.id } });
     // Two days and six hours after the reference date in the file: the same after now.
-    expect(meeting.startsAt.getTime() - now.getTime()).toBe(Date.parse("2026-03-04T15:00:00Z") - Date.parse(SMALL_REFERENCE_DATE));
+    expect(meeting.startsAt.getTime() - now.getTime()).toBe(
+      Date.parse("2026-03-04T15:00:00Z") - Date.parse(SMALL_REFERENCE_DATE),
+    );
     const deal = await db.opportunity.findFirstOrThrow({ where: { userId: user.id, importedId: "opp_acme" } });
     // Dates move by whole days: 2026-03-31 + 272 days.
     expect(deal.closeDate?.toISOString().slice(0, 10)).toBe("2026-12-28");
@@ -160,7 +194,13 @@ describe("workspace import", () => {
         const db = await getDb();
         const user = await createUser(db);
         const doc = JSON.parse(readFileSync(fixture, "utf8")) as {
-          accounts: unknown[]; prospects: unknown[]; opportunities: unknown[]; conversations: { messages: unknown[] }[]; meetings: unknown[]; notes: unknown[]; activities: unknown[];
+          accounts: unknown[];
+          prospects: unknown[];
+          opportunities: unknown[];
+          conversations: { messages: unknown[] }[];
+          meetings: unknown[];
+          notes: unknown[];
+          activities: unknown[];
         };
         const result = await importWorkspace(db, user.id, doc, { shiftReferenceDateTo: new Date() });
         expect(result.ok ? "imported" : result.problems.slice(0, 10)).toBe("imported");

@@ -28,8 +28,7 @@ export type ImportOptions = {
 };
 
 export type ImportResult =
-  | { ok: true; counts: ImportCounts; shiftedByMs: number }
-  | { ok: false; problems: ImportProblem[] };
+  { ok: true; counts: ImportCounts; shiftedByMs: number } | { ok: false; problems: ImportProblem[] };
 
 /** Validates `value` as a whole, then imports it; writes nothing unless the whole file is valid. */
 export async function importWorkspace(

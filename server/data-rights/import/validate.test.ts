@@ -45,7 +45,9 @@ describe("workspace validation", () => {
     if (result.ok) return;
     const byPath = Object.fromEntries(result.problems.map((p) => [p.path, p.message]));
     expect(byPath["$.prospects[0].accountId"]).toBe('refers to account "acc_missing", which is not in the file');
-    expect(byPath["$.activities[0].opportunityId"]).toBe('must refer to an opportunity (an id starting with "opp_"), got "acc_acme"');
+    expect(byPath["$.activities[0].opportunityId"]).toBe(
+      'must refer to an opportunity (an id starting with "opp_"), got "acc_acme"',
+    );
     expect(byPath["$.conversations[0].participants[0]"]).toMatch(/pro_ghost/);
     expect(byPath["$.notes[1].id"]).toMatch(/duplicates the id of \$\.notes\[0\]/);
     expect(byPath["$.conversations[0].messages[1].id"]).toMatch(/duplicates the id/);

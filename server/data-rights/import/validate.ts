@@ -1,18 +1,11 @@
 // Validates a whole workspace document before anything is written: the shape (zod), then the
 // references between records. Every problem is reported at once, each with its JSON path, so a user
 // can fix a file in one pass.
-import {
-  idPrefixes,
-  jsonPath,
-  workspaceDocumentSchema,
-  type WorkspaceDocument,
-} from "../workspace-format";
+import { idPrefixes, jsonPath, workspaceDocumentSchema, type WorkspaceDocument } from "../workspace-format";
 
 export type ImportProblem = { path: string; message: string };
 
-export type ValidationResult =
-  | { ok: true; document: WorkspaceDocument }
-  | { ok: false; problems: ImportProblem[] };
+export type ValidationResult = { ok: true; document: WorkspaceDocument } | { ok: false; problems: ImportProblem[] };
 
 /** The most problems reported for one file; past this the rest is summarised in one line. */
 export const MAX_REPORTED_PROBLEMS = 500;
@@ -98,7 +91,10 @@ function checkReferences(doc: WorkspaceDocument): ImportProblem[] {
     if (value === null || value === undefined) return;
     if (!value.startsWith(idPrefixes[kind])) {
       const name = kindNames[kind];
-      add(path, `must refer to ${/^[aeiou]/.test(name) ? "an" : "a"} ${name} (an id starting with "${idPrefixes[kind]}"), got "${value}"`);
+      add(
+        path,
+        `must refer to ${/^[aeiou]/.test(name) ? "an" : "a"} ${name} (an id starting with "${idPrefixes[kind]}"), got "${value}"`,
+      );
     } else if (!ids[kind].has(value)) {
       add(path, `refers to ${kindNames[kind]} "${value}", which is not in the file`);
     }
@@ -166,7 +162,8 @@ function checkReferences(doc: WorkspaceDocument): ImportProblem[] {
     }
     if (n.meetingId) {
       const first = meetingOfNote.get(n.meetingId);
-      if (first !== undefined) add(["notes", i, "meetingId"], `meeting "${n.meetingId}" already has notes ($.notes[${first}])`);
+      if (first !== undefined)
+        add(["notes", i, "meetingId"], `meeting "${n.meetingId}" already has notes ($.notes[${first}])`);
       else meetingOfNote.set(n.meetingId, i);
       const meeting = meetingById.get(n.meetingId);
       if (meeting?.notesId && meeting.notesId !== n.id) {

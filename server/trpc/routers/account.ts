@@ -18,7 +18,11 @@ export const accountRouter = createTRPCRouter({
         passwordHash: true,
         createdAt: true,
         identities: { select: { provider: true, email: true } },
-        policyAcknowledgements: { orderBy: { acknowledgedAt: "desc" }, take: 1, select: { policyVersion: true, acknowledgedAt: true } },
+        policyAcknowledgements: {
+          orderBy: { acknowledgedAt: "desc" },
+          take: 1,
+          select: { policyVersion: true, acknowledgedAt: true },
+        },
       },
     });
     return {
@@ -35,12 +39,15 @@ export const accountRouter = createTRPCRouter({
   /** Changes the name shown in the app and on mail. */
   updateProfile: protectedProcedure
     .input(z.object({ name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters.") }))
-    .mutation(({ ctx, input }) => ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: { id: true, name: true } })),
+    .mutation(({ ctx, input }) =>
+      ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: { id: true, name: true } }),
+    ),
 
   /** Changes the password and signs out every other device. */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const limit = await consumeRateLimit(ctx.db, rateLimits.changePasswordPerAccount, ctx.user.id);
-    if (!limit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    if (!limit.allowed)
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
     return changePassword(ctx.db, ctx.user.id, input, ctx.session.id);
   }),
 
@@ -50,13 +57,16 @@ export const accountRouter = createTRPCRouter({
    */
   requestDeletion: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
     const limit = await consumeRateLimit(ctx.db, rateLimits.deleteAccountPerAccount, ctx.user.id);
-    if (!limit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    if (!limit.allowed)
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
     return deleteAccountWithPassword(ctx.db, ctx.user.id, input);
   }),
 
   /** P17: whether to show the policy notice, and dismissing it. */
   policyNotice: protectedProcedure.query(async ({ ctx }) =>
-    (await needsPolicyNotice(ctx.db, ctx.user.id)) ? { version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated } : null,
+    (await needsPolicyNotice(ctx.db, ctx.user.id))
+      ? { version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated }
+      : null,
   ),
   acknowledgePolicy: protectedProcedure.mutation(async ({ ctx }) => {
     await acknowledgeCurrentPolicy(ctx.db, ctx.user.id);

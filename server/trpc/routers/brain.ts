@@ -16,17 +16,27 @@ const modeInput = z.object({ userKey: z.boolean().default(false) });
 
 function serverMode() {
   const claude = env().claude;
-  return claude ? { mode: "server_key" as const, model: claude.model } : { mode: "retrieval_only" as const, model: null };
+  return claude
+    ? { mode: "server_key" as const, model: claude.model }
+    : { mode: "retrieval_only" as const, model: null };
 }
 
 export const brainRouter = createTRPCRouter({
   /** How answers are written on this server (the browser may still use the user's own key). */
-  status: protectedProcedure.query(() => ({ ...serverMode(), userKeyModel: env().ANTHROPIC_MODEL, browserBaseUrl: env().ANTHROPIC_BROWSER_BASE_URL })),
+  status: protectedProcedure.query(() => ({
+    ...serverMode(),
+    userKeyModel: env().ANTHROPIC_MODEL,
+    browserBaseUrl: env().ANTHROPIC_BROWSER_BASE_URL,
+  })),
 
   threads: protectedProcedure.query(({ ctx }) => listThreads(ctx.db, ctx.user.id)),
   thread: protectedProcedure.input(byThread).query(({ ctx, input }) => getThread(ctx.db, ctx.user.id, input.threadId)),
-  rename: protectedProcedure.input(renameThreadInput).mutation(({ ctx, input }) => renameThread(ctx.db, ctx.user.id, input)),
-  delete: protectedProcedure.input(byThread).mutation(({ ctx, input }) => deleteThread(ctx.db, ctx.user.id, input.threadId)),
+  rename: protectedProcedure
+    .input(renameThreadInput)
+    .mutation(({ ctx, input }) => renameThread(ctx.db, ctx.user.id, input)),
+  delete: protectedProcedure
+    .input(byThread)
+    .mutation(({ ctx, input }) => deleteThread(ctx.db, ctx.user.id, input.threadId)),
 
   /** Stores the question (starting a thread, optionally about an account or deal) and the answer to come. */
   ask: protectedProcedure
@@ -39,14 +49,26 @@ export const brainRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => {
-      const { mode, model } = input.userKey ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL } : serverMode();
-      return ask(ctx.db, ctx.user.id, { question: input.question, threadId: input.threadId, accountId: input.accountId, opportunityId: input.opportunityId, mode, model });
+      const { mode, model } = input.userKey
+        ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL }
+        : serverMode();
+      return ask(ctx.db, ctx.user.id, {
+        question: input.question,
+        threadId: input.threadId,
+        accountId: input.accountId,
+        opportunityId: input.opportunityId,
+        mode,
+        model,
+      });
     }),
 
   /** The answer, streamed: the manifest, text deltas, tool progress, then the stored result. */
   stream: protectedProcedure.input(byAnswer).subscription(async function* ({ ctx, input, signal }) {
     try {
-      yield* generate(ctx.db, ctx.user.id, input.assistantMessageId, { claude: env().claude, ...(signal ? { signal } : {}) });
+      yield* generate(ctx.db, ctx.user.id, input.assistantMessageId, {
+        claude: env().claude,
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       // The middleware cannot see errors thrown while a subscription streams: map them here.
       throw asTrpcError(error);
@@ -59,10 +81,18 @@ export const brainRouter = createTRPCRouter({
     return retry(ctx.db, ctx.user.id, input.assistantMessageId, mode, model);
   }),
 
-  prepare: protectedProcedure.input(byAnswer).mutation(({ ctx, input }) => prepare(ctx.db, ctx.user.id, input.assistantMessageId, env().ANTHROPIC_MODEL)),
+  prepare: protectedProcedure
+    .input(byAnswer)
+    .mutation(({ ctx, input }) => prepare(ctx.db, ctx.user.id, input.assistantMessageId, env().ANTHROPIC_MODEL)),
   runTool: protectedProcedure
     .input(byAnswer.extend({ name: z.string().min(1).max(64), input: z.record(z.string(), z.unknown()).default({}) }))
-    .mutation(({ ctx, input }) => runToolForBrowser(ctx.db, ctx.user.id, { assistantMessageId: input.assistantMessageId, name: input.name, input: input.input })),
+    .mutation(({ ctx, input }) =>
+      runToolForBrowser(ctx.db, ctx.user.id, {
+        assistantMessageId: input.assistantMessageId,
+        name: input.name,
+        input: input.input,
+      }),
+    ),
   complete: protectedProcedure
     .input(
       byAnswer.extend({

@@ -6,8 +6,16 @@ import { getDb } from "../../db/client";
 async function userWithSessions() {
   const db = await getDb();
   const user = await createUser(db);
-  const mac = await createSession(db, user.id, { userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15", ip: "203.0.113.7" });
-  const phone = await createSession(db, user.id, { userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36", ip: "198.51.100.2" });
+  const mac = await createSession(db, user.id, {
+    userAgent:
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    ip: "203.0.113.7",
+  });
+  const phone = await createSession(db, user.id, {
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+    ip: "198.51.100.2",
+  });
   const auth = { user: { id: user.id, email: user.email, name: user.name }, session: mac.session };
   return { db, user, mac, phone, api: await callerFor(auth) };
 }
@@ -17,7 +25,12 @@ describe("sessions (P4)", () => {
     const { api, mac } = await userWithSessions();
     const sessions = await api.sessions.list();
     expect(sessions).toHaveLength(2);
-    expect(sessions[0]).toMatchObject({ id: mac.session.id, current: true, device: "Safari on macOS", ip: "203.0.113.7" });
+    expect(sessions[0]).toMatchObject({
+      id: mac.session.id,
+      current: true,
+      device: "Safari on macOS",
+      ip: "203.0.113.7",
+    });
     expect(sessions[1]).toMatchObject({ current: false, device: "Chrome on Android", ip: "198.51.100.2" });
     expect(sessions[0]!.createdAt).toBeInstanceOf(Date);
     expect(JSON.stringify(sessions)).not.toMatch(/secret/i);

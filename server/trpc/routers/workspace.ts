@@ -12,7 +12,13 @@ export const workspaceRouter = createTRPCRouter({
   import: protectedProcedure
     .input(z.object({ document: z.unknown(), shiftToToday: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      if (input.document === undefined) throw new TRPCError({ code: "BAD_REQUEST", message: "Choose a workspace file to import." });
-      return importWorkspace(ctx.db, ctx.user.id, input.document, input.shiftToToday ? { shiftReferenceDateTo: new Date() } : {});
+      if (input.document === undefined)
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Choose a workspace file to import." });
+      return importWorkspace(
+        ctx.db,
+        ctx.user.id,
+        input.document,
+        input.shiftToToday ? { shiftReferenceDateTo: new Date() } : {},
+      );
     }),
 });

@@ -38,7 +38,13 @@ export type Behaviour =
   /** Ask for this tool call first, then answer from its result. */
   | { kind: "tool"; name: string; input: Record<string, unknown> };
 
-export type RecordedRequest = { at: number; apiKey: string | null; browserAccess: boolean; body: MessagesRequest; behaviour: Behaviour["kind"] };
+export type RecordedRequest = {
+  at: number;
+  apiKey: string | null;
+  browserAccess: boolean;
+  body: MessagesRequest;
+  behaviour: Behaviour["kind"];
+};
 
 const errorTypes: Record<number, string> = {
   401: "authentication_error",
@@ -51,7 +57,13 @@ function textOf(content: string | ContentBlock[]): string {
   if (typeof content === "string") return content;
   return content
     .map((block) =>
-      block.type === "text" ? block.text : block.type === "tool_result" ? (typeof block.content === "string" ? block.content : block.content.map((c) => c.text).join("\n")) : "",
+      block.type === "text"
+        ? block.text
+        : block.type === "tool_result"
+          ? typeof block.content === "string"
+            ? block.content
+            : block.content.map((c) => c.text).join("\n")
+          : "",
     )
     .join("\n");
 }
@@ -69,14 +81,29 @@ function questionIn(text: string): string {
 export function deterministicAnswer(request: MessagesRequest): string {
   const turns = request.messages;
   const last = turns.at(-1);
-  const everything = turns.filter((t) => t.role === "user").map((t) => textOf(t.content)).join("\n");
+  const everything = turns
+    .filter((t) => t.role === "user")
+    .map((t) => textOf(t.content))
+    .join("\n");
   const records = recordsIn(last ? textOf(last.content) : "");
   const all = records.length > 0 ? records : recordsIn(everything);
-  const question = questionIn(everything.split("\n").filter((l) => l.startsWith("Question: ")).at(-1) ?? everything);
+  const question = questionIn(
+    everything
+      .split("\n")
+      .filter((l) => l.startsWith("Question: "))
+      .at(-1) ?? everything,
+  );
   if (all.length === 0) return `I don't see anything in your records that answers “${question}”.`;
-  const facts = [...everything.matchAll(/^- (Open deals with a close date.+|Meetings in .+|Open pipeline, .+)$/gm)].map((m) => m[1]!);
+  const facts = [...everything.matchAll(/^- (Open deals with a close date.+|Meetings in .+|Open pipeline, .+)$/gm)].map(
+    (m) => m[1]!,
+  );
   const lines = all.slice(0, 4).map((r) => `- ${r.line.split(" · ").slice(0, 3).join(" · ")} [${r.handle}]`);
-  return [`Here is what your records say about “${question}”:`, "", ...lines, ...(facts.length ? ["", `${facts[0]} [${all[0]!.handle}]`] : [])].join("\n");
+  return [
+    `Here is what your records say about “${question}”:`,
+    "",
+    ...lines,
+    ...(facts.length ? ["", `${facts[0]} [${all[0]!.handle}]`] : []),
+  ].join("\n");
 }
 
 function sse(res: ServerResponse, event: string, data: unknown) {
@@ -126,42 +153,100 @@ export class FakeAnthropic {
     const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
     const apiKey = (req.headers["x-api-key"] as string | undefined) ?? bearer ?? null;
     const behaviour = this.queue.shift() ?? { kind: "answer" };
-    this.requests.push({ at: Date.now(), apiKey, browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] === "true", body, behaviour: behaviour.kind });
+    this.requests.push({
+      at: Date.now(),
+      apiKey,
+      browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] === "true",
+      body,
+      behaviour: behaviour.kind,
+    });
 
-    if (!apiKey || !this.apiKeys.includes(apiKey)) return void this.error(res, 401, "authentication_error", "invalid x-api-key");
+    if (!apiKey || !this.apiKeys.includes(apiKey))
+      return void this.error(res, 401, "authentication_error", "invalid x-api-key");
     if (!Array.isArray(body.messages) || body.messages.length === 0 || typeof body.max_tokens !== "number") {
       return void this.error(res, 400, "invalid_request_error", "messages and max_tokens are required");
     }
     if (behaviour.kind === "status") {
       if (behaviour.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(behaviour.retryAfterSeconds));
-      return void this.error(res, behaviour.status, errorTypes[behaviour.status] ?? "api_error", behaviour.status === 529 ? "Overloaded" : "Error");
+      return void this.error(
+        res,
+        behaviour.status,
+        errorTypes[behaviour.status] ?? "api_error",
+        behaviour.status === 529 ? "Overloaded" : "Error",
+      );
     }
 
     const lastTurn = body.messages.at(-1)!;
-    const answeringToolResult = typeof lastTurn.content !== "string" && lastTurn.content.some((b) => b.type === "tool_result");
+    const answeringToolResult =
+      typeof lastTurn.content !== "string" && lastTurn.content.some((b) => b.type === "tool_result");
     const lastText = textOf(lastTurn.content);
     const hasRecords = recordsIn(lastText).length > 0;
     let toolCall: { name: string; input: Record<string, unknown> } | null = null;
     if (behaviour.kind === "tool") toolCall = { name: behaviour.name, input: behaviour.input };
-    else if (!answeringToolResult && !hasRecords && body.tools?.some((t) => t.name === "search_records") && behaviour.kind === "answer") {
+    else if (
+      !answeringToolResult &&
+      !hasRecords &&
+      body.tools?.some((t) => t.name === "search_records") &&
+      behaviour.kind === "answer"
+    ) {
       toolCall = { name: "search_records", input: { query: questionIn(lastText) } };
     }
 
     const id = `msg_fake_${randomBytes(6).toString("hex")}`;
     const inputTokens = Math.ceil(JSON.stringify(body.messages).length / 4);
     if (toolCall) {
-      const block = { type: "tool_use" as const, id: `toolu_${randomBytes(6).toString("hex")}`, name: toolCall.name, input: toolCall.input };
+      const block = {
+        type: "tool_use" as const,
+        id: `toolu_${randomBytes(6).toString("hex")}`,
+        name: toolCall.name,
+        input: toolCall.input,
+      };
       if (!body.stream) {
-        return void res.writeHead(200, { "content-type": "application/json" }).end(
-          JSON.stringify({ id, type: "message", role: "assistant", model: body.model, content: [block], stop_reason: "tool_use", stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 20 } }),
-        );
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(
+            JSON.stringify({
+              id,
+              type: "message",
+              role: "assistant",
+              model: body.model,
+              content: [block],
+              stop_reason: "tool_use",
+              stop_sequence: null,
+              usage: { input_tokens: inputTokens, output_tokens: 20 },
+            }),
+          );
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      sse(res, "message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } } });
-      sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { ...block, input: {} } });
-      sse(res, "content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+      sse(res, "message_start", {
+        type: "message_start",
+        message: {
+          id,
+          type: "message",
+          role: "assistant",
+          model: body.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: inputTokens, output_tokens: 1 },
+        },
+      });
+      sse(res, "content_block_start", {
+        type: "content_block_start",
+        index: 0,
+        content_block: { ...block, input: {} },
+      });
+      sse(res, "content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) },
+      });
       sse(res, "content_block_stop", { type: "content_block_stop", index: 0 });
-      sse(res, "message_delta", { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 20 } });
+      sse(res, "message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { output_tokens: 20 },
+      });
       sse(res, "message_stop", { type: "message_stop" });
       return void res.end();
     }
@@ -169,13 +254,40 @@ export class FakeAnthropic {
     const text = behaviour.kind === "text" ? behaviour.text : deterministicAnswer(body);
     const outputTokens = Math.ceil(text.length / 4);
     if (!body.stream) {
-      return void res.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({ id, type: "message", role: "assistant", model: body.model, content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: outputTokens } }),
-      );
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({
+            id,
+            type: "message",
+            role: "assistant",
+            model: body.model,
+            content: [{ type: "text", text }],
+            stop_reason: "end_turn",
+            stop_sequence: null,
+            usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+          }),
+        );
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    sse(res, "message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } } });
-    sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    sse(res, "message_start", {
+      type: "message_start",
+      message: {
+        id,
+        type: "message",
+        role: "assistant",
+        model: body.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: inputTokens, output_tokens: 1 },
+      },
+    });
+    sse(res, "content_block_start", {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "text", text: "" },
+    });
     sse(res, "ping", { type: "ping" });
     const delay = behaviour.kind === "slow" ? behaviour.chunkDelayMs : this.chunkDelayMs;
     for (const [i, piece] of chunk(text).entries()) {
@@ -185,17 +297,28 @@ export class FakeAnthropic {
         return;
       }
       if (res.destroyed) return;
-      sse(res, "content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } });
+      sse(res, "content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "text_delta", text: piece },
+      });
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     }
     sse(res, "content_block_stop", { type: "content_block_stop", index: 0 });
-    sse(res, "message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    sse(res, "message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: outputTokens },
+    });
     sse(res, "message_stop", { type: "message_stop" });
     res.end();
   }
 
   private error(res: ServerResponse, status: number, type: string, message: string) {
-    res.writeHead(status, { "content-type": "application/json", "request-id": `req_fake_${randomBytes(4).toString("hex")}` });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "request-id": `req_fake_${randomBytes(4).toString("hex")}`,
+    });
     res.end(JSON.stringify({ type: "error", error: { type, message } }));
   }
 }

@@ -32,7 +32,12 @@ type IssuedCode = {
   used: boolean;
 };
 
-export type TokenRequestRecord = { grantType: string | undefined; hadVerifier: boolean; clientAuth: "basic" | "body" | "none"; outcome: string };
+export type TokenRequestRecord = {
+  grantType: string | undefined;
+  hadVerifier: boolean;
+  clientAuth: "basic" | "body" | "none";
+  outcome: string;
+};
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -80,7 +85,9 @@ export class FakeGoogle {
     this.nextIdTokenOverrides = null;
     const header = { alg: "RS256", typ: "JWT", kid: this.keyId };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    const key = this.signNextWithUnknownKey ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey : this.privateKey;
+    const key = this.signNextWithUnknownKey
+      ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
+      : this.privateKey;
     this.signNextWithUnknownKey = false;
     return `${signingInput}.${base64url(sign("RSA-SHA256", Buffer.from(signingInput), key))}`;
   }
@@ -95,8 +102,13 @@ export class FakeGoogle {
         return "redirect_uri_mismatch: The redirect URI in the request does not match the ones authorized for the OAuth client.";
       }
       if (params.response_type !== "code") return "unsupported_response_type";
-      if (typeof params.scope !== "string" || !params.scope.split(" ").includes("openid")) return "invalid_scope: openid is required.";
-      if (params.code_challenge_method !== "S256" || typeof params.code_challenge !== "string" || params.code_challenge.length < 43) {
+      if (typeof params.scope !== "string" || !params.scope.split(" ").includes("openid"))
+        return "invalid_scope: openid is required.";
+      if (
+        params.code_challenge_method !== "S256" ||
+        typeof params.code_challenge !== "string" ||
+        params.code_challenge.length < 43
+      ) {
         return "invalid_request: code_challenge with code_challenge_method=S256 is required.";
       }
       return null;
@@ -104,18 +116,34 @@ export class FakeGoogle {
 
     router.get("/authorize", (req, res) => {
       const problem = authorizeProblem(req.query);
-      if (problem) return void res.status(400).type("text/html").send(`<h1>Error 400</h1><p>${escapeHtml(problem)}</p>`);
-      const hidden = ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce"]
+      if (problem)
+        return void res
+          .status(400)
+          .type("text/html")
+          .send(`<h1>Error 400</h1><p>${escapeHtml(problem)}</p>`);
+      const hidden = [
+        "client_id",
+        "redirect_uri",
+        "response_type",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+        "nonce",
+      ]
         .filter((name) => typeof req.query[name] === "string")
         .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(String(req.query[name]))}">`)
         .join("");
       const accounts = this.options.accounts
         .map(
-          (a) => `<li><form method="post" action="authorize">${hidden}<input type="hidden" name="account" value="${escapeHtml(a.sub)}">
+          (
+            a,
+          ) => `<li><form method="post" action="authorize">${hidden}<input type="hidden" name="account" value="${escapeHtml(a.sub)}">
             <button type="submit" data-testid="fake-google-account" data-email="${escapeHtml(a.email)}"><strong>${escapeHtml(a.name)}</strong><br><span>${escapeHtml(a.email)}</span></button></form></li>`,
         )
         .join("");
-      res.type("text/html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sign in – Fake Google</title>
+      res.type("text/html")
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sign in – Fake Google</title>
 <style>body{font-family:system-ui,sans-serif;background:#f1f5f9;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;border-radius:12px;padding:32px;max-width:420px;width:100%;box-shadow:0 1px 3px #0002}
 ul{list-style:none;padding:0}button{width:100%;text-align:left;padding:12px;margin:6px 0;border:1px solid #cbd5e1;border-radius:8px;background:#fff;cursor:pointer;font:inherit}
@@ -155,7 +183,12 @@ button:hover,button:focus{background:#eff6ff}p.note{color:#64748b;font-size:14px
 
     router.post("/token", (req, res) => {
       const body = req.body as Record<string, string | undefined>;
-      const record: TokenRequestRecord = { grantType: body.grant_type, hadVerifier: Boolean(body.code_verifier), clientAuth: "none", outcome: "" };
+      const record: TokenRequestRecord = {
+        grantType: body.grant_type,
+        hadVerifier: Boolean(body.code_verifier),
+        clientAuth: "none",
+        outcome: "",
+      };
       this.tokenRequests.push(record);
       const fail = (status: number, error: string, description: string) => {
         record.outcome = error;
@@ -175,7 +208,8 @@ button:hover,button:focus{background:#eff6ff}p.note{color:#64748b;font-size:14px
       if (issued.clientId !== clientId) return fail(400, "invalid_grant", "The code was issued to another client.");
       if (body.redirect_uri !== issued.redirectUri) return fail(400, "redirect_uri_mismatch", "Bad Request");
       const challenge = body.code_verifier ? createHash("sha256").update(body.code_verifier).digest("base64url") : null;
-      if (!challenge || challenge !== issued.codeChallenge) return fail(400, "invalid_grant", "Missing code verifier. / Invalid code verifier.");
+      if (!challenge || challenge !== issued.codeChallenge)
+        return fail(400, "invalid_grant", "Missing code verifier. / Invalid code verifier.");
       record.outcome = "ok";
       res.json({
         access_token: `ya29.fake-${randomBytes(16).toString("hex")}`,
@@ -249,7 +283,8 @@ export async function startFakeGoogle(options: Omit<FakeGoogleOptions, "issuer">
       const form = new URLSearchParams(new URL(authorizationUrl).searchParams);
       form.set("account", sub);
       const approved = await fetch(endpoints.authorization, { method: "POST", body: form, redirect: "manual" });
-      if (approved.status !== 302) throw new Error(`The fake Google answered ${approved.status}: ${await approved.text()}`);
+      if (approved.status !== 302)
+        throw new Error(`The fake Google answered ${approved.status}: ${await approved.text()}`);
       return new URL(approved.headers.get("location")!);
     },
     close: () =>

@@ -25,7 +25,9 @@ export async function startFakeProvider() {
   app.use(express.urlencoded({ extended: false }));
   app.use((req, res, next) => {
     const token = req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice(7) : null;
-    res.on("finish", () => requests.push({ at: Date.now(), method: req.method, path: req.path, token, status: res.statusCode }));
+    res.on("finish", () =>
+      requests.push({ at: Date.now(), method: req.method, path: req.path, token, status: res.statusCode }),
+    );
     next();
   });
 
@@ -78,19 +80,31 @@ export async function startFakeProvider() {
     async fetchEvents({ accessToken, cursor }) {
       const url = new URL(`${base}/v1/events`);
       url.searchParams.set("cursor", String(typeof cursor === "number" ? cursor : 0));
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, {
+        headers: { Authorization: `Bearer ${accessToken}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       if (response.status === 401) throw new ProviderAuthError("the provider refused our access token");
       if (!response.ok) throw new Error(`events feed answered HTTP ${response.status}`);
       const body = (await response.json()) as { events: FakeEvent[]; nextCursor: number };
       return {
-        events: body.events.map((e) => ({ externalId: e.id, eventType: e.type, occurredAt: new Date(e.occurredAt), payload: e.payload })),
+        events: body.events.map((e) => ({
+          externalId: e.id,
+          eventType: e.type,
+          occurredAt: new Date(e.occurredAt),
+          payload: e.payload,
+        })),
         cursor: body.nextCursor,
       };
     },
     async revoke({ accessToken, refreshToken }) {
       // Revoking the refresh token ends the whole grant; the access token is revoked as a fallback.
       const token = refreshToken ?? accessToken;
-      if (token) await revokeOAuthToken(`${base}/oauth/revoke`, token, { tokenTypeHint: refreshToken ? "refresh_token" : "access_token", client: FAKE_CLIENT });
+      if (token)
+        await revokeOAuthToken(`${base}/oauth/revoke`, token, {
+          tokenTypeHint: refreshToken ? "refresh_token" : "access_token",
+          client: FAKE_CLIENT,
+        });
     },
   };
 
@@ -108,7 +122,12 @@ export async function startFakeProvider() {
     addEvents(count: number, type = "message.added") {
       for (let i = 0; i < count; i += 1) {
         const n = events.length + 1;
-        events.push({ id: `evt_${n}`, type, occurredAt: new Date(Date.UTC(2026, 10, 1, 9, n)).toISOString(), payload: { subject: `Event ${n}` } });
+        events.push({
+          id: `evt_${n}`,
+          type,
+          occurredAt: new Date(Date.UTC(2026, 10, 1, 9, n)).toISOString(),
+          payload: { subject: `Event ${n}` },
+        });
       }
     },
     failRevocationWith(status: number) {

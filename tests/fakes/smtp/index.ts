@@ -10,10 +10,13 @@ function readMessage(raw: string): { subject: string; text: string } {
   const split = raw.indexOf("\r\n\r\n");
   const head = raw.slice(0, split);
   let body = raw.slice(split + 4).replace(/\r\n\.?$/, "");
-  const header = (name: string) => head.match(new RegExp(`^${name}: (.*(?:\r\n[ \t].*)*)`, "im"))?.[1]?.replace(/\r\n[ \t]/g, " ") ?? "";
+  const header = (name: string) =>
+    head.match(new RegExp(`^${name}: (.*(?:\r\n[ \t].*)*)`, "im"))?.[1]?.replace(/\r\n[ \t]/g, " ") ?? "";
   const encoding = header("Content-Transfer-Encoding").toLowerCase();
   if (encoding === "quoted-printable") {
-    const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    const bytes = body
+      .replace(/=\r\n/g, "")
+      .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
     body = Buffer.from(bytes, "latin1").toString("utf8");
   } else if (encoding === "base64") {
     body = Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
