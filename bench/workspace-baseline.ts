@@ -17,7 +17,7 @@
 // and PORT; GET /healthz answers when it is ready. If the app's queries change, capture them again
 // (see the README's "Workspace HTTP benchmark") and update the SQL below.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
 import { readSessionToken } from "../server/auth/session";
 import { prefixQuery, splitSnippet } from "../server/crm/search";
@@ -352,7 +352,7 @@ function trpcInput<T>(url: URL): T {
   return ((raw ? (JSON.parse(raw) as { json?: T }).json : undefined) ?? {}) as T;
 }
 
-const server = createServer(async (req, res) => {
+async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? "/", "http://baseline");
     if (url.pathname === "/healthz") {
@@ -374,7 +374,10 @@ const server = createServer(async (req, res) => {
   } catch (error) {
     send(res, 500, { error: error instanceof Error ? error.message : String(error) });
   }
-});
+}
+
+// answer() catches everything itself, so the promise it returns never rejects.
+const server = createServer((req, res) => void answer(req, res));
 
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1");
 process.on("SIGTERM", () => {

@@ -288,7 +288,8 @@ async function measure(server: RunningServer, route: Route, cookie: string, seco
         timeout: REQUEST_TIMEOUT_SECONDS,
         duration: WARMUP_SECONDS + seconds,
       },
-      (error: unknown) => (error ? reject(error) : resolve()),
+      (error: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error("autocannon failed", { cause: error })) : resolve(),
     );
     // autocannon emits (client, statusCode, resBytes, responseTime); @types/autocannon omits the client.
     instance.on("response", (...args: unknown[]) => {
@@ -345,9 +346,7 @@ async function unloaded(servers: RunningServer[], route: Route, cookie: string, 
 // The run
 // ---------------------------------------------------------------------------------------------
 
-async function prepareDatabase(
-  url: string,
-): Promise<{
+async function prepareDatabase(url: string): Promise<{
   cookie: string;
   seedMs: number;
   migrateMs: number;

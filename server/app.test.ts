@@ -49,7 +49,7 @@ describe("HTTP server", () => {
     // A database that refuses every query.
     const broken = await PGlite.create();
     await broken.close();
-    setDatabaseOpener(async () => pgliteDatabase(broken));
+    setDatabaseOpener(() => Promise.resolve(pgliteDatabase(broken)));
     try {
       const { url } = await server();
       const response = await fetch(`${url}/healthz`);
@@ -59,7 +59,7 @@ describe("HTTP server", () => {
         database: { ok: false, error: "PGlite is closed" },
       });
     } finally {
-      setDatabaseOpener(async () => original);
+      setDatabaseOpener(() => Promise.resolve(original));
     }
   });
 

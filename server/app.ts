@@ -9,6 +9,7 @@ import { sessionMiddleware } from "./auth/middleware";
 import { getDb } from "./db/client";
 import { checkDatabase } from "./db/health";
 import type { Env } from "./env";
+import { asyncHandler } from "./http/async-handler";
 import { createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
 import { requestLog } from "./http/request-log";
 import { sameOriginOnly } from "./http/same-origin";
@@ -72,11 +73,14 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     pages = options.pages.handler;
   }
 
-  app.get("/healthz", async (_req, res) => {
-    const database = await checkDatabase(await getDb());
-    res.status(database.ok ? 200 : 503).setHeader("Cache-Control", "no-store");
-    res.json({ status: database.ok ? "ok" : "unavailable", database });
-  });
+  app.get(
+    "/healthz",
+    asyncHandler(async (_req, res) => {
+      const database = await checkDatabase(await getDb());
+      res.status(database.ok ? 200 : 503).setHeader("Cache-Control", "no-store");
+      res.json({ status: database.ok ? "ok" : "unavailable", database });
+    }),
+  );
 
   if (env.FAKE_GOOGLE) {
     // The demo's stand-in for Google (tests/fakes/google-oauth), on this origin: see ADR 006.
@@ -106,24 +110,20 @@ function remixPages(
   mode: "development" | "production",
 ): RequestHandler {
   const handle = createRequestHandler(build, mode);
-  return async (req, res, next) => {
-    try {
-      const response = await handle(createFetchRequest(req, res), {
-        auth: res.locals.auth ?? signedOut,
-        requestId: res.locals.requestId ?? "unknown",
-        client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
-        cspNonce: res.locals.cspNonce ?? "",
-      });
-      await sendFetchResponse(res, response);
-    } catch (error) {
-      next(error);
-    }
-  };
+  return asyncHandler(async (req, res) => {
+    const response = await handle(createFetchRequest(req, res), {
+      auth: res.locals.auth ?? signedOut,
+      requestId: res.locals.requestId ?? "unknown",
+      client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
+      cspNonce: res.locals.cspNonce ?? "",
+    });
+    await sendFetchResponse(res, response);
+  });
 }
 
 /** Last resort: log the detail, tell the user something clear, never leak a stack trace. */
 const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  const requestId = res.locals.requestId as string | undefined;
+  const requestId = res.locals.requestId;
   logger().error({ requestId, err: error }, "unhandled error");
   if (res.headersSent) return next(error);
   res

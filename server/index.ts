@@ -65,21 +65,26 @@ async function main() {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    server.close(async () => {
-      try {
-        if (jobs) {
-          setJobs(null);
-          await jobs.stop();
-        }
-        await mailDeliveryIdle();
-        await closePages();
-        await closeDatabase();
-        logger().info("stopped");
-        process.exit(0);
-      } catch (error) {
-        logger().error({ err: error }, "error while shutting down");
-        process.exit(1);
+    const stopEverything = async () => {
+      if (jobs) {
+        setJobs(null);
+        await jobs.stop();
       }
+      await mailDeliveryIdle();
+      await closePages();
+      await closeDatabase();
+    };
+    server.close(() => {
+      stopEverything().then(
+        () => {
+          logger().info("stopped");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger().error({ err: error }, "error while shutting down");
+          process.exit(1);
+        },
+      );
     });
     // Keep-alive connections with no request in flight would hold server.close() open.
     server.closeIdleConnections();

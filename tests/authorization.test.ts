@@ -40,7 +40,7 @@ async function rejects(promise: Promise<unknown>, code: TRPCError["code"]) {
 
 /** Fails if A's id appears anywhere in what B got back. */
 function revealsNothingOf(a: AIds, value: unknown) {
-  const text = JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   for (const [name, id] of Object.entries(a)) {
     if (name === "sessionToken") continue;
     expect(text, `B's answer contains A's ${name}`).not.toContain(id);
@@ -63,7 +63,7 @@ const cases: Record<string, Case> = {
     // Changes only the caller's own password (A's user row is in the snapshot).
     await b.account.changePassword({ currentPassword: "", newPassword: "B's own new password" });
   },
-  "account.requestDeletion": async (b, a) => {
+  "account.requestDeletion": async (b, _a) => {
     // Typing A's email deletes nothing: the confirmation is the caller's own email, for the caller's own account.
     const result = await b.account.requestDeletion({ confirmEmail: "a@example.test", password: "anything at all" });
     expect(result).toMatchObject({ ok: false, field: "confirmEmail" });
@@ -233,7 +233,7 @@ async function snapshotOf(userId: string): Promise<string> {
   for (const { table_name } of tables) {
     parts[table_name] = await sql.query(`SELECT * FROM "${table_name}" WHERE "userId" = $1 ORDER BY id`, [userId]);
   }
-  return JSON.stringify(parts, (_key, v) =>
+  return JSON.stringify(parts, (_key, v: unknown) =>
     typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
   );
 }

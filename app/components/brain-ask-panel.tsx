@@ -48,7 +48,7 @@ export function BrainAskPanel({
       <Form
         method="post"
         action="/brain"
-        onSubmit={submit}
+        onSubmit={(event) => void submit(event)}
         className="space-y-2"
         data-testid="brain-ask-panel"
         noValidate

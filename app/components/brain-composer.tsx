@@ -64,7 +64,9 @@ export function BrainComposer({
   const userKey = useUserKey();
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [storedError, setError] = useState<string | null>(null);
+  // "Still answering" holds only while an answer is live; it goes away by itself when the answer ends.
+  const error = storedError === STILL_ANSWERING && !liveAnswerId ? null : storedError;
   const fieldError =
     error ??
     answer?.fieldErrors?.question ??
@@ -75,10 +77,6 @@ export function BrainComposer({
   useEffect(() => {
     if (autoFocus) textarea.current?.focus();
   }, [autoFocus]);
-
-  useEffect(() => {
-    if (!liveAnswerId) setError((current) => (current === STILL_ANSWERING ? null : current));
-  }, [liveAnswerId]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -123,7 +121,14 @@ export function BrainComposer({
   };
 
   return (
-    <Form method="post" action={action} onSubmit={submit} className="space-y-2" data-testid="brain-composer" noValidate>
+    <Form
+      method="post"
+      action={action}
+      onSubmit={(event) => void submit(event)}
+      className="space-y-2"
+      data-testid="brain-composer"
+      noValidate
+    >
       <input type="hidden" name="intent" value="ask" />
       {scope?.accountId ? <input type="hidden" name="accountId" value={scope.accountId} /> : null}
       {scope?.opportunityId ? <input type="hidden" name="opportunityId" value={scope.opportunityId} /> : null}

@@ -239,7 +239,7 @@ export const AssistantAnswer = memo(function AssistantAnswer({
           </p>
           {/* Retry only once the stopped or failed answer is stored (the server refuses before that). */}
           {message.status !== "streaming" ? (
-            <Form method="post" onSubmit={retry}>
+            <Form method="post" onSubmit={(event) => void retry(event)}>
               <input type="hidden" name="intent" value="retry" />
               <input type="hidden" name="assistantMessageId" value={message.id} />
               <Button type="submit" variant="secondary" disabled={retrying} data-testid="brain-retry">

@@ -3,6 +3,7 @@
 // per line, so lines received over the lines the loader counted is how far along it is.
 import { Link } from "@remix-run/react";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
+import { useHydrated } from "../utils/use-hydrated";
 import { formatCount } from "../utils/format";
 import {
   EXPORT_URL,
@@ -69,11 +70,8 @@ export function DataExport({ totalLines, recordLines }: { totalLines: number; re
   const [state, setState] = useState<ExportState>({ kind: "idle" });
   const running = useRef<AbortController | null>(null);
   // Until the page is hydrated the link downloads on its own; after, it downloads with progress.
-  const [enhanced, setEnhanced] = useState(false);
-  useEffect(() => {
-    setEnhanced(true);
-    return () => running.current?.abort();
-  }, []);
+  const enhanced = useHydrated();
+  useEffect(() => () => running.current?.abort(), []);
 
   async function start() {
     if (running.current) return;

@@ -2,7 +2,8 @@
 // turns them into exact cents. The loss reason shows for every stage without JavaScript (the action
 // keeps it only for a lost deal) and only for "Closed lost" once JavaScript runs.
 import { Form, Link } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useHydrated } from "../utils/use-hydrated";
 import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 
 export type DealFormValues = Partial<
@@ -31,8 +32,7 @@ export function DealForm({
   pendingText: string;
   cancelTo: string;
 }) {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const [stage, setStage] = useState(values.stage ?? "prospecting");
   return (
     <Form method="post" noValidate className="space-y-5">

@@ -6,6 +6,7 @@ import { Form, useLocation, useNavigate } from "@remix-run/react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useHydrated } from "../utils/use-hydrated";
 import type { AppRouter } from "../../server/trpc/root";
 import { useTRPC } from "../utils/trpc";
 
@@ -72,16 +73,11 @@ function isPaletteShortcut(event: KeyboardEvent): boolean {
 /** The header's search: a form that works everywhere, and the palette with its shortcut button. */
 export function HeaderSearch() {
   const location = useLocation();
-  const [hydrated, setHydrated] = useState(false);
-  const [shortcut, setShortcut] = useState("Ctrl K");
+  const hydrated = useHydrated();
+  // Decided after hydration so the server's markup (which cannot know the platform) matches.
+  const shortcut = hydrated && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? "⌘K" : "Ctrl K";
   const [open, setOpen] = useState(false);
   const currentQuery = location.pathname === "/search" ? (new URLSearchParams(location.search).get("q") ?? "") : "";
-
-  useEffect(() => {
-    setHydrated(true);
-    // Decided after hydration so the server's markup (which cannot know the platform) matches.
-    if (/Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)) setShortcut("⌘K");
-  }, []);
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
@@ -94,7 +90,11 @@ export function HeaderSearch() {
   }, []);
 
   // Navigating (from the palette or anywhere) closes it.
-  useEffect(() => setOpen(false), [location.key]);
+  const [locationSeen, setLocationSeen] = useState(location.key);
+  if (locationSeen !== location.key) {
+    setLocationSeen(location.key);
+    setOpen(false);
+  }
 
   return (
     <>
@@ -187,7 +187,11 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
   }, []);
 
   // New results: start again from the best one.
-  useEffect(() => setSelected(0), [query.data, term]);
+  const [resultsSeen, setResultsSeen] = useState({ data: query.data, term });
+  if (resultsSeen.data !== query.data || resultsSeen.term !== term) {
+    setResultsSeen({ data: query.data, term });
+    setSelected(0);
+  }
 
   function go(item: PaletteItem | undefined) {
     if (!item) return;
@@ -232,7 +236,10 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
           ? `No results for “${term}”. Try fewer words.`
           : `${results.length} ${results.length === 1 ? "result" : "results"}`;
 
+  // The palette follows the ARIA combobox pattern: the keyboard stays in the input (arrows, Enter,
+  // Esc) and moves the active option; the mouse handlers below are the pointer's equivalents.
   return (
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions -- a click on the backdrop closes, as Esc does
     <div
       className="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 px-4 pt-[12vh]"
       onMouseDown={(event) => {
@@ -241,6 +248,7 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
         onClose();
       }}
     >
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- keeps the focus in the input */}
       <div
         role="dialog"
         aria-modal="true"
@@ -282,6 +290,7 @@ export function SearchPalette({ initialQuery = "", onClose }: { initialQuery?: s
           data-testid="palette-results"
         >
           {items.map((item, i) => (
+            // eslint-disable-next-line jsx-a11y/click-events-have-key-events -- Enter in the input picks the option
             <li
               key={item.key}
               id={optionId(i)}

@@ -7,14 +7,15 @@ import { toastMessage } from "../utils/toasts";
 export function Toast() {
   const location = useLocation();
   const message = toastMessage(new URLSearchParams(location.search).get("toast"));
-  const [visible, setVisible] = useState(true);
+  // Hidden for the navigation it was shown on once its time is up; a new navigation shows its own.
+  const [expiredFor, setExpiredFor] = useState<string | null>(null);
+  const visible = expiredFor !== location.key;
   useEffect(() => {
     if (!message) return;
-    setVisible(true);
     const url = new URL(window.location.href);
     url.searchParams.delete("toast");
     window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
-    const timer = setTimeout(() => setVisible(false), 5_000);
+    const timer = setTimeout(() => setExpiredFor(location.key), 5_000);
     return () => clearTimeout(timer);
   }, [message, location.key]);
   if (!message || !visible) return null;

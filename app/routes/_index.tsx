@@ -6,7 +6,7 @@ import { demoModeEnabled } from "../utils/demo.server";
 
 export const meta: MetaFunction = () => [{ title: "Sales-as-Code — your sales brain" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export function loader({ context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/dashboard");
   return { demoMode: demoModeEnabled() };
 }

@@ -5,7 +5,7 @@ import { DELETION_GRACE_DAYS } from "../../server/data-rights/delete-account";
 
 export const meta: MetaFunction = () => [{ title: "Account deleted · Sales-as-Code" }];
 
-export async function loader() {
+export function loader() {
   return { graceDays: DELETION_GRACE_DAYS };
 }
 

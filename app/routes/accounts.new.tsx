@@ -9,7 +9,7 @@ import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New account · Sales-as-Code" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   return null;
 }

@@ -111,12 +111,12 @@ describe("/login", () => {
     const context = loadContext();
     let last: Answer | Response | undefined;
     for (let i = 0; i < rateLimits.signInPerAccount.limit + 1; i += 1) {
-      last = (await loginAction(
+      last = await loginAction(
         args(post("/login", { email: user.email, password: "wrong password!" }), {
           ...context,
           client: { ip: `10.9.${i}.1`, userAgent: null },
         }),
-      )) as unknown as Answer;
+      );
     }
     const limited = last as Answer;
     expect(limited.init?.status).toBe(429);

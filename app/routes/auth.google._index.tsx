@@ -5,7 +5,7 @@ import { env } from "../../server/env";
 import { safeRedirectPath } from "../utils/auth.server";
 
 /** Starts "Continue with Google": a short-lived state cookie (state + PKCE verifier), then Google. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export function loader({ request }: LoaderFunctionArgs) {
   const config = env();
   if (!config.google) throw new Response("Google sign-in is not set up on this instance.", { status: 404 });
   const requested = new URL(request.url).searchParams.get("redirectTo");

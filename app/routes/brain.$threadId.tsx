@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { BrainComposer, apiErrorMessage, type Asked, type BrainFormAnswer } from "../components/brain-composer";
+import { BrainComposer, apiErrorMessage, type Asked } from "../components/brain-composer";
 import { AssistantAnswer, UserQuestion, type ThreadMessage } from "../components/brain-message";
 import { EmptyState } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
@@ -47,12 +47,12 @@ export default function BrainThread() {
   const { thread } = useLoaderData<typeof loader>();
   const messages = thread.messages as ThreadMessage[];
   const { claudeBrowserBaseUrl, status } = useBrainData();
-  const answer = useActionData<typeof action>() as BrainFormAnswer | undefined;
+  const answer = useActionData<typeof action>();
   const location = useLocation();
   const client = useTRPCClient();
   const userKey = useUserKey();
   const live = useLiveAnswers();
-  const revalidator = useRevalidator();
+  const { revalidate, state: revalidationState } = useRevalidator();
   const [pending, setPending] = useState<Pending | null>(null);
   const attempts = useRef(new Map<string, number>());
   const bottom = useRef<HTMLDivElement>(null);
@@ -73,20 +73,19 @@ export default function BrainThread() {
 
   // When an answer is over (or a new question is not in the page yet), load what was stored. A
   // stopped answer is stored a moment after the stream closes, so look again a few times.
-  const revalidating = revalidator.state !== "idle";
+  const revalidating = revalidationState !== "idle";
   const waitingFor =
     messages.find((m) => m.status === "streaming" && live.get(m.id)?.finished)?.id ??
     pendingShown?.assistantMessageId ??
     null;
-  // (`revalidator` is a new object on every render; only its state matters to this effect.)
   useEffect(() => {
     if (!waitingFor || revalidating) return;
     const tries = attempts.current.get(waitingFor) ?? 0;
     if (tries >= 20) return;
     attempts.current.set(waitingFor, tries + 1);
-    const timer = setTimeout(() => revalidator.revalidate(), tries === 0 ? 0 : 300);
+    const timer = setTimeout(() => void revalidate(), tries === 0 ? 0 : 300);
     return () => clearTimeout(timer);
-  }, [waitingFor, revalidating]);
+  }, [waitingFor, revalidating, revalidate]);
 
   const count = messages.length + (pendingShown ? 2 : 0);
   useEffect(() => {
@@ -111,7 +110,9 @@ export default function BrainThread() {
 
   // Stable, so answers that did not change are not rendered again (AssistantAnswer is memoised).
   const latest = useRef({ messages, begin });
-  latest.current = { messages, begin };
+  useEffect(() => {
+    latest.current = { messages, begin };
+  });
   const retry = useCallback(
     async (assistantMessageId: string): Promise<string | null> => {
       const { messages: current, begin: start } = latest.current;

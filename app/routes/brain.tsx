@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import type { BrainFormAnswer } from "../components/brain-composer";
 import { BrainThreadList } from "../components/brain-thread-list";
 import { ButtonLink, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { field } from "../utils/auth-forms.server";
-import { useHydrated, useUserKey } from "../utils/brain-user-key";
+import { useUserKey } from "../utils/brain-user-key";
+import { useHydrated } from "../utils/use-hydrated";
 import { serverCaller } from "../utils/trpc.server";
 import { askFromForm, badRequest, browserClaudeBaseUrl, deleteFromForm, renameFromForm } from "./brain.server";
 
@@ -61,7 +61,7 @@ function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retri
 
 export default function BrainLayout() {
   const { threads, status, now } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as BrainFormAnswer | undefined;
+  const answer = useActionData<typeof action>();
   const location = useLocation();
   return (
     <>

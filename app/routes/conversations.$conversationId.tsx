@@ -62,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function Conversation() {
   const { conversation, me } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as Answer | undefined;
+  const answer = useActionData<typeof action>();
   const people: Record<string, KnownPerson> = {};
   for (const participant of conversation.participants) {
     if (participant.prospect?.email)

@@ -9,6 +9,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": setCookie } });
 }
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }

@@ -7,7 +7,7 @@ import { askForPasswordReset } from "./forgot-password.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Sales-as-Code" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   redirectIfSignedIn(context, request);
   return null;
 }

@@ -11,7 +11,7 @@ import { signInWithPassword } from "./login.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Sales-as-Code" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   redirectIfSignedIn(context, request);
   return signInOptions();
 }

@@ -6,6 +6,6 @@ export async function action({ context }: ActionFunctionArgs) {
   return redirect("/", { headers: { "Set-Cookie": await signOut(context) } });
 }
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }

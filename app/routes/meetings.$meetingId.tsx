@@ -71,7 +71,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function Meeting() {
   const { meeting } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as Answer | undefined;
+  const answer = useActionData<typeof action>();
   const notesAnswer = answer?.intent === "add-notes" || answer?.intent === "save-notes" ? answer : undefined;
   const isLink = meeting.location !== null && /^https?:\/\//i.test(meeting.location);
   return (

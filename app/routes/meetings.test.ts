@@ -43,7 +43,7 @@ async function seller() {
     }),
     db.prospect.create({ data: { userId: user.id, accountId: account.id, firstName: "Ben", lastName: "Okafor" } }),
   ]);
-  return { db, user, context: loadContext(auth), account, ana: ana!, ben: ben!, api: await callerFor(auth) };
+  return { db, user, context: loadContext(auth), account, ana: ana, ben: ben, api: await callerFor(auth) };
 }
 
 const hour = 3_600_000;

@@ -96,7 +96,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function Opportunity() {
   const { deal, timeline, timelineIsFirstPage, notes, stages, stageLabels, now } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as Answer | undefined;
+  const answer = useActionData<typeof action>();
   const closed = deal.stage === "closed_won" || deal.stage === "closed_lost";
   const pastDue = deal.closeDate !== null && dateInputValue(deal.closeDate) < now.slice(0, 10) && !closed;
   const newMeeting = `/meetings/new?${new URLSearchParams({ opportunityId: deal.id, ...(deal.account ? { accountId: deal.account.id } : {}) })}`;

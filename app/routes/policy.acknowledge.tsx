@@ -10,6 +10,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirectPath(form.get("redirectTo")));
 }
 
-export async function loader() {
+export function loader() {
   return redirect("/privacy");
 }

@@ -6,7 +6,7 @@ import { formatDate } from "../utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Privacy · Sales-as-Code" }];
 
-export async function loader() {
+export function loader() {
   return { policy: PRIVACY_POLICY };
 }
 

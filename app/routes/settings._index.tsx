@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 
 /** Settings opens on the profile: who you are comes first. */
-export async function loader() {
+export function loader() {
   return redirect("/settings/profile");
 }

@@ -4,7 +4,8 @@ import { useRef, useState, type FormEvent } from "react";
 import { FormMessage } from "../components/forms";
 import { Button } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { maskKey, removeUserKey, saveUserKey, useHydrated, userKeyProblem, useUserKey } from "../utils/brain-user-key";
+import { maskKey, removeUserKey, saveUserKey, userKeyProblem, useUserKey } from "../utils/brain-user-key";
+import { useHydrated } from "../utils/use-hydrated";
 import { serverCaller } from "../utils/trpc.server";
 import { browserClaudeBaseUrl } from "./brain.server";
 

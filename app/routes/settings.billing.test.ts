@@ -17,6 +17,6 @@ describe("/settings/billing loader", () => {
 
     const db = await getDb();
     const { auth } = await signIn(db, (await createUser(db)).id);
-    expect(await loader({ request, context: loadContext(auth), params: {} })).toBeNull();
+    expect(loader({ request, context: loadContext(auth), params: {} })).toBeNull();
   });
 });

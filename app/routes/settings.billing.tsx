@@ -6,7 +6,7 @@ import { requireUser } from "../utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Settings · Sales-as-Code" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   return null;
 }

@@ -22,7 +22,7 @@ describe("/settings/data/export", () => {
   it("streams the user's export as a JSON attachment named for today, never cached", async () => {
     const { user, context } = await signedInUser();
     const before = new Date().toISOString().slice(0, 10);
-    const response = (await loader({ request: request(), context, params: {} })) as Response;
+    const response = await loader({ request: request(), context, params: {} });
     const after = new Date().toISOString().slice(0, 10);
 
     expect(response).toBeInstanceOf(Response);
@@ -86,7 +86,7 @@ describe("/settings/data/export", () => {
     // Two accounts, three people, two deals, one conversation, one meeting, two notes, three
     // activities, and the session signing in made: fifteen records.
     expect(page.exportLines.records).toBe(15);
-    const response = (await loader({ request: request(), context, params: {} })) as Response;
+    const response = await loader({ request: request(), context, params: {} });
     const text = await response.text();
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.split("\n").length - 1).toBe(page.exportLines.total);

@@ -22,7 +22,7 @@ function upload(content: string | Blob, options: { shift?: boolean; fileName?: s
 }
 
 async function post(request: Request, context: ReturnType<typeof loadContext>): Promise<Answer> {
-  return (await action({ request, context, params: {} })) as unknown as Answer;
+  return await action({ request, context, params: {} });
 }
 
 async function countsOf(db: Awaited<ReturnType<typeof getDb>>, userId: string) {

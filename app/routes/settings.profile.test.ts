@@ -34,8 +34,8 @@ async function thrownBy(run: () => unknown): Promise<Response> {
 }
 
 describe("/settings", () => {
-  it("opens on the profile", async () => {
-    const response = await settingsIndexLoader();
+  it("opens on the profile", () => {
+    const response = settingsIndexLoader();
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/settings/profile");
   });

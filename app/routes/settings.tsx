@@ -3,7 +3,7 @@ import { NavLink, Outlet } from "@remix-run/react";
 import { PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   return null;
 }

@@ -10,7 +10,7 @@ import { signUp } from "./signup.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Sales-as-Code" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   redirectIfSignedIn(context, request);
   return signInOptions();
 }

@@ -151,7 +151,7 @@ export async function answerNoteForm(
     } catch (error) {
       const errors = apiFieldErrors(error);
       // The API says the account or person is not one of the user's: this page does not exist for them.
-      if (errors?.fieldErrors && Object.keys(owner).some((key) => key in errors.fieldErrors!)) throw notFound();
+      if (errors?.fieldErrors && Object.keys(owner).some((key) => key in errors.fieldErrors)) throw notFound();
       if (errors) return formAnswer(400, { ...errors, fields: { body } });
       throw error;
     }

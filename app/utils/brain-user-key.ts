@@ -66,17 +66,6 @@ export function useUserKey(): string | null {
   return useSyncExternalStore(subscribeToKey, readUserKey, () => null);
 }
 
-const noSubscription = () => () => {};
-
-/** False on the server and while hydrating, true once React runs in the browser. */
-export function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
-
 type Sdk = typeof import("@anthropic-ai/sdk");
 
 /** What went wrong talking to Claude from this browser, in words (the partial answer is kept). */
@@ -90,13 +79,14 @@ export function userKeyFailureMessage(
     return "This browser could not reach Claude, or the connection dropped mid-answer. Check your connection; what arrived so far is kept. Try again.";
   }
   if (error instanceof sdk.APIError) {
-    const status = error.status;
+    // The SDK's error class is generic; an instanceof check leaves its fields typed `any`.
+    const { status, headers } = error as { status: number | undefined; headers: Headers | undefined };
     if (status === 401)
       return "Claude refused your API key (401). Check the key saved in this browser at Settings → API.";
     if (status === 403)
       return "Your API key is not allowed to use this model (403). Check the key's permissions in the Anthropic Console.";
     if (status === 429) {
-      const wait = error.headers?.get("retry-after");
+      const wait = headers?.get("retry-after");
       return `Claude is receiving too many requests from your key (429)${wait ? ` and asked us to wait ${wait} seconds` : ""}. We retried; try again in a moment.`;
     }
     if (status === 529) return "Claude is overloaded right now (529). We retried; try again in a minute.";

@@ -37,7 +37,7 @@ function fixAdapter(inner: Adapter, client: PGlite): Adapter {
             await runScript(script);
           } catch (error) {
             // Let the wrapped adapter translate the Postgres error for the engine.
-            return target.executeRaw({ sql: script, args: [], argTypes: [] } as unknown as SqlQuery).then(() => {
+            return target.executeRaw({ sql: script, args: [], argTypes: [] }).then(() => {
               throw error;
             });
           }
@@ -52,7 +52,7 @@ function fixAdapter(inner: Adapter, client: PGlite): Adapter {
           return (target[prop] as (q: SqlQuery) => Promise<unknown>).call(target, query);
         };
       }
-      return Reflect.get(target, prop, receiver);
+      return Reflect.get(target, prop, receiver) as unknown;
     },
   });
 }

@@ -137,7 +137,9 @@ describe("Sign in with Google", () => {
   it("fails PKCE when the verifier does not match the challenge, and signs nobody in", async () => {
     const db = await getDb();
     const flow = await authorize("sub-ben");
-    const saved = JSON.parse(Buffer.from(flow.cookieHeader.split("=")[1]!, "base64url").toString());
+    const saved = JSON.parse(Buffer.from(flow.cookieHeader.split("=")[1]!, "base64url").toString()) as {
+      verifier: string;
+    };
     saved.verifier = "x".repeat(43);
     const tampered = `${OAUTH_STATE_COOKIE}=${Buffer.from(JSON.stringify(saved)).toString("base64url")}`;
     const result = await completeGoogleSignIn(db, config, {

@@ -59,7 +59,7 @@ export async function verifyIdToken(
   let header: { alg?: string; kid?: string };
   let payload: unknown;
   try {
-    header = JSON.parse(Buffer.from(encodedHeader, "base64url").toString("utf8"));
+    header = JSON.parse(Buffer.from(encodedHeader, "base64url").toString("utf8")) as typeof header;
     payload = JSON.parse(Buffer.from(encodedPayload, "base64url").toString("utf8"));
   } catch {
     throw new IdTokenError("The ID token is not readable.");

@@ -2,6 +2,7 @@
 // tRPC context both read the result from res.locals, so a page and its API calls agree.
 import type { RequestHandler } from "express";
 import type { Db } from "../db/client";
+import { asyncHandler } from "../http/async-handler";
 import { signedOut, type RequestAuth } from "../trpc/context";
 import {
   blankSessionCookie,
@@ -12,27 +13,23 @@ import {
 } from "./session";
 
 export function sessionMiddleware(options: { db: () => Promise<Db>; secureCookies: boolean }): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      res.locals.auth = signedOut satisfies RequestAuth;
-      const token = readSessionToken(req.headers.cookie);
-      if (!token) return next();
-      const result = await validateSessionToken(await options.db(), token);
-      if (!result) {
-        // A cookie for a session that has ended: drop it so the browser stops sending it.
-        res.append("Set-Cookie", blankSessionCookie({ secure: options.secureCookies }));
-        return next();
-      }
-      res.locals.auth = { user: result.user, session: result.session } satisfies RequestAuth;
-      if (result.refreshed) {
-        res.append(
-          "Set-Cookie",
-          sessionCookie(token, sessionCookieMaxAge(result.session), { secure: options.secureCookies }),
-        );
-      }
-      next();
-    } catch (error) {
-      next(error);
+  return asyncHandler(async (req, res, next) => {
+    res.locals.auth = signedOut satisfies RequestAuth;
+    const token = readSessionToken(req.headers.cookie);
+    if (!token) return next();
+    const result = await validateSessionToken(await options.db(), token);
+    if (!result) {
+      // A cookie for a session that has ended: drop it so the browser stops sending it.
+      res.append("Set-Cookie", blankSessionCookie({ secure: options.secureCookies }));
+      return next();
     }
-  };
+    res.locals.auth = { user: result.user, session: result.session } satisfies RequestAuth;
+    if (result.refreshed) {
+      res.append(
+        "Set-Cookie",
+        sessionCookie(token, sessionCookieMaxAge(result.session), { secure: options.secureCookies }),
+      );
+    }
+    next();
+  });
 }

@@ -101,7 +101,7 @@ describe("email and password", () => {
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0]!.tokenHash).toString("base64url")).not.toBe(token);
     expect(
-      JSON.stringify(rows, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v)),
+      JSON.stringify(rows, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v)),
     ).not.toContain(token);
     expect(rows[0]!.expiresAt.getTime() - rows[0]!.createdAt.getTime()).toBe(RESET_TOKEN_LIFETIME_MS);
 

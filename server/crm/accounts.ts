@@ -51,7 +51,7 @@ export async function listAccounts(db: Db, userId: string, input: ListAccountsIn
   const [rows, total] = await Promise.all([
     db.account.findMany({
       where: { ...filters, ...(keysetWhere(key, input.cursor) as Prisma.AccountWhereInput) },
-      orderBy: keysetOrderBy(key) as Prisma.AccountOrderByWithRelationInput[],
+      orderBy: keysetOrderBy(key),
       take: input.limit + 1,
       select: listSelect,
     }),

@@ -41,7 +41,7 @@ export async function activityTimeline(db: Db, userId: string, input: z.output<t
   const where: Prisma.ActivityWhereInput = { userId, [`${input.of}Id`]: input.id };
   const rows = await db.activity.findMany({
     where: { AND: [where, keysetWhere(byTime, input.cursor) as Prisma.ActivityWhereInput] },
-    orderBy: keysetOrderBy(byTime) as Prisma.ActivityOrderByWithRelationInput[],
+    orderBy: keysetOrderBy(byTime),
     take: input.limit + 1,
     select: timelineSelect,
   });

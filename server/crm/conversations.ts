@@ -45,7 +45,7 @@ export async function listConversations(db: Db, userId: string, input: z.output<
   };
   const rows = await db.conversation.findMany({
     where: { AND: [filters, keysetWhere(byLatest, input.cursor) as Prisma.ConversationWhereInput] },
-    orderBy: keysetOrderBy(byLatest) as Prisma.ConversationOrderByWithRelationInput[],
+    orderBy: keysetOrderBy(byLatest),
     take: input.limit + 1,
     select: listSelect,
   });

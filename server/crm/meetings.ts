@@ -49,7 +49,7 @@ export async function listMeetings(
   };
   const rows = await db.meeting.findMany({
     where: { AND: [filters, keysetWhere(key, input.cursor) as Prisma.MeetingWhereInput] },
-    orderBy: keysetOrderBy(key) as Prisma.MeetingOrderByWithRelationInput[],
+    orderBy: keysetOrderBy(key),
     take: input.limit + 1,
     select: listSelect,
   });

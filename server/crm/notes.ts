@@ -44,7 +44,7 @@ export async function listNotes(db: Db, userId: string, input: z.output<typeof l
   };
   const rows = await db.note.findMany({
     where: { AND: [filters, keysetWhere(byUpdated, input.cursor) as Prisma.NoteWhereInput] },
-    orderBy: keysetOrderBy(byUpdated) as Prisma.NoteOrderByWithRelationInput[],
+    orderBy: keysetOrderBy(byUpdated),
     take: input.limit + 1,
     select: noteSelect,
   });

@@ -84,7 +84,7 @@ export async function listOpportunities(db: Db, userId: string, input: ListOppor
   const [rows, total] = await Promise.all([
     db.opportunity.findMany({
       where: { AND: [filters, keysetWhere(key, input.cursor) as Prisma.OpportunityWhereInput] },
-      orderBy: keysetOrderBy(key) as Prisma.OpportunityOrderByWithRelationInput[],
+      orderBy: keysetOrderBy(key),
       take: input.limit + 1,
       select: listSelect,
     }),

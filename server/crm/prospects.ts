@@ -60,7 +60,7 @@ export async function listProspects(db: Db, userId: string, input: ListProspects
   const [rows, total] = await Promise.all([
     db.prospect.findMany({
       where: { AND: [filters, keysetWhere(key, input.cursor) as Prisma.ProspectWhereInput] },
-      orderBy: keysetOrderBy(key) as Prisma.ProspectOrderByWithRelationInput[],
+      orderBy: keysetOrderBy(key),
       take: input.limit + 1,
       select: listSelect,
     }),

@@ -82,7 +82,7 @@ describe("P15: OAuth tokens are encrypted at rest with AES-256-GCM", () => {
       expect(row.tokenKeyId).toBe("db-key");
       const raw = JSON.stringify(
         await db.$queryRaw`SELECT * FROM integration_connections WHERE id = ${stored.id}`,
-        (_k, v) =>
+        (_k, v: unknown) =>
           v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : typeof v === "bigint" ? String(v) : v,
       );
       expect(raw).not.toContain("plain-access");

@@ -80,7 +80,7 @@ export async function startJobs(
       async (jobs) => {
         for (const job of jobs) {
           try {
-            await handler!(job.data ?? {});
+            await handler(job.data ?? {});
           } catch (error) {
             logger().warn(
               { queue: name, jobId: job.id, err: error instanceof Error ? error.message : String(error) },

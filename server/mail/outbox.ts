@@ -29,12 +29,13 @@ export function smtpTransport(url: string): MailTransport {
 export function consoleTransport(options: { showBody: boolean; appUrl: string }): MailTransport {
   return {
     kind: "console",
-    async send(mail) {
+    send(mail) {
       if (options.showBody) {
         console.log(`\n--- mail to ${mail.to}: ${mail.subject} ---\n${mail.text}\n--- end of mail ---\n`);
       } else {
         console.log(`Mail to ${mail.to} (“${mail.subject}”) is in the outbox: ${options.appUrl}/dev/outbox`);
       }
+      return Promise.resolve();
     },
   };
 }

@@ -7,6 +7,7 @@ import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import type { RequestHandler, Response as ExpressResponse } from "express";
 import { logger } from "../logger";
 import { createTrpcContext, signedOut, type RequestAuth } from "./context";
+import { asyncHandler } from "../http/async-handler";
 import { appRouter } from "./root";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -14,27 +15,23 @@ export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BODY_BYTES = 1_000_000;
 
 export function trpcHandler(): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      const request = incomingMessageToRequest(req, res, { maxBodySize: MAX_BODY_BYTES });
-      const auth: RequestAuth = res.locals.auth ?? signedOut;
-      const requestId: string = res.locals.requestId ?? "unknown";
-      const response = await fetchRequestHandler({
-        endpoint: TRPC_ENDPOINT,
-        req: request,
-        router: appRouter,
-        createContext: () => createTrpcContext({ auth, requestId }),
-        onError({ error, path }) {
-          if (error.code === "INTERNAL_SERVER_ERROR") {
-            logger().error({ requestId, procedure: path, err: error.cause ?? error }, "procedure failed");
-          }
-        },
-      });
-      await sendResponse(res, response);
-    } catch (error) {
-      next(error);
-    }
-  };
+  return asyncHandler(async (req, res) => {
+    const request = incomingMessageToRequest(req, res, { maxBodySize: MAX_BODY_BYTES });
+    const auth: RequestAuth = res.locals.auth ?? signedOut;
+    const requestId = res.locals.requestId ?? "unknown";
+    const response = await fetchRequestHandler({
+      endpoint: TRPC_ENDPOINT,
+      req: request,
+      router: appRouter,
+      createContext: () => createTrpcContext({ auth, requestId }),
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          logger().error({ requestId, procedure: path, err: error.cause ?? error }, "procedure failed");
+        }
+      },
+    });
+    await sendResponse(res, response);
+  });
 }
 
 async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {

@@ -79,7 +79,7 @@ describe("concreteUrls", () => {
       '<a href="/accounts/new">New</a> <a class="x" href="/accounts?cursor=abc&amp;q=1">More</a> <a href="/accounts/acc_1">Acme</a> <a href="/accounts/acc_2">Bolt</a>',
     "/accounts/acc_1/people": '<a href="/accounts/acc_1">Back</a> <a href="/accounts/acc_1/people/p_9">Pat</a>',
   };
-  const fetchHtml = async (path: string) => pages[path] ?? "<p>Not Found</p>";
+  const fetchHtml = (path: string) => Promise.resolve(pages[path] ?? "<p>Not Found</p>");
 
   it("fills ids from the first link one level up, skipping static siblings, and reuses them", async () => {
     const urls = await concreteUrls(

@@ -113,7 +113,6 @@ function checkReferences(doc: WorkspaceDocument): ImportProblem[] {
     });
   };
 
-  const opportunityAccount = new Map(doc.opportunities.map((o) => [o.id, o.accountId ?? null]));
   const notesById = new Map(doc.notes.map((n) => [n.id, n]));
   const meetingById = new Map(doc.meetings.map((m) => [m.id, m]));
 

@@ -131,8 +131,10 @@ export class FakeGoogle {
         "code_challenge_method",
         "nonce",
       ]
-        .filter((name) => typeof req.query[name] === "string")
-        .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(String(req.query[name]))}">`)
+        .flatMap((name) => {
+          const value = req.query[name];
+          return typeof value === "string" ? [`<input type="hidden" name="${name}" value="${escapeHtml(value)}">`] : [];
+        })
         .join("");
       const accounts = this.options.accounts
         .map(

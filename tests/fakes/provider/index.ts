@@ -5,6 +5,7 @@
 // hold a feed request open to test a poll that is in flight while the user disconnects.
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { asyncHandler } from "../../../server/http/async-handler";
 import type { ProviderClient } from "../../../server/integrations/providers";
 import { ProviderAuthError, revokeOAuthToken } from "../../../server/integrations/providers";
 
@@ -31,23 +32,26 @@ export async function startFakeProvider() {
     next();
   });
 
-  app.get("/v1/events", async (req, res) => {
-    const token = req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice(7) : "";
-    const grant = grants.get(token);
-    if (!grant || grant.revoked) {
-      res.status(401).set("WWW-Authenticate", 'Bearer error="invalid_token"').json({ error: "invalid_token" });
-      return;
-    }
-    if (hold) {
-      const current = hold;
-      hold = null;
-      current.entered();
-      await current.release;
-    }
-    const after = Number(req.query.cursor ?? 0);
-    const page = events.slice(after, after + 100);
-    res.json({ events: page, nextCursor: after + page.length });
-  });
+  app.get(
+    "/v1/events",
+    asyncHandler(async (req, res) => {
+      const token = req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice(7) : "";
+      const grant = grants.get(token);
+      if (!grant || grant.revoked) {
+        res.status(401).set("WWW-Authenticate", 'Bearer error="invalid_token"').json({ error: "invalid_token" });
+        return;
+      }
+      if (hold) {
+        const current = hold;
+        hold = null;
+        current.entered();
+        await current.release;
+      }
+      const after = Number(req.query.cursor ?? 0);
+      const page = events.slice(after, after + 100);
+      res.json({ events: page, nextCursor: after + page.length });
+    }),
+  );
 
   app.post("/oauth/revoke", (req, res) => {
     const auth = req.headers.authorization ?? "";
@@ -60,7 +64,8 @@ export async function startFakeProvider() {
       res.status(revocationStatus).json({ error: "temporarily_unavailable" });
       return;
     }
-    const token = typeof req.body?.token === "string" ? req.body.token : "";
+    const body = req.body as { token?: unknown } | undefined;
+    const token = typeof body?.token === "string" ? body.token : "";
     if (!token) {
       res.status(400).json({ error: "invalid_request" });
       return;
