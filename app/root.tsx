@@ -20,7 +20,7 @@ import { Toast } from "./components/toast";
 import { formatDate } from "./utils/format";
 import { ApiProvider } from "./utils/trpc";
 import { demoModeEnabled } from "./utils/demo.server";
-import { policyNoticeFor } from "./utils/policy.server";
+import { serverCaller } from "./utils/trpc.server";
 import { useNonce } from "./utils/nonce";
 
 export const links: LinksFunction = () => [
@@ -41,7 +41,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     user: user ? { name: user.name, email: user.email } : null,
     demoMode: demoModeEnabled(),
-    policyNotice: await policyNoticeFor(context),
+    // P17: the same procedure Settings → Profile asks; visitors have no policy to acknowledge.
+    policyNotice: user ? await (await serverCaller(context)).me.policyNotice() : null,
   };
 }
 

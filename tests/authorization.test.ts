@@ -49,29 +49,29 @@ function revealsNothingOf(a: AIds, value: unknown) {
 
 const cases: Record<string, Case> = {
   "health.check": async (b, a) => revealsNothingOf(a, await b.health.check()),
-  "account.me": async (b, a, bUserId) => {
-    const me = await b.account.me();
+  "me.profile": async (b, a, bUserId) => {
+    const me = await b.me.profile();
     expect(me.id).toBe(bUserId);
     revealsNothingOf(a, me);
   },
-  "account.updateProfile": async (b, a, bUserId) => {
-    const updated = await b.account.updateProfile({ name: "B renamed" });
+  "me.updateProfile": async (b, a, bUserId) => {
+    const updated = await b.me.updateProfile({ name: "B renamed" });
     expect(updated.id).toBe(bUserId);
     revealsNothingOf(a, updated);
   },
-  "account.changePassword": async (b) => {
+  "me.changePassword": async (b) => {
     // Changes only the caller's own password (A's user row is in the snapshot).
-    await b.account.changePassword({ currentPassword: "", newPassword: "B's own new password" });
+    await b.me.changePassword({ currentPassword: "", newPassword: "B's own new password" });
   },
-  "account.requestDeletion": async (b, _a) => {
+  "me.requestDeletion": async (b, _a) => {
     // Typing A's email deletes nothing: the confirmation is the caller's own email, for the caller's own account.
-    const result = await b.account.requestDeletion({ confirmEmail: "a@example.test", password: "anything at all" });
+    const result = await b.me.requestDeletion({ confirmEmail: "a@example.test", password: "anything at all" });
     expect(result).toMatchObject({ ok: false, field: "confirmEmail" });
     expect(await (await getDb()).accountDeletionRequest.count()).toBe(0);
   },
-  "account.policyNotice": async (b, a) => revealsNothingOf(a, await b.account.policyNotice()),
-  "account.acknowledgePolicy": async (b) => {
-    await b.account.acknowledgePolicy();
+  "me.policyNotice": async (b, a) => revealsNothingOf(a, await b.me.policyNotice()),
+  "me.acknowledgePolicy": async (b) => {
+    await b.me.acknowledgePolicy();
   },
   "sessions.list": async (b, a) => revealsNothingOf(a, await b.sessions.list()),
   "sessions.revoke": (b, a) => rejects(b.sessions.revoke({ sessionId: a.sessionId }), "NOT_FOUND"),

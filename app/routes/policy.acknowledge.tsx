@@ -6,7 +6,7 @@ import { serverCaller } from "../utils/trpc.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  await (await serverCaller(context)).account.acknowledgePolicy();
+  await (await serverCaller(context)).me.acknowledgePolicy();
   return redirect(safeRedirectPath(form.get("redirectTo")));
 }
 

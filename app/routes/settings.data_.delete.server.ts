@@ -1,4 +1,4 @@
-// The Delete account form's action: with a password, through account.requestDeletion; without one,
+// The Delete account form's action: with a password, through me.requestDeletion; without one,
 // the typed email is checked and the browser is sent to Google to prove who it is (the callback,
 // auth.google.callback.server.ts, then requests the deletion).
 import { redirect, type AppLoadContext } from "@remix-run/node";
@@ -28,7 +28,7 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
     if (!config.google) return formAnswer(400, { formError: "Google sign-in is not set up on this instance.", fields });
     const limit = await consumeRateLimit(await getDb(), rateLimits.deleteAccountPerAccount, userId);
     if (!limit.allowed) return formAnswer(429, { formError: tooManyAttemptsMessage(limit.retryAfterSeconds), fields });
-    const me = await api.account.me();
+    const me = await api.me.profile();
     const problem = checkTypedEmail(me.email, confirmEmail);
     if (problem) return formAnswer(400, { fieldErrors: { [problem.field]: problem.message }, fields });
     const { url, cookie } = beginGoogleSignIn(config.google, {
@@ -41,7 +41,7 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
     return redirect(url, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
   }
   try {
-    const result = await api.account.requestDeletion({ confirmEmail, password: field(form, "password") });
+    const result = await api.me.requestDeletion({ confirmEmail, password: field(form, "password") });
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message }, fields });
     return accountDeletedRedirect();
   } catch (error) {

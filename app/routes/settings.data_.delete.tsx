@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Delete account · Settings ·
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
-  const me = await (await serverCaller(context)).account.me();
+  const me = await (await serverCaller(context)).me.profile();
   return {
     email: me.email,
     hasPassword: me.hasPassword,

@@ -13,7 +13,7 @@ export async function changePasswordFromForm(form: FormData, context: AppLoadCon
   });
   if (!parsed.success) return formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors) });
   try {
-    const result = await (await serverCaller(context)).account.changePassword(parsed.data);
+    const result = await (await serverCaller(context)).me.changePassword(parsed.data);
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message } });
     const others = result.signedOutOthers;
     return formAnswer(200, {

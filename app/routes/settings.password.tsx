@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Password · Settings · Sales
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
-  const me = await (await serverCaller(context)).account.me();
+  const me = await (await serverCaller(context)).me.profile();
   return { hasPassword: me.hasPassword, google: me.identities.some((i) => i.provider === "google") };
 }
 

@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Profile · Settings · Sales-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
-  const [me, newerPolicy] = await Promise.all([api.account.me(), api.account.policyNotice()]);
+  const [me, newerPolicy] = await Promise.all([api.me.profile(), api.me.policyNotice()]);
   return {
     name: me.name,
     email: me.email,
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const fields = { name: field(form, "name") };
   try {
-    await (await serverCaller(context)).account.updateProfile({ name: fields.name });
+    await (await serverCaller(context)).me.updateProfile({ name: fields.name });
   } catch (error) {
     const errors = apiFieldErrors(error);
     if (errors) return formAnswer(400, { ...errors, fields });

@@ -25,3 +25,10 @@ export async function needsPolicyNotice(db: Queryable, userId: string): Promise<
   });
   return acknowledged === null;
 }
+
+/** P17: the notice a user who has not seen the current policy gets (version and date), else null. */
+export async function policyNoticeFor(db: Queryable, userId: string) {
+  return (await needsPolicyNotice(db, userId))
+    ? { version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated }
+    : null;
+}

@@ -1,5 +1,4 @@
 // The app's API: one router per capability, merged here. Clients import only the AppRouter TYPE.
-import { accountRouter } from "./routers/account";
 import { accountsRouter } from "./routers/accounts";
 import { activityRouter } from "./routers/activity";
 import { brainRouter } from "./routers/brain";
@@ -8,6 +7,7 @@ import { conversationsRouter } from "./routers/conversations";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { meetingsRouter } from "./routers/meetings";
+import { meRouter } from "./routers/me";
 import { notesRouter } from "./routers/notes";
 import { opportunitiesRouter } from "./routers/opportunities";
 import { prospectsRouter } from "./routers/prospects";
@@ -18,7 +18,7 @@ import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({
   health: healthRouter,
-  account: accountRouter,
+  me: meRouter,
   sessions: sessionsRouter,
   accounts: accountsRouter,
   prospects: prospectsRouter,

@@ -22,7 +22,7 @@ const journey = useAppAndBrowser();
 const FIXED_PARAMS: Record<string, string> = {};
 
 /** Doors into the server that are not Remix routes, asked too: health, the API, static files. */
-const OTHER_DOORS = ["/healthz", "/api/trpc/account.me", "/favicon.svg"];
+const OTHER_DOORS = ["/healthz", "/api/trpc/me.profile", "/favicon.svg"];
 
 /** The app's URLs, real ids filled in from the demo workspace. */
 async function demoTargets(

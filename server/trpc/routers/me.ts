@@ -1,47 +1,21 @@
+// The signed-in user themselves (not `accounts`, the companies they sell to): profile, password,
+// account deletion and the privacy-policy notice. Every procedure acts on ctx.user alone.
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { changePassword, changePasswordInput } from "../../auth/password-accounts";
+import { getProfile, updateProfile, updateProfileInput } from "../../auth/profile";
 import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../auth/rate-limit";
 import { deleteAccountInput, deleteAccountWithPassword } from "../../data-rights/delete-account";
-import { acknowledgeCurrentPolicy, needsPolicyNotice, PRIVACY_POLICY } from "../../privacy/policy";
+import { acknowledgeCurrentPolicy, policyNoticeFor, PRIVACY_POLICY } from "../../privacy/policy";
 import { createTRPCRouter, protectedProcedure } from "../init";
 
-export const accountRouter = createTRPCRouter({
+export const meRouter = createTRPCRouter({
   /** Who is signed in, and whether they have a password (Google-only users may set a first one). */
-  me: protectedProcedure.query(async ({ ctx }) => {
-    const user = await ctx.db.user.findUniqueOrThrow({
-      where: { id: ctx.user.id },
-      select: {
-        id: true,
-        email: true,
-        name: true,
-        passwordHash: true,
-        createdAt: true,
-        identities: { select: { provider: true, email: true } },
-        policyAcknowledgements: {
-          orderBy: { acknowledgedAt: "desc" },
-          take: 1,
-          select: { policyVersion: true, acknowledgedAt: true },
-        },
-      },
-    });
-    return {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      createdAt: user.createdAt,
-      hasPassword: user.passwordHash !== null,
-      identities: user.identities,
-      policyAcknowledged: user.policyAcknowledgements[0] ?? null,
-    };
-  }),
+  profile: protectedProcedure.query(({ ctx }) => getProfile(ctx.db, ctx.user.id)),
 
   /** Changes the name shown in the app and on mail. */
   updateProfile: protectedProcedure
-    .input(z.object({ name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters.") }))
-    .mutation(({ ctx, input }) =>
-      ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: { id: true, name: true } }),
-    ),
+    .input(updateProfileInput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.user.id, input)),
 
   /** Changes the password and signs out every other device. */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
@@ -63,11 +37,7 @@ export const accountRouter = createTRPCRouter({
   }),
 
   /** P17: whether to show the policy notice, and dismissing it. */
-  policyNotice: protectedProcedure.query(async ({ ctx }) =>
-    (await needsPolicyNotice(ctx.db, ctx.user.id))
-      ? { version: PRIVACY_POLICY.version, lastUpdated: PRIVACY_POLICY.lastUpdated }
-      : null,
-  ),
+  policyNotice: protectedProcedure.query(({ ctx }) => policyNoticeFor(ctx.db, ctx.user.id)),
   acknowledgePolicy: protectedProcedure.mutation(async ({ ctx }) => {
     await acknowledgeCurrentPolicy(ctx.db, ctx.user.id);
     return { version: PRIVACY_POLICY.version };
