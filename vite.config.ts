@@ -27,6 +27,10 @@ export default defineConfig({
       "@trpc/client",
       "@trpc/tanstack-react-query",
       "superjson",
+      // Brain answers' Markdown. Some of what they import is CommonJS (unified uses extend; micromark
+      // uses debug in the development build Vite serves).
+      "react-markdown",
+      "remark-gfm",
       // Loaded on demand, only for answers written with the user's own key (P16).
       "@anthropic-ai/sdk",
     ],

@@ -1,14 +1,19 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { BrainMarkdown, citationTargets, parseBlocks, safeHref, type CitationTarget } from "./brain-markdown";
+import { BrainMarkdown, citationTargets, safeHref, type CitationTarget, type LinkRenderer } from "./brain-markdown";
 
 const manifest: CitationTarget[] = [
   { handle: "A1", type: "account", label: "Kestrel Aerospace", href: "/accounts/acc1" },
   { handle: "P1", type: "prospect", label: "Nadia Shah", href: "/prospects/pro1" },
   { handle: "D1", type: "opportunity", label: "Kestrel – Data reliability", href: "/opportunities/opp1" },
 ];
+// The renderer puts a newline between block elements (and after a <br>); it shows as nothing, so
+// the assertions below read the markup without it.
 const html = (text: string, items: CitationTarget[] = manifest) =>
-  renderToStaticMarkup(<BrainMarkdown text={text} citations={citationTargets(items)} />);
+  renderToStaticMarkup(<BrainMarkdown text={text} citations={citationTargets(items)} />).replace(/>\n/g, ">");
+
+const chipHandles = (out: string) =>
+  [...out.matchAll(/data-testid="citation-chip" data-handle="([A-Z]\d+)"/g)].map((m) => m[1]);
 
 describe("BrainMarkdown", () => {
   it("renders HTML in an answer as text: no script, no image, no event handler", () => {
@@ -33,17 +38,19 @@ describe("BrainMarkdown", () => {
   });
 
   it("renders bullet and numbered lists, nested lists and headings", () => {
-    const blocks = parseBlocks(
+    const outline = html(
       "## Deals\n- one\n- two\n  - two a\n  - two b\n- three\n\n3. third\n4. fourth\n\n# Big\n### Small\n#### Smaller",
     );
-    expect(blocks.map((b) => b.kind)).toEqual(["heading", "list", "list", "heading", "heading", "heading"]);
+    expect([...outline.matchAll(/<(h\d|ul|ol|li)\b/g)].map((m) => m[1]).join(" ")).toBe(
+      "h4 ul li li ul li li li ol li li h3 h5 h5",
+    );
     const out = html("## Deals\n- one\n- **two**\n  - two a\n\n3. third\n4. fourth");
     expect(out).toContain('<h4 class="mt-3 text-sm font-semibold text-slate-900 first:mt-0">Deals</h4>');
     expect(out).toMatch(
-      /<ul class="list-disc[^"]*"><li class="pl-1"><div>one<\/div><\/li><li class="pl-1"><div><strong[^>]*>two<\/strong><\/div><ul class="list-disc[^"]*"><li class="pl-1"><div>two a<\/div><\/li><\/ul><\/li><\/ul>/,
+      /<ul class="list-disc[^"]*mt-2 first:mt-0"><li class="pl-1">one<\/li><li class="pl-1"><strong[^>]*>two<\/strong><ul class="list-disc[^"]*mt-1"><li class="pl-1">two a<\/li><\/ul><\/li><\/ul>/,
     );
     expect(out).toMatch(
-      /<ol start="3" class="list-decimal[^"]*"><li class="pl-1"><div>third<\/div><\/li><li class="pl-1"><div>fourth<\/div><\/li><\/ol>/,
+      /<ol start="3" class="list-decimal[^"]*"><li class="pl-1">third<\/li><li class="pl-1">fourth<\/li><\/ol>/,
     );
   });
 
@@ -85,6 +92,98 @@ describe("BrainMarkdown", () => {
     expect(safeHref(" javascript:alert(1)")).toBeNull();
     expect(safeHref("/\\evil.example")).toBeNull();
     expect(safeHref("/accounts/1")).toBe("/accounts/1");
+  });
+
+  it("sends same-site links and chips through the app's link renderer, and nothing else", () => {
+    const AppLink: LinkRenderer = ({ href, children, ...rest }) => (
+      <a href={href} data-app-link="" {...rest}>
+        {children}
+      </a>
+    );
+    const out = renderToStaticMarkup(
+      <BrainMarkdown
+        text="[deal](/opportunities/opp1) [docs](https://example.com/a) [A1]"
+        citations={citationTargets(manifest)}
+        InternalLink={AppLink}
+      />,
+    );
+    expect(out).toContain('<a href="/opportunities/opp1" data-app-link="" class="');
+    expect(out).toContain('<a href="https://example.com/a" rel="noreferrer" class="');
+    expect(out).toMatch(/<a href="\/accounts\/acc1" data-app-link="" [^>]*data-testid="citation-chip"/);
+    expect(out.match(/data-app-link/g)).toHaveLength(2);
+  });
+
+  it("fetches no image, nests no link in a link, and keeps a handle a chip even if the text defines it as a link", () => {
+    const out = html(
+      "![chart [D1]](https://tracker.example/p.gif?d=secret) [see [A1]](https://example.com/x)\n\n[P1]: javascript:alert(1)\n\nChampion [P1].",
+    );
+    expect(out).not.toContain("<img");
+    expect(out).not.toContain("tracker.example");
+    expect(out).toContain("chart");
+    expect(out).not.toContain("javascript");
+    // The chip for a handle in a link's words comes right after the link.
+    expect(out).toMatch(/<a href="https:\/\/example.com\/x"[^>]*>see <\/a><a href="\/accounts\/acc1"/);
+    expect(out).not.toMatch(/<a\b(?:(?!<\/a>).)*<a\b/);
+    expect(chipHandles(out)).toEqual(["D1", "A1", "P1"]);
+  });
+
+  it("keeps record text that looks like Markdown or HTML harmless: text stays text, chips only for the manifest", () => {
+    // A note as someone might write it into a record, for the brain to quote back.
+    const note = [
+      "Call notes <script>fetch('/api/export')</script>",
+      '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">open</a>',
+      "[click here](javascript:alert(document.cookie)) and ![pixel](https://tracker.example/p.gif)",
+      "**bold** claim [Z9]",
+      "",
+      "| Stage | Amount |",
+      "| --- | --- |",
+      "| Won | 1,000 |",
+    ];
+    const items = [...manifest, { handle: "N1", type: "note", label: "Call notes", href: "/notes/n1" }];
+    // Quoted by a model, and listed the way a retrieval-only answer lists records (on one line).
+    const answer = [
+      "The account's last note [A1]:",
+      "",
+      ...note.map((line) => `> ${line}`),
+      "",
+      `- ${note.join(" ").replace(/\s+/g, " ")} [N1]`,
+    ].join("\n");
+    const out = html(answer, items);
+
+    // Every element is one the renderer makes; every "<" from the note is escaped text.
+    const tags = new Set([...out.matchAll(/<([a-z][a-z0-9]*)\b/g)].map((m) => m[1]));
+    expect([...tags].sort()).toEqual(
+      [
+        "a",
+        "blockquote",
+        "br",
+        "div",
+        "li",
+        "p",
+        "span",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+      ].sort(),
+    );
+    expect(out).not.toMatch(/<[^>]+\son[a-z]+=/i);
+    expect(out).toContain("&lt;script&gt;fetch(");
+    expect(out).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(out).toContain("&lt;a href=&quot;javascript:alert(2)&quot;&gt;open&lt;/a&gt;");
+    // The only links are the chips for records in the manifest.
+    expect([...out.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual(["/accounts/acc1", "/notes/n1"]);
+    expect(chipHandles(out)).toEqual(["A1", "N1"]);
+    expect(out).not.toContain("Z9");
+    expect(out).not.toContain("tracker.example");
+    expect(out).toContain("click here and pixel");
+    // Formatting in a quote is formatting; it cannot do more than that.
+    expect(out).toContain('<strong class="font-semibold text-slate-900">bold</strong> claim');
+    expect(out).toMatch(/<th[^>]*>Stage<\/th><th[^>]*>Amount<\/th>.*<td[^>]*>Won<\/td><td[^>]*>1,000<\/td>/);
   });
 
   it("keeps unfinished Markdown (a streaming answer) as text", () => {

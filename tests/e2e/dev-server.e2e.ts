@@ -23,4 +23,29 @@ describe("npm run dev", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("renders a brain answer, whose Markdown renderer is a browser dependency too", async () => {
+    const { context } = await newContext(journey.browser);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(journey.app.url);
+    await page.getByTestId("try-demo").click();
+    await page.waitForURL(`${journey.app.url}/dashboard`);
+    await page.goto(`${journey.app.url}/brain`);
+    await page.waitForLoadState("networkidle");
+    expect(errors).toEqual([]);
+    await page.getByTestId("brain-input").fill("Who is the champion at Kestrel Aerospace?");
+    await page.getByTestId("brain-input").press("Enter");
+    const answer = page.getByTestId("brain-answer").last();
+    // A browser dependency missing from optimizeDeps shows as a page error, not as an answer; the
+    // poll reports the errors then instead of timing out on the answer.
+    await expect
+      .poll(async () => (errors.length > 0 ? errors : await answer.getAttribute("data-stored-status")), {
+        timeout: 30_000,
+      })
+      .toBe("complete");
+    expect(await answer.getByTestId("citation-chip").count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
