@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { NotesPanel } from "../components/account-notes";
-import { answerNoteForm, badRequest, orNotFound, pageOrFirst } from "../utils/account-forms.server";
+import { answerNoteForm, badRequest, orNotFound } from "../utils/account-forms.server";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
+import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "Notes");

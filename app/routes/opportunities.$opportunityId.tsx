@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
 import { BrainAskPanel } from "../components/brain-ask-panel";
 import { channelLabels } from "../components/conversation-channel";
 import { DealStageHistory } from "../components/deal-stage-history";
@@ -12,6 +11,7 @@ import { requireUser } from "../utils/auth.server";
 import { field } from "../utils/auth-forms.server";
 import { formErrorsFrom, isStage, orNotFound, stageOptions } from "../utils/deal-forms.server";
 import { dateInputValue, formatDate, formatDateTime, formatMoney } from "../utils/format";
+import { pageOrFirst } from "../utils/list-params.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -26,15 +26,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = params.opportunityId ?? "";
   const api = await serverCaller(context);
   const deal = await orNotFound(api.opportunities.get({ id }));
-  const cursor = new URL(request.url).searchParams.get("activity");
-  const timeline = await api.activity
-    .timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor })
-    .catch((error: unknown) => {
-      // A stale or hand-edited ?activity= cursor: show the newest activity instead.
-      if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST")
-        return api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE });
-      throw error;
-    });
+  const { page: timeline, cursor } = await pageOrFirst(new URL(request.url).searchParams.get("activity"), (cursor) =>
+    api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor }),
+  );
   const notes = await api.notes.list({ opportunityId: id, limit: 50 });
   const stages = stageOptions();
   return {

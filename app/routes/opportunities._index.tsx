@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
 import { DealBoard } from "../components/deal-board";
 import { DealTable, dealListHref, type DealSort, type DealState } from "../components/deal-table";
 import { FormMessage } from "../components/forms";
@@ -10,6 +9,7 @@ import { requireUser } from "../utils/auth.server";
 import { field } from "../utils/auth-forms.server";
 import { formErrorsFrom, isStage, stageOptions } from "../utils/deal-forms.server";
 import { formatCount, formatMoneyShort } from "../utils/format";
+import { pageOrFirst, queryChoice } from "../utils/list-params.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -26,23 +26,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Past-due is judged against the server's day (UTC), so server and browser render the same.
   const today = new Date().toISOString().slice(0, 10);
   if (url.searchParams.get("view") === "list") {
-    const sortParam = url.searchParams.get("sort") ?? "";
-    const stateParam = url.searchParams.get("state") ?? "";
-    const sort = (sorts as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "closeDate";
-    const state = (states as readonly string[]).includes(stateParam) ? (stateParam as DealState) : "open";
-    const cursor = url.searchParams.get("cursor");
+    const sort = queryChoice(url.searchParams, "sort", sorts) ?? "closeDate";
+    const state = queryChoice(url.searchParams, "state", states) ?? "open";
     const stageLabels = Object.fromEntries(stageOptions().map((s) => [s.value, s.label]));
-    try {
-      const page = await api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state, cursor });
-      return { view: "list" as const, page, sort, state, isFirstPage: !cursor, today, stageLabels };
-    } catch (error) {
-      // A stale or hand-edited ?cursor= is the user's input, not our failure: start over.
-      if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") {
-        const page = await api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state });
-        return { view: "list" as const, page, sort, state, isFirstPage: true, today, stageLabels };
-      }
-      throw error;
-    }
+    const { page, cursor } = await pageOrFirst(url.searchParams.get("cursor"), (cursor) =>
+      api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state, cursor }),
+    );
+    return { view: "list" as const, page, sort, state, isFirstPage: !cursor, today, stageLabels };
   }
   return { view: "board" as const, board: await api.opportunities.board(), today };
 }

@@ -4,15 +4,9 @@ import type { ReactNode } from "react";
 import { ActivityList } from "../components/account-activity";
 import { NotesPanel } from "../components/account-notes";
 import { Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
-import {
-  answerNoteForm,
-  badRequest,
-  field,
-  mutateOrAnswer,
-  orNotFound,
-  pageOrFirst,
-} from "../utils/account-forms.server";
+import { answerNoteForm, badRequest, field, mutateOrAnswer, orNotFound } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
+import { pageOrFirst } from "../utils/list-params.server";
 import { formatDateTime, personName } from "../utils/format";
 import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
 import { serverCaller } from "../utils/trpc.server";
