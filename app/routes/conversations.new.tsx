@@ -2,11 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { channelLabels } from "../components/conversation-channel";
-import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms";
+import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms";
+import { AccountSelect, DealSelect, PeopleCheckboxes } from "../components/record-pickers";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, formErrorsFrom } from "../utils/deal-forms.server";
-import { dealAccount, dealChoices, peopleChoices, readConversationForm } from "../utils/meeting-forms.server";
+import { formErrorsFrom } from "../utils/deal-forms.server";
+import { readConversationForm } from "../utils/meeting-forms.server";
+import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -88,41 +90,16 @@ export default function NewConversation() {
             </div>
           </div>
           <div className="grid gap-5 sm:grid-cols-2">
-            <SelectField
-              label="Account"
-              name="accountId"
-              emptyLabel="No account"
-              options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-              defaultValue={shown.accountId ?? ""}
-              error={errors.accountId}
-            />
-            <SelectField
-              label="Deal"
-              name="opportunityId"
-              emptyLabel="No deal"
-              options={deals.map((d) => ({
-                value: d.id,
-                label: d.accountName ? `${d.name} (${d.accountName})` : d.name,
-              }))}
-              defaultValue={shown.opportunityId ?? ""}
-              error={errors.opportunityId}
-            />
+            <AccountSelect accounts={accounts} defaultValue={shown.accountId} error={errors.accountId} />
+            <DealSelect deals={deals} defaultValue={shown.opportunityId} error={errors.opportunityId} />
           </div>
-          <CheckboxGroup
+          <PeopleCheckboxes
             legend="With"
             name="prospectIds"
-            options={people.map((p) => ({ value: p.id, label: p.name, detail: p.accountName }))}
+            people={people}
             checked={answer?.prospectIds ?? prospectIds}
             error={errors.prospectIds}
-            empty={
-              <>
-                No people yet.{" "}
-                <Link to="/prospects/new" className="font-medium text-brand-600 hover:underline">
-                  Add a person
-                </Link>{" "}
-                to keep conversations with them.
-              </>
-            }
+            purpose="to keep conversations with them"
           />
           <TextAreaField
             label="Message"

@@ -4,8 +4,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { MeetingForm } from "../components/meeting-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, dateTimeInputValue, formErrorsFrom } from "../utils/deal-forms.server";
-import { dealAccount, dealChoices, peopleChoices, readMeetingForm } from "../utils/meeting-forms.server";
+import { dateTimeInputValue, formErrorsFrom } from "../utils/deal-forms.server";
+import { readMeetingForm } from "../utils/meeting-forms.server";
+import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 

@@ -4,15 +4,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DealForm } from "../components/deal-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import {
-  accountChoices,
-  formErrorsFrom,
-  moneyInputValue,
-  orNotFound,
-  readDealForm,
-  stageOptions,
-} from "../utils/deal-forms.server";
+import { formErrorsFrom, moneyInputValue, orNotFound, readDealForm, stageOptions } from "../utils/deal-forms.server";
 import { dateInputValue } from "../utils/format";
+import { accountChoices } from "../utils/record-choices.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 

@@ -4,7 +4,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DealForm } from "../components/deal-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, formErrorsFrom, readDealForm, stageOptions } from "../utils/deal-forms.server";
+import { formErrorsFrom, readDealForm, stageOptions } from "../utils/deal-forms.server";
+import { accountChoices } from "../utils/record-choices.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 

@@ -2,16 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProspectForm } from "../components/prospect-form";
 import { PageHeader } from "../components/ui";
-import {
-  accountChoices,
-  invalidForm,
-  mutateOrAnswer,
-  orNotFound,
-  readProspectForm,
-} from "../utils/account-forms.server";
+import { invalidForm, mutateOrAnswer, orNotFound, readProspectForm } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
 import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { accountChoices } from "../utils/record-choices.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -174,26 +174,3 @@ export function readProspectForm<Role extends string, Status extends string>(
   const { role: _role, status: _status, ...rest } = fields;
   return { ok: true as const, fields, input: { ...rest, role, ...(status ? { status } : {}) } };
 }
-
-/** Accounts a person form can pick from. */
-export const ACCOUNT_CHOICES = 100;
-
-/**
- * The user's accounts for the person form's select: the first 100 by name (the API's page limit),
- * plus `include` (the preselected or current account) when it is further down the list.
- */
-export async function accountChoices(api: Api, include: string | null | undefined) {
-  const page = await api.accounts.list({ limit: ACCOUNT_CHOICES, sort: "name" });
-  const accounts = page.items.map((a) => ({ id: a.id, name: a.name }));
-  if (include && !accounts.some((a) => a.id === include)) {
-    try {
-      const extra = await api.accounts.get({ id: include });
-      accounts.push({ id: extra.id, name: extra.name });
-      accounts.sort((a, b) => a.name.localeCompare(b.name, "en"));
-    } catch (error) {
-      // A stale ?accountId= (deleted, or not the user's) preselects nothing.
-      if (!isMissing(error)) throw error;
-    }
-  }
-  return { accounts, accountsCut: page.total > page.items.length };
-}

@@ -7,11 +7,9 @@ import {
   updateOpportunityInput,
 } from "../../server/crm/opportunities";
 import { conversationChannels, opportunityStages } from "../../server/data-rights/workspace-format";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { firstErrors } from "../components/forms";
 import { formErrorsFrom, notFound, orNotFound, type FormErrors } from "./api-errors.server";
-import type { serverCaller } from "./trpc.server";
 
 export type StageOption = { value: (typeof opportunityStages)[number]; label: string; open: boolean };
 
@@ -147,32 +145,4 @@ export function readDealForm(
   const checked = schema.safeParse(input);
   const schemaErrors = checked.success ? {} : firstErrors(z.flattenError(checked.error).fieldErrors);
   return { fields, input, fieldErrors: { ...schemaErrors, ...fieldErrors } };
-}
-
-type Api = Awaited<ReturnType<typeof serverCaller>>;
-
-/**
- * The accounts a form's select offers (the first 100 by name), plus `include` when it is the user's
- * and beyond those — a preselected or current account must stay selectable. `selected` is `include`
- * when it is the user's, else "".
- */
-export async function accountChoices(
-  api: Api,
-  include?: string | null,
-): Promise<{ accounts: { id: string; name: string }[]; selected: string }> {
-  const page = await api.accounts.list({ limit: 100, sort: "name" });
-  const accounts = page.items.map((a) => ({ id: a.id, name: a.name }));
-  if (!include) return { accounts, selected: "" };
-  if (accounts.some((a) => a.id === include)) return { accounts, selected: include };
-  try {
-    const extra = await api.accounts.get({ id: include });
-    return {
-      accounts: [...accounts, { id: extra.id, name: extra.name }].sort((a, b) => a.name.localeCompare(b.name)),
-      selected: extra.id,
-    };
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST"))
-      return { accounts, selected: "" };
-    throw error;
-  }
 }

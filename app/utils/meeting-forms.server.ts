@@ -1,13 +1,11 @@
 // Reading the meeting and conversation forms into the API's inputs. As with deals, text that cannot
 // become the API's types is a field error here, and the procedure's own schema is consulted too so
 // the form shows all of its problems at once.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createConversationInput } from "../../server/crm/conversations";
 import { createMeetingInput } from "../../server/crm/meetings";
 import { firstErrors } from "../components/forms";
 import { isChannel, parseUtcDateTime, textFields } from "./deal-forms.server";
-import type { serverCaller } from "./trpc.server";
 
 export const MEETING_FIELDS = ["title", "startsAt", "endsAt", "location", "accountId", "opportunityId"] as const;
 
@@ -72,67 +70,4 @@ export function readConversationForm(form: FormData): {
   const checked = createConversationInput.safeParse(input);
   const schemaErrors = checked.success ? {} : firstErrors(z.flattenError(checked.error).fieldErrors);
   return { fields, prospectIds, input, fieldErrors: { ...schemaErrors, ...fieldErrors } };
-}
-
-type Api = Awaited<ReturnType<typeof serverCaller>>;
-
-/** The deals a form's select offers: the first 100 by name, plus `include` (the current one). */
-export async function dealChoices(
-  api: Api,
-  include?: string | null,
-): Promise<{ id: string; name: string; accountId: string | null; accountName: string | null }[]> {
-  const page = await api.opportunities.list({ limit: 100, sort: "name", state: "all" });
-  const deals = page.items.map((d) => ({
-    id: d.id,
-    name: d.name,
-    accountId: d.account?.id ?? null,
-    accountName: d.account?.name ?? null,
-  }));
-  if (include && !deals.some((d) => d.id === include)) {
-    const extra = await api.opportunities.get({ id: include }).catch((error: unknown) => {
-      // Not the user's deal (or not an id at all): simply not offered.
-      if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
-      throw error;
-    });
-    if (extra)
-      deals.push({
-        id: extra.id,
-        name: extra.name,
-        accountId: extra.account?.id ?? null,
-        accountName: extra.account?.name ?? null,
-      });
-  }
-  return deals;
-}
-
-/** The people a form offers as checkboxes: the first 100 by name, plus those already chosen. */
-export async function peopleChoices(
-  api: Api,
-  chosen: { id: string; firstName: string; lastName: string; account?: { name: string } | null }[] = [],
-): Promise<{ id: string; name: string; accountName: string | null }[]> {
-  const page = await api.prospects.list({ limit: 100, sort: "name" });
-  const people = page.items.map((p) => ({
-    id: p.id,
-    name: `${p.firstName} ${p.lastName}`.trim(),
-    accountName: p.account?.name ?? null,
-  }));
-  for (const person of chosen) {
-    if (!people.some((p) => p.id === person.id))
-      people.push({
-        id: person.id,
-        name: `${person.firstName} ${person.lastName}`.trim(),
-        accountName: person.account?.name ?? null,
-      });
-  }
-  return people;
-}
-
-/** The account of a deal named in a link (?opportunityId=), to preselect it too; null when not the user's. */
-export async function dealAccount(api: Api, opportunityId: string | null): Promise<string | null> {
-  if (!opportunityId) return null;
-  const deal = await api.opportunities.get({ id: opportunityId }).catch((error: unknown) => {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
-    throw error;
-  });
-  return deal?.account?.id ?? null;
 }
