@@ -5,8 +5,8 @@ import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE, startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { formAnswer, formText, firstErrors } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 /** One message for "no such account" and "wrong password", so the form never confirms an account. */
@@ -14,8 +14,8 @@ export const WRONG_CREDENTIALS =
   "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
 
 export async function signInWithPassword(form: FormData, context: AppLoadContext) {
-  const fields = { email: field(form, "email") };
-  const parsed = signInInput.safeParse({ email: fields.email, password: field(form, "password") });
+  const fields = { email: formText(form, "email") };
+  const parsed = signInInput.safeParse({ email: fields.email, password: formText(form, "password") });
   if (!parsed.success) {
     return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
   }

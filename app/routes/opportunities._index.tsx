@@ -6,9 +6,9 @@ import { DealTable, dealListHref, type DealSort, type DealState } from "../compo
 import { FormMessage } from "../components/forms";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
-import { formErrorsFrom, isStage, stageOptions } from "../utils/deal-forms.server";
+import { isStage, stageOptions } from "../utils/deal-stages.server";
 import { formatCount, formatMoneyShort } from "../utils/format";
+import { formErrorsFrom, formText } from "../utils/forms.server";
 import { pageOrFirst, queryChoice } from "../utils/list-params.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
@@ -41,10 +41,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  if (field(form, "intent") !== "move")
+  if (formText(form, "intent") !== "move")
     return data({ formError: "That action is not available here." }, { status: 400 });
-  const id = field(form, "id");
-  const stage = field(form, "stage");
+  const id = formText(form, "id");
+  const stage = formText(form, "stage");
   if (!isStage(stage)) return data({ formError: "Choose a stage to move the deal to." }, { status: 400 });
   try {
     await (await serverCaller(context)).opportunities.moveStage({ id, stage });

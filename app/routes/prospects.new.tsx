@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { emptyProspectValues, ProspectForm } from "../components/prospect-form";
 import { PageHeader } from "../components/ui";
-import { invalidForm, mutateOrAnswer, readProspectForm } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
-import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
 import { accountChoices } from "../utils/record-choices.server";
+import { readProspectForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New person · Sales-as-Code" }];
@@ -22,8 +22,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const read = readProspectForm(await request.formData(), { roles: prospectRoleValues, statuses: prospectStatuses });
-  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const read = readProspectForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
   const api = await serverCaller(context);
   return mutateOrAnswer(() => api.prospects.create(read.input), {
     fields: read.fields,

@@ -6,8 +6,8 @@ import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { kickMailDelivery } from "../../server/mail/outbox";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { formAnswer, formText, firstErrors } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 export async function checkResetLink(token: string): Promise<boolean> {
@@ -16,7 +16,7 @@ export async function checkResetLink(token: string): Promise<boolean> {
 }
 
 export async function resetWithLink(form: FormData, context: AppLoadContext) {
-  const parsed = resetPasswordInput.safeParse({ token: field(form, "token"), password: field(form, "password") });
+  const parsed = resetPasswordInput.safeParse({ token: formText(form, "token"), password: formText(form, "password") });
   if (!parsed.success) {
     const errors = firstErrors(z.flattenError(parsed.error).fieldErrors);
     return { answer: formAnswer(400, errors.token ? { formError: errors.token } : { fieldErrors: errors }) };

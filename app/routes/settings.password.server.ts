@@ -2,14 +2,13 @@ import type { AppLoadContext } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { changePasswordInput } from "../../server/auth/password-accounts";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer } from "../utils/auth-forms.server";
+import { firstErrors, formAnswer, formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export async function changePasswordFromForm(form: FormData, context: AppLoadContext) {
   const parsed = changePasswordInput.safeParse({
-    currentPassword: field(form, "currentPassword"),
-    newPassword: field(form, "newPassword"),
+    currentPassword: formText(form, "currentPassword"),
+    newPassword: formText(form, "newPassword"),
   });
   if (!parsed.success) return formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors) });
   try {

@@ -5,13 +5,13 @@ import { rateLimits } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { formAnswer, formText, firstErrors } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 export async function signUp(form: FormData, context: AppLoadContext) {
-  const fields = { name: field(form, "name"), email: field(form, "email") };
-  const parsed = signUpInput.safeParse({ ...fields, password: field(form, "password") });
+  const fields = { name: formText(form, "name"), email: formText(form, "email") };
+  const parsed = signUpInput.safeParse({ ...fields, password: formText(form, "password") });
   if (!parsed.success) {
     return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
   }
