@@ -6,7 +6,7 @@ import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { kickMailDelivery } from "../../server/mail/outbox";
 import { rateLimited } from "../utils/auth-forms.server";
-import { formAnswer, formText } from "../utils/forms.server";
+import { checkForm, formAnswer, formText, invalidForm } from "../utils/forms.server";
 
 /** The same answer whether or not the email has an account: nothing here confirms one exists. */
 export const RESET_REQUESTED =
@@ -14,18 +14,18 @@ export const RESET_REQUESTED =
 
 export async function askForPasswordReset(form: FormData, context: AppLoadContext) {
   const fields = { email: formText(form, "email") };
-  const parsed = z.object({ email: emailInput }).safeParse(fields);
-  if (!parsed.success) return formAnswer(400, { fieldErrors: { email: "Enter a valid email address." }, fields });
+  const read = checkForm(z.object({ email: emailInput }), fields, fields);
+  if (!read.ok) return invalidForm(read);
   const limited = await rateLimited(
     [
       [rateLimits.resetRequestPerIp, context.client.ip],
-      [rateLimits.resetRequestPerAccount, parsed.data.email],
+      [rateLimits.resetRequestPerAccount, read.data.email],
     ],
     fields,
   );
   if (limited) return limited;
   const db = await getDb();
-  await requestPasswordReset(db, parsed.data.email, { appUrl: env().APP_URL, ip: context.client.ip });
+  await requestPasswordReset(db, read.data.email, { appUrl: env().APP_URL, ip: context.client.ip });
   kickMailDelivery(db);
   return formAnswer(200, { success: RESET_REQUESTED });
 }
