@@ -5,6 +5,7 @@ import { Form, Link } from "@remix-run/react";
 import { useState } from "react";
 import { useHydrated } from "../utils/use-hydrated";
 import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
+import { AccountSelect, type AccountChoice } from "./record-pickers";
 
 export type DealFormValues = Partial<
   Record<
@@ -26,7 +27,7 @@ export function DealForm({
   values: DealFormValues;
   fieldErrors?: Record<string, string> | undefined;
   formError?: string | undefined;
-  accounts: { id: string; name: string }[];
+  accounts: AccountChoice[];
   stages: { value: string; label: string }[];
   submitLabel: string;
   pendingText: string;
@@ -46,12 +47,9 @@ export function DealForm({
         error={fieldErrors.name}
         placeholder="Acme – Platform renewal"
       />
-      <SelectField
-        label="Account"
-        name="accountId"
-        emptyLabel="No account"
-        options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-        defaultValue={values.accountId ?? ""}
+      <AccountSelect
+        accounts={accounts}
+        defaultValue={values.accountId}
         error={fieldErrors.accountId}
         hint={
           accounts.length === 0

@@ -216,10 +216,3 @@ export function SubmitButton({
     </Button>
   );
 }
-
-/** zod's field errors as one message per field, for forms. */
-export function firstErrors(fieldErrors: Record<string, string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [[field, messages[0]]] : [])),
-  );
-}

@@ -1,7 +1,15 @@
 // The meeting form, for scheduling and editing. Times are typed as UTC (the labels say so) until
 // users have a time-zone setting; attendees are checkboxes so the form works without JavaScript.
 import { Form, Link } from "@remix-run/react";
-import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextField } from "./forms";
+import { FormMessage, SubmitButton, TextField } from "./forms";
+import {
+  AccountSelect,
+  DealSelect,
+  PeopleCheckboxes,
+  type AccountChoice,
+  type DealChoice,
+  type PersonChoice,
+} from "./record-pickers";
 
 export type MeetingFormValues = Partial<
   Record<"title" | "startsAt" | "endsAt" | "location" | "accountId" | "opportunityId", string>
@@ -23,9 +31,9 @@ export function MeetingForm({
   attendeeIds: readonly string[];
   fieldErrors?: Record<string, string> | undefined;
   formError?: string | undefined;
-  accounts: { id: string; name: string }[];
-  deals: { id: string; name: string; accountName: string | null }[];
-  people: { id: string; name: string; accountName: string | null }[];
+  accounts: AccountChoice[];
+  deals: DealChoice[];
+  people: PersonChoice[];
   submitLabel: string;
   pendingText: string;
   cancelTo: string;
@@ -69,38 +77,16 @@ export function MeetingForm({
         placeholder="A room, an address or a video link"
       />
       <div className="grid gap-5 sm:grid-cols-2">
-        <SelectField
-          label="Account"
-          name="accountId"
-          emptyLabel="No account"
-          options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-          defaultValue={values.accountId ?? ""}
-          error={fieldErrors.accountId}
-        />
-        <SelectField
-          label="Deal"
-          name="opportunityId"
-          emptyLabel="No deal"
-          options={deals.map((d) => ({ value: d.id, label: d.accountName ? `${d.name} (${d.accountName})` : d.name }))}
-          defaultValue={values.opportunityId ?? ""}
-          error={fieldErrors.opportunityId}
-        />
+        <AccountSelect accounts={accounts} defaultValue={values.accountId} error={fieldErrors.accountId} />
+        <DealSelect deals={deals} defaultValue={values.opportunityId} error={fieldErrors.opportunityId} />
       </div>
-      <CheckboxGroup
+      <PeopleCheckboxes
         legend="Attendees"
         name="attendeeIds"
-        options={people.map((p) => ({ value: p.id, label: p.name, detail: p.accountName }))}
+        people={people}
         checked={attendeeIds}
         error={fieldErrors.attendeeIds}
-        empty={
-          <>
-            No people yet.{" "}
-            <Link to="/prospects/new" className="font-medium text-brand-600 hover:underline">
-              Add a person
-            </Link>{" "}
-            to invite them.
-          </>
-        }
+        purpose="to invite them"
       />
       <div className="flex items-center justify-end gap-3">
         <Link to={cancelTo} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">

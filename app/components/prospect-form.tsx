@@ -2,6 +2,7 @@
 import { Form } from "@remix-run/react";
 import { roleOptions, statusLabel, statusOptions } from "../utils/prospect-labels";
 import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
+import { AccountSelect, type AccountChoice } from "./record-pickers";
 import { ButtonLink } from "./ui";
 
 export type ProspectFormValues = {
@@ -39,7 +40,7 @@ export function ProspectForm({
   cancelTo,
 }: {
   values: ProspectFormValues;
-  accounts: { id: string; name: string }[];
+  accounts: AccountChoice[];
   /** More accounts exist than the select lists. */
   accountsCut: boolean;
   fieldErrors?: Record<string, string> | undefined;
@@ -87,11 +88,8 @@ export function ProspectForm({
           error={fieldErrors.title}
           placeholder="VP Operations"
         />
-        <SelectField
-          label="Account"
-          name="accountId"
-          options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-          emptyLabel="No account"
+        <AccountSelect
+          accounts={accounts}
           defaultValue={values.accountId}
           error={fieldErrors.accountId}
           hint={accountsCut ? "Only the first 100 accounts by name are listed." : undefined}

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, ButtonLink, EmptyState, stageTone } from "../components/ui";
-import { pageOrFirst } from "../utils/account-forms.server";
 import { stageLabel } from "../utils/account-labels";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatDate, formatMoney } from "../utils/format";
+import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "Deals");

@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { NotesPanel } from "../components/account-notes";
-import { answerNoteForm, badRequest, orNotFound, pageOrFirst } from "../utils/account-forms.server";
 import { accountTabTitle, useAccount } from "../utils/account-route";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
+import { badRequest } from "../utils/forms.server";
+import { pageOrFirst } from "../utils/list-params.server";
+import { answerNoteForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "Notes");

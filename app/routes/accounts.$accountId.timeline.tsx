@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ActivityList } from "../components/account-activity";
-import { orNotFound, pageOrFirst } from "../utils/account-forms.server";
 import { accountTabTitle, useAccount } from "../utils/account-route";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
+import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "Timeline");

@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Badge, ButtonLink, ConfirmDelete } from "../components/ui";
-import { field, mutateOrAnswer, badRequest, orNotFound } from "../utils/account-forms.server";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatTier } from "../utils/format";
+import { badRequest, formText, mutateOrAnswer } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -21,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  if (field(form, "intent") !== "delete") throw badRequest();
+  if (formText(form, "intent") !== "delete") throw badRequest();
   const api = await serverCaller(context);
   return mutateOrAnswer(() => api.accounts.delete({ id: params.accountId ?? "" }), {
     fields: {},

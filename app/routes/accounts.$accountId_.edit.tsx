@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "../components/account-form";
 import { PageHeader } from "../components/ui";
-import { invalidForm, mutateOrAnswer, orNotFound, readAccountForm } from "../utils/account-forms.server";
-import { accountTiers } from "../utils/account-labels";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { readAccountForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -21,8 +22,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
   const current = await orNotFound(api.accounts.get({ id: params.accountId ?? "" }));
-  const read = readAccountForm(await request.formData(), { allowedTiers: accountTiers, currentTier: current.tier });
-  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const read = readAccountForm(await request.formData(), { currentTier: current.tier });
+  if (!read.ok) return invalidForm(read);
   // Every field is sent: a cleared field clears the value.
   return mutateOrAnswer(() => api.accounts.update({ id: current.id, ...read.input }), {
     fields: read.fields,

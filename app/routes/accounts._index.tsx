@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AccountsTable, accountsListSearch, type AccountFilters, type AccountSort } from "../components/accounts-table";
 import { SelectField, TextField } from "../components/forms";
 import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
-import { pageOrFirst, queryFilter } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatTier } from "../utils/format";
+import { pageOrFirst, queryFilter } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Accounts · Sales-as-Code" }];

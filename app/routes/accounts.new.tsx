@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData } from "@remix-run/react";
 import { AccountForm, emptyAccountValues } from "../components/account-form";
 import { PageHeader } from "../components/ui";
-import { invalidForm, mutateOrAnswer, readAccountForm } from "../utils/account-forms.server";
-import { accountTiers } from "../utils/account-labels";
 import { requireUser } from "../utils/auth.server";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { readAccountForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New account · Sales-as-Code" }];
@@ -16,8 +16,8 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const read = readAccountForm(await request.formData(), { allowedTiers: accountTiers });
-  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const read = readAccountForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
   const api = await serverCaller(context);
   return mutateOrAnswer(() => api.accounts.create(read.input), {
     fields: read.fields,

@@ -6,13 +6,13 @@ import { AssistantAnswer, UserQuestion, type ThreadMessage } from "../components
 import { EmptyState } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
 import { useBrainData } from "../utils/brain-route";
 import { isAnswerLive, startAnswer, stopAnswer, useLiveAnswers } from "../utils/brain-streams";
 import { readUserKey, useUserKey } from "../utils/brain-user-key";
+import { badRequest, formText } from "../utils/forms.server";
 import { useTRPCClient } from "../utils/trpc";
 import { serverCaller } from "../utils/trpc.server";
-import { askFromForm, badRequest, retryFromForm } from "./brain.server";
+import { askFromForm, retryFromForm } from "./brain.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.thread.title} · Brain · Sales-as-Code` : "Conversation not found · Sales-as-Code" },
@@ -30,7 +30,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const api = await serverCaller(context);
   const threadId = params.threadId ?? "";
-  switch (field(form, "intent")) {
+  switch (formText(form, "intent")) {
     case "ask":
       return askFromForm(api, form, threadId);
     case "retry":

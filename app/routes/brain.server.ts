@@ -4,9 +4,9 @@ import { data, redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { env } from "../../server/env";
 import type { BrainFormAnswer } from "../components/brain-composer";
-import { apiFieldErrors, notFound } from "../utils/api-errors.server";
-import { field } from "../utils/auth-forms.server";
+import { notFound } from "../utils/api-errors.server";
 import { safeRedirectPath } from "../utils/auth.server";
+import { apiFieldErrors, formText } from "../utils/forms.server";
 import { withToast } from "../utils/toasts";
 import type { serverCaller } from "../utils/trpc.server";
 
@@ -24,11 +24,6 @@ export async function answerInFull(api: Api, assistantMessageId: string) {
     if (event.type === "done") done = event;
   }
   return done;
-}
-
-/** A form post the page does not know (a hand-made request): not a server error. */
-export function badRequest(): Response {
-  return new Response("Bad Request", { status: 400, statusText: "Bad Request" });
 }
 
 function refuse(answer: BrainFormAnswer) {
@@ -50,9 +45,9 @@ function answerError(error: unknown, answer: BrainFormAnswer) {
 /** "ask": a question (a new thread, optionally about an account or deal, or a follow-up in `threadId`). */
 export async function askFromForm(api: Api, form: FormData, threadId: string | null) {
   // An example button posts its question as `example`; the text box posts `question`.
-  const question = field(form, "question").trim() || field(form, "example").trim();
-  const accountId = threadId ? "" : field(form, "accountId");
-  const opportunityId = threadId ? "" : field(form, "opportunityId");
+  const question = formText(form, "question").trim() || formText(form, "example").trim();
+  const accountId = threadId ? "" : formText(form, "accountId");
+  const opportunityId = threadId ? "" : formText(form, "opportunityId");
   const fields = { question, ...(accountId ? { accountId } : {}), ...(opportunityId ? { opportunityId } : {}) };
   let asked: { threadId: string; assistantMessageId: string };
   try {
@@ -73,7 +68,7 @@ export async function askFromForm(api: Api, form: FormData, threadId: string | n
 export async function retryFromForm(api: Api, form: FormData) {
   let next: { threadId: string; assistantMessageId: string };
   try {
-    next = await api.brain.retry({ assistantMessageId: field(form, "assistantMessageId") });
+    next = await api.brain.retry({ assistantMessageId: formText(form, "assistantMessageId") });
   } catch (error) {
     return answerError(error, { intent: "retry" });
   }
@@ -83,8 +78,8 @@ export async function retryFromForm(api: Api, form: FormData) {
 
 /** "rename": a thread's new title; back to the page the form was on. */
 export async function renameFromForm(api: Api, form: FormData) {
-  const threadId = field(form, "threadId");
-  const title = field(form, "title");
+  const threadId = formText(form, "threadId");
+  const title = formText(form, "title");
   try {
     await api.brain.rename({ threadId, title });
   } catch (error) {
@@ -95,7 +90,7 @@ export async function renameFromForm(api: Api, form: FormData) {
 
 /** "delete": a thread and its messages; away from it if it was open. */
 export async function deleteFromForm(api: Api, form: FormData) {
-  const threadId = field(form, "threadId");
+  const threadId = formText(form, "threadId");
   try {
     await api.brain.delete({ threadId });
   } catch (error) {

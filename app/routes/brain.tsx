@@ -3,11 +3,11 @@ import { Link, Outlet, useActionData, useLoaderData, useLocation } from "@remix-
 import { BrainThreadList } from "../components/brain-thread-list";
 import { ButtonLink, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
+import { badRequest, formText } from "../utils/forms.server";
 import { useUserKey } from "../utils/brain-user-key";
 import { useHydrated } from "../utils/use-hydrated";
 import { serverCaller } from "../utils/trpc.server";
-import { askFromForm, badRequest, browserClaudeBaseUrl, deleteFromForm, renameFromForm } from "./brain.server";
+import { askFromForm, browserClaudeBaseUrl, deleteFromForm, renameFromForm } from "./brain.server";
 
 export const meta: MetaFunction = () => [{ title: "Brain · Sales-as-Code" }];
 
@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
   const api = await serverCaller(context);
-  switch (field(form, "intent")) {
+  switch (formText(form, "intent")) {
     case "ask":
       return askFromForm(api, form, null);
     case "rename":

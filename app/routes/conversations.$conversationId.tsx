@@ -5,10 +5,10 @@ import { ChannelBadge } from "../components/conversation-channel";
 import { ConversationThread, type KnownPerson } from "../components/conversation-thread";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
 import { Card, ConfirmDelete, PageHeader } from "../components/ui";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
-import { formErrorsFrom, orNotFound } from "../utils/deal-forms.server";
 import { personName } from "../utils/format";
+import { formErrorsFrom, formText } from "../utils/forms.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -34,9 +34,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const id = params.conversationId ?? "";
   const form = await request.formData();
-  const intent = field(form, "intent");
-  const body = field(form, "body");
-  const received = field(form, "direction") === "received";
+  const intent = formText(form, "intent");
+  const body = formText(form, "body");
+  const received = formText(form, "direction") === "received";
   const api = await serverCaller(context);
   try {
     if (intent === "reply") {

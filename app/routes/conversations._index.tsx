@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
+import { conversationChannels } from "../../server/data-rights/workspace-format";
 import { ChannelBadge } from "../components/conversation-channel";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { isChannel } from "../utils/deal-forms.server";
 import { formatCount, formatDateTime } from "../utils/format";
+import { pageOrFirst, queryChoice } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Conversations · Sales-as-Code" }];
@@ -14,20 +14,13 @@ export const PAGE_SIZE = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
-  const url = new URL(request.url);
-  const channelParam = url.searchParams.get("channel");
-  const channel = isChannel(channelParam) ? channelParam : null;
-  const cursor = url.searchParams.get("cursor");
+  const params = new URL(request.url).searchParams;
+  const channel = queryChoice(params, "channel", conversationChannels);
   const api = await serverCaller(context);
-  try {
-    return { page: await api.conversations.list({ limit: PAGE_SIZE, channel, cursor }), channel, isFirstPage: !cursor };
-  } catch (error) {
-    // A stale or hand-edited ?cursor= is the user's input, not our failure: start over.
-    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") {
-      return { page: await api.conversations.list({ limit: PAGE_SIZE, channel }), channel, isFirstPage: true };
-    }
-    throw error;
-  }
+  const { page, cursor } = await pageOrFirst(params.get("cursor"), (cursor) =>
+    api.conversations.list({ limit: PAGE_SIZE, channel, cursor }),
+  );
+  return { page, channel, isFirstPage: !cursor };
 }
 
 const filters: [string | null, string][] = [

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { channelLabels } from "../components/conversation-channel";
-import { CheckboxGroup, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms";
+import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms";
+import { AccountSelect, DealSelect, PeopleCheckboxes } from "../components/record-pickers";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, formErrorsFrom } from "../utils/deal-forms.server";
-import { dealAccount, dealChoices, peopleChoices, readConversationForm } from "../utils/meeting-forms.server";
-import { withToast } from "../utils/toasts";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
+import { readConversationForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Log a conversation · Sales-as-Code" }];
@@ -41,22 +41,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const { fields, prospectIds, input, fieldErrors } = readConversationForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0)
-    return data({ fieldErrors, fields, prospectIds, formError: undefined }, { status: 400 });
-  let id: string;
-  try {
-    ({ id } = await (await serverCaller(context)).conversations.create(input));
-  } catch (error) {
-    return data({ ...formErrorsFrom(error), fields, prospectIds }, { status: 400 });
-  }
-  return redirect(withToast(`/conversations/${id}`, "conversation-created"));
+  const read = readConversationForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
+  const api = await serverCaller(context);
+  return mutateOrAnswer(() => api.conversations.create(read.input), {
+    fields: read.fields,
+    success: (conversation) => ({ path: `/conversations/${conversation.id}`, toast: "conversation-created" }),
+  });
 }
 
 export default function NewConversation() {
   const { values, prospectIds, accounts, deals, people, cancelTo } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const shown: Record<string, string | undefined> = answer?.fields ?? values;
+  const shown: Partial<Record<"channel" | "subject" | "accountId" | "opportunityId" | "body", string>> =
+    answer?.fields ?? values;
   const errors = answer?.fieldErrors ?? {};
   return (
     <div className="mx-auto max-w-2xl">
@@ -88,41 +86,16 @@ export default function NewConversation() {
             </div>
           </div>
           <div className="grid gap-5 sm:grid-cols-2">
-            <SelectField
-              label="Account"
-              name="accountId"
-              emptyLabel="No account"
-              options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-              defaultValue={shown.accountId ?? ""}
-              error={errors.accountId}
-            />
-            <SelectField
-              label="Deal"
-              name="opportunityId"
-              emptyLabel="No deal"
-              options={deals.map((d) => ({
-                value: d.id,
-                label: d.accountName ? `${d.name} (${d.accountName})` : d.name,
-              }))}
-              defaultValue={shown.opportunityId ?? ""}
-              error={errors.opportunityId}
-            />
+            <AccountSelect accounts={accounts} defaultValue={shown.accountId} error={errors.accountId} />
+            <DealSelect deals={deals} defaultValue={shown.opportunityId} error={errors.opportunityId} />
           </div>
-          <CheckboxGroup
+          <PeopleCheckboxes
             legend="With"
             name="prospectIds"
-            options={people.map((p) => ({ value: p.id, label: p.name, detail: p.accountName }))}
-            checked={answer?.prospectIds ?? prospectIds}
+            people={people}
+            checked={answer?.fields?.prospectIds ?? prospectIds}
             error={errors.prospectIds}
-            empty={
-              <>
-                No people yet.{" "}
-                <Link to="/prospects/new" className="font-medium text-brand-600 hover:underline">
-                  Add a person
-                </Link>{" "}
-                to keep conversations with them.
-              </>
-            }
+            purpose="to keep conversations with them"
           />
           <TextAreaField
             label="Message"

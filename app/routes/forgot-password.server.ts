@@ -5,26 +5,27 @@ import { rateLimits } from "../../server/auth/rate-limit";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { kickMailDelivery } from "../../server/mail/outbox";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { checkForm, formAnswer, formText, invalidForm } from "../utils/forms.server";
 
 /** The same answer whether or not the email has an account: nothing here confirms one exists. */
 export const RESET_REQUESTED =
   "If an account uses that email, a link to reset its password is on its way. It works once, for an hour. Check your spam folder if it does not arrive.";
 
 export async function askForPasswordReset(form: FormData, context: AppLoadContext) {
-  const fields = { email: field(form, "email") };
-  const parsed = z.object({ email: emailInput }).safeParse(fields);
-  if (!parsed.success) return formAnswer(400, { fieldErrors: { email: "Enter a valid email address." }, fields });
+  const fields = { email: formText(form, "email") };
+  const read = checkForm(z.object({ email: emailInput }), fields, fields);
+  if (!read.ok) return invalidForm(read);
   const limited = await rateLimited(
     [
       [rateLimits.resetRequestPerIp, context.client.ip],
-      [rateLimits.resetRequestPerAccount, parsed.data.email],
+      [rateLimits.resetRequestPerAccount, read.data.email],
     ],
     fields,
   );
   if (limited) return limited;
   const db = await getDb();
-  await requestPasswordReset(db, parsed.data.email, { appUrl: env().APP_URL, ip: context.client.ip });
+  await requestPasswordReset(db, read.data.email, { appUrl: env().APP_URL, ip: context.client.ip });
   kickMailDelivery(db);
   return formAnswer(200, { success: RESET_REQUESTED });
 }

@@ -1,12 +1,11 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
 import { signInInput, verifyPasswordSignIn } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE, startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { checkForm, formAnswer, formText, invalidForm } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 /** One message for "no such account" and "wrong password", so the form never confirms an account. */
@@ -14,21 +13,19 @@ export const WRONG_CREDENTIALS =
   "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
 
 export async function signInWithPassword(form: FormData, context: AppLoadContext) {
-  const fields = { email: field(form, "email") };
-  const parsed = signInInput.safeParse({ email: fields.email, password: field(form, "password") });
-  if (!parsed.success) {
-    return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
-  }
+  const fields = { email: formText(form, "email") };
+  const read = checkForm(signInInput, fields, { ...fields, password: formText(form, "password") });
+  if (!read.ok) return { answer: invalidForm(read) };
   const limited = await rateLimited(
     [
       [rateLimits.signInPerIp, context.client.ip],
-      [rateLimits.signInPerAccount, parsed.data.email],
+      [rateLimits.signInPerAccount, read.data.email],
     ],
     fields,
   );
   if (limited) return { answer: limited };
   const db = await getDb();
-  const check = await verifyPasswordSignIn(db, parsed.data);
+  const check = await verifyPasswordSignIn(db, read.data);
   if (!check.ok) {
     if (check.reason === "deletion_pending")
       return { answer: formAnswer(403, { formError: DELETION_PENDING_MESSAGE, fields }) };

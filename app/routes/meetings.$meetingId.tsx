@@ -4,10 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
 import { formatMeetingTime } from "../components/meeting-list";
 import { ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
-import { formErrorsFrom, orNotFound } from "../utils/deal-forms.server";
 import { formatDateTime, personName } from "../utils/format";
+import { formErrorsFrom, formText } from "../utils/forms.server";
+import { readNoteForm } from "../utils/record-forms.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -32,15 +33,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const id = params.meetingId ?? "";
   const form = await request.formData();
-  const intent = field(form, "intent");
-  const body = field(form, "body");
+  const intent = formText(form, "intent");
   const api = await serverCaller(context);
   // Someone else's meeting is a 404 whatever the form says.
   const meeting = await orNotFound(api.meetings.get({ id }));
+  const note = readNoteForm(form, { meetingId: id });
+  const body = note.fields.body;
   try {
     switch (intent) {
       case "add-notes":
-        await api.notes.create({ meetingId: id, body });
+        if (!note.ok) return data<Answer>({ intent, fieldErrors: note.fieldErrors, fields: { body } }, { status: 400 });
+        await api.notes.create(note.input);
         return redirect(withToast(`/meetings/${id}#notes`, "note-added"));
       case "save-notes": {
         // The meeting's own note, whatever the page was showing: this form edits nothing else.
@@ -49,6 +52,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
             { intent, formError: "This meeting has no notes any more: add them again.", fields: { body } },
             { status: 400 },
           );
+        if (!note.ok) return data<Answer>({ intent, fieldErrors: note.fieldErrors, fields: { body } }, { status: 400 });
         await api.notes.update({ id: meeting.notes.id, body });
         return redirect(withToast(`/meetings/${id}#notes`, "note-updated"));
       }

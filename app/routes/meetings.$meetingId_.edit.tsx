@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { MeetingForm } from "../components/meeting-form";
 import { Card, PageHeader } from "../components/ui";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, dateTimeInputValue, formErrorsFrom, orNotFound } from "../utils/deal-forms.server";
-import { dealChoices, peopleChoices, readMeetingForm } from "../utils/meeting-forms.server";
-import { withToast } from "../utils/toasts";
+import { dateTimeInputValue } from "../utils/form-text";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices, dealChoices, peopleChoices } from "../utils/record-choices.server";
+import { readMeetingForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
@@ -44,22 +45,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const id = params.meetingId ?? "";
-  const { fields, attendeeIds, input, fieldErrors } = readMeetingForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0)
-    return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
+  const read = readMeetingForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
   const api = await serverCaller(context);
   const before = await orNotFound(api.meetings.get({ id }));
   const invited = before.attendees.flatMap((a) => (a.prospect ? [a.prospect.id] : []));
+  const { attendeeIds: _all, ...rest } = read.input;
+  const { attendeeIds } = read.fields;
   // Replacing attendees also drops guests known only by email (from a calendar sync), so the list is
   // sent only when the user changed it.
   const changed = invited.length !== attendeeIds.length || invited.some((personId) => !attendeeIds.includes(personId));
-  const { attendeeIds: _all, ...rest } = input;
-  try {
-    await api.meetings.update({ id, ...rest, ...(changed ? { attendeeIds } : {}) });
-  } catch (error) {
-    return data({ ...formErrorsFrom(error), fields, attendeeIds }, { status: 400 });
-  }
-  return redirect(withToast(`/meetings/${id}`, "meeting-updated"));
+  return mutateOrAnswer(() => api.meetings.update({ id, ...rest, ...(changed ? { attendeeIds } : {}) }), {
+    fields: read.fields,
+    success: () => ({ path: `/meetings/${id}`, toast: "meeting-updated" }),
+  });
 }
 
 export default function EditMeeting() {
@@ -71,7 +70,7 @@ export default function EditMeeting() {
       <Card>
         <MeetingForm
           values={answer?.fields ?? values}
-          attendeeIds={answer?.attendeeIds ?? attendeeIds}
+          attendeeIds={answer?.fields?.attendeeIds ?? attendeeIds}
           fieldErrors={answer?.fieldErrors}
           formError={answer?.formError}
           accounts={accounts}

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
 import { MeetingList } from "../components/meeting-list";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
+import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Meetings · Sales-as-Code" }];
@@ -14,17 +14,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const url = new URL(request.url);
   const when = url.searchParams.get("when") === "past" ? ("past" as const) : ("upcoming" as const);
-  const cursor = url.searchParams.get("cursor");
   const api = await serverCaller(context);
-  try {
-    return { page: await api.meetings.list({ limit: PAGE_SIZE, when, cursor }), when, isFirstPage: !cursor };
-  } catch (error) {
-    // A stale or hand-edited ?cursor= is the user's input, not our failure: start over.
-    if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") {
-      return { page: await api.meetings.list({ limit: PAGE_SIZE, when }), when, isFirstPage: true };
-    }
-    throw error;
-  }
+  const { page, cursor } = await pageOrFirst(url.searchParams.get("cursor"), (cursor) =>
+    api.meetings.list({ limit: PAGE_SIZE, when, cursor }),
+  );
+  return { page, when, isFirstPage: !cursor };
 }
 
 export default function Meetings() {

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { MeetingForm } from "../components/meeting-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, dateTimeInputValue, formErrorsFrom } from "../utils/deal-forms.server";
-import { dealAccount, dealChoices, peopleChoices, readMeetingForm } from "../utils/meeting-forms.server";
-import { withToast } from "../utils/toasts";
+import { dateTimeInputValue } from "../utils/form-text";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
+import { readMeetingForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New meeting · Sales-as-Code" }];
@@ -42,16 +42,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const { fields, attendeeIds, input, fieldErrors } = readMeetingForm(await request.formData());
-  if (Object.keys(fieldErrors).length > 0)
-    return data({ fieldErrors, fields, attendeeIds, formError: undefined }, { status: 400 });
-  let id: string;
-  try {
-    ({ id } = await (await serverCaller(context)).meetings.create(input));
-  } catch (error) {
-    return data({ ...formErrorsFrom(error), fields, attendeeIds }, { status: 400 });
-  }
-  return redirect(withToast(`/meetings/${id}`, "meeting-created"));
+  const read = readMeetingForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
+  const api = await serverCaller(context);
+  return mutateOrAnswer(() => api.meetings.create(read.input), {
+    fields: read.fields,
+    success: (meeting) => ({ path: `/meetings/${meeting.id}`, toast: "meeting-created" }),
+  });
 }
 
 export default function NewMeeting() {
@@ -66,7 +63,7 @@ export default function NewMeeting() {
       <Card>
         <MeetingForm
           values={answer?.fields ?? values}
-          attendeeIds={answer?.attendeeIds ?? []}
+          attendeeIds={answer?.fields?.attendeeIds ?? []}
           fieldErrors={answer?.fieldErrors}
           formError={answer?.formError}
           accounts={accounts}

@@ -11,8 +11,7 @@ type Answer = {
     intent?: string;
     fieldErrors?: Record<string, string>;
     formError?: string;
-    fields?: Record<string, string>;
-    attendeeIds?: string[];
+    fields?: Record<string, string | string[]>;
   };
   init: { status?: number } | null;
 };
@@ -131,7 +130,7 @@ describe("/meetings/new", () => {
     })) as unknown as Answer;
     expect(answer.init?.status).toBe(400);
     expect(answer.data.fieldErrors?.attendeeIds).toMatch(/^Choose one of your/);
-    expect(answer.data.attendeeIds).toEqual([other.ana.id]);
+    expect(answer.data.fields?.attendeeIds).toEqual([other.ana.id]);
   });
 });
 

@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
 import { BrainAskPanel } from "../components/brain-ask-panel";
 import { channelLabels } from "../components/conversation-channel";
 import { DealStageHistory } from "../components/deal-stage-history";
 import { DealTimeline } from "../components/deal-timeline";
 import { FormMessage, SelectField, TextAreaField } from "../components/forms";
 import { Badge, Button, ButtonLink, Card, ConfirmDelete, PageHeader, stageTone } from "../components/ui";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
-import { formErrorsFrom, isStage, orNotFound, stageOptions } from "../utils/deal-forms.server";
+import { isStage, stageOptions } from "../utils/deal-stages.server";
 import { dateInputValue, formatDate, formatDateTime, formatMoney } from "../utils/format";
+import { formErrorsFrom, formText } from "../utils/forms.server";
+import { pageOrFirst } from "../utils/list-params.server";
+import { readNoteForm } from "../utils/record-forms.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -26,15 +28,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = params.opportunityId ?? "";
   const api = await serverCaller(context);
   const deal = await orNotFound(api.opportunities.get({ id }));
-  const cursor = new URL(request.url).searchParams.get("activity");
-  const timeline = await api.activity
-    .timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor })
-    .catch((error: unknown) => {
-      // A stale or hand-edited ?activity= cursor: show the newest activity instead.
-      if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST")
-        return api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE });
-      throw error;
-    });
+  const { page: timeline, cursor } = await pageOrFirst(new URL(request.url).searchParams.get("activity"), (cursor) =>
+    api.activity.timeline({ of: "opportunity", id, limit: TIMELINE_PAGE, cursor }),
+  );
   const notes = await api.notes.list({ opportunityId: id, limit: 50 });
   const stages = stageOptions();
   return {
@@ -59,7 +55,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const id = params.opportunityId ?? "";
   const form = await request.formData();
-  const intent = field(form, "intent");
+  const intent = formText(form, "intent");
   const api = await serverCaller(context);
   const refuse = (answer: Answer) => data(answer, { status: 400 });
   // Someone else's deal is a 404 whatever the form says.
@@ -67,20 +63,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "move": {
-        const stage = field(form, "stage");
+        const stage = formText(form, "stage");
         if (!isStage(stage)) return refuse({ intent, fieldErrors: { stage: "Choose a stage." } });
         await api.opportunities.moveStage({ id, stage });
         return redirect(withToast(`/opportunities/${id}`, "deal-moved"));
       }
       case "add-note": {
-        const body = field(form, "body");
         // The deal's account gets the note too, so it shows on the account as well.
-        await api.notes.create({ body, opportunityId: id, accountId: deal.account?.id ?? null });
+        const note = readNoteForm(form, { opportunityId: id, accountId: deal.account?.id ?? null });
+        if (!note.ok) return refuse({ intent, fieldErrors: note.fieldErrors, fields: note.fields });
+        await api.notes.create(note.input);
         return redirect(withToast(`/opportunities/${id}#notes`, "note-added"));
       }
       case "delete": {
-        if (field(form, "target") === "note") {
-          await api.notes.delete({ id: field(form, "noteId") });
+        if (formText(form, "target") === "note") {
+          await api.notes.delete({ id: formText(form, "noteId") });
           return redirect(withToast(`/opportunities/${id}#notes`, "note-deleted"));
         }
         await api.opportunities.delete({ id });
@@ -90,7 +87,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return refuse({ intent, formError: "That action is not available here." });
     }
   } catch (error) {
-    return refuse({ intent, ...formErrorsFrom(error), fields: { body: field(form, "body") } });
+    return refuse({ intent, ...formErrorsFrom(error), fields: { body: formText(form, "body") } });
   }
 }
 

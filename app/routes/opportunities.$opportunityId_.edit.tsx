@@ -1,19 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DealForm } from "../components/deal-form";
 import { Card, PageHeader } from "../components/ui";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import {
-  accountChoices,
-  formErrorsFrom,
-  moneyInputValue,
-  orNotFound,
-  readDealForm,
-  stageOptions,
-} from "../utils/deal-forms.server";
+import { stageOptions } from "../utils/deal-stages.server";
+import { moneyInputValue } from "../utils/form-text";
 import { dateInputValue } from "../utils/format";
-import { withToast } from "../utils/toasts";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices } from "../utils/record-choices.server";
+import { readDealForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
@@ -49,15 +45,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const api = await serverCaller(context);
   // Someone else's deal is a 404 before anything about the form is said.
   await orNotFound(api.opportunities.get({ id }));
-  const { fields, input, fieldErrors } = readDealForm(await request.formData(), "update");
-  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, formError: undefined }, { status: 400 });
-  try {
-    // A stage changed here is recorded in the stage history and on the timeline, like a move.
-    await api.opportunities.update({ id, ...input });
-  } catch (error) {
-    return data({ ...formErrorsFrom(error), fields }, { status: 400 });
-  }
-  return redirect(withToast(`/opportunities/${id}`, "deal-updated"));
+  const read = readDealForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
+  // A stage changed here is recorded in the stage history and on the timeline, like a move.
+  return mutateOrAnswer(() => api.opportunities.update({ id, ...read.input }), {
+    fields: read.fields,
+    success: () => ({ path: `/opportunities/${id}`, toast: "deal-updated" }),
+  });
 }
 
 export default function EditOpportunity() {

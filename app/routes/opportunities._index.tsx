@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TRPCError } from "@trpc/server";
 import { DealBoard } from "../components/deal-board";
 import { DealTable, dealListHref, type DealSort, type DealState } from "../components/deal-table";
 import { FormMessage } from "../components/forms";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { field } from "../utils/auth-forms.server";
-import { formErrorsFrom, isStage, stageOptions } from "../utils/deal-forms.server";
+import { isStage, stageOptions } from "../utils/deal-stages.server";
 import { formatCount, formatMoneyShort } from "../utils/format";
+import { formErrorsFrom, formText } from "../utils/forms.server";
+import { pageOrFirst, queryChoice } from "../utils/list-params.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -26,23 +26,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Past-due is judged against the server's day (UTC), so server and browser render the same.
   const today = new Date().toISOString().slice(0, 10);
   if (url.searchParams.get("view") === "list") {
-    const sortParam = url.searchParams.get("sort") ?? "";
-    const stateParam = url.searchParams.get("state") ?? "";
-    const sort = (sorts as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "closeDate";
-    const state = (states as readonly string[]).includes(stateParam) ? (stateParam as DealState) : "open";
-    const cursor = url.searchParams.get("cursor");
+    const sort = queryChoice(url.searchParams, "sort", sorts) ?? "closeDate";
+    const state = queryChoice(url.searchParams, "state", states) ?? "open";
     const stageLabels = Object.fromEntries(stageOptions().map((s) => [s.value, s.label]));
-    try {
-      const page = await api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state, cursor });
-      return { view: "list" as const, page, sort, state, isFirstPage: !cursor, today, stageLabels };
-    } catch (error) {
-      // A stale or hand-edited ?cursor= is the user's input, not our failure: start over.
-      if (cursor && error instanceof TRPCError && error.code === "BAD_REQUEST") {
-        const page = await api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state });
-        return { view: "list" as const, page, sort, state, isFirstPage: true, today, stageLabels };
-      }
-      throw error;
-    }
+    const { page, cursor } = await pageOrFirst(url.searchParams.get("cursor"), (cursor) =>
+      api.opportunities.list({ limit: LIST_PAGE_SIZE, sort, state, cursor }),
+    );
+    return { view: "list" as const, page, sort, state, isFirstPage: !cursor, today, stageLabels };
   }
   return { view: "board" as const, board: await api.opportunities.board(), today };
 }
@@ -51,10 +41,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  if (field(form, "intent") !== "move")
+  if (formText(form, "intent") !== "move")
     return data({ formError: "That action is not available here." }, { status: 400 });
-  const id = field(form, "id");
-  const stage = field(form, "stage");
+  const id = formText(form, "id");
+  const stage = formText(form, "stage");
   if (!isStage(stage)) return data({ formError: "Choose a stage to move the deal to." }, { status: 400 });
   try {
     await (await serverCaller(context)).opportunities.moveStage({ id, stage });

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DealForm } from "../components/deal-form";
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { accountChoices, formErrorsFrom, readDealForm, stageOptions } from "../utils/deal-forms.server";
-import { withToast } from "../utils/toasts";
+import { stageOptions } from "../utils/deal-stages.server";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices } from "../utils/record-choices.server";
+import { readDealForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New deal · Sales-as-Code" }];
@@ -19,15 +20,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const { fields, input, fieldErrors } = readDealForm(await request.formData(), "create");
-  if (Object.keys(fieldErrors).length > 0) return data({ fieldErrors, fields, formError: undefined }, { status: 400 });
-  let id: string;
-  try {
-    ({ id } = await (await serverCaller(context)).opportunities.create(input));
-  } catch (error) {
-    return data({ ...formErrorsFrom(error), fields }, { status: 400 });
-  }
-  return redirect(withToast(`/opportunities/${id}`, "deal-created"));
+  const read = readDealForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
+  const api = await serverCaller(context);
+  return mutateOrAnswer(() => api.opportunities.create(read.input), {
+    fields: read.fields,
+    success: (deal) => ({ path: `/opportunities/${deal.id}`, toast: "deal-created" }),
+  });
 }
 
 export default function NewOpportunity() {

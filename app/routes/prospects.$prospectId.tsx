@@ -4,17 +4,13 @@ import type { ReactNode } from "react";
 import { ActivityList } from "../components/account-activity";
 import { NotesPanel } from "../components/account-notes";
 import { Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
-import {
-  answerNoteForm,
-  badRequest,
-  field,
-  mutateOrAnswer,
-  orNotFound,
-  pageOrFirst,
-} from "../utils/account-forms.server";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { formatDateTime, personName } from "../utils/format";
+import { badRequest, formText, mutateOrAnswer } from "../utils/forms.server";
+import { pageOrFirst } from "../utils/list-params.server";
 import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
+import { answerNoteForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -52,7 +48,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const path = `/prospects/${id}`;
   const noteAnswer = await answerNoteForm(form, api, { prospectId: id }, path);
   if (noteAnswer) return noteAnswer;
-  if (field(form, "intent") !== "delete") throw badRequest();
+  if (formText(form, "intent") !== "delete") throw badRequest();
   return mutateOrAnswer(() => api.prospects.delete({ id }), {
     fields: {},
     success: () => ({ path: "/prospects", toast: "prospect-deleted" }),

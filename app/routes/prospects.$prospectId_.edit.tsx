@@ -2,16 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProspectForm } from "../components/prospect-form";
 import { PageHeader } from "../components/ui";
-import {
-  accountChoices,
-  invalidForm,
-  mutateOrAnswer,
-  orNotFound,
-  readProspectForm,
-} from "../utils/account-forms.server";
+import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
-import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices } from "../utils/record-choices.server";
+import { readProspectForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -30,12 +26,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
   const current = await orNotFound(api.prospects.get({ id: params.prospectId ?? "" }));
-  const read = readProspectForm(await request.formData(), {
-    roles: prospectRoleValues,
-    statuses: prospectStatuses,
-    keepStatus: current.status,
-  });
-  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const read = readProspectForm(await request.formData(), { keepStatus: current.status });
+  if (!read.ok) return invalidForm(read);
   // Every field is sent: a cleared field clears the value.
   return mutateOrAnswer(() => api.prospects.update({ id: current.id, ...read.input }), {
     fields: read.fields,

@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "../components/forms";
 import { ProspectTable } from "../components/prospect-table";
 import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
-import { pageOrFirst, queryChoice, queryFilter } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
+import { pageOrFirst, queryChoice, queryFilter } from "../utils/list-params.server";
 import { prospectRoleValues, prospectStatuses, roleOptions, statusOptions } from "../utils/prospect-labels";
 import { serverCaller } from "../utils/trpc.server";
 

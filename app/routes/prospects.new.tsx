@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { emptyProspectValues, ProspectForm } from "../components/prospect-form";
 import { PageHeader } from "../components/ui";
-import { accountChoices, invalidForm, mutateOrAnswer, readProspectForm } from "../utils/account-forms.server";
 import { requireUser } from "../utils/auth.server";
-import { prospectRoleValues, prospectStatuses } from "../utils/prospect-labels";
+import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
+import { accountChoices } from "../utils/record-choices.server";
+import { readProspectForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New person · Sales-as-Code" }];
@@ -12,16 +13,17 @@ export const meta: MetaFunction = () => [{ title: "New person · Sales-as-Code" 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
-  const wanted = new URL(request.url).searchParams.get("accountId");
-  const { accounts, accountsCut } = await accountChoices(api, wanted);
-  const accountId = wanted && accounts.some((a) => a.id === wanted) ? wanted : "";
-  return { accounts, accountsCut, accountId };
+  const { accounts, accountsCut, selected } = await accountChoices(
+    api,
+    new URL(request.url).searchParams.get("accountId"),
+  );
+  return { accounts, accountsCut, accountId: selected };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const read = readProspectForm(await request.formData(), { roles: prospectRoleValues, statuses: prospectStatuses });
-  if (!read.ok) return invalidForm(read.fieldErrors, read.fields);
+  const read = readProspectForm(await request.formData());
+  if (!read.ok) return invalidForm(read);
   const api = await serverCaller(context);
   return mutateOrAnswer(() => api.prospects.create(read.input), {
     fields: read.fields,

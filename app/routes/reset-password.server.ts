@@ -1,13 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
 import { checkResetToken, resetPassword, resetPasswordInput } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { kickMailDelivery } from "../../server/mail/outbox";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { checkForm, formAnswer, formText } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 export async function checkResetLink(token: string): Promise<boolean> {
@@ -16,16 +15,21 @@ export async function checkResetLink(token: string): Promise<boolean> {
 }
 
 export async function resetWithLink(form: FormData, context: AppLoadContext) {
-  const parsed = resetPasswordInput.safeParse({ token: field(form, "token"), password: field(form, "password") });
-  if (!parsed.success) {
-    const errors = firstErrors(z.flattenError(parsed.error).fieldErrors);
-    return { answer: formAnswer(400, errors.token ? { formError: errors.token } : { fieldErrors: errors }) };
+  const read = checkForm(
+    resetPasswordInput,
+    {},
+    { token: formText(form, "token"), password: formText(form, "password") },
+  );
+  if (!read.ok) {
+    // A broken link is not something to fix in a field.
+    const { token, ...fieldErrors } = read.fieldErrors;
+    return { answer: formAnswer(400, token ? { formError: token } : { fieldErrors }) };
   }
   const limited = await rateLimited([[rateLimits.resetPerIp, context.client.ip]]);
   if (limited) return { answer: limited };
   const db = await getDb();
   const config = env();
-  const result = await resetPassword(db, parsed.data, { appUrl: config.APP_URL });
+  const result = await resetPassword(db, read.data, { appUrl: config.APP_URL });
   if (!result.ok) return { answer: formAnswer(400, { formError: result.message }) };
   kickMailDelivery(db);
   // Every session ended with the reset; this browser gets a new one.

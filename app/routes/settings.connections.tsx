@@ -3,10 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { FormMessage } from "../components/forms";
-import { field } from "../utils/auth-forms.server";
 import { Badge, Button } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatDateTime } from "../utils/format";
+import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sales-as-Code" }];
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const api = await serverCaller(context);
   try {
-    const result = await api.connections.disconnect({ connectionId: field(form, "connectionId") });
+    const result = await api.connections.disconnect({ connectionId: formText(form, "connectionId") });
     const entry = (await api.connections.list()).find((p) => p.connection?.id === result.id);
     const kept = entry?.connection?.eventCount ?? 0;
     return {

@@ -9,7 +9,7 @@ import { blankSessionCookie } from "../../server/auth/session";
 import { checkTypedEmail } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { field, formAnswer } from "../utils/auth-forms.server";
+import { formAnswer, formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 /** Where a deleted account's browser lands: a public page, with the session cookie cleared. */
@@ -20,10 +20,10 @@ export function accountDeletedRedirect() {
 }
 
 export async function deleteAccountFromForm(form: FormData, context: AppLoadContext, userId: string) {
-  const confirmEmail = field(form, "confirmEmail");
+  const confirmEmail = formText(form, "confirmEmail");
   const fields = { confirmEmail };
   const api = await serverCaller(context);
-  if (field(form, "intent") === "google") {
+  if (formText(form, "intent") === "google") {
     const config = env();
     if (!config.google) return formAnswer(400, { formError: "Google sign-in is not set up on this instance.", fields });
     const limit = await consumeRateLimit(await getDb(), rateLimits.deleteAccountPerAccount, userId);
@@ -41,7 +41,7 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
     return redirect(url, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
   }
   try {
-    const result = await api.me.requestDeletion({ confirmEmail, password: field(form, "password") });
+    const result = await api.me.requestDeletion({ confirmEmail, password: formText(form, "password") });
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message }, fields });
     return accountDeletedRedirect();
   } catch (error) {

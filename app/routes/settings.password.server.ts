@@ -1,17 +1,19 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { changePasswordInput } from "../../server/auth/password-accounts";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer } from "../utils/auth-forms.server";
+import { checkForm, formAnswer, formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export async function changePasswordFromForm(form: FormData, context: AppLoadContext) {
-  const parsed = changePasswordInput.safeParse({
-    currentPassword: field(form, "currentPassword"),
-    newPassword: field(form, "newPassword"),
-  });
-  if (!parsed.success) return formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors) });
+  const parsed = checkForm(
+    changePasswordInput,
+    {},
+    {
+      currentPassword: formText(form, "currentPassword"),
+      newPassword: formText(form, "newPassword"),
+    },
+  );
+  if (!parsed.ok) return formAnswer(400, { fieldErrors: parsed.fieldErrors });
   try {
     const result = await (await serverCaller(context)).me.changePassword(parsed.data);
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message } });

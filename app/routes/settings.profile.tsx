@@ -4,10 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
 import { Badge, Card } from "../components/ui";
-import { apiFieldErrors } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
-import { field, formAnswer } from "../utils/auth-forms.server";
 import { formatDate } from "../utils/format";
+import { apiFieldErrors, formAnswer, formText } from "../utils/forms.server";
 import { withToast } from "../utils/toasts";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -32,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
-  const fields = { name: field(form, "name") };
+  const fields = { name: formText(form, "name") };
   try {
     await (await serverCaller(context)).me.updateProfile({ name: fields.name });
   } catch (error) {

@@ -3,10 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { FormMessage } from "../components/forms";
-import { field } from "../utils/auth-forms.server";
 import { Button } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatDateTime } from "../utils/format";
+import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "Sessions · Settings · Sales-as-Code" }];
@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
             : `Signed out ${revoked} other ${revoked === 1 ? "device" : "devices"}.`,
       };
     }
-    await api.sessions.revoke({ sessionId: field(form, "sessionId") });
+    await api.sessions.revoke({ sessionId: formText(form, "sessionId") });
     return { success: "Signed out that device." };
   } catch (error) {
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {

@@ -1,24 +1,21 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
 import { signUpInput, signUpWithPassword } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { firstErrors } from "../components/forms";
-import { field, formAnswer, rateLimited } from "../utils/auth-forms.server";
+import { rateLimited } from "../utils/auth-forms.server";
+import { checkForm, formAnswer, formText, invalidForm } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
 export async function signUp(form: FormData, context: AppLoadContext) {
-  const fields = { name: field(form, "name"), email: field(form, "email") };
-  const parsed = signUpInput.safeParse({ ...fields, password: field(form, "password") });
-  if (!parsed.success) {
-    return { answer: formAnswer(400, { fieldErrors: firstErrors(z.flattenError(parsed.error).fieldErrors), fields }) };
-  }
+  const fields = { name: formText(form, "name"), email: formText(form, "email") };
+  const read = checkForm(signUpInput, fields, { ...fields, password: formText(form, "password") });
+  if (!read.ok) return { answer: invalidForm(read) };
   const limited = await rateLimited([[rateLimits.signUpPerIp, context.client.ip]], fields);
   if (limited) return { answer: limited };
   const db = await getDb();
-  const created = await signUpWithPassword(db, parsed.data);
+  const created = await signUpWithPassword(db, read.data);
   if (!created.ok) return { answer: formAnswer(400, { formError: created.message, fields }) };
   const { cookie } = await startSession(db, created.userId, sessionClient(context), { secure: env().httpsProtections });
   return { cookie };

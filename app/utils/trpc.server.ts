@@ -7,3 +7,6 @@ import { createCaller } from "../../server/trpc/root";
 export async function serverCaller(context: AppLoadContext) {
   return createCaller(await createTrpcContext({ auth: context.auth, requestId: context.requestId }));
 }
+
+/** The procedures as a loader or action calls them. */
+export type ServerApi = Awaited<ReturnType<typeof serverCaller>>;

@@ -121,7 +121,12 @@ const accountFields = {
   name: requiredText(200, "Give the account a name."),
   domain: optionalText(253),
   industry: optionalText(120),
-  employeeCount: z.number().int("Use a whole number.").min(0, "Cannot be negative.").max(10_000_000).nullish(),
+  employeeCount: z
+    .number()
+    .int("Use a whole number.")
+    .min(0, "Cannot be negative.")
+    .max(10_000_000, "Use a number up to 10,000,000.")
+    .nullish(),
   hqCity: optionalText(120),
   tier: optionalText(40),
   description: optionalText(5_000),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTimeInputValue, moneyInputValue, parseMoney, parseUtcDateTime } from "./deal-forms.server";
+import { dateTimeInputValue, moneyInputValue, parseMoney, parseUtcDateTime, parseWholeNumber } from "./form-text";
 
 describe("parseMoney", () => {
   it("turns major units typed by a person into exact cents", () => {
@@ -16,7 +16,7 @@ describe("parseMoney", () => {
       ["€ 12.05", 1_205],
       ["90071992547409.91", 9_007_199_254_740_991],
     ];
-    for (const [text, cents] of cases) expect(parseMoney(text), text).toEqual({ ok: true, cents });
+    for (const [text, value] of cases) expect(parseMoney(text), text).toEqual({ ok: true, value });
   });
 
   it("refuses what is not an amount, or too large to be exact", () => {
@@ -29,11 +29,46 @@ describe("parseMoney", () => {
   it("round-trips through the form's text", () => {
     for (const cents of [0, 5, 29, 100, 123_456, 2_400_000, 9_007_199_254_740_991]) {
       const parsed = parseMoney(moneyInputValue(cents));
-      expect(parsed).toEqual({ ok: true, cents });
+      expect(parsed).toEqual({ ok: true, value: cents });
     }
     expect(moneyInputValue(123_456)).toBe("1234.56");
     expect(moneyInputValue(2_400_000)).toBe("24000");
     expect(moneyInputValue(null)).toBe("");
+  });
+});
+
+describe("parseWholeNumber", () => {
+  const message = "Use a whole number.";
+
+  it("reads counts as people type them, leaving ranges to the schema", () => {
+    const cases: [string, number | null][] = [
+      ["", null],
+      ["  ", null],
+      ["250", 250],
+      [" 250 ", 250],
+      ["1,200", 1_200],
+      ["1 200", 1_200],
+      ["-3", -3],
+      ["20000000", 20_000_000],
+    ];
+    for (const [text, value] of cases) expect(parseWholeNumber(text, { message }), text).toEqual({ ok: true, value });
+  });
+
+  it("refuses fractions and words rather than rounding them", () => {
+    for (const text of ["12.5", "twenty", "1e3", "+5", "40%"]) {
+      expect(parseWholeNumber(text, { message }), text).toEqual({ ok: false, message });
+    }
+    expect(parseWholeNumber("99999999999999999999", { message })).toEqual({
+      ok: false,
+      message: "That number is too large.",
+    });
+  });
+
+  it("takes a percent sign only where the field is a percentage", () => {
+    expect(parseWholeNumber("40%", { message, percent: true })).toEqual({ ok: true, value: 40 });
+    expect(parseWholeNumber(" 40 % ", { message, percent: true })).toEqual({ ok: true, value: 40 });
+    expect(parseWholeNumber("%", { message, percent: true })).toEqual({ ok: true, value: null });
+    expect(parseWholeNumber("12.5%", { message, percent: true })).toEqual({ ok: false, message });
   });
 });
 
