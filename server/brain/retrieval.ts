@@ -752,20 +752,18 @@ export async function buildContextPack(
   );
   // A person the question names speaks for themselves: their latest messages.
   const spoken = await Promise.all(
-    people
-      .slice(0, 2)
-      .flatMap((p) =>
-        p.email
-          ? [
-              db.message.findMany({
-                where: { userId, fromEmail: p.email },
-                orderBy: [{ sentAt: "desc" }, { id: "asc" }],
-                select: { id: true },
-                take: 2,
-              }),
-            ]
-          : [],
-      ),
+    people.slice(0, 2).flatMap((p) =>
+      p.email
+        ? [
+            db.message.findMany({
+              where: { userId, fromEmail: p.email },
+              orderBy: [{ sentAt: "desc" }, { id: "asc" }],
+              select: { id: true },
+              take: 2,
+            }),
+          ]
+        : [],
+    ),
   );
   refs.push(
     ...spoken
