@@ -11,6 +11,7 @@ import { getDb } from "../db/client";
 import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent, type StoredManifest } from "./answer";
 import type { ClaudeConfig } from "./claude";
 import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
+import { moneyText, totalsText } from "./records";
 import { buildContextPack } from "./retrieval";
 import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
 
@@ -84,6 +85,22 @@ describe("the prompt module", () => {
       "- Open deals with a close date in this month (2026-03-01 to 2026-03-31): 1, total USD 4,800,000.",
     );
     expect(text.trim().split("\n").at(-1)).toBe("Question: Which deals close this month and what's the total?");
+  });
+
+  it("writes every amount the same way: currency code, grouped digits, cents only when there are some", () => {
+    expect(moneyText(2_400_000n, "USD")).toBe("USD 24,000");
+    expect(moneyText(123_456, "EUR")).toBe("EUR 1,234.56");
+    expect(moneyText(1_050n, "USD")).toBe("USD 10.5");
+    expect(moneyText(5n, "GBP")).toBe("GBP 0.05");
+    expect(moneyText(0, "USD")).toBe("USD 0");
+    // Sums per currency side by side; a sum over deals without amounts is zero.
+    expect(
+      totalsText([
+        { currency: "GBP", minor: 5_300_000n },
+        { currency: "USD", minor: 43_401_050n },
+        { currency: "EUR", minor: null },
+      ]),
+    ).toBe("GBP 53,000 + USD 434,010.5 + EUR 0");
   });
 
   it("keeps recent history within its budget, starting with a user turn", () => {

@@ -15,7 +15,14 @@
 import type { Db } from "../db/client";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import type { OpportunityStage } from "../db/generated/client";
-import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
+import {
+  estimateTokens,
+  handlePrefix,
+  loadRecords,
+  totalsText,
+  type BrainRecord,
+  type BrainRecordType,
+} from "./records";
 
 export type Intent = "closing" | "calendar" | "pipeline" | "latest" | "people" | "attention" | "won_lost";
 
@@ -551,12 +558,9 @@ async function structured(
       db.opportunity.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { amount: true } }),
     ]);
     const count = totals.reduce((n, t) => n + t._count._all, 0);
-    const sums = totals.map(
-      (t) =>
-        `${t.currency} ${(Number(t._sum.amount ?? 0n) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`,
-    );
+    const sums = totalsText(totals.map((t) => ({ currency: t.currency, minor: t._sum.amount })));
     facts.push(
-      `Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums.join(" + ")}` : ""}.`,
+      `Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums}` : ""}.`,
     );
     refs.push(...deals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `closes in ${window!.label}` })));
   }
@@ -635,7 +639,7 @@ async function structured(
       if (mine.length === 0) continue;
       const count = mine.reduce((n, g) => n + g._count._all, 0);
       facts.push(
-        `Open pipeline, ${stageLabels[stage]}: ${count} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
+        `Open pipeline, ${stageLabels[stage]}: ${count} deals, ${totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })))}.`,
       );
     }
     // The deals of the stages the question names ("which deals are in negotiation?"), then the largest.

@@ -8,7 +8,14 @@ import { opportunityStages } from "../data-rights/workspace-format";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
 import { recordLine } from "./prompt";
-import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
+import {
+  estimateTokens,
+  handlePrefix,
+  loadRecords,
+  totalsText,
+  type BrainRecord,
+  type BrainRecordType,
+} from "./records";
 import { detectWindow, resolveEntities, type PackItem } from "./retrieval";
 
 /** The records sent to Claude for one answer, with their handles: the pack first, then tool results. */
@@ -313,7 +320,7 @@ export async function runTool(
         const mine = groups.filter((g) => g.stage === stage);
         if (mine.length)
           facts.push(
-            `${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
+            `${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })))}.`,
           );
       }
       const biggest = await db.opportunity.findMany({
