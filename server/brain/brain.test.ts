@@ -13,6 +13,7 @@ import type { ClaudeConfig } from "./claude";
 import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
 import { moneyText, totalsText } from "./records";
 import { buildContextPack } from "./retrieval";
+import { Manifest, runTool } from "./tools";
 import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
 
 let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
@@ -110,6 +111,48 @@ describe("the prompt module", () => {
       { role: "assistant", content: "a1" },
     ]);
     expect(turns.map((t) => t.role)).toEqual(["user", "assistant"]);
+  });
+});
+
+describe("tools", () => {
+  it("the pipeline tool states the same figures, per stage, as a context pack about the pipeline", async () => {
+    const { db, user } = await sellerWithData();
+    const bolt = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Bolt Energy" } });
+    await db.opportunity.createMany({
+      data: [
+        {
+          userId: user.id,
+          accountId: bolt.id,
+          name: "Bolt – Expansion",
+          stage: "discovery",
+          amount: 123_456n,
+          currency: "EUR",
+        },
+        {
+          userId: user.id,
+          accountId: bolt.id,
+          name: "Bolt – Renewal",
+          stage: "proposal",
+          amount: null,
+          currency: "GBP",
+        },
+      ],
+    });
+    const pack = await buildContextPack(db, user.id, "What's my pipeline by stage?", { now: NOW });
+    const tool = await runTool(db, user.id, "pipeline_summary", {}, new Manifest([]), NOW);
+    const stages = [
+      "Discovery: 1 deals, EUR 1,234.56.",
+      "Evaluation: 1 deals, USD 4,800,000.",
+      "Proposal: 1 deals, GBP 0.",
+    ];
+    expect(pack.facts).toEqual(stages.map((line) => `Open pipeline, ${line}`));
+    expect(tool.text.split("\n").filter((line) => line.startsWith("- "))).toEqual(stages.map((line) => `- ${line}`));
+    // The largest open deals come with the figures, largest first, a deal without an amount last.
+    expect(tool.added.map((item) => item.label)).toEqual([
+      "Acme Logistics – Platform",
+      "Bolt – Expansion",
+      "Bolt – Renewal",
+    ]);
   });
 });
 

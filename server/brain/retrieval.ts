@@ -530,6 +530,40 @@ async function textEvidence(
   }));
 }
 
+/**
+ * The open pipeline, for the context pack and the pipeline tool alike: per stage in stage order,
+ * "Discovery: 6 deals, GBP 64,500 + USD 1,980,000." (stages without open deals left out), and the
+ * largest open deals. `accountIds` narrows it to those accounts; empty means the whole book.
+ */
+export async function openPipeline(
+  db: Db,
+  userId: string,
+  accountIds: string[] = [],
+): Promise<{ byStage: string[]; largest: string[] }> {
+  const where = {
+    userId,
+    ...(accountIds.length > 0 ? { accountId: { in: accountIds } } : {}),
+    stage: { in: OPEN_STAGES },
+  };
+  const [groups, largest] = await Promise.all([
+    db.opportunity.groupBy({ by: ["stage", "currency"], where, _count: { _all: true }, _sum: { amount: true } }),
+    db.opportunity.findMany({
+      where,
+      orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+      select: { id: true },
+      take: 8,
+    }),
+  ]);
+  const byStage = OPEN_STAGES.flatMap((stage) => {
+    const mine = groups.filter((g) => g.stage === stage);
+    if (mine.length === 0) return [];
+    const count = mine.reduce((n, g) => n + g._count._all, 0);
+    const totals = totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })));
+    return [`${stageLabels[stage]}: ${count} deals, ${totals}.`];
+  });
+  return { byStage, largest: largest.map((d) => d.id) };
+}
+
 type Built = { refs: Ref[]; facts: string[]; window: ContextPack["window"] };
 
 async function structured(
@@ -628,20 +662,8 @@ async function structured(
     refs.push(...closed.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal" })));
   }
   if (intents.includes("pipeline")) {
-    const groups = await db.opportunity.groupBy({
-      by: ["stage", "currency"],
-      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
-      _count: { _all: true },
-      _sum: { amount: true },
-    });
-    for (const stage of OPEN_STAGES) {
-      const mine = groups.filter((g) => g.stage === stage);
-      if (mine.length === 0) continue;
-      const count = mine.reduce((n, g) => n + g._count._all, 0);
-      facts.push(
-        `Open pipeline, ${stageLabels[stage]}: ${count} deals, ${totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })))}.`,
-      );
-    }
+    const pipeline = await openPipeline(db, userId, accountIds);
+    facts.push(...pipeline.byStage.map((line) => `Open pipeline, ${line}`));
     // The deals of the stages the question names ("which deals are in negotiation?"), then the largest.
     const stages = askedStages(question);
     const inStages =
@@ -656,14 +678,8 @@ async function structured(
     refs.push(
       ...inStages.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `in ${stageLabels[d.stage]}` })),
     );
-    const biggest = await db.opportunity.findMany({
-      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
-      orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-      select: { id: true },
-      take: 8,
-    });
     refs.push(
-      ...biggest.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "among the largest open deals" })),
+      ...pipeline.largest.map((id) => ({ type: "opportunity" as const, id, reason: "among the largest open deals" })),
     );
   }
   return { refs, facts, window };

@@ -8,15 +8,8 @@ import { opportunityStages } from "../data-rights/workspace-format";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
 import { recordLine } from "./prompt";
-import {
-  estimateTokens,
-  handlePrefix,
-  loadRecords,
-  totalsText,
-  type BrainRecord,
-  type BrainRecordType,
-} from "./records";
-import { detectWindow, resolveEntities, type PackItem } from "./retrieval";
+import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
+import { detectWindow, openPipeline, resolveEntities, type PackItem } from "./retrieval";
 
 /** The records sent to Claude for one answer, with their handles: the pack first, then tool results. */
 export class Manifest {
@@ -310,26 +303,9 @@ export async function runTool(
       break;
     }
     case "pipeline_summary": {
-      const groups = await db.opportunity.groupBy({
-        by: ["stage", "currency"],
-        where: { userId, stage: { in: OPEN_STAGES } },
-        _count: { _all: true },
-        _sum: { amount: true },
-      });
-      for (const stage of OPEN_STAGES) {
-        const mine = groups.filter((g) => g.stage === stage);
-        if (mine.length)
-          facts.push(
-            `${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })))}.`,
-          );
-      }
-      const biggest = await db.opportunity.findMany({
-        where: { userId, stage: { in: OPEN_STAGES } },
-        orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-        select: { id: true },
-        take: 8,
-      });
-      refs = biggest.map((d) => ({ type: "opportunity" as const, id: d.id }));
+      const pipeline = await openPipeline(db, userId);
+      facts.push(...pipeline.byStage);
+      refs = pipeline.largest.map((id) => ({ type: "opportunity" as const, id }));
       break;
     }
     case "upcoming_meetings": {
