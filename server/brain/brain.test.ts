@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../../tests/fakes/anthropic";
 import { createApiClient } from "../../app/utils/trpc";
 import { startTestServer } from "../../tests/helpers/server";
@@ -8,13 +9,16 @@ import { createUser, signIn } from "../../tests/helpers/users";
 import { SMALL_REFERENCE_DATE, smallWorkspace } from "../../tests/helpers/workspace";
 import { importWorkspace } from "../data-rights/import/import-workspace";
 import { getDb } from "../db/client";
-import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent, type StoredManifest } from "./answer";
+import { createLogger, setLogger } from "../logger";
+import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent } from "./answer";
 import type { ClaudeConfig } from "./claude";
 import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
 import { moneyText, totalsText } from "./records";
 import { buildContextPack } from "./retrieval";
-import { Manifest, runTool } from "./tools";
+import { Manifest, storedManifestSchema } from "./manifest";
 import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
+import { getThread } from "./threads";
+import { runTool } from "./tools";
 
 let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
 let config: ClaudeConfig;
@@ -58,7 +62,7 @@ async function askAndCollect(
     where: { id: asked.assistantMessageId },
     include: { citations: { orderBy: { ordinal: "asc" } } },
   });
-  return { db, user, asked, events, stored, manifest: stored.contextManifest as unknown as StoredManifest };
+  return { db, user, asked, events, stored, manifest: storedManifestSchema.parse(stored.contextManifest) };
 }
 
 describe("the prompt module", () => {
@@ -320,6 +324,70 @@ describe("one answer, written once", () => {
     expect(last(first)).toMatchObject({ type: "done", status: "complete" });
     expect(last(second)).toMatchObject({ type: "done", status: "complete", content: last(first).content });
     expect(second.some((e) => e.type === "manifest")).toBe(true);
+  });
+});
+
+describe("a stored manifest that does not read", () => {
+  const warnings: Record<string, unknown>[] = [];
+  beforeAll(() => {
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).trim().split("\n")) warnings.push(JSON.parse(line) as Record<string, unknown>);
+        callback();
+      },
+    });
+    setLogger(createLogger({ level: "warn", destination }));
+  });
+  afterEach(() => void warnings.splice(0));
+  afterAll(() => setLogger(createLogger({ level: "silent" })));
+
+  /** An answer being written (by the browser, with the user's key) whose manifest was mangled. */
+  async function mangled() {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "Who is the champion at Acme?", mode: "user_key", model: "m" });
+    await prepare(db, user.id, asked.assistantMessageId, "m", NOW);
+    await db.brainMessage.update({
+      where: { id: asked.assistantMessageId },
+      data: { contextManifest: { items: "not a list", tokens: "many" } },
+    });
+    return { db, user, asked };
+  }
+
+  it("shows as an empty manifest in the thread, with a warning in the log", async () => {
+    const { db, user, asked } = await mangled();
+    const thread = await getThread(db, user.id, asked.threadId);
+    expect(thread.messages.map((m) => m.manifest)).toEqual([null, { items: [], tokens: 0, facts: [] }]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        messageId: asked.assistantMessageId,
+        msg: expect.stringContaining("treated as empty"),
+      }),
+    ]);
+  });
+
+  it("still lets the answer be stored, citing nothing, since nothing can be shown to have been sent", async () => {
+    const { db, user, asked } = await mangled();
+    const done = await complete(db, user.id, {
+      assistantMessageId: asked.assistantMessageId,
+      content: "Ana Ruiz is the champion [P1].",
+      status: "complete",
+    });
+    expect(done.content).toBe("Ana Ruiz is the champion.");
+    const stored = await db.brainMessage.findUniqueOrThrow({
+      where: { id: asked.assistantMessageId },
+      include: { citations: true },
+    });
+    expect(stored).toMatchObject({ status: "complete", citations: [] });
+  });
+
+  it("is followed as an empty manifest by a second subscriber", async () => {
+    const { db, user, asked } = await mangled();
+    // The browser holds the claim on this answer, so the stream follows what is stored.
+    const stream = generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW });
+    const first = await stream.next();
+    await stream.return(undefined);
+    expect(first.value).toEqual({ type: "manifest", manifest: { items: [], tokens: 0, facts: [] } });
+    expect(warnings.length).toBe(1);
   });
 });
 

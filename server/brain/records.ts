@@ -4,8 +4,17 @@
 import type { Queryable } from "../db/client";
 import { stageLabels } from "../crm/opportunities";
 
-export type BrainRecordType =
-  "account" | "prospect" | "opportunity" | "conversation" | "message" | "meeting" | "note" | "activity";
+export const brainRecordTypes = [
+  "account",
+  "prospect",
+  "opportunity",
+  "conversation",
+  "message",
+  "meeting",
+  "note",
+  "activity",
+] as const;
+export type BrainRecordType = (typeof brainRecordTypes)[number];
 
 /** Handle prefixes: A account, P person, D deal, C conversation, M message, E event (meeting), N note, T timeline entry. */
 export const handlePrefix: Record<BrainRecordType, string> = {

@@ -7,52 +7,10 @@ import type { Db } from "../db/client";
 import { opportunityStages } from "../data-rights/workspace-format";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
+import type { Manifest } from "./manifest";
 import { recordLine } from "./prompt";
-import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
+import { loadRecords, type BrainRecordType } from "./records";
 import { detectWindow, openPipeline, resolveEntities, type PackItem } from "./retrieval";
-
-/** The records sent to Claude for one answer, with their handles: the pack first, then tool results. */
-export class Manifest {
-  readonly items: PackItem[];
-  private readonly counters = new Map<string, number>();
-
-  constructor(items: PackItem[]) {
-    this.items = [...items];
-    for (const item of items) {
-      const prefix = item.handle[0]!;
-      this.counters.set(prefix, Math.max(this.counters.get(prefix) ?? 0, Number(item.handle.slice(1))));
-    }
-  }
-
-  handles(): Set<string> {
-    return new Set(this.items.map((item) => item.handle));
-  }
-
-  tokens(): number {
-    return this.items.reduce((n, item) => n + item.tokens, 0);
-  }
-
-  /** Adds records (a record already sent keeps its handle) and returns them as sent. */
-  add(records: BrainRecord[], reason: string): PackItem[] {
-    return records.map((record) => {
-      const existing = this.items.find((item) => item.type === record.type && item.id === record.id);
-      if (existing) return existing;
-      const prefix = handlePrefix[record.type];
-      const next = (this.counters.get(prefix) ?? 0) + 1;
-      this.counters.set(prefix, next);
-      const handle = `${prefix}${next}`;
-      const item: PackItem = {
-        ...record,
-        handle,
-        tokens: estimateTokens(`[${handle}] ${record.text}`),
-        reason,
-        via: "tool",
-      };
-      this.items.push(item);
-      return item;
-    });
-  }
-}
 
 const recordTypes = ["account", "prospect", "opportunity", "message", "note", "activity"] as const;
 
