@@ -18,7 +18,7 @@ import { buildContextPack } from "./retrieval";
 import { Manifest, storedManifestSchema } from "./manifest";
 import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
 import { getThread } from "./threads";
-import { runTool } from "./tools";
+import { runTool, TOOL_DEFINITIONS } from "./tools";
 
 let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
 let config: ClaudeConfig;
@@ -119,6 +119,60 @@ describe("the prompt module", () => {
 });
 
 describe("tools", () => {
+  it("are shown to Claude with the schemas that validate their input, as JSON Schema objects", () => {
+    expect(TOOL_DEFINITIONS.map((t) => t.name)).toEqual([
+      "search_records",
+      "get_account",
+      "get_deal",
+      "get_person",
+      "list_deals",
+      "pipeline_summary",
+      "upcoming_meetings",
+    ]);
+    for (const definition of TOOL_DEFINITIONS) {
+      expect(definition.description).toBeTruthy();
+      expect(definition.input_schema.type).toBe("object");
+      expect(definition.input_schema).not.toHaveProperty("$schema");
+    }
+    const search = TOOL_DEFINITIONS[0]!.input_schema;
+    expect(search.required).toEqual(["query"]);
+    expect(search.properties).toMatchObject({
+      query: { type: "string", description: "Words to search for.", maxLength: 200 },
+      types: { type: "array", description: "Limit to these kinds of records." },
+      limit: { type: "integer", minimum: 1, maximum: 20 },
+    });
+    const deals = TOOL_DEFINITIONS.find((t) => t.name === "list_deals")!.input_schema;
+    expect(deals.required).toBeUndefined();
+    // A date says so by its format, without the long pattern that validates it.
+    expect((deals.properties as Record<string, unknown>).closing_from).toEqual({
+      type: "string",
+      format: "date",
+      description: "YYYY-MM-DD, inclusive",
+    });
+  });
+
+  it("answer input they cannot use, and names that are not tools, with a sentence for Claude", async () => {
+    const { db, user } = await sellerWithData();
+    const manifest = new Manifest([]);
+    const run = (name: string, input: unknown) => runTool(db, user.id, name, input, manifest, NOW);
+    expect(await run("search_records", { query: "  " })).toEqual({
+      text: "The input was not valid: query Too small: expected string to have >=1 characters.",
+      added: [],
+    });
+    expect((await run("list_deals", { closing_from: "2026-13-01", limit: 0 })).text).toBe(
+      "The input was not valid: closing_from Invalid ISO date; limit Too small: expected number to be >=1.",
+    );
+    expect((await run("get_account", "Acme")).text).toBe(
+      "The input was not valid: input Invalid input: expected object, received string.",
+    );
+    expect((await run("get_deal", { name_or_id: "no such deal" })).text).toBe("No deal matches “no such deal”.");
+    expect((await run("drop_tables", {})).text).toBe("There is no tool called drop_tables.");
+    // Names every object has are not tools either.
+    expect((await run("toString", {})).text).toBe("There is no tool called toString.");
+    expect((await run("constructor", {})).text).toBe("There is no tool called constructor.");
+    expect(manifest.items).toEqual([]);
+  });
+
   it("the pipeline tool states the same figures, per stage, as a context pack about the pipeline", async () => {
     const { db, user } = await sellerWithData();
     const bolt = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Bolt Energy" } });
