@@ -202,20 +202,18 @@ export class FakeAnthropic {
         input: toolCall.input,
       };
       if (!body.stream) {
-        return void res
-          .writeHead(200, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              id,
-              type: "message",
-              role: "assistant",
-              model: body.model,
-              content: [block],
-              stop_reason: "tool_use",
-              stop_sequence: null,
-              usage: { input_tokens: inputTokens, output_tokens: 20 },
-            }),
-          );
+        return void res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            id,
+            type: "message",
+            role: "assistant",
+            model: body.model,
+            content: [block],
+            stop_reason: "tool_use",
+            stop_sequence: null,
+            usage: { input_tokens: inputTokens, output_tokens: 20 },
+          }),
+        );
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       sse(res, "message_start", {
@@ -254,20 +252,18 @@ export class FakeAnthropic {
     const text = behaviour.kind === "text" ? behaviour.text : deterministicAnswer(body);
     const outputTokens = Math.ceil(text.length / 4);
     if (!body.stream) {
-      return void res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            id,
-            type: "message",
-            role: "assistant",
-            model: body.model,
-            content: [{ type: "text", text }],
-            stop_reason: "end_turn",
-            stop_sequence: null,
-            usage: { input_tokens: inputTokens, output_tokens: outputTokens },
-          }),
-        );
+      return void res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          id,
+          type: "message",
+          role: "assistant",
+          model: body.model,
+          content: [{ type: "text", text }],
+          stop_reason: "end_turn",
+          stop_sequence: null,
+          usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+        }),
+      );
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     sse(res, "message_start", {
