@@ -8,18 +8,18 @@
 // prompt, runToolForBrowser() runs tools, complete() checks and stores what Claude wrote.
 import type { MessageParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Db } from "../db/client";
-import type { BrainAnswerMode, BrainMessageStatus, Prisma } from "../db/generated/client";
+import type { BrainAnswerMode, BrainMessageStatus } from "../db/generated/client";
 import { FieldError, NotFoundError } from "../errors";
 import { logger } from "../logger";
 import { claudeClient, claudeFailureMessage, streamTurn, type ClaudeConfig } from "./claude";
+import { Manifest, manifestJson, readManifest, type StoredManifest } from "./manifest";
 import { checkCitations, historyTurns, renderPackMessage, SYSTEM_PROMPT } from "./prompt";
-import { buildContextPack, type PackItem } from "./retrieval";
+import { buildContextPack } from "./retrieval";
 import { retrievalOnlyAnswer } from "./retrieval-only";
-import { Manifest, runTool, TOOL_DEFINITIONS } from "./tools";
+import { runTool, TOOL_DEFINITIONS } from "./tools";
 
-/** What the stored message keeps of what was sent (P7). */
-export type ManifestEntry = Pick<PackItem, "handle" | "type" | "id" | "label" | "href" | "tokens" | "via" | "reason">;
-export type StoredManifest = { items: ManifestEntry[]; tokens: number; facts: string[] };
+// The pages import the manifest's type with the events that carry it.
+export type { StoredManifest };
 
 export type BrainEvent =
   | { type: "manifest"; manifest: StoredManifest }
@@ -29,23 +29,6 @@ export type BrainEvent =
 
 const MAX_TOOL_ROUNDS = 4;
 const SAVE_EVERY_MS = 1_000;
-
-function toStored(manifest: Manifest, facts: string[]): StoredManifest {
-  return {
-    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({
-      handle,
-      type,
-      id,
-      label,
-      href,
-      tokens,
-      via,
-      reason,
-    })),
-    tokens: manifest.tokens(),
-    facts,
-  };
-}
 
 function threadTitle(question: string): string {
   const flat = question.replace(/\s+/g, " ").trim();
@@ -165,7 +148,7 @@ async function store(
         content: text,
         status: result.status,
         errorMessage: result.errorMessage,
-        contextManifest: result.manifest as unknown as Prisma.InputJsonValue,
+        contextManifest: manifestJson(result.manifest),
         ...(result.usage ? { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } : {}),
       },
     });
@@ -209,9 +192,9 @@ export async function* generate(
   const manifest = new Manifest(pack.items);
   await db.brainMessage.update({
     where: { id: answer.id },
-    data: { contextManifest: toStored(manifest, pack.facts) as unknown as Prisma.InputJsonValue },
+    data: { contextManifest: manifestJson(manifest.stored(pack.facts)) },
   });
-  yield { type: "manifest", manifest: toStored(manifest, pack.facts) };
+  yield { type: "manifest", manifest: manifest.stored(pack.facts) };
 
   if (!options.claude) {
     const text = retrievalOnlyAnswer(pack);
@@ -220,7 +203,7 @@ export async function* generate(
       content: text,
       status: "complete",
       errorMessage: null,
-      manifest: toStored(manifest, pack.facts),
+      manifest: manifest.stored(pack.facts),
     });
     yield { type: "done", messageId: answer.id, status: "complete", content: stored, errorMessage: null };
     return;
@@ -276,7 +259,7 @@ export async function* generate(
         const result = await runTool(db, userId, use.name, use.input, manifest, now);
         results.push({ type: "tool_result", tool_use_id: use.id, content: result.text });
       }
-      push({ type: "manifest", manifest: toStored(manifest, pack.facts) });
+      push({ type: "manifest", manifest: manifest.stored(pack.facts) });
       messages.push({ role: "user", content: results });
     }
   })();
@@ -321,7 +304,7 @@ export async function* generate(
   const stored = await store(db, userId, answer.id, {
     content,
     ...outcome,
-    manifest: toStored(manifest, pack.facts),
+    manifest: manifest.stored(pack.facts),
     usage,
   });
   yield {
@@ -368,9 +351,10 @@ async function* follow(
       select: { status: true, content: true, errorMessage: true, contextManifest: true },
     });
     if (!message) return;
-    if (!manifestShown && message.contextManifest) {
+    const manifest = manifestShown ? null : readManifest(message.contextManifest, messageId);
+    if (manifest) {
       manifestShown = true;
-      yield { type: "manifest", manifest: message.contextManifest as unknown as StoredManifest };
+      yield { type: "manifest", manifest };
     }
     if (message.status !== "streaming") {
       yield {
@@ -436,10 +420,10 @@ export async function prepare(db: Db, userId: string, assistantMessageId: string
     now,
     scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId },
   });
-  const manifest = toStored(new Manifest(pack.items), pack.facts);
+  const manifest = new Manifest(pack.items).stored(pack.facts);
   await db.brainMessage.update({
     where: { id: answer.id },
-    data: { mode: "user_key", model, contextManifest: manifest as unknown as Prisma.InputJsonValue },
+    data: { mode: "user_key", model, contextManifest: manifestJson(manifest) },
   });
   return {
     model,
@@ -461,7 +445,7 @@ async function storedManifest(
     select: { contextManifest: true, status: true },
   });
   if (!message) throw new NotFoundError("answer");
-  const manifest = (message.contextManifest as StoredManifest | null) ?? { items: [], tokens: 0, facts: [] };
+  const manifest = readManifest(message.contextManifest, assistantMessageId) ?? { items: [], tokens: 0, facts: [] };
   return { manifest, status: message.status };
 }
 
@@ -474,25 +458,12 @@ export async function runToolForBrowser(
 ) {
   const { manifest: stored, status } = await storedManifest(db, userId, input.assistantMessageId);
   if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
-  const manifest = new Manifest(stored.items.map((item) => ({ ...item, text: "" })));
+  const manifest = Manifest.fromStored(stored);
   const result = await runTool(db, userId, input.name, input.input, manifest, now);
-  const next: StoredManifest = {
-    items: manifest.items.map(({ handle, type, id, label, href, tokens, via, reason }) => ({
-      handle,
-      type,
-      id,
-      label,
-      href,
-      tokens,
-      via,
-      reason,
-    })),
-    tokens: manifest.tokens(),
-    facts: stored.facts,
-  };
+  const next = manifest.stored(stored.facts);
   await db.brainMessage.update({
     where: { id: input.assistantMessageId },
-    data: { contextManifest: next as unknown as Prisma.InputJsonValue },
+    data: { contextManifest: manifestJson(next) },
   });
   return { text: result.text, manifest: next };
 }

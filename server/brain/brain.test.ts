@@ -1,18 +1,24 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAnthropic } from "../../tests/fakes/anthropic";
+import { Writable } from "node:stream";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { gate, startFakeAnthropic } from "../../tests/fakes/anthropic";
 import { createApiClient } from "../../app/utils/trpc";
 import { startTestServer } from "../../tests/helpers/server";
 import { createUser, signIn } from "../../tests/helpers/users";
 import { SMALL_REFERENCE_DATE, smallWorkspace } from "../../tests/helpers/workspace";
 import { importWorkspace } from "../data-rights/import/import-workspace";
 import { getDb } from "../db/client";
-import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent, type StoredManifest } from "./answer";
+import { createLogger, setLogger } from "../logger";
+import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent } from "./answer";
 import type { ClaudeConfig } from "./claude";
+import { Manifest, storedManifestSchema } from "./manifest";
 import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
+import { moneyText, totalsText } from "./records";
 import { buildContextPack } from "./retrieval";
 import { RETRIEVAL_ONLY_NOTICE, retrievalOnlyAnswer } from "./retrieval-only";
+import { getThread } from "./threads";
+import { runTool, TOOL_DEFINITIONS } from "./tools";
 
 let claude: Awaited<ReturnType<typeof startFakeAnthropic>>;
 let config: ClaudeConfig;
@@ -25,6 +31,23 @@ afterAll(async () => {
 });
 
 const NOW = new Date(SMALL_REFERENCE_DATE);
+
+/**
+ * Makes every timer of exactly `ms` fire at once, and records when each began, as the number of
+ * requests the fake Claude had received by then. The SDK waits out retry-after with setTimeout:
+ * a retry-after no other timer uses (the SDK's own backoff is at most 8 s, with jitter) shows the
+ * SDK honoured it, without the test waiting for it.
+ */
+function instantTimersOf(ms: number) {
+  const realSetTimeout = globalThis.setTimeout;
+  const begunAfterRequests: number[] = [];
+  const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation((handler, delay, ...args) => {
+    if (delay !== ms) return realSetTimeout(handler, delay, ...args);
+    begunAfterRequests.push(claude.fake.requests.length);
+    return realSetTimeout(handler, 0, ...args);
+  });
+  return { begunAfterRequests, restore: () => spy.mockRestore() };
+}
 
 async function sellerWithData() {
   const db = await getDb();
@@ -56,7 +79,7 @@ async function askAndCollect(
     where: { id: asked.assistantMessageId },
     include: { citations: { orderBy: { ordinal: "asc" } } },
   });
-  return { db, user, asked, events, stored, manifest: stored.contextManifest as unknown as StoredManifest };
+  return { db, user, asked, events, stored, manifest: storedManifestSchema.parse(stored.contextManifest) };
 }
 
 describe("the prompt module", () => {
@@ -86,6 +109,22 @@ describe("the prompt module", () => {
     expect(text.trim().split("\n").at(-1)).toBe("Question: Which deals close this month and what's the total?");
   });
 
+  it("writes every amount the same way: currency code, grouped digits, cents only when there are some", () => {
+    expect(moneyText(2_400_000n, "USD")).toBe("USD 24,000");
+    expect(moneyText(123_456, "EUR")).toBe("EUR 1,234.56");
+    expect(moneyText(1_050n, "USD")).toBe("USD 10.5");
+    expect(moneyText(5n, "GBP")).toBe("GBP 0.05");
+    expect(moneyText(0, "USD")).toBe("USD 0");
+    // Sums per currency side by side; a sum over deals without amounts is zero.
+    expect(
+      totalsText([
+        { currency: "GBP", minor: 5_300_000n },
+        { currency: "USD", minor: 43_401_050n },
+        { currency: "EUR", minor: null },
+      ]),
+    ).toBe("GBP 53,000 + USD 434,010.5 + EUR 0");
+  });
+
   it("keeps recent history within its budget, starting with a user turn", () => {
     const turns = historyTurns([
       { role: "assistant", content: "hello" },
@@ -93,6 +132,102 @@ describe("the prompt module", () => {
       { role: "assistant", content: "a1" },
     ]);
     expect(turns.map((t) => t.role)).toEqual(["user", "assistant"]);
+  });
+});
+
+describe("tools", () => {
+  it("are shown to Claude with the schemas that validate their input, as JSON Schema objects", () => {
+    expect(TOOL_DEFINITIONS.map((t) => t.name)).toEqual([
+      "search_records",
+      "get_account",
+      "get_deal",
+      "get_person",
+      "list_deals",
+      "pipeline_summary",
+      "upcoming_meetings",
+    ]);
+    for (const definition of TOOL_DEFINITIONS) {
+      expect(definition.description).toBeTruthy();
+      expect(definition.input_schema.type).toBe("object");
+      expect(definition.input_schema).not.toHaveProperty("$schema");
+    }
+    const search = TOOL_DEFINITIONS[0]!.input_schema;
+    expect(search.required).toEqual(["query"]);
+    expect(search.properties).toMatchObject({
+      query: { type: "string", description: "Words to search for.", maxLength: 200 },
+      types: { type: "array", description: "Limit to these kinds of records." },
+      limit: { type: "integer", minimum: 1, maximum: 20 },
+    });
+    const deals = TOOL_DEFINITIONS.find((t) => t.name === "list_deals")!.input_schema;
+    expect(deals.required).toBeUndefined();
+    // A date says so by its format, without the long pattern that validates it.
+    expect((deals.properties as Record<string, unknown>).closing_from).toEqual({
+      type: "string",
+      format: "date",
+      description: "YYYY-MM-DD, inclusive",
+    });
+  });
+
+  it("answer input they cannot use, and names that are not tools, with a sentence for Claude", async () => {
+    const { db, user } = await sellerWithData();
+    const manifest = new Manifest([]);
+    const run = (name: string, input: unknown) => runTool(db, user.id, name, input, manifest, NOW);
+    expect(await run("search_records", { query: "  " })).toEqual({
+      text: "The input was not valid: query Too small: expected string to have >=1 characters.",
+      added: [],
+    });
+    expect((await run("list_deals", { closing_from: "2026-13-01", limit: 0 })).text).toBe(
+      "The input was not valid: closing_from Invalid ISO date; limit Too small: expected number to be >=1.",
+    );
+    expect((await run("get_account", "Acme")).text).toBe(
+      "The input was not valid: input Invalid input: expected object, received string.",
+    );
+    expect((await run("get_deal", { name_or_id: "no such deal" })).text).toBe("No deal matches “no such deal”.");
+    expect((await run("drop_tables", {})).text).toBe("There is no tool called drop_tables.");
+    // Names every object has are not tools either.
+    expect((await run("toString", {})).text).toBe("There is no tool called toString.");
+    expect((await run("constructor", {})).text).toBe("There is no tool called constructor.");
+    expect(manifest.items).toEqual([]);
+  });
+
+  it("the pipeline tool states the same figures, per stage, as a context pack about the pipeline", async () => {
+    const { db, user } = await sellerWithData();
+    const bolt = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Bolt Energy" } });
+    await db.opportunity.createMany({
+      data: [
+        {
+          userId: user.id,
+          accountId: bolt.id,
+          name: "Bolt – Expansion",
+          stage: "discovery",
+          amount: 123_456n,
+          currency: "EUR",
+        },
+        {
+          userId: user.id,
+          accountId: bolt.id,
+          name: "Bolt – Renewal",
+          stage: "proposal",
+          amount: null,
+          currency: "GBP",
+        },
+      ],
+    });
+    const pack = await buildContextPack(db, user.id, "What's my pipeline by stage?", { now: NOW });
+    const tool = await runTool(db, user.id, "pipeline_summary", {}, new Manifest([]), NOW);
+    const stages = [
+      "Discovery: 1 deals, EUR 1,234.56.",
+      "Evaluation: 1 deals, USD 4,800,000.",
+      "Proposal: 1 deals, GBP 0.",
+    ];
+    expect(pack.facts).toEqual(stages.map((line) => `Open pipeline, ${line}`));
+    expect(tool.text.split("\n").filter((line) => line.startsWith("- "))).toEqual(stages.map((line) => `- ${line}`));
+    // The largest open deals come with the figures, largest first, a deal without an amount last.
+    expect(tool.added.map((item) => item.label)).toEqual([
+      "Acme Logistics – Platform",
+      "Bolt – Expansion",
+      "Bolt – Renewal",
+    ]);
   });
 });
 
@@ -138,27 +273,47 @@ describe("answers from Claude (server key, fake Claude)", () => {
     // Nothing of the other account (its person, note and timeline) went to Claude.
     for (const unrelated of ["Bolt Energy", "Cy Lam", "Revisit after their budget cycle", "send recap"])
       expect(sent).not.toContain(unrelated);
-    // Streamed in pieces, then stored.
-    expect(events.filter((e) => e.type === "delta").length).toBeGreaterThan(3);
-    expect(events.at(-1)).toMatchObject({ type: "done", status: "complete" });
+    // Streamed in pieces, then stored: what was stored is what streamed, with its usage.
+    const deltas = events.flatMap((e) => (e.type === "delta" ? [e.text] : []));
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(events.at(-1)).toEqual({
+      type: "done",
+      messageId: stored.id,
+      status: "complete",
+      content: stored.content,
+      errorMessage: null,
+    });
+    expect(stored.content).toBe(deltas.join(""));
     expect(stored).toMatchObject({ status: "complete", mode: "server_key", model: "claude-test" });
     expect(stored.inputTokens).toBeGreaterThan(0);
-    expect(stored.citations.length).toBeGreaterThan(0);
-    for (const citation of stored.citations)
-      expect(manifest.items.some((i) => i.id === citation.recordId && i.type === citation.recordType)).toBe(true);
+    // Every handle the answer cites became a citation row of the record it stands for, in order.
+    const handles = [...new Set([...stored.content.matchAll(/\[([A-Z]\d+)\]/g)].map((m) => m[1]!))];
+    expect(handles.length).toBeGreaterThan(0);
+    const byHandle = new Map(manifest.items.map((i) => [i.handle, i]));
+    expect(stored.citations.map((c) => [c.ordinal, c.recordType, c.recordId, c.label])).toEqual(
+      handles.map((h, i) => [i + 1, byHandle.get(h)!.type, byHandle.get(h)!.id, byHandle.get(h)!.label]),
+    );
     expect(manifest.tokens).toBe(manifest.items.reduce((n, i) => n + i.tokens, 0));
   });
 
   it("lets Claude look further with a tool; what the tool returns joins the manifest", async () => {
     claude.fake.next({ kind: "tool", name: "search_records", input: { query: "SOC 2 report" } });
     // Words no record holds: the pack is empty, so whatever the answer rests on came from the tool.
-    const { stored, manifest } = await askAndCollect("Any zeppelin paperwork for the hovercraft?", { claude: config });
+    const { stored, manifest, events } = await askAndCollect("Any zeppelin paperwork for the hovercraft?", {
+      claude: config,
+    });
     expect(manifest.items.every((i) => i.via === "tool")).toBe(true);
     const viaTool = manifest.items.filter((i) => i.via === "tool");
     expect(viaTool.length).toBeGreaterThan(0);
     expect(viaTool.some((i) => i.type === "message")).toBe(true);
+    expect(events.filter((e) => e.type === "status").map((e) => e.text)).toEqual([
+      "Looking further in your records (search records)…",
+    ]);
+    // The second turn carries the tool's records to Claude, with the handles the manifest gave them.
     const second = claude.fake.requests.at(-1)!;
-    expect(JSON.stringify(second.body.messages)).toContain("tool_result");
+    const toolResult = JSON.stringify(second.body.messages.at(-1));
+    expect(toolResult).toContain("tool_result");
+    for (const item of viaTool) expect(toolResult).toContain(`[${item.handle}]`);
     expect(stored.status).toBe("complete");
   });
 
@@ -169,72 +324,109 @@ describe("answers from Claude (server key, fake Claude)", () => {
     expect(stored.citations.map((c) => c.label)).toEqual(["Ana Ruiz"]);
   });
 
-  it("says the records do not hold the answer when nothing matches", async () => {
-    claude.fake.next({ kind: "answer" }, { kind: "answer" });
-    const { stored } = await askAndCollect("zeppelin hovercraft?", { claude: config });
-    expect(stored.content).toMatch(/^I don't see anything in your records/);
+  it("when nothing matches, tells Claude its search found nothing, and stores an answer that cites nothing", async () => {
+    const start = claude.fake.requests.length;
+    const { stored, manifest, events } = await askAndCollect("zeppelin hovercraft?", { claude: config });
+    const [first, second] = claude.fake.requests.slice(start);
+    expect(JSON.stringify(first!.body.messages)).toContain(
+      "No records in the seller's workspace matched the question.",
+    );
+    // Claude looked further (the fake searches when it has no records); the app's answer to that.
+    const result = second!.body.messages.at(-1)!.content;
+    expect(result).toEqual([expect.objectContaining({ type: "tool_result", content: "Nothing found." })]);
+    expect(manifest).toEqual({ items: [], tokens: 0, facts: [] });
+    expect(stored).toMatchObject({ status: "complete", citations: [] });
+    expect(stored.content).toBe(events.flatMap((e) => (e.type === "delta" ? [e.text] : [])).join(""));
   });
 
   it("401: a clear message, nothing lost from the thread", async () => {
     const { stored, db, asked } = await askAndCollect("Who is the champion at Acme?", {
       claude: { ...config, apiKey: "wrong-key" },
     });
-    expect(stored).toMatchObject({
-      status: "failed",
-      errorMessage: expect.stringContaining("refused the API key (401)"),
-    });
+    expect(stored.status).toBe("failed");
+    expect(stored.errorMessage).toContain("refused the API key (401)");
     expect(await db.brainMessage.count({ where: { threadId: asked.threadId } })).toBe(2);
   });
 
   it("429: waits as long as retry-after says, then answers", async () => {
-    claude.fake.next({ kind: "status", status: 429, retryAfterSeconds: 1 });
+    claude.fake.next({ kind: "status", status: 429, retryAfterSeconds: 37 });
     const start = claude.fake.requests.length;
-    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
-    const [limited, retried] = claude.fake.requests.slice(start);
-    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950);
+    const waits = instantTimersOf(37_000);
+    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config }).finally(waits.restore);
+    // One wait of retry-after's 37 s, begun after the 429 and before the retry was sent.
+    expect(waits.begunAfterRequests).toEqual([start + 1]);
+    expect(claude.fake.requests.slice(start).map((r) => r.behaviour)).toEqual(["status", "answer"]);
     expect(stored.status).toBe("complete");
   });
 
   it("529 until retries run out: says Claude is overloaded", async () => {
-    claude.fake.next(
-      { kind: "status", status: 529, retryAfterSeconds: 0 },
-      { kind: "status", status: 529, retryAfterSeconds: 0 },
-      { kind: "status", status: 529, retryAfterSeconds: 0 },
-    );
-    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config });
-    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("overloaded") });
+    const overloaded = { kind: "status", status: 529, retryAfterSeconds: 41 } as const;
+    claude.fake.next(overloaded, overloaded, overloaded);
+    const start = claude.fake.requests.length;
+    const waits = instantTimersOf(41_000);
+    const { stored } = await askAndCollect("Who is the champion at Acme?", { claude: config }).finally(waits.restore);
+    // maxRetries 2: three requests, with the wait Claude asked for before each retry.
+    expect(claude.fake.requests.length - start).toBe(3);
+    expect(waits.begunAfterRequests).toEqual([start + 1, start + 2]);
+    expect(stored.status).toBe("failed");
+    expect(stored.errorMessage).toContain("overloaded");
   });
 
   it("a stream that drops mid-answer keeps what arrived", async () => {
     claude.fake.next({ kind: "drop", afterChunks: 4 });
-    const { stored } = await askAndCollect("What's the latest with Acme?", { claude: { ...config, maxRetries: 0 } });
+    const { stored, events } = await askAndCollect("What's the latest with Acme?", {
+      claude: { ...config, maxRetries: 0 },
+    });
+    const deltas = events.flatMap((e) => (e.type === "delta" ? [e.text] : []));
+    expect(deltas.length).toBe(4);
     expect(stored.status).toBe("failed");
     expect(stored.errorMessage).toMatch(/connection|dropped/i);
-    expect(stored.content.length).toBeGreaterThan(10);
+    expect(stored.content).toBe(deltas.join(""));
   });
 
   it("Stop: the partial answer is stored as stopped", async () => {
-    claude.fake.next({ kind: "slow", chunkDelayMs: 200 });
+    // Claude streams three pieces, then nothing until the app hangs up.
+    claude.fake.next({ kind: "hold", afterChunks: 3 });
     const controller = new AbortController();
-    let deltas = 0;
-    const { stored } = await askAndCollect("What's the latest with Acme?", {
+    let streamed = 0;
+    const { stored, events } = await askAndCollect("What's the latest with Acme?", {
       claude: config,
       signal: controller.signal,
       onEvent: (event) => {
-        if (event.type === "delta" && ++deltas === 2) controller.abort();
+        if (event.type === "delta" && ++streamed === 2) controller.abort();
       },
     });
-    expect(stored.status).toBe("stopped");
-    expect(stored.content.length).toBeGreaterThan(0);
+    const deltas = events.flatMap((e) => (e.type === "delta" ? [e.text] : []));
+    expect(deltas.length).toBeGreaterThanOrEqual(2);
+    expect(stored).toMatchObject({ status: "stopped", errorMessage: "Stopped before the answer was finished." });
+    expect(stored.content).toBe(deltas.join(""));
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "stopped", content: stored.content });
   });
 
   it("a timeout stops waiting and keeps the partial answer", async () => {
-    claude.fake.next({ kind: "slow", chunkDelayMs: 400 });
-    const { stored } = await askAndCollect("What's the latest with Acme?", {
-      claude: { ...config, timeoutMs: 1_200, maxRetries: 0 },
+    claude.fake.next({ kind: "hold", afterChunks: 2 });
+    // The answer's deadline is AbortSignal.timeout(timeoutMs): the test fires it once two pieces arrived.
+    const deadline = new AbortController();
+    const deadlinesAsked: number[] = [];
+    const realTimeout = AbortSignal.timeout.bind(AbortSignal);
+    const timeouts = vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
+      deadlinesAsked.push(ms);
+      return ms === 1_234 ? deadline.signal : realTimeout(ms);
     });
-    expect(stored).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("took too long") });
-    expect(stored.content.length).toBeGreaterThan(0);
+    let streamed = 0;
+    const { stored, events } = await askAndCollect("What's the latest with Acme?", {
+      claude: { ...config, timeoutMs: 1_234, maxRetries: 0 },
+      onEvent: (event) => {
+        if (event.type === "delta" && ++streamed === 2)
+          deadline.abort(new DOMException("The answer took too long.", "TimeoutError"));
+      },
+    }).finally(() => timeouts.mockRestore());
+    expect(deadlinesAsked).toEqual([1_234]);
+    const deltas = events.flatMap((e) => (e.type === "delta" ? [e.text] : []));
+    expect(deltas.length).toBe(2);
+    expect(stored.status).toBe("failed");
+    expect(stored.errorMessage).toContain("took too long");
+    expect(stored.content).toBe(deltas.join(""));
   });
 });
 
@@ -246,20 +438,92 @@ describe("one answer, written once", () => {
       mode: "server_key",
       model: "claude-test",
     });
-    claude.fake.next({ kind: "slow", chunkDelayMs: 60 });
+    // Claude answers in part, then waits for the test: the second subscriber arrives mid-answer.
+    const rest = gate();
+    claude.fake.next({ kind: "hold", afterChunks: 2, until: rest.opened });
     const before = claude.fake.requests.length;
-    const collect = async () => {
-      const events: BrainEvent[] = [];
-      for await (const event of generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW }))
-        events.push(event);
+    const claudeAsked = claude.fake.nextRequest();
+    const subscribe = () => generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW });
+    const collect = async (stream: AsyncGenerator<BrainEvent>, events: BrainEvent[] = []) => {
+      for await (const event of stream) events.push(event);
       return events;
     };
-    const [first, second] = await Promise.all([collect(), new Promise((r) => setTimeout(r, 150)).then(collect)]);
+    const first = collect(subscribe());
+    await claudeAsked;
+    const follower = subscribe();
+    const next = await follower.next();
+    if (next.done) throw new Error("the follower ended without showing anything");
+    const shown = next.value;
+    expect(shown).toMatchObject({ type: "manifest" });
+    rest.open();
+    const [firstEvents, secondEvents] = await Promise.all([first, collect(follower, [shown])]);
     expect(claude.fake.requests.length - before).toBe(1);
-    const last = (events: BrainEvent[]) => events.at(-1) as Extract<BrainEvent, { type: "done" }>;
-    expect(last(first)).toMatchObject({ type: "done", status: "complete" });
-    expect(last(second)).toMatchObject({ type: "done", status: "complete", content: last(first).content });
-    expect(second.some((e) => e.type === "manifest")).toBe(true);
+    const done = (events: BrainEvent[]) => events.at(-1) as Extract<BrainEvent, { type: "done" }>;
+    expect(done(firstEvents)).toMatchObject({ type: "done", status: "complete" });
+    expect(done(secondEvents)).toEqual(done(firstEvents));
+    // The follower showed the manifest the writer stored before asking Claude.
+    expect(shown).toEqual(firstEvents.find((e) => e.type === "manifest"));
+  });
+});
+
+describe("a stored manifest that does not read", () => {
+  const warnings: Record<string, unknown>[] = [];
+  beforeAll(() => {
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).trim().split("\n")) warnings.push(JSON.parse(line) as Record<string, unknown>);
+        callback();
+      },
+    });
+    setLogger(createLogger({ level: "warn", destination }));
+  });
+  afterEach(() => void warnings.splice(0));
+  afterAll(() => setLogger(createLogger({ level: "silent" })));
+
+  /** An answer being written (by the browser, with the user's key) whose manifest was mangled. */
+  async function mangled() {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "Who is the champion at Acme?", mode: "user_key", model: "m" });
+    await prepare(db, user.id, asked.assistantMessageId, "m", NOW);
+    await db.brainMessage.update({
+      where: { id: asked.assistantMessageId },
+      data: { contextManifest: { items: "not a list", tokens: "many" } },
+    });
+    return { db, user, asked };
+  }
+
+  it("shows as an empty manifest in the thread, with a warning in the log", async () => {
+    const { db, user, asked } = await mangled();
+    const thread = await getThread(db, user.id, asked.threadId);
+    expect(thread.messages.map((m) => m.manifest)).toEqual([null, { items: [], tokens: 0, facts: [] }]);
+    expect(warnings.map((w) => [w.level, w.messageId, w.msg])).toEqual([
+      [40, asked.assistantMessageId, "brain answer has a context manifest that does not read; treated as empty"],
+    ]);
+  });
+
+  it("still lets the answer be stored, citing nothing, since nothing can be shown to have been sent", async () => {
+    const { db, user, asked } = await mangled();
+    const done = await complete(db, user.id, {
+      assistantMessageId: asked.assistantMessageId,
+      content: "Ana Ruiz is the champion [P1].",
+      status: "complete",
+    });
+    expect(done.content).toBe("Ana Ruiz is the champion.");
+    const stored = await db.brainMessage.findUniqueOrThrow({
+      where: { id: asked.assistantMessageId },
+      include: { citations: true },
+    });
+    expect(stored).toMatchObject({ status: "complete", citations: [] });
+  });
+
+  it("is followed as an empty manifest by a second subscriber", async () => {
+    const { db, user, asked } = await mangled();
+    // The browser holds the claim on this answer, so the stream follows what is stored.
+    const stream = generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW });
+    const first = await stream.next();
+    await stream.return(undefined);
+    expect(first.value).toEqual({ type: "manifest", manifest: { items: [], tokens: 0, facts: [] } });
+    expect(warnings.length).toBe(1);
   });
 });
 

@@ -4,8 +4,17 @@
 import type { Queryable } from "../db/client";
 import { stageLabels } from "../crm/opportunities";
 
-export type BrainRecordType =
-  "account" | "prospect" | "opportunity" | "conversation" | "message" | "meeting" | "note" | "activity";
+export const brainRecordTypes = [
+  "account",
+  "prospect",
+  "opportunity",
+  "conversation",
+  "message",
+  "meeting",
+  "note",
+  "activity",
+] as const;
+export type BrainRecordType = (typeof brainRecordTypes)[number];
 
 /** Handle prefixes: A account, P person, D deal, C conversation, M message, E event (meeting), N note, T timeline entry. */
 export const handlePrefix: Record<BrainRecordType, string> = {
@@ -32,10 +41,20 @@ export type BrainRecord = {
 
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : "none");
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-const money = (minor: bigint | number | null, currency: string) =>
-  minor === null
-    ? "no amount"
-    : `${currency} ${(Number(minor) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+
+/**
+ * An amount in minor units as the model reads it: "USD 1,234.56", "EUR 163,500". Every amount the
+ * brain writes goes through here, so a deal's line and the totals computed over it always look alike.
+ */
+export function moneyText(minor: bigint | number, currency: string): string {
+  return `${currency} ${(Number(minor) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+}
+
+/** Totals per currency, side by side ("GBP 53,000 + USD 434,010.5"): currencies are never added together. */
+export function totalsText(totals: { currency: string; minor: bigint | number | null }[]): string {
+  return totals.map((t) => moneyText(t.minor ?? 0, t.currency)).join(" + ");
+}
+
 const clip = (text: string | null | undefined, max: number) => {
   if (!text) return "";
   const flat = text.replace(/\s+/g, " ").trim();
@@ -126,7 +145,7 @@ export async function loadDeals(db: Queryable, userId: string, ids: string[]): P
     id: o.id,
     label: o.name,
     href: `/opportunities/${o.id}`,
-    text: `Deal "${o.name}"${o.account ? ` with ${o.account.name}` : ""} · stage: ${stageLabels[o.stage]} · ${money(o.amount, o.currency)} · close date ${day(o.closeDate)}${o.probability !== null ? ` · ${o.probability}% probability` : ""}${o.nextStep ? ` · next step: ${clip(o.nextStep, 200)}` : ""}${o.lossReason ? ` · loss reason: ${clip(o.lossReason, 200)}` : ""}`,
+    text: `Deal "${o.name}"${o.account ? ` with ${o.account.name}` : ""} · stage: ${stageLabels[o.stage]} · ${o.amount === null ? "no amount" : moneyText(o.amount, o.currency)} · close date ${day(o.closeDate)}${o.probability !== null ? ` · ${o.probability}% probability` : ""}${o.nextStep ? ` · next step: ${clip(o.nextStep, 200)}` : ""}${o.lossReason ? ` · loss reason: ${clip(o.lossReason, 200)}` : ""}`,
   }));
 }
 

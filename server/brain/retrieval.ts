@@ -15,7 +15,14 @@
 import type { Db } from "../db/client";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import type { OpportunityStage } from "../db/generated/client";
-import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
+import {
+  estimateTokens,
+  handlePrefix,
+  loadRecords,
+  totalsText,
+  type BrainRecord,
+  type BrainRecordType,
+} from "./records";
 
 export type Intent = "closing" | "calendar" | "pipeline" | "latest" | "people" | "attention" | "won_lost";
 
@@ -523,6 +530,40 @@ async function textEvidence(
   }));
 }
 
+/**
+ * The open pipeline, for the context pack and the pipeline tool alike: per stage in stage order,
+ * "Discovery: 6 deals, GBP 64,500 + USD 1,980,000." (stages without open deals left out), and the
+ * largest open deals. `accountIds` narrows it to those accounts; empty means the whole book.
+ */
+export async function openPipeline(
+  db: Db,
+  userId: string,
+  accountIds: string[] = [],
+): Promise<{ byStage: string[]; largest: string[] }> {
+  const where = {
+    userId,
+    ...(accountIds.length > 0 ? { accountId: { in: accountIds } } : {}),
+    stage: { in: OPEN_STAGES },
+  };
+  const [groups, largest] = await Promise.all([
+    db.opportunity.groupBy({ by: ["stage", "currency"], where, _count: { _all: true }, _sum: { amount: true } }),
+    db.opportunity.findMany({
+      where,
+      orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+      select: { id: true },
+      take: 8,
+    }),
+  ]);
+  const byStage = OPEN_STAGES.flatMap((stage) => {
+    const mine = groups.filter((g) => g.stage === stage);
+    if (mine.length === 0) return [];
+    const count = mine.reduce((n, g) => n + g._count._all, 0);
+    const totals = totalsText(mine.map((g) => ({ currency: g.currency, minor: g._sum.amount })));
+    return [`${stageLabels[stage]}: ${count} deals, ${totals}.`];
+  });
+  return { byStage, largest: largest.map((d) => d.id) };
+}
+
 type Built = { refs: Ref[]; facts: string[]; window: ContextPack["window"] };
 
 async function structured(
@@ -551,12 +592,9 @@ async function structured(
       db.opportunity.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { amount: true } }),
     ]);
     const count = totals.reduce((n, t) => n + t._count._all, 0);
-    const sums = totals.map(
-      (t) =>
-        `${t.currency} ${(Number(t._sum.amount ?? 0n) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`,
-    );
+    const sums = totalsText(totals.map((t) => ({ currency: t.currency, minor: t._sum.amount })));
     facts.push(
-      `Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums.join(" + ")}` : ""}.`,
+      `Open deals with a close date in ${window.label} (${window.from.toISOString().slice(0, 10)} to ${new Date(window.to.getTime() - 1).toISOString().slice(0, 10)}): ${count}${count ? `, total ${sums}` : ""}.`,
     );
     refs.push(...deals.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `closes in ${window!.label}` })));
   }
@@ -624,20 +662,8 @@ async function structured(
     refs.push(...closed.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "a closed deal" })));
   }
   if (intents.includes("pipeline")) {
-    const groups = await db.opportunity.groupBy({
-      by: ["stage", "currency"],
-      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
-      _count: { _all: true },
-      _sum: { amount: true },
-    });
-    for (const stage of OPEN_STAGES) {
-      const mine = groups.filter((g) => g.stage === stage);
-      if (mine.length === 0) continue;
-      const count = mine.reduce((n, g) => n + g._count._all, 0);
-      facts.push(
-        `Open pipeline, ${stageLabels[stage]}: ${count} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
-      );
-    }
+    const pipeline = await openPipeline(db, userId, accountIds);
+    facts.push(...pipeline.byStage.map((line) => `Open pipeline, ${line}`));
     // The deals of the stages the question names ("which deals are in negotiation?"), then the largest.
     const stages = askedStages(question);
     const inStages =
@@ -652,14 +678,8 @@ async function structured(
     refs.push(
       ...inStages.map((d) => ({ type: "opportunity" as const, id: d.id, reason: `in ${stageLabels[d.stage]}` })),
     );
-    const biggest = await db.opportunity.findMany({
-      where: { userId, ...scope, stage: { in: OPEN_STAGES } },
-      orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-      select: { id: true },
-      take: 8,
-    });
     refs.push(
-      ...biggest.map((d) => ({ type: "opportunity" as const, id: d.id, reason: "among the largest open deals" })),
+      ...pipeline.largest.map((id) => ({ type: "opportunity" as const, id, reason: "among the largest open deals" })),
     );
   }
   return { refs, facts, window };

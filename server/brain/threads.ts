@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { idInput, requiredText } from "../crm/inputs";
-import type { StoredManifest } from "./answer";
+import { readManifest } from "./manifest";
 
 export const renameThreadInput = z.object({
   threadId: idInput,
@@ -64,7 +64,7 @@ export async function getThread(db: Db, userId: string, threadId: string) {
     ...thread,
     messages: thread.messages.map(({ contextManifest, ...message }) => ({
       ...message,
-      manifest: (contextManifest as StoredManifest | null) ?? null,
+      manifest: readManifest(contextManifest, message.id),
     })),
   };
 }

@@ -1,157 +1,65 @@
 // Read-only tools Claude may call when the context pack is not enough. Each runs the same
 // user-scoped queries as the product and answers with records in the pack's format; every record a
 // tool returns joins the answer's manifest (P7), with a handle Claude can cite.
+// One table holds each tool's description, input schema and handler: the schema validates what
+// Claude sends and is also what Claude is shown, so the two cannot drift apart.
 import type { Tool } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { opportunityStages } from "../data-rights/workspace-format";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
+import type { Manifest } from "./manifest";
 import { recordLine } from "./prompt";
-import { estimateTokens, handlePrefix, loadRecords, type BrainRecord, type BrainRecordType } from "./records";
-import { detectWindow, resolveEntities, type PackItem } from "./retrieval";
-
-/** The records sent to Claude for one answer, with their handles: the pack first, then tool results. */
-export class Manifest {
-  readonly items: PackItem[];
-  private readonly counters = new Map<string, number>();
-
-  constructor(items: PackItem[]) {
-    this.items = [...items];
-    for (const item of items) {
-      const prefix = item.handle[0]!;
-      this.counters.set(prefix, Math.max(this.counters.get(prefix) ?? 0, Number(item.handle.slice(1))));
-    }
-  }
-
-  handles(): Set<string> {
-    return new Set(this.items.map((item) => item.handle));
-  }
-
-  tokens(): number {
-    return this.items.reduce((n, item) => n + item.tokens, 0);
-  }
-
-  /** Adds records (a record already sent keeps its handle) and returns them as sent. */
-  add(records: BrainRecord[], reason: string): PackItem[] {
-    return records.map((record) => {
-      const existing = this.items.find((item) => item.type === record.type && item.id === record.id);
-      if (existing) return existing;
-      const prefix = handlePrefix[record.type];
-      const next = (this.counters.get(prefix) ?? 0) + 1;
-      this.counters.set(prefix, next);
-      const handle = `${prefix}${next}`;
-      const item: PackItem = {
-        ...record,
-        handle,
-        tokens: estimateTokens(`[${handle}] ${record.text}`),
-        reason,
-        via: "tool",
-      };
-      this.items.push(item);
-      return item;
-    });
-  }
-}
-
-const recordTypes = ["account", "prospect", "opportunity", "message", "note", "activity"] as const;
-
-const schemas = {
-  search_records: z.object({
-    query: z.string().trim().min(1).max(200),
-    types: z.array(z.enum(recordTypes)).max(6).optional(),
-    limit: z.number().int().min(1).max(20).optional(),
-  }),
-  get_account: z.object({ name_or_id: z.string().trim().min(1).max(200) }),
-  get_deal: z.object({ name_or_id: z.string().trim().min(1).max(200) }),
-  get_person: z.object({ name_or_id: z.string().trim().min(1).max(200) }),
-  list_deals: z.object({
-    stage: z.enum(opportunityStages).optional(),
-    state: z.enum(["open", "closed", "all"]).optional(),
-    closing_from: z.iso.date().optional(),
-    closing_to: z.iso.date().optional(),
-    account: z.string().trim().max(200).optional(),
-    limit: z.number().int().min(1).max(25).optional(),
-  }),
-  pipeline_summary: z.object({}),
-  upcoming_meetings: z.object({
-    days: z.number().int().min(1).max(90).optional(),
-    account: z.string().trim().max(200).optional(),
-  }),
-};
-export type ToolName = keyof typeof schemas;
-
-/** The tool definitions, in the Messages API's format. */
-export const TOOL_DEFINITIONS: Tool[] = [
-  {
-    name: "search_records",
-    description:
-      "Full-text search over the seller's accounts, people, deals, email messages, notes and timeline. Use specific words (names, topics such as pricing or SSO).",
-    input_schema: {
-      type: "object",
-      properties: {
-        query: { type: "string", description: "Words to search for." },
-        types: {
-          type: "array",
-          items: { type: "string", enum: [...recordTypes] },
-          description: "Limit to these kinds of records.",
-        },
-        limit: { type: "integer", minimum: 1, maximum: 20 },
-      },
-      required: ["query"],
-    },
-  },
-  {
-    name: "get_account",
-    description: "An account (company) with its people and their roles, its open deals and its latest timeline.",
-    input_schema: {
-      type: "object",
-      properties: { name_or_id: { type: "string", description: "The account's name (approximate is fine) or id." } },
-      required: ["name_or_id"],
-    },
-  },
-  {
-    name: "get_deal",
-    description: "A deal with its stage history and latest timeline.",
-    input_schema: { type: "object", properties: { name_or_id: { type: "string" } }, required: ["name_or_id"] },
-  },
-  {
-    name: "get_person",
-    description: "A person with their account, role, recent emails and meetings.",
-    input_schema: { type: "object", properties: { name_or_id: { type: "string" } }, required: ["name_or_id"] },
-  },
-  {
-    name: "list_deals",
-    description:
-      "Deals filtered by stage, open/closed state, close-date range (YYYY-MM-DD) and account, soonest close date first.",
-    input_schema: {
-      type: "object",
-      properties: {
-        stage: { type: "string", enum: [...opportunityStages] },
-        state: { type: "string", enum: ["open", "closed", "all"] },
-        closing_from: { type: "string", description: "YYYY-MM-DD, inclusive" },
-        closing_to: { type: "string", description: "YYYY-MM-DD, inclusive" },
-        account: { type: "string", description: "Account name or id" },
-        limit: { type: "integer", minimum: 1, maximum: 25 },
-      },
-    },
-  },
-  {
-    name: "pipeline_summary",
-    description: "Open pipeline by stage: number of deals and totals per currency, with the largest deals.",
-    input_schema: { type: "object", properties: {} },
-  },
-  {
-    name: "upcoming_meetings",
-    description: "Meetings from now on, for the next N days (default 7), optionally for one account.",
-    input_schema: {
-      type: "object",
-      properties: { days: { type: "integer", minimum: 1, maximum: 90 }, account: { type: "string" } },
-    },
-  },
-] as const;
+import { loadRecords, type BrainRecordType } from "./records";
+import { detectWindow, openPipeline, resolveEntities, type PackItem } from "./retrieval";
 
 type Refs = { type: BrainRecordType; id: string }[];
+/** What a tool found: records, with figures about them, or a sentence saying why there are none. */
+type Found = { refs: Refs; facts?: string[] } | { answer: string };
+type ToolContext = { db: Db; userId: string; now: Date };
+
+type ToolSpec<Input extends z.ZodObject> = {
+  description: string;
+  input: Input;
+  run(input: z.output<Input>, context: ToolContext): Promise<Found>;
+};
+
+/** A tool's input as the Messages API wants it: a JSON Schema whose top level is an object. */
+function inputSchema(input: z.ZodObject): Tool.InputSchema {
+  const {
+    $schema: _dialect,
+    type: _object,
+    ...schema
+  } = z.toJSONSchema(input, {
+    // What Claude may send: keys the schema does not name are ignored, not refused.
+    io: "input",
+    // A date's format says what its long validation pattern would, without the tokens on every request.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format === "date") delete jsonSchema.pattern;
+    },
+  });
+  return { type: "object", ...schema };
+}
+
+/** One tool: its handler gets the input its own schema parsed, typed; callers see only raw input in. */
+function tool<Input extends z.ZodObject>(spec: ToolSpec<Input>) {
+  return {
+    description: spec.description,
+    inputSchema: inputSchema(spec.input),
+    async run(rawInput: unknown, context: ToolContext): Promise<Found> {
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success)
+        return {
+          answer: `The input was not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}.`,
+        };
+      return spec.run(parsed.data, context);
+    },
+  };
+}
+
+const searchableTypes = ["account", "prospect", "opportunity", "message", "note", "activity"] as const;
+const nameOrId = z.string().trim().min(1).max(200);
 
 async function accountIdFor(db: Db, userId: string, nameOrId: string): Promise<string | null> {
   const byId = await db.account.findFirst({ where: { userId, id: nameOrId }, select: { id: true } });
@@ -159,38 +67,31 @@ async function accountIdFor(db: Db, userId: string, nameOrId: string): Promise<s
   return (await resolveEntities(db, userId, nameOrId)).accounts[0] ?? null;
 }
 
-/** Runs one tool call for `userId`; the answer lists records with their (new or existing) handles. */
-export async function runTool(
-  db: Db,
-  userId: string,
-  name: string,
-  rawInput: unknown,
-  manifest: Manifest,
-  now: Date,
-): Promise<{ text: string; added: PackItem[] }> {
-  if (!(name in schemas)) return { text: `There is no tool called ${name}.`, added: [] };
-  const parsed = schemas[name as ToolName].safeParse(rawInput ?? {});
-  if (!parsed.success)
-    return {
-      text: `The input was not valid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}.`,
-      added: [],
-    };
-  const input = parsed.data as Record<string, unknown>;
-  let refs: Refs = [];
-  const facts: string[] = [];
-  switch (name as ToolName) {
-    case "search_records": {
+const tools = {
+  search_records: tool({
+    description:
+      "Full-text search over the seller's accounts, people, deals, email messages, notes and timeline. Use specific words (names, topics such as pricing or SSO).",
+    input: z.object({
+      query: z.string().trim().min(1).max(200).describe("Words to search for."),
+      types: z.array(z.enum(searchableTypes)).max(6).optional().describe("Limit to these kinds of records."),
+      limit: z.number().int().min(1).max(20).optional(),
+    }),
+    async run(input, { db, userId }) {
       const results = await search(db, userId, {
-        q: String(input.query),
-        limit: Number(input.limit ?? 10),
-        types: (input.types as (typeof recordTypes)[number][] | undefined) ?? null,
+        q: input.query,
+        limit: input.limit ?? 10,
+        types: input.types ?? null,
       });
-      refs = results.map((r) => ({ type: r.type, id: r.id }));
-      break;
-    }
-    case "get_account": {
-      const id = await accountIdFor(db, userId, String(input.name_or_id));
-      if (!id) return { text: `No account matches “${String(input.name_or_id)}”.`, added: [] };
+      return { refs: results.map((r) => ({ type: r.type, id: r.id })) };
+    },
+  }),
+
+  get_account: tool({
+    description: "An account (company) with its people and their roles, its open deals and its latest timeline.",
+    input: z.object({ name_or_id: nameOrId.describe("The account's name (approximate is fine) or id.") }),
+    async run(input, { db, userId }) {
+      const id = await accountIdFor(db, userId, input.name_or_id);
+      if (!id) return { answer: `No account matches “${input.name_or_id}”.` };
       const [people, deals, timeline] = await Promise.all([
         db.prospect.findMany({ where: { userId, accountId: id }, select: { id: true }, take: 15 }),
         db.opportunity.findMany({
@@ -206,16 +107,22 @@ export async function runTool(
           take: 8,
         }),
       ]);
-      refs = [
-        { type: "account", id },
-        ...people.map((p) => ({ type: "prospect" as const, id: p.id })),
-        ...deals.map((d) => ({ type: "opportunity" as const, id: d.id })),
-        ...timeline.map((a) => ({ type: "activity" as const, id: a.id })),
-      ];
-      break;
-    }
-    case "get_deal": {
-      const key = String(input.name_or_id);
+      return {
+        refs: [
+          { type: "account", id },
+          ...people.map((p) => ({ type: "prospect" as const, id: p.id })),
+          ...deals.map((d) => ({ type: "opportunity" as const, id: d.id })),
+          ...timeline.map((a) => ({ type: "activity" as const, id: a.id })),
+        ],
+      };
+    },
+  }),
+
+  get_deal: tool({
+    description: "A deal with its stage history and latest timeline.",
+    input: z.object({ name_or_id: nameOrId }),
+    async run(input, { db, userId }) {
+      const key = input.name_or_id;
       const deal =
         (await db.opportunity.findFirst({ where: { userId, id: key }, select: { id: true } })) ??
         (await db.opportunity.findFirst({
@@ -223,7 +130,7 @@ export async function runTool(
           orderBy: { updatedAt: "desc" },
           select: { id: true },
         }));
-      if (!deal) return { text: `No deal matches “${key}”.`, added: [] };
+      if (!deal) return { answer: `No deal matches “${key}”.` };
       const [history, timeline] = await Promise.all([
         db.opportunityStageChange.findMany({
           where: { userId, opportunityId: deal.id },
@@ -237,19 +144,26 @@ export async function runTool(
           take: 8,
         }),
       ]);
-      if (history.length)
-        facts.push(
-          `Stage history: ${history.map((h) => `${stageLabels[h.stage]} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`,
-        );
-      refs = [{ type: "opportunity", id: deal.id }, ...timeline.map((a) => ({ type: "activity" as const, id: a.id }))];
-      break;
-    }
-    case "get_person": {
-      const key = String(input.name_or_id);
+      return {
+        refs: [{ type: "opportunity", id: deal.id }, ...timeline.map((a) => ({ type: "activity" as const, id: a.id }))],
+        facts: history.length
+          ? [
+              `Stage history: ${history.map((h) => `${stageLabels[h.stage]} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`,
+            ]
+          : [],
+      };
+    },
+  }),
+
+  get_person: tool({
+    description: "A person with their account, role, recent emails and meetings.",
+    input: z.object({ name_or_id: nameOrId }),
+    async run(input, { db, userId }) {
+      const key = input.name_or_id;
       const person =
         (await db.prospect.findFirst({ where: { userId, id: key }, select: { id: true } })) ??
         (await resolveEntities(db, userId, key).then((r) => (r.prospects[0] ? { id: r.prospects[0] } : null)));
-      if (!person) return { text: `No person matches “${key}”.`, added: [] };
+      if (!person) return { answer: `No person matches “${key}”.` };
       const [messages, meetings] = await Promise.all([
         db.message.findMany({
           where: { userId, conversation: { participants: { some: { prospectId: person.id } } } },
@@ -264,23 +178,37 @@ export async function runTool(
           take: 5,
         }),
       ]);
-      refs = [
-        { type: "prospect", id: person.id },
-        ...messages.map((m) => ({ type: "message" as const, id: m.id })),
-        ...meetings.map((m) => ({ type: "meeting" as const, id: m.id })),
-      ];
-      break;
-    }
-    case "list_deals": {
-      const accountId = input.account ? await accountIdFor(db, userId, String(input.account)) : null;
-      if (input.account && !accountId) return { text: `No account matches “${String(input.account)}”.`, added: [] };
+      return {
+        refs: [
+          { type: "prospect", id: person.id },
+          ...messages.map((m) => ({ type: "message" as const, id: m.id })),
+          ...meetings.map((m) => ({ type: "meeting" as const, id: m.id })),
+        ],
+      };
+    },
+  }),
+
+  list_deals: tool({
+    description:
+      "Deals filtered by stage, open/closed state, close-date range (YYYY-MM-DD) and account, soonest close date first.",
+    input: z.object({
+      stage: z.enum(opportunityStages).optional(),
+      state: z.enum(["open", "closed", "all"]).optional(),
+      closing_from: z.iso.date().optional().describe("YYYY-MM-DD, inclusive"),
+      closing_to: z.iso.date().optional().describe("YYYY-MM-DD, inclusive"),
+      account: z.string().trim().max(200).optional().describe("Account name or id"),
+      limit: z.number().int().min(1).max(25).optional(),
+    }),
+    async run(input, { db, userId }) {
+      const accountId = input.account ? await accountIdFor(db, userId, input.account) : null;
+      if (input.account && !accountId) return { answer: `No account matches “${input.account}”.` };
       const state = input.state ?? "open";
       const deals = await db.opportunity.findMany({
         where: {
           userId,
           ...(accountId ? { accountId } : {}),
           ...(input.stage
-            ? { stage: input.stage as (typeof opportunityStages)[number] }
+            ? { stage: input.stage }
             : state === "open"
               ? { stage: { in: OPEN_STAGES } }
               : state === "closed"
@@ -289,60 +217,85 @@ export async function runTool(
           ...(input.closing_from || input.closing_to
             ? {
                 closeDate: {
-                  ...(input.closing_from ? { gte: new Date(`${String(input.closing_from)}T00:00:00Z`) } : {}),
-                  ...(input.closing_to ? { lte: new Date(`${String(input.closing_to)}T00:00:00Z`) } : {}),
+                  ...(input.closing_from ? { gte: new Date(`${input.closing_from}T00:00:00Z`) } : {}),
+                  ...(input.closing_to ? { lte: new Date(`${input.closing_to}T00:00:00Z`) } : {}),
                 },
               }
             : {}),
         },
         orderBy: [{ closeDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
         select: { id: true },
-        take: Number(input.limit ?? 15),
+        take: input.limit ?? 15,
       });
-      refs = deals.map((d) => ({ type: "opportunity" as const, id: d.id }));
-      break;
-    }
-    case "pipeline_summary": {
-      const groups = await db.opportunity.groupBy({
-        by: ["stage", "currency"],
-        where: { userId, stage: { in: OPEN_STAGES } },
-        _count: { _all: true },
-        _sum: { amount: true },
-      });
-      for (const stage of OPEN_STAGES) {
-        const mine = groups.filter((g) => g.stage === stage);
-        if (mine.length)
-          facts.push(
-            `${stageLabels[stage]}: ${mine.reduce((n, g) => n + g._count._all, 0)} deals, ${mine.map((g) => `${g.currency} ${(Number(g._sum.amount ?? 0n) / 100).toLocaleString("en-US")}`).join(" + ")}.`,
-          );
-      }
-      const biggest = await db.opportunity.findMany({
-        where: { userId, stage: { in: OPEN_STAGES } },
-        orderBy: [{ amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-        select: { id: true },
-        take: 8,
-      });
-      refs = biggest.map((d) => ({ type: "opportunity" as const, id: d.id }));
-      break;
-    }
-    case "upcoming_meetings": {
-      const accountId = input.account ? await accountIdFor(db, userId, String(input.account)) : null;
-      const window = detectWindow(`next ${Number(input.days ?? 7)} days`, now, "calendar");
+      return { refs: deals.map((d) => ({ type: "opportunity" as const, id: d.id })) };
+    },
+  }),
+
+  pipeline_summary: tool({
+    description: "Open pipeline by stage: number of deals and totals per currency, with the largest deals.",
+    input: z.object({}),
+    async run(_input, { db, userId }) {
+      const pipeline = await openPipeline(db, userId);
+      return {
+        refs: pipeline.largest.map((id) => ({ type: "opportunity" as const, id })),
+        facts: pipeline.byStage,
+      };
+    },
+  }),
+
+  upcoming_meetings: tool({
+    description: "Meetings from now on, for the next N days (default 7), optionally for one account.",
+    input: z.object({
+      days: z.number().int().min(1).max(90).optional(),
+      account: z.string().trim().max(200).optional(),
+    }),
+    async run(input, { db, userId, now }) {
+      const accountId = input.account ? await accountIdFor(db, userId, input.account) : null;
+      const window = detectWindow(`next ${input.days ?? 7} days`, now, "calendar");
       const meetings = await db.meeting.findMany({
         where: { userId, ...(accountId ? { accountId } : {}), startsAt: { gte: window.from, lt: window.to } },
         orderBy: [{ startsAt: "asc" }, { id: "asc" }],
         select: { id: true },
         take: 25,
       });
-      facts.push(
-        `Meetings from ${window.from.toISOString().slice(0, 16)} UTC to ${window.to.toISOString().slice(0, 10)}: ${meetings.length}.`,
-      );
-      refs = meetings.map((m) => ({ type: "meeting" as const, id: m.id }));
-      break;
-    }
-  }
-  const added = manifest.add(await loadRecords(db, userId, refs), `found by the ${name} tool`);
+      return {
+        refs: meetings.map((m) => ({ type: "meeting" as const, id: m.id })),
+        facts: [
+          `Meetings from ${window.from.toISOString().slice(0, 16)} UTC to ${window.to.toISOString().slice(0, 10)}: ${meetings.length}.`,
+        ],
+      };
+    },
+  }),
+};
+export type ToolName = keyof typeof tools;
+
+function isToolName(name: string): name is ToolName {
+  // Own keys only: a name such as "toString" is not a tool.
+  return Object.hasOwn(tools, name);
+}
+
+/** The tool definitions, in the Messages API's format. */
+export const TOOL_DEFINITIONS: Tool[] = Object.entries(tools).map(([name, spec]) => ({
+  name,
+  description: spec.description,
+  input_schema: spec.inputSchema,
+}));
+
+/** Runs one tool call for `userId`; the answer lists records with their (new or existing) handles. */
+export async function runTool(
+  db: Db,
+  userId: string,
+  name: string,
+  rawInput: unknown,
+  manifest: Manifest,
+  now: Date,
+): Promise<{ text: string; added: PackItem[] }> {
+  if (!isToolName(name)) return { text: `There is no tool called ${name}.`, added: [] };
+  const found = await tools[name].run(rawInput, { db, userId, now });
+  if ("answer" in found) return { text: found.answer, added: [] };
+  const added = manifest.add(await loadRecords(db, userId, found.refs), `found by the ${name} tool`);
   const lines = added.map(recordLine);
+  const facts = found.facts ?? [];
   const text = [...(lines.length ? lines : ["Nothing found."]), ...facts.map((f) => `- ${f}`)].join("\n");
   return { text, added };
 }

@@ -6,7 +6,9 @@
 //     answers with one bullet per record for the first few, each citing its handle;
 //   - with no records but tools on offer, it first calls `search_records` with the question;
 //   - with no records and nothing found, it says the records do not hold the answer.
-// Tests steer it with `fake.next(...)` (a queue of behaviours), and read `fake.requests`.
+// Tests steer it with `fake.next(...)` (a queue of behaviours), read `fake.requests`, and wait for
+// `fake.nextRequest()`; a `hold` behaviour streams part of an answer and waits for the test's gate,
+// so a test orders events by signals instead of by how long things take.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -31,15 +33,19 @@ export type Behaviour =
   | { kind: "status"; status: 401 | 429 | 500 | 529; retryAfterSeconds?: number }
   /** Stream part of the answer, then cut the connection. */
   | { kind: "drop"; afterChunks: number }
-  /** Wait this long between streamed chunks (to test Stop and timeouts). */
+  /** Wait this long between streamed chunks. */
   | { kind: "slow"; chunkDelayMs: number }
+  /**
+   * Stream `afterChunks` chunks of the answer, then wait until `until` resolves (a `gate()` the test
+   * opens) before the rest; without `until`, until the client goes away (Stop, a timeout).
+   */
+  | { kind: "hold"; afterChunks: number; until?: Promise<void> }
   /** Answer with exactly this text (to test citation checks and rendering). */
   | { kind: "text"; text: string }
   /** Ask for this tool call first, then answer from its result. */
   | { kind: "tool"; name: string; input: Record<string, unknown> };
 
 export type RecordedRequest = {
-  at: number;
   apiKey: string | null;
   browserAccess: boolean;
   body: MessagesRequest;
@@ -118,9 +124,17 @@ function chunk(text: string): string[] {
   return chunks;
 }
 
+/** A promise the test resolves when it chooses: `fake.next({ kind: "hold", …, until: gate.opened })`. */
+export function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 export class FakeAnthropic {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: Behaviour[] = [];
+  private readonly arrivals: ((request: RecordedRequest) => void)[] = [];
   /** Delay between streamed chunks by default (ms): small, so "token by token" is observable. */
   chunkDelayMs = 5;
 
@@ -129,6 +143,11 @@ export class FakeAnthropic {
   /** Queues behaviours for the next requests, in order. */
   next(...behaviours: Behaviour[]): void {
     this.queue.push(...behaviours);
+  }
+
+  /** Resolves when the next request arrives (recorded, not yet answered). */
+  nextRequest(): Promise<RecordedRequest> {
+    return new Promise((resolve) => this.arrivals.push(resolve));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -153,13 +172,14 @@ export class FakeAnthropic {
     const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
     const apiKey = (req.headers["x-api-key"] as string | undefined) ?? bearer ?? null;
     const behaviour = this.queue.shift() ?? { kind: "answer" };
-    this.requests.push({
-      at: Date.now(),
+    const recorded: RecordedRequest = {
       apiKey,
       browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] === "true",
       body,
       behaviour: behaviour.kind,
-    });
+    };
+    this.requests.push(recorded);
+    for (const arrived of this.arrivals.splice(0)) arrived(recorded);
 
     if (!apiKey || !this.apiKeys.includes(apiKey))
       return void this.error(res, 401, "authentication_error", "invalid x-api-key");
@@ -291,6 +311,10 @@ export class FakeAnthropic {
         // The connection dies mid-answer, as a network failure would.
         res.socket?.destroy();
         return;
+      }
+      if (behaviour.kind === "hold" && i === behaviour.afterChunks) {
+        const gone = res.destroyed ? Promise.resolve() : new Promise<void>((resolve) => res.once("close", resolve));
+        await (behaviour.until ? Promise.race([behaviour.until, gone]) : gone);
       }
       if (res.destroyed) return;
       sse(res, "content_block_delta", {
