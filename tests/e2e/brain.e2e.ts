@@ -4,18 +4,20 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic";
-import { collectPageErrors, launchBrowser, newContext, startApp, useAppAndBrowser, type RunningApp } from "./harness";
+import {
+  collectPageErrors,
+  launchBrowser,
+  newContext,
+  startApp,
+  tryTheDemo,
+  useAppAndBrowser,
+  type RunningApp,
+} from "./harness";
 
 const KESTREL = "What's the latest with Kestrel Aerospace, and who is the champion?";
 const CLOSING = "Which deals close this month and what's the total?";
 const CALENDAR = "What's on my calendar next week?";
 const THREAD_URL = /\/brain\/[a-z0-9]+$/;
-
-async function tryDemo(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByTestId("try-demo").click();
-  await page.waitForURL(`${url}/dashboard`);
-}
 
 /** Types a question in the composer and sends it with Enter (the keyboard path). */
 async function ask(page: Page, question: string) {
@@ -44,7 +46,7 @@ describe("the brain on the demo, with no Claude key anywhere", () => {
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     const url = journey.app.url;
-    await tryDemo(page, url);
+    await tryTheDemo(page, url);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Brain", exact: true }).click();
     await page.waitForURL(`${url}/brain`);
     expect(await page.getByTestId("brain-retrieval-banner").textContent()).toContain("retrieval-only");
@@ -105,7 +107,7 @@ describe("the brain on the demo, with no Claude key anywhere", () => {
     const { context } = await newContext(journey.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     const url = journey.app.url;
-    await tryDemo(page, url);
+    await tryTheDemo(page, url);
     await page.goto(`${url}/brain`);
     await page.getByTestId("brain-input").fill(KESTREL);
     await page.getByTestId("brain-send").click();
@@ -142,7 +144,7 @@ describe("the brain on the demo, with no Claude key anywhere", () => {
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     const url = journey.app.url;
-    await tryDemo(page, url);
+    await tryTheDemo(page, url);
     await page.goto(`${url}/accounts?q=Kestrel`);
     await page.getByRole("link", { name: "Kestrel Aerospace" }).first().click();
     await page.waitForURL(/\/accounts\/[a-z0-9]+$/);
@@ -182,7 +184,7 @@ describe("the brain with the server's key (a fake Claude)", () => {
     const page = await context.newPage();
     // The overloaded answer is a 529 from Claude to our server, not a failed request in the page.
     const errors = collectPageErrors(page);
-    await tryDemo(page, app.url);
+    await tryTheDemo(page, app.url);
     await page.goto(`${app.url}/brain`);
     expect(await page.getByTestId("brain-retrieval-banner").count()).toBe(0);
 
@@ -313,7 +315,7 @@ describe("P16: the user's own key stays in the browser", () => {
     const page = await context.newPage();
     // The bad key's 401 comes from Claude's API, which the browser logs.
     const errors = collectPageErrors(page, { expectedStatuses: [401] });
-    await tryDemo(page, app.url);
+    await tryTheDemo(page, app.url);
     await page.goto(`${app.url}/brain`);
     expect(await page.getByTestId("brain-retrieval-banner").count()).toBe(1);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
+import { collectPageErrors, newContext, tryTheDemo, useAppAndBrowser } from "./harness";
 
 // `npm run dev`: Express with Vite as middleware. Guards the development loop itself — pages
 // render, hydrate without errors (one copy of React), and the typed client works.
@@ -10,9 +10,7 @@ describe("npm run dev", () => {
     const { context } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(journey.app.url);
-    await page.getByTestId("try-demo").click();
-    await page.waitForURL(`${journey.app.url}/dashboard`);
+    await tryTheDemo(page, journey.app.url);
     await page.goto(`${journey.app.url}/accounts`);
     await page.waitForLoadState("networkidle");
     const rows = page.getByTestId("account-row");
@@ -28,9 +26,7 @@ describe("npm run dev", () => {
     const { context } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(journey.app.url);
-    await page.getByTestId("try-demo").click();
-    await page.waitForURL(`${journey.app.url}/dashboard`);
+    await tryTheDemo(page, journey.app.url);
     await page.goto(`${journey.app.url}/brain`);
     await page.waitForLoadState("networkidle");
     expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Download, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { generateDemoWorkspace } from "../../prisma/seed/demo-workspace";
-import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
+import { collectPageErrors, newContext, tryTheDemo, useAppAndBrowser } from "./harness";
 
 const journey = useAppAndBrowser();
 const demo = generateDemoWorkspace();
@@ -22,12 +22,6 @@ type Exported = {
   profile: { email: string };
   sessions: { device: string }[];
 };
-
-async function tryTheDemo(page: Page) {
-  await page.goto(journey.app.url);
-  await page.getByTestId("try-demo").click();
-  await page.waitForURL(`${journey.app.url}/dashboard`);
-}
 
 async function openDataSettings(page: Page) {
   await page.goto(`${journey.app.url}/settings/data`);
@@ -62,7 +56,7 @@ describe("exporting everything at Settings → Data", () => {
     const { context, requests } = await newContext(journey.browser, { acceptDownloads: true });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await tryTheDemo(page);
+    await tryTheDemo(page, journey.app.url);
     await openDataSettings(page);
     // What is in the file and what never is, above the import; the delete card at the bottom.
     expect(await page.getByTestId("export-included").textContent()).toContain("conversations with every message");
@@ -119,7 +113,7 @@ describe("exporting everything at Settings → Data", () => {
   it("without JavaScript: the link itself downloads the same file", async () => {
     const { context } = await newContext(journey.browser, { javaScriptEnabled: false, acceptDownloads: true });
     const page = await context.newPage();
-    await tryTheDemo(page);
+    await tryTheDemo(page, journey.app.url);
     await openDataSettings(page);
     expect(await page.getByRole("progressbar").count()).toBe(0);
 

@@ -163,3 +163,10 @@ export async function waitForRemixIdle(page: Page): Promise<void> {
     return !router || router.state.navigation.state === "idle";
   });
 }
+
+/** From the home page, "Try the demo" signs in to the demo workspace and lands on the dashboard. */
+export async function tryTheDemo(page: Page, appUrl: string): Promise<void> {
+  await page.goto(appUrl);
+  await page.getByTestId("try-demo").click();
+  await page.waitForURL(`${appUrl}/dashboard`);
+}

@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateDemoWorkspace } from "../../prisma/seed/demo-workspace";
 import { projectRoot } from "../../server/utils/project-root";
-import { collectPageErrors, newContext, useAppAndBrowser, waitForRemixIdle } from "./harness";
+import { collectPageErrors, newContext, tryTheDemo, useAppAndBrowser, waitForRemixIdle } from "./harness";
 
 const journey = useAppAndBrowser();
 
@@ -29,12 +29,6 @@ afterAll(() => {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
-async function tryTheDemo(page: Page) {
-  await page.goto(journey.app.url);
-  await page.getByTestId("try-demo").click();
-  await page.waitForURL(`${journey.app.url}/dashboard`);
-}
-
 async function mainNav(page: Page, name: string, pathname: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
   await page.waitForURL(`${journey.app.url}${pathname}`);
@@ -51,7 +45,7 @@ describe("the workspace at a glance, and finding anything in it", () => {
     const { context, requests } = await newContext(journey.browser);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await tryTheDemo(page);
+    await tryTheDemo(page, journey.app.url);
 
     // Dashboard: the pipeline chart with a bar per open stage, and deals that need attention.
     await mainNav(page, "Dashboard", "/dashboard");
@@ -137,7 +131,7 @@ describe("the workspace at a glance, and finding anything in it", () => {
   it("searches with JavaScript disabled: the header form, the results page, and a result's record", async () => {
     const { context } = await newContext(journey.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
-    await tryTheDemo(page);
+    await tryTheDemo(page, journey.app.url);
     expect(await page.getByTestId("open-search-palette").count()).toBe(0);
     await page.getByTestId("header-search-input").fill("kestrel aero");
     await page.getByTestId("header-search-input").press("Enter");

@@ -137,17 +137,6 @@ export async function openEvalDatabase(): Promise<DatabaseHandle> {
   }
 }
 
-const tables = [
-  "account",
-  "prospect",
-  "opportunity",
-  "conversation",
-  "message",
-  "meeting",
-  "note",
-  "activity",
-] as const satisfies readonly BrainRecordType[];
-
 /** Imports the document (timestamps as they are, no shift) into a new user; returns the user and
  *  the map from "<type>:<db id>" to the file's id. */
 export async function importForEval(
@@ -158,20 +147,21 @@ export async function importForEval(
   const user = await db.user.create({ data: { email: `eval-${suffix}@eval.invalid`, name: "Retrieval eval" } });
   await importValidatedWorkspace(db, user.id, document);
   const where = { where: { userId: user.id }, select: { id: true, importedId: true } } as const;
-  const rows = await Promise.all([
-    db.account.findMany(where),
-    db.prospect.findMany(where),
-    db.opportunity.findMany(where),
-    db.conversation.findMany(where),
-    db.message.findMany(where),
-    db.meeting.findMany(where),
-    db.note.findMany(where),
-    db.activity.findMany(where),
-  ]);
+  type Imported = { id: string; importedId: string | null };
+  const sections: [BrainRecordType, Promise<Imported[]>][] = [
+    ["account", db.account.findMany(where)],
+    ["prospect", db.prospect.findMany(where)],
+    ["opportunity", db.opportunity.findMany(where)],
+    ["conversation", db.conversation.findMany(where)],
+    ["message", db.message.findMany(where)],
+    ["meeting", db.meeting.findMany(where)],
+    ["note", db.note.findMany(where)],
+    ["activity", db.activity.findMany(where)],
+  ];
   const fileIds = new Map<string, string>();
-  rows.forEach((section, i) => {
-    for (const row of section) if (row.importedId) fileIds.set(`${tables[i]}:${row.id}`, row.importedId);
-  });
+  for (const [type, rows] of await Promise.all(sections.map(async ([type, rows]) => [type, await rows] as const))) {
+    for (const row of rows) if (row.importedId) fileIds.set(`${type}:${row.id}`, row.importedId);
+  }
   return { userId: user.id, fileIds };
 }
 
