@@ -8,6 +8,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatCount, formatDate, formatTier } from "../utils/format";
 import { useTRPC } from "../utils/trpc";
+import { PagerFooter } from "./pager";
 
 type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
 
@@ -107,42 +108,39 @@ export function AccountsTable({
           ))}
         </tbody>
       </table>
-      <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-        <span data-testid="accounts-shown">
-          {isFirstPage
+      <PagerFooter
+        frame="table"
+        summary={
+          isFirstPage
             ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}`
-            : `Showing ${formatCount(rows.length)} more`}
-        </span>
-        <div className="flex items-center gap-3">
-          {!isFirstPage ? (
-            <Link to={accountsListSearch(sort, filters)} className="font-medium text-brand-600 hover:underline">
-              Back to the first page
-            </Link>
-          ) : null}
-          {more.isError ? (
-            <span role="alert" className="text-red-700">
-              Could not load more accounts. {more.error.message}
-            </span>
-          ) : null}
-          {nextCursor ? (
-            <Link
-              to={accountsListSearch(sort, filters, nextCursor)}
-              className="font-medium text-brand-600 hover:underline aria-disabled:opacity-60"
-              aria-disabled={busy}
-              data-testid="load-more"
-              onClick={(event) => {
-                // With JavaScript: append the next page in place instead of navigating.
-                event.preventDefault();
-                if (busy) return;
-                if (!loadingMore) setLoadingMore(true);
-                else void more.fetchNextPage();
-              }}
-            >
-              {busy ? "Loading…" : "Load more"}
-            </Link>
-          ) : null}
-        </div>
-      </div>
+            : `Showing ${formatCount(rows.length)} more`
+        }
+        summaryTestId="accounts-shown"
+        first={isFirstPage ? null : { to: accountsListSearch(sort, filters), label: "Back to the first page" }}
+        next={
+          nextCursor
+            ? {
+                to: accountsListSearch(sort, filters, nextCursor),
+                label: busy ? "Loading…" : "Load more",
+                testId: "load-more",
+                "aria-disabled": busy,
+                onClick: (event) => {
+                  // With JavaScript: append the next page in place instead of navigating.
+                  event.preventDefault();
+                  if (busy) return;
+                  if (!loadingMore) setLoadingMore(true);
+                  else void more.fetchNextPage();
+                },
+              }
+            : null
+        }
+      >
+        {more.isError ? (
+          <span role="alert" className="text-red-700">
+            Could not load more accounts. {more.error.message}
+          </span>
+        ) : null}
+      </PagerFooter>
     </div>
   );
 }

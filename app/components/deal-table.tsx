@@ -4,6 +4,7 @@ import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { dateInputValue, formatCount, formatDate, formatMoney } from "../utils/format";
+import { PagerFooter } from "./pager";
 import { Badge, EmptyState, stageTone } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
@@ -174,29 +175,20 @@ export function DealTable({
               })}
             </tbody>
           </table>
-          <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <span>
-              {isFirstPage
+          <PagerFooter
+            frame="table"
+            summary={
+              isFirstPage
                 ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
-                : `Showing ${formatCount(page.items.length)} more`}
-            </span>
-            <div className="flex items-center gap-3">
-              {!isFirstPage ? (
-                <Link to={dealListHref({ sort, state })} className="font-medium text-brand-600 hover:underline">
-                  Back to the first page
-                </Link>
-              ) : null}
-              {page.nextCursor ? (
-                <Link
-                  to={dealListHref({ sort, state, cursor: page.nextCursor })}
-                  className="font-medium text-brand-600 hover:underline"
-                  data-testid="deals-more"
-                >
-                  More
-                </Link>
-              ) : null}
-            </div>
-          </div>
+                : `Showing ${formatCount(page.items.length)} more`
+            }
+            first={isFirstPage ? null : { to: dealListHref({ sort, state }), label: "Back to the first page" }}
+            next={
+              page.nextCursor
+                ? { to: dealListHref({ sort, state, cursor: page.nextCursor }), label: "More", testId: "deals-more" }
+                : null
+            }
+          />
         </div>
       )}
     </div>

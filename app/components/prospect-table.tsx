@@ -24,6 +24,7 @@ export function ProspectTable({
 }: {
   rows: ProspectRow[];
   showAccount: boolean;
+  /** Under the table, inside its card: a pager (`PagerFooter frame="table"`). */
   footer?: ReactNode;
 }) {
   return (
@@ -90,11 +91,7 @@ export function ProspectTable({
           </tbody>
         </table>
       </div>
-      {footer ? (
-        <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-          {footer}
-        </div>
-      ) : null}
+      {footer}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CursorPager } from "../components/pager";
 import { Badge, ButtonLink, EmptyState, stageTone } from "../components/ui";
 import { pageOrFirst } from "../utils/account-forms.server";
 import { stageLabel } from "../utils/account-labels";
@@ -90,26 +91,11 @@ export default function AccountDeals() {
               </tbody>
             </table>
           </div>
-          <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <span>
-              {formatCount(page.total)} {page.total === 1 ? "deal" : "deals"}
-            </span>
-            <span className="flex gap-4">
-              {!isFirstPage ? (
-                <Link to={`/accounts/${account.id}/deals`} className="font-medium text-brand-600 hover:underline">
-                  First page
-                </Link>
-              ) : null}
-              {page.nextCursor ? (
-                <Link
-                  to={`?${new URLSearchParams({ cursor: page.nextCursor })}`}
-                  className="font-medium text-brand-600 hover:underline"
-                >
-                  Next page
-                </Link>
-              ) : null}
-            </span>
-          </div>
+          <CursorPager
+            summary={`${formatCount(page.total)} ${page.total === 1 ? "deal" : "deals"}`}
+            firstHref={isFirstPage ? null : `/accounts/${account.id}/deals`}
+            nextCursor={page.nextCursor}
+          />
         </div>
       )}
     </div>
