@@ -5,7 +5,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { dateInputValue, formatCount, formatDate, formatMoney } from "../utils/format";
 import { PagerFooter } from "./pager";
-import { Badge, EmptyState, stageTone } from "./ui";
+import { Badge, EmptyState, LinkToggle, stageTone } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
 export type DealSort = "closeDate" | "amount" | "recent" | "name";
@@ -31,33 +31,6 @@ export function dealListHref(params: { sort: DealSort; state: DealState; cursor?
   return `?${search}`;
 }
 
-function Segmented<T extends string>({
-  label,
-  options,
-  current,
-  href,
-}: {
-  label: string;
-  options: [T, string][];
-  current: T;
-  href: (value: T) => string;
-}) {
-  return (
-    <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label={label}>
-      {options.map(([value, text]) => (
-        <Link
-          key={value}
-          to={href(value)}
-          aria-current={current === value ? "true" : undefined}
-          className={`rounded-md px-2.5 py-1 text-sm ${current === value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
-        >
-          {text}
-        </Link>
-      ))}
-    </div>
-  );
-}
-
 export function DealTable({
   page,
   sort,
@@ -76,17 +49,15 @@ export function DealTable({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <Segmented
+        <LinkToggle
           label="Show deals"
-          options={states}
           current={state}
-          href={(value) => dealListHref({ sort, state: value })}
+          options={states.map(([value, label]) => ({ value, label, to: dealListHref({ sort, state: value }) }))}
         />
-        <Segmented
+        <LinkToggle
           label="Sort deals"
-          options={sorts}
           current={sort}
-          href={(value) => dealListHref({ sort: value, state })}
+          options={sorts.map(([value, label]) => ({ value, label, to: dealListHref({ sort: value, state }) }))}
         />
       </div>
       {page.total === 0 ? (
