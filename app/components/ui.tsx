@@ -26,6 +26,17 @@ export function ButtonLink({ variant = "primary", className = "", ...props }: Li
   return <Link className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
+/** The way back up, above a page's title: "← Accounts". */
+export function BackLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+      <Link to={to} className="font-medium text-brand-600 hover:underline">
+        ← {children}
+      </Link>
+    </nav>
+  );
+}
+
 export function PageHeader({
   title,
   description,

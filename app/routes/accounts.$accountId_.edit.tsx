@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "../components/account-form";
-import { PageHeader } from "../components/ui";
+import { BackLink, PageHeader } from "../components/ui";
 import { invalidForm, mutateOrAnswer, orNotFound, readAccountForm } from "../utils/account-forms.server";
 import { accountTiers } from "../utils/account-labels";
 import { requireUser } from "../utils/auth.server";
@@ -45,11 +45,7 @@ export default function EditAccount() {
   };
   return (
     <div className="mx-auto max-w-3xl">
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link to={`/accounts/${account.id}`} className="font-medium text-brand-600 hover:underline">
-          ← {account.name}
-        </Link>
-      </nav>
+      <BackLink to={`/accounts/${account.id}`}>{account.name}</BackLink>
       <PageHeader title={`Edit ${account.name}`} />
       <AccountForm
         values={answer?.fields ? { ...saved, ...answer.fields } : saved}
