@@ -9,6 +9,7 @@ import type { AppRouter } from "../../server/trpc/root";
 import { formatCount, formatDate, formatTier } from "../utils/format";
 import { useTRPC } from "../utils/trpc";
 import { PagerFooter } from "./pager";
+import { TableHead } from "./ui";
 
 type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
 
@@ -56,31 +57,17 @@ export function AccountsTable({
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="accounts-table">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">
-              Account
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Industry
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Tier
-            </th>
-            <th scope="col" className="px-4 py-3">
-              HQ
-            </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              People
-            </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              Deals
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Updated
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "Account",
+            "Industry",
+            "Tier",
+            "HQ",
+            { label: "People", numeric: true },
+            { label: "Deals", numeric: true },
+            "Updated",
+          ]}
+        />
         <tbody className="divide-y divide-slate-100">
           {rows.map((account) => (
             <tr key={account.id} className="hover:bg-slate-50" data-testid="account-row">

@@ -5,7 +5,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { dateInputValue, formatCount, formatDate, formatMoney } from "../utils/format";
 import { PagerFooter } from "./pager";
-import { Badge, EmptyState, LinkToggle, stageTone } from "./ui";
+import { Badge, EmptyState, LinkToggle, stageTone, TableHead } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
 export type DealSort = "closeDate" | "amount" | "recent" | "name";
@@ -89,28 +89,16 @@ export function DealTable({
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="deals-table">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Deal
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Stage
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Amount
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Close date
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Probability
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Next step
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Deal",
+                "Stage",
+                { label: "Amount", numeric: true },
+                "Close date",
+                { label: "Probability", numeric: true },
+                "Next step",
+              ]}
+            />
             <tbody className="divide-y divide-slate-100">
               {page.items.map((deal) => {
                 const pastDue =

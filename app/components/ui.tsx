@@ -57,6 +57,25 @@ export function PageHeader({
   );
 }
 
+/** A list table's header row; a column given as `{ label, numeric: true }` is right-aligned, over its numbers. */
+export function TableHead({ columns }: { columns: (string | { label: string; numeric: true } | null)[] }) {
+  return (
+    <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <tr>
+        {columns.map((column) => {
+          if (column === null) return null;
+          const { label, numeric } = typeof column === "string" ? { label: column, numeric: false } : column;
+          return (
+            <th key={label} scope="col" className={numeric ? "px-4 py-3 text-right" : "px-4 py-3"}>
+              {label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
+
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">

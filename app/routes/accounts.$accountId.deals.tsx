@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CursorPager } from "../components/pager";
-import { Badge, ButtonLink, EmptyState, stageTone } from "../components/ui";
+import { Badge, ButtonLink, EmptyState, stageTone, TableHead } from "../components/ui";
 import { pageOrFirst } from "../utils/account-forms.server";
 import { stageLabel } from "../utils/account-labels";
 import { accountTabTitle, useAccount } from "../utils/account-route";
@@ -48,25 +48,7 @@ export default function AccountDeals() {
         <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <div className="overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="account-deals">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-3">
-                    Deal
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Stage
-                  </th>
-                  <th scope="col" className="px-4 py-3 text-right">
-                    Amount
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Close date
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Next step
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Deal", "Stage", { label: "Amount", numeric: true }, "Close date", "Next step"]} />
               <tbody className="divide-y divide-slate-100">
                 {page.items.map((deal) => (
                   <tr key={deal.id} className="hover:bg-slate-50" data-testid="deal-row">
