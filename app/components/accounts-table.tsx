@@ -8,7 +8,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatCount, formatDate, formatTier } from "../utils/format";
 import { useTRPC } from "../utils/trpc";
-import { PagerFooter } from "./pager";
+import { PagerFooter, shownSoFar } from "./pager";
 import { TableHead } from "./ui";
 
 type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
@@ -97,11 +97,7 @@ export function AccountsTable({
       </table>
       <PagerFooter
         frame="table"
-        summary={
-          isFirstPage
-            ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}`
-            : `Showing ${formatCount(rows.length)} more`
-        }
+        summary={shownSoFar(rows.length, firstPage.total, isFirstPage)}
         summaryTestId="accounts-shown"
         first={isFirstPage ? null : { to: accountsListSearch(sort, filters), label: "Back to the first page" }}
         next={

@@ -3,8 +3,8 @@
 import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
-import { dateInputValue, formatCount, formatDate, formatMoney } from "../utils/format";
-import { PagerFooter } from "./pager";
+import { dateInputValue, formatDate, formatMoney } from "../utils/format";
+import { PagerFooter, shownSoFar } from "./pager";
 import { Badge, EmptyState, LinkToggle, stageTone, TableHead } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
@@ -136,11 +136,7 @@ export function DealTable({
           </table>
           <PagerFooter
             frame="table"
-            summary={
-              isFirstPage
-                ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
-                : `Showing ${formatCount(page.items.length)} more`
-            }
+            summary={shownSoFar(page.items.length, page.total, isFirstPage)}
             first={isFirstPage ? null : { to: dealListHref({ sort, state }), label: "Back to the first page" }}
             next={
               page.nextCursor

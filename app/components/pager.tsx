@@ -2,6 +2,7 @@
 // pages the same with or without JavaScript. Every list shares this markup; each keeps its own words.
 import { Link, type LinkProps } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { formatCount } from "../utils/format";
 
 /** One paging link: where it goes and what it says; the rest (onClick, aria-disabled…) goes to the link. */
 export type PagerLink = Omit<LinkProps, "children" | "className"> & { label: ReactNode; testId?: string };
@@ -60,6 +61,11 @@ function PagerLinkTo({ label, testId, ...link }: PagerLink) {
       {label}
     </Link>
   );
+}
+
+/** A table pager's count: "Showing 25 of 120" on the first page, "Showing 25 more" after it. */
+export function shownSoFar(shown: number, total: number, isFirstPage: boolean): string {
+  return isFirstPage ? `Showing ${formatCount(shown)} of ${formatCount(total)}` : `Showing ${formatCount(shown)} more`;
 }
 
 /** The pager of a table that pages by `?cursor=` on its own address (an account's People and Deals tabs). */
