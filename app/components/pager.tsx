@@ -68,13 +68,18 @@ export function shownSoFar(shown: number, total: number, isFirstPage: boolean): 
   return isFirstPage ? `Showing ${formatCount(shown)} of ${formatCount(total)}` : `Showing ${formatCount(shown)} more`;
 }
 
-/** The pager of a table that pages by `?cursor=` on its own address (an account's People and Deals tabs). */
+/**
+ * The pager of a table that pages by `?cursor=` on its own address (an account's People and Deals
+ * tabs), with how many there are in all: "5 people".
+ */
 export function CursorPager({
-  summary,
+  total,
+  noun: [one, many],
   firstHref,
   nextCursor,
 }: {
-  summary: ReactNode;
+  total: number;
+  noun: [one: string, many: string];
   /** The table's first page; null on the first page itself. */
   firstHref: string | null;
   nextCursor: string | null;
@@ -82,7 +87,11 @@ export function CursorPager({
   return (
     <PagerFooter
       frame="table"
-      summary={summary}
+      summary={
+        <>
+          {formatCount(total)} {total === 1 ? one : many}
+        </>
+      }
       first={firstHref ? { to: firstHref, label: "First page" } : null}
       next={nextCursor ? { to: `?${new URLSearchParams({ cursor: nextCursor })}`, label: "Next page" } : null}
     />

@@ -6,7 +6,7 @@ import { pageOrFirst } from "../utils/account-forms.server";
 import { stageLabel } from "../utils/account-labels";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
-import { formatCount, formatDate, formatMoney } from "../utils/format";
+import { formatDate, formatMoney } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "Deals");
@@ -74,7 +74,8 @@ export default function AccountDeals() {
             </table>
           </div>
           <CursorPager
-            summary={`${formatCount(page.total)} ${page.total === 1 ? "deal" : "deals"}`}
+            total={page.total}
+            noun={["deal", "deals"]}
             firstHref={isFirstPage ? null : `/accounts/${account.id}/deals`}
             nextCursor={page.nextCursor}
           />

@@ -6,7 +6,6 @@ import { ButtonLink, EmptyState } from "../components/ui";
 import { pageOrFirst } from "../utils/account-forms.server";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
-import { formatCount } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = ({ matches }) => accountTabTitle(matches, "People");
@@ -51,7 +50,8 @@ export default function AccountPeople() {
           showAccount={false}
           footer={
             <CursorPager
-              summary={`${formatCount(page.total)} ${page.total === 1 ? "person" : "people"}`}
+              total={page.total}
+              noun={["person", "people"]}
               firstHref={isFirstPage ? null : `/accounts/${account.id}/people`}
               nextCursor={page.nextCursor}
             />
