@@ -6,18 +6,35 @@ import { createUser, signIn } from "../tests/helpers/users";
 import { getDatabase, getDb, pgliteDatabase, setDatabaseOpener } from "./db/client";
 import { createLogger, redactPath, setLogger } from "./logger";
 
+type LogRecord = Record<string, unknown>;
+
 function captureLogs() {
   const lines: string[] = [];
+  const records = () => lines.map((line) => JSON.parse(line) as LogRecord);
+  const waiting = new Set<{ until: (records: LogRecord[]) => boolean; resolve: () => void }>();
   const destination = new Writable({
     write(chunk, _encoding, callback) {
       lines.push(...String(chunk).trim().split("\n"));
+      for (const wait of waiting) {
+        if (!wait.until(records())) continue;
+        waiting.delete(wait);
+        wait.resolve();
+      }
       callback();
     },
   });
   setLogger(createLogger({ level: "debug", destination }));
   return {
     lines,
-    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    records,
+    /**
+     * Resolves once the lines written so far satisfy `until`. A request's line is written when the
+     * server has finished the response, which can be after the client has read all of it.
+     */
+    written(until: (records: LogRecord[]) => boolean): Promise<void> {
+      if (until(records())) return Promise.resolve();
+      return new Promise((resolve) => waiting.add({ until, resolve }));
+    },
   };
 }
 
@@ -94,8 +111,9 @@ describe("HTTP server", () => {
     const { url } = await server();
     const response = await fetch(`${url}/healthz`);
     await response.text();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const line = logs.records().find((r) => r.msg === "request" && r.path === "/healthz");
+    const isHealthzLine = (r: LogRecord) => r.msg === "request" && r.path === "/healthz";
+    await logs.written((records) => records.some(isHealthzLine));
+    const line = logs.records().find(isHealthzLine);
     expect(line).toMatchObject({ method: "GET", status: 200, requestId: response.headers.get("x-request-id") });
     expect(typeof line?.ms).toBe("number");
   });
@@ -117,7 +135,7 @@ describe("HTTP server", () => {
       headers: { "content-type": "application/x-www-form-urlencoded", cookie },
       body: new URLSearchParams({ email: "x@example.test", password: secrets[3]! }),
     }).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await logs.written((records) => records.filter((r) => r.msg === "request").length >= 3);
     const all = logs.lines.join("\n");
     expect(logs.records().filter((r) => r.msg === "request")).toHaveLength(3);
     for (const secret of [...secrets, token, token.split(".")[1]!]) expect(all).not.toContain(secret);
@@ -146,7 +164,6 @@ describe("HTTP server", () => {
     expect(response.status).toBe(500);
     expect(body).toMatch(/^Something went wrong on our side\. Reference: [0-9a-f-]{36}$/);
     expect(body).not.toContain("kaboom");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(logs.records().some((r) => r.msg === "unhandled error")).toBe(true);
+    await logs.written((records) => records.some((r) => r.msg === "unhandled error"));
   });
 });

@@ -3,6 +3,7 @@
 import { Link } from "@remix-run/react";
 import { activityLabel } from "../utils/account-labels";
 import { formatDateTime, personName } from "../utils/format";
+import { PagerFooter } from "./pager";
 import { Badge, EmptyState } from "./ui";
 
 export type ActivityEntry = {
@@ -86,20 +87,11 @@ export function ActivityList({
           </li>
         ))}
       </ol>
-      {olderHref || newestHref ? (
-        <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-3 text-sm">
-          {newestHref ? (
-            <Link to={newestHref} className="font-medium text-brand-600 hover:underline">
-              Newest
-            </Link>
-          ) : null}
-          {olderHref ? (
-            <Link to={olderHref} className="font-medium text-brand-600 hover:underline" data-testid="timeline-older">
-              Older
-            </Link>
-          ) : null}
-        </div>
-      ) : null}
+      <PagerFooter
+        frame="card"
+        first={newestHref ? { to: newestHref, label: "Newest" } : null}
+        next={olderHref ? { to: olderHref, label: "Older", testId: "timeline-older" } : null}
+      />
     </div>
   );
 }

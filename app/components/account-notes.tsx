@@ -4,6 +4,7 @@
 import { Form, Link } from "@remix-run/react";
 import { formatDateTime, personName } from "../utils/format";
 import { FormMessage, SubmitButton, TextAreaField } from "./forms";
+import { PagerFooter } from "./pager";
 import { Card, ConfirmDelete, EmptyState } from "./ui";
 
 export type NoteEntry = {
@@ -121,20 +122,11 @@ export function NotesPanel({
               </li>
             ))}
           </ul>
-          {olderHref || newestHref ? (
-            <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-3 text-sm">
-              {newestHref ? (
-                <Link to={newestHref} className="font-medium text-brand-600 hover:underline">
-                  Newest
-                </Link>
-              ) : null}
-              {olderHref ? (
-                <Link to={olderHref} className="font-medium text-brand-600 hover:underline">
-                  Older notes
-                </Link>
-              ) : null}
-            </div>
-          ) : null}
+          <PagerFooter
+            frame="card"
+            first={newestHref ? { to: newestHref, label: "Newest" } : null}
+            next={olderHref ? { to: olderHref, label: "Older notes" } : null}
+          />
         </div>
       )}
     </div>

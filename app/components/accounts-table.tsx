@@ -8,6 +8,8 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatCount, formatDate, formatTier } from "../utils/format";
 import { useTRPC } from "../utils/trpc";
+import { PagerFooter, shownSoFar } from "./pager";
+import { TableHead } from "./ui";
 
 type AccountsPage = inferRouterOutputs<AppRouter>["accounts"]["list"];
 
@@ -55,31 +57,17 @@ export function AccountsTable({
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="accounts-table">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">
-              Account
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Industry
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Tier
-            </th>
-            <th scope="col" className="px-4 py-3">
-              HQ
-            </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              People
-            </th>
-            <th scope="col" className="px-4 py-3 text-right">
-              Deals
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Updated
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "Account",
+            "Industry",
+            "Tier",
+            "HQ",
+            { label: "People", numeric: true },
+            { label: "Deals", numeric: true },
+            "Updated",
+          ]}
+        />
         <tbody className="divide-y divide-slate-100">
           {rows.map((account) => (
             <tr key={account.id} className="hover:bg-slate-50" data-testid="account-row">
@@ -107,42 +95,35 @@ export function AccountsTable({
           ))}
         </tbody>
       </table>
-      <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-        <span data-testid="accounts-shown">
-          {isFirstPage
-            ? `Showing ${formatCount(rows.length)} of ${formatCount(firstPage.total)}`
-            : `Showing ${formatCount(rows.length)} more`}
-        </span>
-        <div className="flex items-center gap-3">
-          {!isFirstPage ? (
-            <Link to={accountsListSearch(sort, filters)} className="font-medium text-brand-600 hover:underline">
-              Back to the first page
-            </Link>
-          ) : null}
-          {more.isError ? (
-            <span role="alert" className="text-red-700">
-              Could not load more accounts. {more.error.message}
-            </span>
-          ) : null}
-          {nextCursor ? (
-            <Link
-              to={accountsListSearch(sort, filters, nextCursor)}
-              className="font-medium text-brand-600 hover:underline aria-disabled:opacity-60"
-              aria-disabled={busy}
-              data-testid="load-more"
-              onClick={(event) => {
-                // With JavaScript: append the next page in place instead of navigating.
-                event.preventDefault();
-                if (busy) return;
-                if (!loadingMore) setLoadingMore(true);
-                else void more.fetchNextPage();
-              }}
-            >
-              {busy ? "Loading…" : "Load more"}
-            </Link>
-          ) : null}
-        </div>
-      </div>
+      <PagerFooter
+        frame="table"
+        summary={shownSoFar(rows.length, firstPage.total, isFirstPage)}
+        summaryTestId="accounts-shown"
+        first={isFirstPage ? null : { to: accountsListSearch(sort, filters), label: "Back to the first page" }}
+        next={
+          nextCursor
+            ? {
+                to: accountsListSearch(sort, filters, nextCursor),
+                label: busy ? "Loading…" : "Load more",
+                testId: "load-more",
+                "aria-disabled": busy,
+                onClick: (event) => {
+                  // With JavaScript: append the next page in place instead of navigating.
+                  event.preventDefault();
+                  if (busy) return;
+                  if (!loadingMore) setLoadingMore(true);
+                  else void more.fetchNextPage();
+                },
+              }
+            : null
+        }
+      >
+        {more.isError ? (
+          <span role="alert" className="text-red-700">
+            Could not load more accounts. {more.error.message}
+          </span>
+        ) : null}
+      </PagerFooter>
     </div>
   );
 }

@@ -3,8 +3,9 @@
 import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
-import { dateInputValue, formatCount, formatDate, formatMoney } from "../utils/format";
-import { Badge, EmptyState, stageTone } from "./ui";
+import { dateInputValue, formatDate, formatMoney } from "../utils/format";
+import { PagerFooter, shownSoFar } from "./pager";
+import { Badge, EmptyState, LinkToggle, stageTone, TableHead } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
 export type DealSort = "closeDate" | "amount" | "recent" | "name";
@@ -30,33 +31,6 @@ export function dealListHref(params: { sort: DealSort; state: DealState; cursor?
   return `?${search}`;
 }
 
-function Segmented<T extends string>({
-  label,
-  options,
-  current,
-  href,
-}: {
-  label: string;
-  options: [T, string][];
-  current: T;
-  href: (value: T) => string;
-}) {
-  return (
-    <div className="flex items-center gap-1 rounded-lg bg-slate-100 p-1" role="group" aria-label={label}>
-      {options.map(([value, text]) => (
-        <Link
-          key={value}
-          to={href(value)}
-          aria-current={current === value ? "true" : undefined}
-          className={`rounded-md px-2.5 py-1 text-sm ${current === value ? "bg-white font-medium text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900"}`}
-        >
-          {text}
-        </Link>
-      ))}
-    </div>
-  );
-}
-
 export function DealTable({
   page,
   sort,
@@ -75,17 +49,15 @@ export function DealTable({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <Segmented
+        <LinkToggle
           label="Show deals"
-          options={states}
           current={state}
-          href={(value) => dealListHref({ sort, state: value })}
+          options={states.map(([value, label]) => ({ value, label, to: dealListHref({ sort, state: value }) }))}
         />
-        <Segmented
+        <LinkToggle
           label="Sort deals"
-          options={sorts}
           current={sort}
-          href={(value) => dealListHref({ sort: value, state })}
+          options={sorts.map(([value, label]) => ({ value, label, to: dealListHref({ sort: value, state }) }))}
         />
       </div>
       {page.total === 0 ? (
@@ -117,28 +89,16 @@ export function DealTable({
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="deals-table">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Deal
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Stage
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Amount
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Close date
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Probability
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Next step
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Deal",
+                "Stage",
+                { label: "Amount", numeric: true },
+                "Close date",
+                { label: "Probability", numeric: true },
+                "Next step",
+              ]}
+            />
             <tbody className="divide-y divide-slate-100">
               {page.items.map((deal) => {
                 const pastDue =
@@ -174,29 +134,16 @@ export function DealTable({
               })}
             </tbody>
           </table>
-          <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <span>
-              {isFirstPage
-                ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
-                : `Showing ${formatCount(page.items.length)} more`}
-            </span>
-            <div className="flex items-center gap-3">
-              {!isFirstPage ? (
-                <Link to={dealListHref({ sort, state })} className="font-medium text-brand-600 hover:underline">
-                  Back to the first page
-                </Link>
-              ) : null}
-              {page.nextCursor ? (
-                <Link
-                  to={dealListHref({ sort, state, cursor: page.nextCursor })}
-                  className="font-medium text-brand-600 hover:underline"
-                  data-testid="deals-more"
-                >
-                  More
-                </Link>
-              ) : null}
-            </div>
-          </div>
+          <PagerFooter
+            frame="table"
+            summary={shownSoFar(page.items.length, page.total, isFirstPage)}
+            first={isFirstPage ? null : { to: dealListHref({ sort, state }), label: "Back to the first page" }}
+            next={
+              page.nextCursor
+                ? { to: dealListHref({ sort, state, cursor: page.nextCursor }), label: "More", testId: "deals-more" }
+                : null
+            }
+          />
         </div>
       )}
     </div>

@@ -1,8 +1,8 @@
 // What happened on a deal, newest first (activity.timeline of:"opportunity").
-import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatDateTime } from "../utils/format";
+import { PagerFooter } from "./pager";
 
 type TimelinePage = inferRouterOutputs<AppRouter>["activity"]["timeline"];
 
@@ -58,20 +58,11 @@ export function DealTimeline({
           </li>
         ))}
       </ol>
-      {olderHref || newestHref ? (
-        <div className="flex gap-4 text-sm">
-          {newestHref ? (
-            <Link to={newestHref} className="font-medium text-brand-600 hover:underline" preventScrollReset>
-              Newest activity
-            </Link>
-          ) : null}
-          {olderHref ? (
-            <Link to={olderHref} className="font-medium text-brand-600 hover:underline" preventScrollReset>
-              Older activity
-            </Link>
-          ) : null}
-        </div>
-      ) : null}
+      <PagerFooter
+        frame="inline"
+        first={newestHref ? { to: newestHref, label: "Newest activity", preventScrollReset: true } : null}
+        next={olderHref ? { to: olderHref, label: "Older activity", preventScrollReset: true } : null}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { personName } from "../utils/format";
 import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
-import { Badge } from "./ui";
+import { Badge, TableHead } from "./ui";
 
 export type ProspectRow = {
   id: string;
@@ -24,36 +24,14 @@ export function ProspectTable({
 }: {
   rows: ProspectRow[];
   showAccount: boolean;
+  /** Under the table, inside its card: a pager (`PagerFooter frame="table"`). */
   footer?: ReactNode;
 }) {
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <div className="overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="prospects-table">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Title
-              </th>
-              {showAccount ? (
-                <th scope="col" className="px-4 py-3">
-                  Account
-                </th>
-              ) : null}
-              <th scope="col" className="px-4 py-3">
-                Role
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Email
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Title", showAccount ? "Account" : null, "Role", "Status", "Email"]} />
           <tbody className="divide-y divide-slate-100">
             {rows.map((person) => (
               <tr key={person.id} className="hover:bg-slate-50" data-testid="prospect-row">
@@ -90,11 +68,7 @@ export function ProspectTable({
           </tbody>
         </table>
       </div>
-      {footer ? (
-        <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-          {footer}
-        </div>
-      ) : null}
+      {footer}
     </div>
   );
 }

@@ -26,6 +26,17 @@ export function ButtonLink({ variant = "primary", className = "", ...props }: Li
   return <Link className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
+/** The way back up, above a page's title: "← Accounts". */
+export function BackLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+      <Link to={to} className="font-medium text-brand-600 hover:underline">
+        ← {children}
+      </Link>
+    </nav>
+  );
+}
+
 export function PageHeader({
   title,
   description,
@@ -43,6 +54,25 @@ export function PageHeader({
       </div>
       {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
     </div>
+  );
+}
+
+/** A list table's header row; a column given as `{ label, numeric: true }` is right-aligned, over its numbers. */
+export function TableHead({ columns }: { columns: (string | { label: string; numeric: true } | null)[] }) {
+  return (
+    <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <tr>
+        {columns.map((column) => {
+          if (column === null) return null;
+          const { label, numeric } = typeof column === "string" ? { label: column, numeric: false } : column;
+          return (
+            <th key={label} scope="col" className={numeric ? "px-4 py-3 text-right" : "px-4 py-3"}>
+              {label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
   );
 }
 

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, ButtonLink, EmptyState, stageTone } from "../components/ui";
+import { CursorPager } from "../components/pager";
+import { Badge, ButtonLink, EmptyState, stageTone, TableHead } from "../components/ui";
 import { stageLabel } from "../utils/account-labels";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
-import { formatCount, formatDate, formatMoney } from "../utils/format";
+import { formatDate, formatMoney } from "../utils/format";
 import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -47,25 +48,7 @@ export default function AccountDeals() {
         <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <div className="overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="account-deals">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-3">
-                    Deal
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Stage
-                  </th>
-                  <th scope="col" className="px-4 py-3 text-right">
-                    Amount
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Close date
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Next step
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Deal", "Stage", { label: "Amount", numeric: true }, "Close date", "Next step"]} />
               <tbody className="divide-y divide-slate-100">
                 {page.items.map((deal) => (
                   <tr key={deal.id} className="hover:bg-slate-50" data-testid="deal-row">
@@ -90,26 +73,12 @@ export default function AccountDeals() {
               </tbody>
             </table>
           </div>
-          <div className="flex items-center justify-between gap-4 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <span>
-              {formatCount(page.total)} {page.total === 1 ? "deal" : "deals"}
-            </span>
-            <span className="flex gap-4">
-              {!isFirstPage ? (
-                <Link to={`/accounts/${account.id}/deals`} className="font-medium text-brand-600 hover:underline">
-                  First page
-                </Link>
-              ) : null}
-              {page.nextCursor ? (
-                <Link
-                  to={`?${new URLSearchParams({ cursor: page.nextCursor })}`}
-                  className="font-medium text-brand-600 hover:underline"
-                >
-                  Next page
-                </Link>
-              ) : null}
-            </span>
-          </div>
+          <CursorPager
+            total={page.total}
+            noun={["deal", "deals"]}
+            firstHref={isFirstPage ? null : `/accounts/${account.id}/deals`}
+            nextCursor={page.nextCursor}
+          />
         </div>
       )}
     </div>

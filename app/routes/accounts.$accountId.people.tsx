@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { CursorPager } from "../components/pager";
 import { ProspectTable } from "../components/prospect-table";
 import { ButtonLink, EmptyState } from "../components/ui";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
-import { formatCount } from "../utils/format";
 import { pageOrFirst } from "../utils/list-params.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -49,26 +49,12 @@ export default function AccountPeople() {
           rows={page.items}
           showAccount={false}
           footer={
-            <>
-              <span>
-                {formatCount(page.total)} {page.total === 1 ? "person" : "people"}
-              </span>
-              <span className="flex gap-4">
-                {!isFirstPage ? (
-                  <Link to={`/accounts/${account.id}/people`} className="font-medium text-brand-600 hover:underline">
-                    First page
-                  </Link>
-                ) : null}
-                {page.nextCursor ? (
-                  <Link
-                    to={`?${new URLSearchParams({ cursor: page.nextCursor })}`}
-                    className="font-medium text-brand-600 hover:underline"
-                  >
-                    Next page
-                  </Link>
-                ) : null}
-              </span>
-            </>
+            <CursorPager
+              total={page.total}
+              noun={["person", "people"]}
+              firstHref={isFirstPage ? null : `/accounts/${account.id}/people`}
+              nextCursor={page.nextCursor}
+            />
           }
         />
       )}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getDb, type Db } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, post, seller, thrownBy, type Answer } from "../../tests/helpers/routes";
 import { action as layoutAction, loader as layoutLoader } from "./accounts.$accountId";
 import { loader as overviewLoader } from "./accounts.$accountId._index";
 import { loader as dealsLoader } from "./accounts.$accountId.deals";
@@ -9,38 +8,10 @@ import { loader as peopleLoader } from "./accounts.$accountId.people";
 import { loader as timelineLoader, TIMELINE_PAGE_SIZE } from "./accounts.$accountId.timeline";
 import { action as editAction, loader as editLoader } from "./accounts.$accountId_.edit";
 
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-const get = (path: string) => new Request(`http://localhost${path}`);
-const post = (path: string, fields: Record<string, string>) =>
-  new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields) });
-
-async function seller(db: Db) {
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { user, context: loadContext(auth) };
-}
-
-/** The Response a loader or action threw (404 pages, redirects to sign in). */
-async function thrownBy(run: () => unknown): Promise<Response> {
-  const thrown = await Promise.resolve()
-    .then(run)
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
-  expect(thrown).toBeInstanceOf(Response);
-  return thrown as Response;
-}
-
 describe("/accounts/:accountId", () => {
   it("loads the account with its counts, and is a 404 for another user's account or a malformed id", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const account = await db.account.create({
       data: { userId: user.id, name: "Acme", tier: "enterprise", employeeCount: 1200 },
     });
@@ -72,8 +43,7 @@ describe("/accounts/:accountId", () => {
   });
 
   it("overview: open deals summed per currency, only upcoming meetings, the latest five activities", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
+    const { db, user, context } = await seller();
     const account = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const elsewhere = await db.account.create({ data: { userId: user.id, name: "Elsewhere" } });
     await db.opportunity.createMany({
@@ -154,8 +124,7 @@ describe("/accounts/:accountId", () => {
   });
 
   it("people and deals tabs list only this account's records", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
+    const { db, user, context } = await seller();
     const account = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const other = await db.account.create({ data: { userId: user.id, name: "Other" } });
     await db.prospect.createMany({
@@ -182,8 +151,7 @@ describe("/accounts/:accountId", () => {
   });
 
   it("timeline pages with an Older cursor, and starts over on a cursor that is not ours", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
+    const { db, user, context } = await seller();
     const account = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     await db.activity.createMany({
       data: Array.from({ length: TIMELINE_PAGE_SIZE + 2 }, (_, i) => ({
@@ -216,9 +184,8 @@ describe("/accounts/:accountId", () => {
   });
 
   it("notes: adds a note (on the timeline too), explains an empty one, and deletes one", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const account = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const params = { accountId: account.id };
     const path = `/accounts/${account.id}/notes`;
@@ -290,9 +257,8 @@ describe("/accounts/:accountId", () => {
   });
 
   it("edit: saves the changes, clears emptied fields, keeps an imported tier, and explains mistakes", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const account = await db.account.create({
       data: {
         userId: user.id,
@@ -351,9 +317,8 @@ describe("/accounts/:accountId", () => {
   });
 
   it("delete: removes the account, keeps its people unlinked, and goes back to the list; another user's is a 404", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const account = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const person = await db.prospect.create({
       data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz" },

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Badge, ButtonLink, ConfirmDelete } from "../components/ui";
+import { BackLink, Badge, ButtonLink, ConfirmDelete } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatTier } from "../utils/format";
@@ -52,11 +52,7 @@ export default function AccountLayout() {
   ];
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link to="/accounts" className="font-medium text-brand-600 hover:underline">
-          ← Accounts
-        </Link>
-      </nav>
+      <BackLink to="/accounts">Accounts</BackLink>
       <header className="mb-6 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="account-header">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>

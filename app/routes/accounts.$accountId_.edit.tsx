@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "../components/account-form";
-import { PageHeader } from "../components/ui";
+import { BackLink, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
@@ -46,11 +46,7 @@ export default function EditAccount() {
   };
   return (
     <div className="mx-auto max-w-3xl">
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link to={`/accounts/${account.id}`} className="font-medium text-brand-600 hover:underline">
-          ← {account.name}
-        </Link>
-      </nav>
+      <BackLink to={`/accounts/${account.id}`}>{account.name}</BackLink>
       <PageHeader title={`Edit ${account.name}`} />
       <AccountForm
         values={answer?.fields ? { ...saved, ...answer.fields } : saved}

@@ -1,29 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { post, seller, thrownBy, type Answer } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { action } from "./accounts.new";
-
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-function post(fields: Record<string, string>) {
-  return new Request("http://localhost/accounts/new", { method: "POST", body: new URLSearchParams(fields) });
-}
-
-async function signedIn() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
-}
 
 describe("/accounts/new", () => {
   it("creates the account with every field, and goes to it with a toast", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     const response = (await action({
-      request: post({
+      request: post("/accounts/new", {
         name: "  Acme Logistics ",
         domain: "acme.example",
         industry: "Logistics",
@@ -53,9 +37,9 @@ describe("/accounts/new", () => {
   });
 
   it("needs only a name; empty optional fields are stored as nothing", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     await action({
-      request: post({
+      request: post("/accounts/new", {
         name: "Bolt",
         domain: "",
         industry: "",
@@ -80,9 +64,9 @@ describe("/accounts/new", () => {
   });
 
   it("explains each mistake next to its field, keeps what was typed, and creates nothing", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     const answer = (await action({
-      request: post({ name: "  ", employeeCount: "12.5", tier: "platinum", industry: "Retail" }),
+      request: post("/accounts/new", { name: "  ", employeeCount: "12.5", tier: "platinum", industry: "Retail" }),
       context,
       params: {},
     })) as unknown as Answer;
@@ -96,13 +80,13 @@ describe("/accounts/new", () => {
 
     // The API's own messages (lengths) come back the same way.
     const tooMany = (await action({
-      request: post({ name: "Big", employeeCount: "20000000" }),
+      request: post("/accounts/new", { name: "Big", employeeCount: "20000000" }),
       context,
       params: {},
     })) as unknown as Answer;
     expect(tooMany.data.fieldErrors).toEqual({ employeeCount: "Use a number up to 10,000,000." });
     const apiSays = (await action({
-      request: post({ name: "Long domain", domain: "x".repeat(300) }),
+      request: post("/accounts/new", { name: "Long domain", domain: "x".repeat(300) }),
       context,
       params: {},
     })) as unknown as Answer;
@@ -113,10 +97,10 @@ describe("/accounts/new", () => {
   });
 
   it("sends a signed-out visitor to sign in", async () => {
-    const thrown = await Promise.resolve(
-      action({ request: post({ name: "X" }), context: loadContext(), params: {} }),
-    ).catch((e: unknown) => e);
-    expect((thrown as Response).status).toBe(302);
-    expect((thrown as Response).headers.get("location")).toMatch(/^\/login\?redirectTo=/);
+    const thrown = await thrownBy(() =>
+      action({ request: post("/accounts/new", { name: "X" }), context: loadContext(), params: {} }),
+    );
+    expect(thrown.status).toBe(302);
+    expect(thrown.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
   });
 });

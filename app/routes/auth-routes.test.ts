@@ -5,6 +5,7 @@ import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE } from "../../server/auth/sign-in";
 import { requestAccountDeletion } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
+import { get, post, type Answer as RouteAnswer, type FormAnswer } from "../../tests/helpers/routes";
 import { createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action as loginAction } from "./login";
 import { WRONG_CREDENTIALS } from "./login.server";
@@ -14,12 +15,8 @@ import { action as forgotAction } from "./forgot-password";
 import { RESET_REQUESTED } from "./forgot-password.server";
 import { loader as resetLoader, action as resetAction } from "./reset-password";
 
-type AnswerBody = { formError?: string; fieldErrors?: Record<string, string>; success?: string };
-type Answer = { data: AnswerBody; init: { status?: number; headers?: HeadersInit } | null };
+type Answer = RouteAnswer<FormAnswer & { success?: string }>;
 
-function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields), headers });
-}
 const args = (request: Request, context = loadContext()) => ({ request, context, params: {} });
 function cookieFrom(response: Response): string | null {
   return readSessionToken(
@@ -184,7 +181,7 @@ describe("forgot and reset password", () => {
     const mail = await db.mailOutbox.findFirstOrThrow({ where: { userId: user.id, kind: "password_reset" } });
     const token = decodeURIComponent(mail.textBody.match(/token=(\S+)/)![1]!);
 
-    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({
+    expect(await resetLoader(args(get(`/reset-password?token=${token}`)))).toEqual({
       token,
       valid: true,
     });
@@ -195,7 +192,7 @@ describe("forgot and reset password", () => {
     expect((await validateSessionToken(db, cookieFrom(response)!))?.user.id).toBe(user.id);
     expect(await validateSessionToken(db, elsewhere.token)).toBeNull();
 
-    expect(await resetLoader(args(new Request(`http://localhost/reset-password?token=${token}`)))).toEqual({
+    expect(await resetLoader(args(get(`/reset-password?token=${token}`)))).toEqual({
       token,
       valid: false,
     });

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChannelBadge } from "../components/conversation-channel";
 import { ConversationThread, type KnownPerson } from "../components/conversation-thread";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
-import { Card, ConfirmDelete, PageHeader } from "../components/ui";
+import { BackLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
@@ -74,11 +74,7 @@ export default function Conversation() {
   const isCall = conversation.channel === "call";
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link to="/conversations" className="font-medium text-brand-600 hover:underline">
-          ← Conversations
-        </Link>
-      </p>
+      <BackLink to="/conversations">Conversations</BackLink>
       <PageHeader
         title={conversation.subject}
         description={

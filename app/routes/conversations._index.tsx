@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { conversationChannels } from "../../server/data-rights/workspace-format";
 import { ChannelBadge } from "../components/conversation-channel";
+import { PagerFooter } from "../components/pager";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatDateTime } from "../utils/format";
@@ -113,22 +114,15 @@ export default function Conversations() {
               </li>
             ))}
           </ul>
-          <div className="mt-4 flex items-center justify-end gap-4 text-sm">
-            {!isFirstPage ? (
-              <Link to={href(channel)} className="font-medium text-brand-600 hover:underline">
-                Back to the first page
-              </Link>
-            ) : null}
-            {page.nextCursor ? (
-              <Link
-                to={href(channel, page.nextCursor)}
-                className="font-medium text-brand-600 hover:underline"
-                data-testid="conversations-more"
-              >
-                More
-              </Link>
-            ) : null}
-          </div>
+          <PagerFooter
+            frame="page"
+            first={isFirstPage ? null : { to: href(channel), label: "Back to the first page" }}
+            next={
+              page.nextCursor
+                ? { to: href(channel, page.nextCursor), label: "More", testId: "conversations-more" }
+                : null
+            }
+          />
         </>
       )}
     </>

@@ -1,39 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { callerFor } from "../../tests/helpers/users";
+import { get, post, seller as signedInSeller, thrownBy, type Answer } from "../../tests/helpers/routes";
 import { action as conversationAction, loader as conversationLoader } from "./conversations.$conversationId";
 import { loader as listLoader } from "./conversations._index";
 import { action as newAction, loader as newLoader } from "./conversations.new";
 
-type Answer = {
-  data: { intent?: string; fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-function post(path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields))
-    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
-  return new Request(`http://localhost${path}`, { method: "POST", body });
-}
-const get = (path: string) => new Request(`http://localhost${path}`);
-
-async function thrown(promise: unknown): Promise<unknown> {
-  return Promise.resolve(promise).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
 async function seller() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
+  const signedIn = await signedInSeller();
+  const { db, user, auth } = signedIn;
   const account = await db.account.create({ data: { userId: user.id, name: "Acme Logistics" } });
   const ana = await db.prospect.create({
     data: { userId: user.id, accountId: account.id, firstName: "Ana", lastName: "Ruiz", email: "ana@acme.example" },
   });
-  return { db, user, context: loadContext(auth), account, ana, api: await callerFor(auth) };
+  return { ...signedIn, account, ana, api: await callerFor(auth) };
 }
 
 async function aConversation() {
@@ -67,24 +46,24 @@ describe("/conversations/:id", () => {
 
     const other = await seller();
     for (const id of [conversation.id, "nope"]) {
-      const response = await thrown(
+      const response = await thrownBy(() =>
         conversationLoader({
           request: get(`/conversations/${id}`),
           context: other.context,
           params: { conversationId: id },
         }),
       );
-      expect((response as Response).status).toBe(404);
+      expect(response.status).toBe(404);
     }
     for (const intent of ["reply", "delete"]) {
-      const response = await thrown(
+      const response = await thrownBy(() =>
         conversationAction({
           request: post(`/conversations/${conversation.id}`, { intent, body: "Hello" }),
           context: other.context,
           params,
         }),
       );
-      expect((response as Response).status).toBe(404);
+      expect(response.status).toBe(404);
     }
   });
 

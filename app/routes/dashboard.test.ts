@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
 import { importWorkspace } from "../../server/data-rights/import/import-workspace";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, seller, thrownBy } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { loader } from "./dashboard";
 
@@ -74,18 +74,11 @@ function dashboardWorkspace() {
   return doc;
 }
 
-async function signedInUser() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
-}
-
-const request = () => new Request("http://localhost/dashboard");
+const request = () => get("/dashboard");
 
 describe("/dashboard loader", () => {
   it("returns the pipeline, this month's closes, the week's meetings, recent activity and what needs attention", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const imported = await importWorkspace(db, user.id, dashboardWorkspace(), { shiftReferenceDateTo: todayAtNine() });
     expect(imported.ok).toBe(true);
     const view = await loader({ request: request(), context, params: {} });
@@ -164,16 +157,16 @@ describe("/dashboard loader", () => {
   });
 
   it("shows only the signed-in user's figures", async () => {
-    const { db, user } = await signedInUser();
+    const { db, user } = await seller();
     await importWorkspace(db, user.id, dashboardWorkspace(), { shiftReferenceDateTo: todayAtNine() });
-    const other = await signedInUser();
+    const other = await seller();
     const view = await loader({ request: request(), context: other.context, params: {} });
     expect(view.hasDeals).toBe(false);
     expect(view.recentActivity).toEqual([]);
   });
 
   it("returns empty sections for a user with nothing yet", async () => {
-    const { context } = await signedInUser();
+    const { context } = await seller();
     const view = await loader({ request: request(), context, params: {} });
     expect(view.hasDeals).toBe(false);
     expect(view.pipeline.open).toHaveLength(6);
@@ -187,7 +180,7 @@ describe("/dashboard loader", () => {
   });
 
   it("counts a deal that never had activity as needing attention once it is two weeks old", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     await db.opportunity.create({
       data: {
         userId: user.id,
@@ -206,10 +199,7 @@ describe("/dashboard loader", () => {
   });
 
   it("sends a signed-out visitor to sign in", async () => {
-    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch(
-      (error: unknown) => error,
-    );
-    expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
+    const thrown = await thrownBy(() => loader({ request: request(), context: loadContext(), params: {} }));
+    expect(thrown.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
   });
 });

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
 import { formatMeetingTime } from "../components/meeting-list";
-import { ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
+import { BackLink, ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { formatDateTime, personName } from "../utils/format";
@@ -80,11 +80,7 @@ export default function Meeting() {
   const isLink = meeting.location !== null && /^https?:\/\//i.test(meeting.location);
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link to="/meetings" className="font-medium text-brand-600 hover:underline">
-          ← Meetings
-        </Link>
-      </p>
+      <BackLink to="/meetings">Meetings</BackLink>
       <PageHeader
         title={meeting.title}
         description={<span data-testid="meeting-time">{formatMeetingTime(meeting.startsAt, meeting.endsAt)}</span>}

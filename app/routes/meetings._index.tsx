@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MeetingList } from "../components/meeting-list";
+import { PagerFooter } from "../components/pager";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { pageOrFirst } from "../utils/list-params.server";
@@ -74,22 +75,19 @@ export default function Meetings() {
       ) : (
         <>
           <MeetingList meetings={page.items} />
-          <div className="mt-4 flex items-center justify-end gap-4 text-sm">
-            {!isFirstPage ? (
-              <Link to={base} className="font-medium text-brand-600 hover:underline">
-                Back to the first page
-              </Link>
-            ) : null}
-            {page.nextCursor ? (
-              <Link
-                to={`/meetings?${new URLSearchParams({ ...(when === "past" ? { when } : {}), cursor: page.nextCursor })}`}
-                className="font-medium text-brand-600 hover:underline"
-                data-testid="meetings-more"
-              >
-                More
-              </Link>
-            ) : null}
-          </div>
+          <PagerFooter
+            frame="page"
+            first={isFirstPage ? null : { to: base, label: "Back to the first page" }}
+            next={
+              page.nextCursor
+                ? {
+                    to: `/meetings?${new URLSearchParams({ ...(when === "past" ? { when } : {}), cursor: page.nextCursor })}`,
+                    label: "More",
+                    testId: "meetings-more",
+                  }
+                : null
+            }
+          />
         </>
       )}
     </>

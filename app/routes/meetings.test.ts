@@ -1,40 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { callerFor } from "../../tests/helpers/users";
+import {
+  get,
+  post,
+  seller as signedInSeller,
+  thrownBy,
+  type Answer as RouteAnswer,
+  type FormAnswer,
+} from "../../tests/helpers/routes";
 import { action as meetingAction, loader as meetingLoader } from "./meetings.$meetingId";
 import { action as editAction, loader as editLoader } from "./meetings.$meetingId_.edit";
 import { loader as listLoader } from "./meetings._index";
 import { action as newAction, loader as newLoader } from "./meetings.new";
 
-type Answer = {
-  data: {
-    intent?: string;
-    fieldErrors?: Record<string, string>;
-    formError?: string;
-    fields?: Record<string, string | string[]>;
-  };
-  init: { status?: number } | null;
-};
-
-function post(path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields))
-    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
-  return new Request(`http://localhost${path}`, { method: "POST", body });
-}
-const get = (path: string) => new Request(`http://localhost${path}`);
-
-async function thrown(promise: unknown): Promise<unknown> {
-  return Promise.resolve(promise).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
+type Answer = RouteAnswer<FormAnswer>;
 
 async function seller() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
+  const signedIn = await signedInSeller();
+  const { db, user, auth } = signedIn;
   const account = await db.account.create({ data: { userId: user.id, name: "Acme Logistics" } });
   const [ana, ben] = await Promise.all([
     db.prospect.create({
@@ -42,7 +25,7 @@ async function seller() {
     }),
     db.prospect.create({ data: { userId: user.id, accountId: account.id, firstName: "Ben", lastName: "Okafor" } }),
   ]);
-  return { db, user, context: loadContext(auth), account, ana: ana, ben: ben, api: await callerFor(auth) };
+  return { ...signedIn, account, ana: ana, ben: ben, api: await callerFor(auth) };
 }
 
 const hour = 3_600_000;
@@ -188,25 +171,25 @@ describe("/meetings/:id", () => {
 
     const other = await seller();
     for (const id of [meeting.id, "nope", "y".repeat(80)]) {
-      const response = await thrown(
+      const response = await thrownBy(() =>
         meetingLoader({ request: get(`/meetings/${id}`), context: other.context, params: { meetingId: id } }),
       );
-      expect((response as Response).status).toBe(404);
+      expect(response.status).toBe(404);
     }
     for (const intent of ["add-notes", "save-notes", "delete"]) {
-      const response = await thrown(
+      const response = await thrownBy(() =>
         meetingAction({
           request: post(`/meetings/${meeting.id}`, { intent, body: "x" }),
           context: other.context,
           params,
         }),
       );
-      expect((response as Response).status).toBe(404);
+      expect(response.status).toBe(404);
     }
-    const edit = await thrown(
+    const edit = await thrownBy(() =>
       editLoader({ request: get(`/meetings/${meeting.id}/edit`), context: other.context, params }),
     );
-    expect((edit as Response).status).toBe(404);
+    expect(edit.status).toBe(404);
   });
 
   it("adds notes, refuses empty ones, then edits them", async () => {

@@ -6,7 +6,7 @@ import { channelLabels } from "../components/conversation-channel";
 import { DealStageHistory } from "../components/deal-stage-history";
 import { DealTimeline } from "../components/deal-timeline";
 import { FormMessage, SelectField, TextAreaField } from "../components/forms";
-import { Badge, Button, ButtonLink, Card, ConfirmDelete, PageHeader, stageTone } from "../components/ui";
+import { BackLink, Badge, Button, ButtonLink, Card, ConfirmDelete, PageHeader, stageTone } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { isStage, stageOptions } from "../utils/deal-stages.server";
@@ -100,11 +100,7 @@ export default function Opportunity() {
   const newConversation = `/conversations/new?${new URLSearchParams({ opportunityId: deal.id, ...(deal.account ? { accountId: deal.account.id } : {}) })}`;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link to="/opportunities" className="font-medium text-brand-600 hover:underline">
-          ← Deals
-        </Link>
-      </p>
+      <BackLink to="/opportunities">Deals</BackLink>
       <PageHeader
         title={deal.name}
         description={

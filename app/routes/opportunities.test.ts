@@ -1,30 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
-import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { callerFor, loadContext } from "../../tests/helpers/users";
+import { get, post, seller as signedInSeller, thrownBy, type Answer } from "../../tests/helpers/routes";
 import { action as boardAction, loader as boardLoader } from "./opportunities._index";
 import { action as dealAction, loader as dealLoader } from "./opportunities.$opportunityId";
 import { action as editAction, loader as editLoader } from "./opportunities.$opportunityId_.edit";
 import { action as newAction, loader as newLoader } from "./opportunities.new";
 
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-function post(path: string, fields: Record<string, string>) {
-  return new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields) });
-}
-function get(path: string) {
-  return new Request(`http://localhost${path}`);
-}
-
 /** A signed-in seller with one account, and the context their requests carry. */
 async function seller() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
+  const signedIn = await signedInSeller();
+  const { db, user, auth } = signedIn;
   const account = await db.account.create({ data: { userId: user.id, name: "Acme Logistics" } });
-  return { db, user, auth, context: loadContext(auth), account, api: await callerFor(auth) };
+  return { ...signedIn, account, api: await callerFor(auth) };
 }
 
 const dealForm = (overrides: Record<string, string> = {}) => ({
@@ -39,13 +27,6 @@ const dealForm = (overrides: Record<string, string> = {}) => ({
   lossReason: "",
   ...overrides,
 });
-
-async function thrown(promise: unknown): Promise<unknown> {
-  return Promise.resolve(promise).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
 
 describe("/opportunities board", () => {
   it("loads every stage as a column with counts and totals per currency", async () => {
@@ -122,15 +103,14 @@ describe("/opportunities board", () => {
     expect(bad.data.formError).toBe("Choose a stage to move the deal to.");
 
     const other = await seller();
-    const response = await thrown(
+    const response = await thrownBy(() =>
       boardAction({
         request: post("/opportunities", { intent: "move", id: deal.id, stage: "demo" }),
         context: other.context,
         params: {},
       }),
     );
-    expect(response).toBeInstanceOf(Response);
-    expect((response as Response).status).toBe(404);
+    expect(response.status).toBe(404);
     const db = await getDb();
     expect((await db.opportunity.findUniqueOrThrow({ where: { id: deal.id } })).stage).toBe("prospecting");
   });
@@ -155,9 +135,11 @@ describe("/opportunities board", () => {
   });
 
   it("sends a signed-out visitor to sign in", async () => {
-    const response = await thrown(boardLoader({ request: get("/opportunities"), context: loadContext(), params: {} }));
-    expect((response as Response).status).toBe(302);
-    expect((response as Response).headers.get("location")).toBe("/login?redirectTo=%2Fopportunities");
+    const response = await thrownBy(() =>
+      boardLoader({ request: get("/opportunities"), context: loadContext(), params: {} }),
+    );
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fopportunities");
   });
 });
 
@@ -309,27 +291,27 @@ describe("/opportunities/:id", () => {
 
     const other = await seller();
     for (const id of [deal.id, "does-not-exist", "x".repeat(100)]) {
-      const response = await thrown(
+      const response = await thrownBy(() =>
         dealLoader({ request: get(`/opportunities/${id}`), context: other.context, params: { opportunityId: id } }),
       );
-      expect((response as Response).status).toBe(404);
+      expect(response.status).toBe(404);
     }
-    const edit = await thrown(
+    const edit = await thrownBy(() =>
       editLoader({
         request: get(`/opportunities/${deal.id}/edit`),
         context: other.context,
         params: { opportunityId: deal.id },
       }),
     );
-    expect((edit as Response).status).toBe(404);
-    const del = await thrown(
+    expect(edit.status).toBe(404);
+    const del = await thrownBy(() =>
       dealAction({
         request: post(`/opportunities/${deal.id}`, { intent: "delete" }),
         context: other.context,
         params: { opportunityId: deal.id },
       }),
     );
-    expect((del as Response).status).toBe(404);
+    expect(del.status).toBe(404);
   });
 
   it("moves the deal with the stage form", async () => {
@@ -437,10 +419,10 @@ describe("/opportunities/:id", () => {
     expect(await db.activity.count({ where: { opportunityId: deal.id, type: "stage_changed" } })).toBe(1);
 
     const other = await seller();
-    const theirs = await thrown(
+    const theirs = await thrownBy(() =>
       editAction({ request: post(`/opportunities/${deal.id}/edit`, loaded.values), context: other.context, params }),
     );
-    expect((theirs as Response).status).toBe(404);
+    expect(theirs.status).toBe(404);
   });
 
   it("deletes a deal and goes back to the board", async () => {

@@ -1,40 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { getDb, type Db } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, post, seller, thrownBy, type Answer } from "../../tests/helpers/routes";
 import { action, loader } from "./prospects.$prospectId";
 import { action as editAction, loader as editLoader } from "./prospects.$prospectId_.edit";
 
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-const get = (path: string) => new Request(`http://localhost${path}`);
-const post = (path: string, fields: Record<string, string>) =>
-  new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields) });
-
-async function seller(db: Db) {
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { user, context: loadContext(auth) };
-}
-
-async function thrownBy(run: () => unknown): Promise<Response> {
-  const thrown = await Promise.resolve()
-    .then(run)
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
-  expect(thrown).toBeInstanceOf(Response);
-  return thrown as Response;
-}
-
 describe("/prospects/:prospectId", () => {
   it("shows the person with their account, conversations, meetings, timeline and notes; another user's is a 404", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const ana = await db.prospect.create({
       data: {
@@ -99,9 +71,8 @@ describe("/prospects/:prospectId", () => {
   });
 
   it("notes: adds one to the person, explains an empty one, deletes one; not on another user's person", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const ana = await db.prospect.create({ data: { userId: user.id, firstName: "Ana", lastName: "Ruiz" } });
     const path = `/prospects/${ana.id}`;
     const params = { prospectId: ana.id };
@@ -151,9 +122,8 @@ describe("/prospects/:prospectId", () => {
   });
 
   it("edit: saves every field, clears emptied ones, keeps an imported status, explains mistakes; another user's is a 404", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const bolt = await db.account.create({ data: { userId: user.id, name: "Bolt" } });
     const theirs = await db.account.create({ data: { userId: stranger.user.id, name: "Theirs" } });
@@ -230,9 +200,8 @@ describe("/prospects/:prospectId", () => {
   });
 
   it("delete: removes the person and goes to the people list; another user's is a 404", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db);
-    const stranger = await seller(db);
+    const { db, user, context } = await seller();
+    const stranger = await seller();
     const ana = await db.prospect.create({ data: { userId: user.id, firstName: "Ana", lastName: "Ruiz" } });
     const path = `/prospects/${ana.id}`;
     const params = { prospectId: ana.id };

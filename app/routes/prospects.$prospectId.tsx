@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ActivityList } from "../components/account-activity";
 import { NotesPanel } from "../components/account-notes";
-import { Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
+import { BackLink, Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { formatDateTime, personName } from "../utils/format";
@@ -75,11 +75,7 @@ export default function ProspectPage() {
   const meetings = person.meetings.map((m) => m.meeting);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link to="/prospects" className="font-medium text-brand-600 hover:underline">
-          ← People
-        </Link>
-      </nav>
+      <BackLink to="/prospects">People</BackLink>
       <header
         className="mb-6 flex flex-wrap items-start justify-between gap-4 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
         data-testid="prospect-header"

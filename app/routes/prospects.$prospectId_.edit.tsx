@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProspectForm } from "../components/prospect-form";
-import { PageHeader } from "../components/ui";
+import { BackLink, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
@@ -52,11 +52,7 @@ export default function EditProspect() {
   };
   return (
     <div className="mx-auto max-w-3xl">
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link to={`/prospects/${person.id}`} className="font-medium text-brand-600 hover:underline">
-          ← {name}
-        </Link>
-      </nav>
+      <BackLink to={`/prospects/${person.id}`}>{name}</BackLink>
       <PageHeader title={`Edit ${name}`} />
       <ProspectForm
         values={answer?.fields ? { ...saved, ...answer.fields } : saved}

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, seller } from "../../tests/helpers/routes";
+import { createUser } from "../../tests/helpers/users";
 import { loader, PROSPECTS_PAGE_SIZE } from "./prospects._index";
 
 describe("/prospects loader", () => {
   it("applies the role, status and name filters, only to the user's people", async () => {
-    const db = await getDb();
-    const user = await createUser(db);
+    const { db, user, context } = await seller();
     const other = await createUser(db);
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     await db.prospect.createMany({
@@ -40,10 +39,8 @@ describe("/prospects loader", () => {
         { userId: other.id, firstName: "Ana", lastName: "Elsewhere", role: "champion" },
       ],
     });
-    const { auth } = await signIn(db, user.id);
-    const get = (query: string) =>
-      loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
-    const names = async (query: string) => (await get(query)).page.items.map((p) => `${p.firstName} ${p.lastName}`);
+    const list = (query: string) => loader({ request: get(`/prospects${query}`), context, params: {} });
+    const names = async (query: string) => (await list(query)).page.items.map((p) => `${p.firstName} ${p.lastName}`);
 
     expect(await names("")).toEqual(["Anders Berg", "Cy Lam", "Ben Okafor", "Ana Ruiz"]);
     expect(await names("?role=champion")).toEqual(["Anders Berg", "Ana Ruiz"]);
@@ -54,14 +51,13 @@ describe("/prospects loader", () => {
     // Empty GET-form fields mean "no filter"; unknown values in a hand-edited address are ignored.
     expect(await names("?q=&role=&status=")).toHaveLength(4);
     expect(await names("?role=emperor&status=gone")).toHaveLength(4);
-    const data = await get("?role=champion&status=active&q=ana");
+    const data = await list("?role=champion&status=active&q=ana");
     expect(data.filters).toEqual({ role: "champion", status: "active", nameContains: "ana" });
     expect(data.page.items[0]!.account).toEqual({ id: acme.id, name: "Acme" });
   });
 
   it("pages with a Next page cursor that keeps the filters, and starts over on a bad cursor", async () => {
-    const db = await getDb();
-    const user = await createUser(db);
+    const { db, user, context } = await seller();
     await db.prospect.createMany({
       data: [
         ...Array.from({ length: PROSPECTS_PAGE_SIZE + 2 }, (_, i) => ({
@@ -73,16 +69,14 @@ describe("/prospects loader", () => {
         { userId: user.id, firstName: "Not", lastName: "A user", role: "blocker" as const },
       ],
     });
-    const { auth } = await signIn(db, user.id);
-    const get = (query: string) =>
-      loader({ request: new Request(`http://localhost/prospects${query}`), context: loadContext(auth), params: {} });
-    const first = await get("?role=user");
+    const list = (query: string) => loader({ request: get(`/prospects${query}`), context, params: {} });
+    const first = await list("?role=user");
     expect(first.page.items).toHaveLength(PROSPECTS_PAGE_SIZE);
     expect(first.page.total).toBe(PROSPECTS_PAGE_SIZE + 2);
-    const next = await get(`?role=user&cursor=${first.page.nextCursor}`);
+    const next = await list(`?role=user&cursor=${first.page.nextCursor}`);
     expect(next.page.items.map((p) => p.lastName)).toEqual(["Person 25", "Person 26"]);
     expect(next.isFirstPage).toBe(false);
-    const bad = await get("?role=user&cursor=not-ours");
+    const bad = await list("?role=user&cursor=not-ours");
     expect(bad.isFirstPage).toBe(true);
     expect(bad.page.items[0]!.lastName).toBe("Person 00");
   });

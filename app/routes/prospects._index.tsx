@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "../components/forms";
+import { PagerFooter } from "../components/pager";
 import { ProspectTable } from "../components/prospect-table";
 import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
@@ -137,29 +138,21 @@ export default function ProspectsIndex() {
           rows={page.items}
           showAccount
           footer={
-            <>
-              <span data-testid="prospects-shown">
-                {isFirstPage
+            <PagerFooter
+              frame="table"
+              summary={
+                isFirstPage
                   ? `Showing ${formatCount(page.items.length)} of ${formatCount(page.total)}`
-                  : `Showing ${formatCount(page.items.length)} more of ${formatCount(page.total)}`}
-              </span>
-              <span className="flex gap-4">
-                {!isFirstPage ? (
-                  <Link to={listSearch(sort, filters)} className="font-medium text-brand-600 hover:underline">
-                    First page
-                  </Link>
-                ) : null}
-                {page.nextCursor ? (
-                  <Link
-                    to={listSearch(sort, filters, page.nextCursor)}
-                    className="font-medium text-brand-600 hover:underline"
-                    data-testid="next-page"
-                  >
-                    Next page
-                  </Link>
-                ) : null}
-              </span>
-            </>
+                  : `Showing ${formatCount(page.items.length)} more of ${formatCount(page.total)}`
+              }
+              summaryTestId="prospects-shown"
+              first={isFirstPage ? null : { to: listSearch(sort, filters), label: "First page" }}
+              next={
+                page.nextCursor
+                  ? { to: listSearch(sort, filters, page.nextCursor), label: "Next page", testId: "next-page" }
+                  : null
+              }
+            />
           }
         />
       )}

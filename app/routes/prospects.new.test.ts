@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, post, seller, type Answer } from "../../tests/helpers/routes";
+import { createUser } from "../../tests/helpers/users";
 import { action, loader } from "./prospects.new";
 
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-const post = (fields: Record<string, string>) =>
-  new Request("http://localhost/prospects/new", { method: "POST", body: new URLSearchParams(fields) });
 const blank = {
   firstName: "",
   lastName: "",
@@ -22,22 +15,15 @@ const blank = {
   status: "active",
 };
 
-async function signedIn() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
-}
-
 describe("/prospects/new", () => {
   it("lists the user's accounts by name and preselects ?accountId= when it is theirs", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     const stranger = await createUser(db);
     const bolt = await db.account.create({ data: { userId: user.id, name: "Bolt" } });
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const theirs = await db.account.create({ data: { userId: stranger.id, name: "Theirs" } });
     const data = await loader({
-      request: new Request(`http://localhost/prospects/new?accountId=${bolt.id}`),
+      request: get(`/prospects/new?accountId=${bolt.id}`),
       context,
       params: {},
     });
@@ -48,7 +34,7 @@ describe("/prospects/new", () => {
     expect(data.accountId).toBe(bolt.id);
     expect(data.accountsCut).toBe(false);
     const foreign = await loader({
-      request: new Request(`http://localhost/prospects/new?accountId=${theirs.id}`),
+      request: get(`/prospects/new?accountId=${theirs.id}`),
       context,
       params: {},
     });
@@ -57,13 +43,13 @@ describe("/prospects/new", () => {
   });
 
   it("says when there are more than 100 accounts, and still offers a preselected one beyond them", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     await db.account.createMany({
       data: Array.from({ length: 101 }, (_, i) => ({ userId: user.id, name: `Account ${String(i).padStart(3, "0")}` })),
     });
     const last = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Account 100" } });
     const data = await loader({
-      request: new Request(`http://localhost/prospects/new?accountId=${last.id}`),
+      request: get(`/prospects/new?accountId=${last.id}`),
       context,
       params: {},
     });
@@ -73,10 +59,10 @@ describe("/prospects/new", () => {
   });
 
   it("creates the person at the account, and goes to them with a toast", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     const acme = await db.account.create({ data: { userId: user.id, name: "Acme" } });
     const response = (await action({
-      request: post({
+      request: post("/prospects/new", {
         ...blank,
         firstName: "Ana",
         lastName: "Ruiz",
@@ -108,12 +94,12 @@ describe("/prospects/new", () => {
   });
 
   it("explains mistakes next to their fields, keeps what was typed, and creates no one", async () => {
-    const { db, user, context } = await signedIn();
+    const { db, user, context } = await seller();
     const stranger = await createUser(db);
     const theirs = await db.account.create({ data: { userId: stranger.id, name: "Theirs" } });
 
     const local = (await action({
-      request: post({ ...blank, firstName: " ", lastName: "Ruiz", role: "king", status: "asleep" }),
+      request: post("/prospects/new", { ...blank, firstName: " ", lastName: "Ruiz", role: "king", status: "asleep" }),
       context,
       params: {},
     })) as unknown as Answer;
@@ -126,7 +112,12 @@ describe("/prospects/new", () => {
     expect(local.data.fields?.lastName).toBe("Ruiz");
 
     const api = (await action({
-      request: post({ ...blank, firstName: "Ana", email: "not-an-email", linkedinUrl: "linkedin.com/in/ana" }),
+      request: post("/prospects/new", {
+        ...blank,
+        firstName: "Ana",
+        email: "not-an-email",
+        linkedinUrl: "linkedin.com/in/ana",
+      }),
       context,
       params: {},
     })) as unknown as Answer;
@@ -139,7 +130,7 @@ describe("/prospects/new", () => {
 
     // Another user's account cannot be chosen (and looks like one that does not exist).
     const foreign = (await action({
-      request: post({ ...blank, firstName: "Ana", accountId: theirs.id }),
+      request: post("/prospects/new", { ...blank, firstName: "Ana", accountId: theirs.id }),
       context,
       params: {},
     })) as unknown as Answer;

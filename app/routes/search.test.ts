@@ -1,23 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
 import { importWorkspace } from "../../server/data-rights/import/import-workspace";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, seller, thrownBy } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { loader } from "./search";
 
 type Answer = Awaited<ReturnType<typeof loader>>;
 
 async function userWithWorkspace() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const imported = await importWorkspace(db, user.id, smallWorkspace());
+  const signedIn = await seller();
+  const imported = await importWorkspace(signedIn.db, signedIn.user.id, smallWorkspace());
   expect(imported.ok).toBe(true);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
+  return signedIn;
 }
 
 async function search(context: ReturnType<typeof loadContext>, q: string): Promise<Answer> {
-  return loader({ request: new Request(`http://localhost/search?${new URLSearchParams({ q })}`), context, params: {} });
+  return loader({ request: get(`/search?${new URLSearchParams({ q })}`), context, params: {} });
 }
 
 describe("/search loader", () => {
@@ -102,7 +100,7 @@ describe("/search loader", () => {
 
   it("gives a hint, not a search, for an empty query", async () => {
     const { context } = await userWithWorkspace();
-    for (const request of [new Request("http://localhost/search"), new Request("http://localhost/search?q=%20%20")]) {
+    for (const request of [get("/search"), get("/search?q=%20%20")]) {
       const answer = await loader({ request, context, params: {} });
       expect(answer.data.results).toBeNull();
       expect(answer.data.error).toBeNull();
@@ -119,8 +117,7 @@ describe("/search loader", () => {
   });
 
   it("sends a signed-out visitor to sign in, and back to the same search", async () => {
-    const thrown = await Promise.resolve(search(loadContext(), "acme")).catch((error: unknown) => error);
-    expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fsearch%3Fq%3Dacme");
+    const thrown = await thrownBy(() => search(loadContext(), "acme"));
+    expect(thrown.headers.get("location")).toBe("/login?redirectTo=%2Fsearch%3Fq%3Dacme");
   });
 });

@@ -1,21 +1,19 @@
 // GET /settings/data/export (P10): the download's headers, its streamed body, and who may have it.
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
 import { importWorkspace } from "../../server/data-rights/import/import-workspace";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, seller, thrownBy } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { loader as dataPageLoader } from "./settings.data";
 import { loader } from "./settings.data.export";
 import { exportFileName } from "./settings.data.export.server";
 
-const request = () => new Request("http://localhost/settings/data/export");
+const request = () => get("/settings/data/export");
 
 async function signedInUser() {
-  const db = await getDb();
-  const user = await createUser(db, { name: "Sam Seller" });
-  expect((await importWorkspace(db, user.id, smallWorkspace())).ok).toBe(true);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
+  const signedIn = await seller({ name: "Sam Seller" });
+  expect((await importWorkspace(signedIn.db, signedIn.user.id, smallWorkspace())).ok).toBe(true);
+  return signedIn;
 }
 
 describe("/settings/data/export", () => {
@@ -66,18 +64,15 @@ describe("/settings/data/export", () => {
   });
 
   it("sends a signed-out visitor to sign in, and back here afterwards", async () => {
-    const thrown = await Promise.resolve(loader({ request: request(), context: loadContext(), params: {} })).catch(
-      (error: unknown) => error,
-    );
-    expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).status).toBe(302);
-    expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fdata%2Fexport");
+    const thrown = await thrownBy(() => loader({ request: request(), context: loadContext(), params: {} }));
+    expect(thrown.status).toBe(302);
+    expect(thrown.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fdata%2Fexport");
   });
 
   it("gives the Data page the export's line count, which the file then has", async () => {
     const { context } = await signedInUser();
     const page = (await dataPageLoader({
-      request: new Request("http://localhost/settings/data"),
+      request: get("/settings/data"),
       context,
       params: {},
     })) as {

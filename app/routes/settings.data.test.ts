@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import type { Db } from "../../server/db/client";
+import { get, seller, thrownBy, type Answer as RouteAnswer } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { SMALL_REFERENCE_DATE, smallWorkspace } from "../../tests/helpers/workspace";
 import { action, loader, type ImportAnswer } from "./settings.data";
 import { MAX_UPLOAD_BYTES, NO_FILE, TOO_LARGE } from "./settings.data.server";
 
-type Answer = { data: ImportAnswer; init: { status?: number } | null };
-
-async function signedInUser() {
-  const db = await getDb();
-  const user = await createUser(db);
-  const { auth } = await signIn(db, user.id);
-  return { db, user, context: loadContext(auth) };
-}
+type Answer = RouteAnswer<ImportAnswer>;
 
 function upload(content: string | Blob, options: { shift?: boolean; fileName?: string } = {}): Request {
   const body = new FormData();
@@ -25,7 +19,7 @@ async function post(request: Request, context: ReturnType<typeof loadContext>): 
   return await action({ request, context, params: {} });
 }
 
-async function countsOf(db: Awaited<ReturnType<typeof getDb>>, userId: string) {
+async function countsOf(db: Db, userId: string) {
   const where = { where: { userId } };
   return {
     accounts: await db.account.count(where),
@@ -43,7 +37,7 @@ const json = (value: unknown) => JSON.stringify(value);
 
 describe("/settings/data import", () => {
   it("imports an uploaded workspace and shows what it created; a second upload creates nothing", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const first = await post(upload(json(smallWorkspace())), context);
     expect(first.init?.status).toBe(200);
     expect(first.data).toEqual({
@@ -80,7 +74,7 @@ describe("/settings/data import", () => {
   });
 
   it("lists every problem with its JSON path and writes nothing when the file is wrong", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const doc = smallWorkspace();
     const accounts = doc.accounts ?? [];
     accounts[0] = { ...accounts[0]!, name: "" };
@@ -115,7 +109,7 @@ describe("/settings/data import", () => {
   });
 
   it("reports a file that is not JSON as one problem at $", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const answer = await post(upload('{"format": "salesascode.workspace", oops', { fileName: "broken.json" }), context);
     expect(answer.init?.status).toBe(400);
     expect(answer.data).toMatchObject({ outcome: "invalid", fileName: "broken.json" });
@@ -127,7 +121,7 @@ describe("/settings/data import", () => {
   });
 
   it("shifts every date by now − referenceDate when asked", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const before = Date.now();
     const answer = await post(upload(json(smallWorkspace()), { shift: true }), context);
     const after = Date.now();
@@ -144,7 +138,7 @@ describe("/settings/data import", () => {
     expect(meeting.startsAt.getTime() - before).toBeGreaterThanOrEqual(inFile - reference);
 
     // Without the option, the same file keeps its dates.
-    const plain = await signedInUser();
+    const plain = await seller();
     await post(upload(json(smallWorkspace())), plain.context);
     expect((await db.meeting.findFirstOrThrow({ where: { userId: plain.user.id } })).startsAt.toISOString()).toBe(
       "2026-03-04T15:00:00.000Z",
@@ -152,7 +146,7 @@ describe("/settings/data import", () => {
   });
 
   it("asks for a file when none was chosen, and refuses a file over the limit with 413", async () => {
-    const { db, user, context } = await signedInUser();
+    const { db, user, context } = await seller();
     const none = new FormData();
     none.set("file", new File([], "", { type: "application/octet-stream" }));
     const empty = await post(new Request("http://localhost/settings/data", { method: "POST", body: none }), context);
@@ -173,12 +167,11 @@ describe("/settings/data import", () => {
 
   it("is only for signed-in users", async () => {
     for (const call of [
-      () => loader({ request: new Request("http://localhost/settings/data"), context: loadContext(), params: {} }),
+      () => loader({ request: get("/settings/data"), context: loadContext(), params: {} }),
       () => action({ request: upload(json(smallWorkspace())), context: loadContext(), params: {} }),
     ]) {
-      const thrown = await Promise.resolve(call()).catch((error: unknown) => error);
-      expect(thrown).toBeInstanceOf(Response);
-      expect((thrown as Response).headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fdata");
+      const thrown = await thrownBy(call);
+      expect(thrown.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fdata");
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
+import { BackLink } from "../components/ui";
 import { env } from "../../server/env";
 import { DELETION_GRACE_DAYS } from "../../server/data-rights/delete-account";
 import { requireUser } from "../utils/auth.server";
@@ -33,12 +34,8 @@ export default function DeleteAccount() {
   return (
     <div className="max-w-xl space-y-5">
       <div>
-        <p className="text-sm">
-          <Link to="/settings/data" className="text-brand-600 hover:underline">
-            ← Data
-          </Link>
-        </p>
-        <h2 className="mt-2 text-lg font-semibold text-slate-900">Delete your account</h2>
+        <BackLink to="/settings/data">Data</BackLink>
+        <h2 className="text-lg font-semibold text-slate-900">Delete your account</h2>
       </div>
       <div
         className="space-y-2 rounded-lg bg-red-50 p-4 text-sm text-red-900 ring-1 ring-red-200"

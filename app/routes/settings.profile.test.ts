@@ -1,37 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
-import { getDb, type Db } from "../../server/db/client";
 import { acknowledgeCurrentPolicy, PRIVACY_POLICY } from "../../server/privacy/policy";
-import { createUser, loadContext, signIn } from "../../tests/helpers/users";
+import { get, post, seller, thrownBy, type Answer } from "../../tests/helpers/routes";
+import { loadContext } from "../../tests/helpers/users";
 import { loader as settingsIndexLoader } from "./settings._index";
 import { action, loader } from "./settings.profile";
 
-type Answer = {
-  data: { fieldErrors?: Record<string, string>; formError?: string; fields?: Record<string, string> };
-  init: { status?: number } | null;
-};
-
-const get = () => new Request("http://localhost/settings/profile");
-const post = (fields: Record<string, string>) =>
-  new Request("http://localhost/settings/profile", { method: "POST", body: new URLSearchParams(fields) });
-
-async function seller(db: Db, overrides: { email?: string; name?: string } = {}) {
-  const user = await createUser(db, overrides);
-  const { auth } = await signIn(db, user.id);
-  return { user, context: loadContext(auth) };
-}
-
-/** The Response a loader or action threw (redirects to sign in). */
-async function thrownBy(run: () => unknown): Promise<Response> {
-  const thrown = await Promise.resolve()
-    .then(run)
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
-  expect(thrown).toBeInstanceOf(Response);
-  return thrown as Response;
-}
+const PROFILE = "/settings/profile";
 
 describe("/settings", () => {
   it("opens on the profile", () => {
@@ -43,8 +18,7 @@ describe("/settings", () => {
 
 describe("/settings/profile loader", () => {
   it("P9: shows what is stored about who the user is: name, email, the Google account they sign in with, when the account was made, the policy version they acknowledged", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db, { email: "robin@profile.example", name: "Robin Profile" });
+    const { db, user, context } = await seller({ email: "robin@profile.example", name: "Robin Profile" });
     await db.user.update({
       where: { id: user.id },
       data: { passwordHash: await hashPassword("a long enough password") },
@@ -60,7 +34,7 @@ describe("/settings/profile loader", () => {
     });
     await acknowledgeCurrentPolicy(db, user.id, new Date("2026-12-01T10:00:00Z"));
 
-    const data = await loader({ request: get(), context, params: {} });
+    const data = await loader({ request: get(PROFILE), context, params: {} });
     expect(data).toMatchObject({
       name: "Robin Profile",
       email: "robin@profile.example",
@@ -74,9 +48,8 @@ describe("/settings/profile loader", () => {
   });
 
   it("says when there is no password, no Google sign-in, and the current policy is not acknowledged yet", async () => {
-    const db = await getDb();
-    const { context } = await seller(db);
-    const data = await loader({ request: get(), context, params: {} });
+    const { context } = await seller();
+    const data = await loader({ request: get(PROFILE), context, params: {} });
     expect(data).toMatchObject({
       hasPassword: false,
       googleEmails: [],
@@ -86,38 +59,44 @@ describe("/settings/profile loader", () => {
   });
 
   it("sends a signed-out visitor to sign in, and back here afterwards", async () => {
-    const response = await thrownBy(() => loader({ request: get(), context: loadContext(), params: {} }));
+    const response = await thrownBy(() => loader({ request: get(PROFILE), context: loadContext(), params: {} }));
     expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fprofile");
   });
 });
 
 describe("/settings/profile action", () => {
   it("saves the trimmed name and comes back with the profile-updated toast", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db, { name: "Old Name" });
-    const response = (await action({ request: post({ name: "  Robin Renamed  " }), context, params: {} })) as Response;
+    const { db, user, context } = await seller({ name: "Old Name" });
+    const response = (await action({
+      request: post(PROFILE, { name: "  Robin Renamed  " }),
+      context,
+      params: {},
+    })) as Response;
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/settings/profile?toast=profile-updated");
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Robin Renamed");
   });
 
   it("shows inline errors for an empty or overlong name, keeps what was typed, and changes nothing", async () => {
-    const db = await getDb();
-    const { user, context } = await seller(db, { name: "Kept Name" });
+    const { db, user, context } = await seller({ name: "Kept Name" });
 
-    const empty = (await action({ request: post({ name: "   " }), context, params: {} })) as unknown as Answer;
+    const empty = (await action({ request: post(PROFILE, { name: "   " }), context, params: {} })) as unknown as Answer;
     expect(empty.init?.status).toBe(400);
     expect(empty.data.fieldErrors).toEqual({ name: "Enter your name." });
     expect(empty.data.fields).toEqual({ name: "   " });
 
     const long = "x".repeat(121);
-    const tooLong = (await action({ request: post({ name: long }), context, params: {} })) as unknown as Answer;
+    const tooLong = (await action({
+      request: post(PROFILE, { name: long }),
+      context,
+      params: {},
+    })) as unknown as Answer;
     expect(tooLong.init?.status).toBe(400);
     expect(tooLong.data.fieldErrors).toEqual({ name: "Use at most 120 characters." });
     expect(tooLong.data.fields).toEqual({ name: long });
 
     // A form post without the field at all (a hand-made request) is the user's mistake, not a 500.
-    const missing = (await action({ request: post({}), context, params: {} })) as unknown as Answer;
+    const missing = (await action({ request: post(PROFILE, {}), context, params: {} })) as unknown as Answer;
     expect(missing.init?.status).toBe(400);
     expect(missing.data.fieldErrors?.name).toBe("Enter your name.");
 
@@ -125,16 +104,15 @@ describe("/settings/profile action", () => {
   });
 
   it("changes only the signed-in user's name", async () => {
-    const db = await getDb();
-    const { context } = await seller(db);
-    const other = await seller(db, { name: "Other Seller" });
-    await action({ request: post({ name: "Mine" }), context, params: {} });
+    const { db, context } = await seller();
+    const other = await seller({ name: "Other Seller" });
+    await action({ request: post(PROFILE, { name: "Mine" }), context, params: {} });
     expect((await db.user.findUniqueOrThrow({ where: { id: other.user.id } })).name).toBe("Other Seller");
   });
 
   it("sends a signed-out visitor to sign in without changing anything", async () => {
     const response = await thrownBy(() =>
-      action({ request: post({ name: "Nobody" }), context: loadContext(), params: {} }),
+      action({ request: post(PROFILE, { name: "Nobody" }), context: loadContext(), params: {} }),
     );
     expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fprofile");
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createUser, signIn } from "../../tests/helpers/users";
 import { getDb } from "../db/client";
 import { needsPolicyNotice } from "../privacy/policy";
@@ -128,6 +128,11 @@ describe("email and password", () => {
     const db = await getDb();
     await db.user.create({ data: { email: "hal@example.test", name: "Hal" } });
     const t0 = new Date("2026-11-01T10:00:00Z");
+    // The outbox dates each mail by the clock and latestResetToken takes the newest, so the clock
+    // stands at each request's time: which mail is newest is then the test's to say, however fast it runs.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    onTestFinished(() => void vi.useRealTimers());
+    vi.setSystemTime(t0);
     await requestPasswordReset(db, "hal@example.test", { appUrl: APP_URL, ip: null, now: t0 });
     const first = await latestResetToken("hal@example.test");
     expect(await checkResetToken(db, first, new Date(t0.getTime() + RESET_TOKEN_LIFETIME_MS - 1000))).toBe("valid");
@@ -140,7 +145,7 @@ describe("email and password", () => {
     expect(expired.ok).toBe(false);
 
     await requestPasswordReset(db, "hal@example.test", { appUrl: APP_URL, ip: null, now: t0 });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    vi.setSystemTime(t0.getTime() + 1000);
     await requestPasswordReset(db, "hal@example.test", {
       appUrl: APP_URL,
       ip: null,

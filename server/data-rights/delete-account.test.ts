@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as deleteAction } from "../../app/routes/settings.data_.delete";
 import { startFakeGoogle } from "../../tests/fakes/google-oauth";
+import { watchedJob } from "../../tests/helpers/jobs";
 import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { beginGoogleSignIn, completeGoogleSignIn, confirmGoogleIdentity, type GoogleConfig } from "../auth/google";
@@ -120,20 +121,6 @@ async function rowsOwnedBy(userId: string): Promise<Record<string, number>> {
   return counts;
 }
 
-async function waitFor<T>(
-  check: () => Promise<T | null | undefined | false>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe("P11: delete account", () => {
   it("P11: the purge job (pg-boss) hard-deletes the user and every row of every table that holds the user's data; another user is untouched", async () => {
     const db = await getDb();
@@ -151,9 +138,15 @@ describe("P11: delete account", () => {
       "tables the test leaves empty: populate them",
     ).toEqual([]);
 
+    // Held until the "at once" checks below are done: they are about the account while its purge is
+    // still pending, and a purge that ran first would turn them into checks of an account that is gone.
+    const purge = watchedJob(jobHandlers(db)[QUEUES.purgeAccount], {
+      held: true,
+      matching: (data) => data.userId === user.id,
+    });
     const jobs: Jobs = await startJobs(
       await getDatabase(),
-      { [QUEUES.purgeAccount]: jobHandlers(db)[QUEUES.purgeAccount] },
+      { [QUEUES.purgeAccount]: purge.handler },
       { schedule: false, pollingIntervalSeconds: 0.5 },
     );
     setJobs(jobs);
@@ -188,8 +181,10 @@ describe("P11: delete account", () => {
       });
 
       // Then the job purges everything.
-      await waitFor(async () => (await db.user.findUnique({ where: { id: user.id } })) === null, "the purge job");
+      purge.release();
+      await purge.finished;
     } finally {
+      purge.release();
       setJobs(null);
       await jobs.stop();
     }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider } from "../../tests/fakes/provider";
+import { watchedJob } from "../../tests/helpers/jobs";
 import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action as connectionsAction, loader as connectionsLoader } from "../../app/routes/settings.connections";
 import { getDatabase, getDb } from "../db/client";
@@ -137,21 +138,18 @@ describe("polling through the job system", () => {
     const { db, connection } = await connectedUser();
     provider.addEvents(2);
     const handlers = jobHandlers(db);
+    const poll = watchedJob(handlers[QUEUES.pollConnection], {
+      matching: (data) => data.connectionId === connection.id,
+    });
     const jobs = await startJobs(
       await getDatabase(),
-      { [QUEUES.pollDue]: handlers[QUEUES.pollDue], [QUEUES.pollConnection]: handlers[QUEUES.pollConnection] },
+      { [QUEUES.pollDue]: handlers[QUEUES.pollDue], [QUEUES.pollConnection]: poll.handler },
       { schedule: false, pollingIntervalSeconds: 0.5 },
     );
     setJobs(jobs);
     try {
       await jobs.send(QUEUES.pollDue, {});
-      const deadline = Date.now() + 60_000;
-      while (
-        (await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).lastSyncFinishedAt === null
-      ) {
-        if (Date.now() > deadline) throw new Error("no poll ran within 60 s");
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await poll.finished;
     } finally {
       setJobs(null);
       await jobs.stop();
