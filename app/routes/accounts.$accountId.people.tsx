@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { CursorPager } from "../components/pager";
-import { ProspectTable } from "../components/prospect-table";
+import { PeopleTable } from "../components/people-table";
 import { ButtonLink, EmptyState } from "../components/ui";
 import { accountTabTitle, useAccount } from "../utils/account-route";
 import { requireUser } from "../utils/auth.server";
@@ -45,7 +45,7 @@ export default function AccountPeople() {
           </div>
         </EmptyState>
       ) : (
-        <ProspectTable
+        <PeopleTable
           rows={page.items}
           showAccount={false}
           footer={

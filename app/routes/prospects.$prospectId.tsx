@@ -9,7 +9,7 @@ import { requireUser } from "../utils/auth.server";
 import { formatDateTime, personName } from "../utils/format";
 import { badRequest, formText, mutateOrAnswer } from "../utils/forms.server";
 import { pageOrFirst } from "../utils/list-params.server";
-import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
+import { roleLabel, roleTone, statusLabel } from "../utils/person-labels";
 import { answerNoteForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ProspectForm } from "../components/prospect-form";
+import { PersonForm } from "../components/person-form";
 import { BackLink, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { personName } from "../utils/format";
 import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
 import { accountChoices } from "../utils/record-choices.server";
-import { readProspectForm } from "../utils/record-forms.server";
+import { readPersonForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -26,7 +26,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
   const current = await orNotFound(api.prospects.get({ id: params.prospectId ?? "" }));
-  const read = readProspectForm(await request.formData(), { keepStatus: current.status });
+  const read = readPersonForm(await request.formData(), { keepStatus: current.status });
   if (!read.ok) return invalidForm(read);
   // Every field is sent: a cleared field clears the value.
   return mutateOrAnswer(() => api.prospects.update({ id: current.id, ...read.input }), {
@@ -54,7 +54,7 @@ export default function EditProspect() {
     <div className="mx-auto max-w-3xl">
       <BackLink to={`/prospects/${person.id}`}>{name}</BackLink>
       <PageHeader title={`Edit ${name}`} />
-      <ProspectForm
+      <PersonForm
         values={answer?.fields ? { ...saved, ...answer.fields } : saved}
         accounts={accounts}
         accountsCut={accountsCut}

@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "../components/forms";
 import { PagerFooter } from "../components/pager";
-import { ProspectTable } from "../components/prospect-table";
+import { PeopleTable } from "../components/people-table";
 import { Button, ButtonLink, EmptyState, LinkToggle, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatCount } from "../utils/format";
 import { pageOrFirst, queryChoice, queryFilter } from "../utils/list-params.server";
-import { prospectRoleValues, prospectStatuses, roleOptions, statusOptions } from "../utils/prospect-labels";
+import { prospectRoleValues, prospectStatuses, roleOptions, statusOptions } from "../utils/person-labels";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "People · Sales-as-Code" }];
@@ -134,7 +134,7 @@ export default function ProspectsIndex() {
           </EmptyState>
         )
       ) : (
-        <ProspectTable
+        <PeopleTable
           rows={page.items}
           showAccount
           footer={

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { emptyProspectValues, ProspectForm } from "../components/prospect-form";
+import { emptyPersonValues, PersonForm } from "../components/person-form";
 import { PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
 import { accountChoices } from "../utils/record-choices.server";
-import { readProspectForm } from "../utils/record-forms.server";
+import { readPersonForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction = () => [{ title: "New person · Sales-as-Code" }];
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
-  const read = readProspectForm(await request.formData());
+  const read = readPersonForm(await request.formData());
   if (!read.ok) return invalidForm(read);
   const api = await serverCaller(context);
   return mutateOrAnswer(() => api.prospects.create(read.input), {
@@ -41,8 +41,8 @@ export default function NewProspect() {
         title="New person"
         description={from ? `Someone at ${from.name}.` : "Someone you work with. Only the first name is required."}
       />
-      <ProspectForm
-        values={{ ...emptyProspectValues, accountId, ...answer?.fields }}
+      <PersonForm
+        values={{ ...emptyPersonValues, accountId, ...answer?.fields }}
         accounts={accounts}
         accountsCut={accountsCut}
         fieldErrors={answer?.fieldErrors}

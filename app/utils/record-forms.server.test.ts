@@ -5,7 +5,7 @@ import {
   readDealForm,
   readMeetingForm,
   readNoteForm,
-  readProspectForm,
+  readPersonForm,
 } from "./record-forms.server";
 
 function formOf(values: Record<string, string | string[]>): FormData {
@@ -45,24 +45,24 @@ describe("readAccountForm", () => {
   });
 });
 
-describe("readProspectForm", () => {
+describe("readPersonForm", () => {
   const person = { firstName: "Ana", role: "champion" };
 
   it("leaves the status the person already has out of the update, so an imported one saves unchanged", () => {
-    const read = readProspectForm(formOf({ ...person, status: "nurture" }), { keepStatus: "nurture" });
+    const read = readPersonForm(formOf({ ...person, status: "nurture" }), { keepStatus: "nurture" });
     expect(read).toMatchObject({ ok: true, input: { firstName: "Ana", role: "champion", status: undefined } });
     expect(read.fields.status).toBe("nurture");
   });
 
   it("refuses a status the select does not offer on anyone else, in the API's words", () => {
-    expect(readProspectForm(formOf({ ...person, status: "nurture" }), { keepStatus: "active" })).toMatchObject({
+    expect(readPersonForm(formOf({ ...person, status: "nurture" }), { keepStatus: "active" })).toMatchObject({
       ok: false,
       fieldErrors: { status: "Choose a status." },
     });
-    expect(readProspectForm(formOf({ ...person, status: "nurture" }))).toMatchObject({
+    expect(readPersonForm(formOf({ ...person, status: "nurture" }))).toMatchObject({
       fieldErrors: { status: "Choose a status." },
     });
-    expect(readProspectForm(formOf({ ...person, status: "left_company" }))).toMatchObject({
+    expect(readPersonForm(formOf({ ...person, status: "left_company" }))).toMatchObject({
       ok: true,
       input: { status: "left_company" },
     });

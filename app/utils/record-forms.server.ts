@@ -56,7 +56,7 @@ export function readAccountForm(form: FormData, options: { currentTier?: string 
   return checkForm(createAccountInput, fields, { ...fields, employeeCount, tier }, conversion.errors);
 }
 
-const PROSPECT_FIELDS = [
+const PERSON_FIELDS = [
   "firstName",
   "lastName",
   "title",
@@ -72,8 +72,8 @@ const PROSPECT_FIELDS = [
  * The person form. The status the person already has (`keepStatus`) is left out of the update, so one
  * imported from another CRM, which the select offers only while it is theirs, saves unchanged.
  */
-export function readProspectForm(form: FormData, options: { keepStatus?: string } = {}) {
-  const fields = formTexts(form, PROSPECT_FIELDS);
+export function readPersonForm(form: FormData, options: { keepStatus?: string } = {}) {
+  const fields = formTexts(form, PERSON_FIELDS);
   const status = options.keepStatus !== undefined && fields.status === options.keepStatus ? undefined : fields.status;
   return checkForm(createProspectInput, fields, { ...fields, status });
 }

@@ -3,10 +3,10 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { personName } from "../utils/format";
-import { roleLabel, roleTone, statusLabel } from "../utils/prospect-labels";
+import { roleLabel, roleTone, statusLabel } from "../utils/person-labels";
 import { Badge, TableHead } from "./ui";
 
-export type ProspectRow = {
+export type PersonRow = {
   id: string;
   firstName: string;
   lastName: string;
@@ -17,12 +17,12 @@ export type ProspectRow = {
   account: { id: string; name: string } | null;
 };
 
-export function ProspectTable({
+export function PeopleTable({
   rows,
   showAccount,
   footer,
 }: {
-  rows: ProspectRow[];
+  rows: PersonRow[];
   showAccount: boolean;
   /** Under the table, inside its card: a pager (`PagerFooter frame="table"`). */
   footer?: ReactNode;

@@ -1,11 +1,11 @@
 // The person form (new and edit): name, contact details, account, role and status.
 import { Form } from "@remix-run/react";
-import { roleOptions, statusLabel, statusOptions } from "../utils/prospect-labels";
+import { roleOptions, statusLabel, statusOptions } from "../utils/person-labels";
 import { FormMessage, SelectField, SubmitButton, TextField } from "./forms";
 import { AccountSelect, type AccountChoice } from "./record-pickers";
 import { ButtonLink } from "./ui";
 
-export type ProspectFormValues = {
+export type PersonFormValues = {
   firstName: string;
   lastName: string;
   title: string;
@@ -17,7 +17,7 @@ export type ProspectFormValues = {
   status: string;
 };
 
-export const emptyProspectValues: ProspectFormValues = {
+export const emptyPersonValues: PersonFormValues = {
   firstName: "",
   lastName: "",
   title: "",
@@ -29,7 +29,7 @@ export const emptyProspectValues: ProspectFormValues = {
   status: "active",
 };
 
-export function ProspectForm({
+export function PersonForm({
   values,
   accounts,
   accountsCut,
@@ -39,7 +39,7 @@ export function ProspectForm({
   pendingText,
   cancelTo,
 }: {
-  values: ProspectFormValues;
+  values: PersonFormValues;
   accounts: AccountChoice[];
   /** More accounts exist than the select lists. */
   accountsCut: boolean;
@@ -59,7 +59,7 @@ export function ProspectForm({
       method="post"
       className="space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
       noValidate
-      data-testid="prospect-form"
+      data-testid="person-form"
     >
       {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
       <div className="grid gap-5 sm:grid-cols-2">
