@@ -8,9 +8,7 @@ import { notFound } from "../utils/api-errors.server";
 import { safeRedirectPath } from "../utils/auth.server";
 import { apiFieldErrors, formText } from "../utils/forms.server";
 import { withToast } from "../utils/toasts";
-import type { serverCaller } from "../utils/trpc.server";
-
-type Api = Awaited<ReturnType<typeof serverCaller>>;
+import type { ServerApi } from "../utils/trpc.server";
 
 /** Where browsers call Claude with a user's own key (also what the pages' CSP allows). */
 export function browserClaudeBaseUrl(): string {
@@ -18,7 +16,7 @@ export function browserClaudeBaseUrl(): string {
 }
 
 /** Reads an answer's stream to its end (the server writes and stores it meanwhile). */
-export async function answerInFull(api: Api, assistantMessageId: string) {
+export async function answerInFull(api: ServerApi, assistantMessageId: string) {
   let done = null;
   for await (const event of await api.brain.stream({ assistantMessageId })) {
     if (event.type === "done") done = event;
@@ -43,7 +41,7 @@ function answerError(error: unknown, answer: BrainFormAnswer) {
 }
 
 /** "ask": a question (a new thread, optionally about an account or deal, or a follow-up in `threadId`). */
-export async function askFromForm(api: Api, form: FormData, threadId: string | null) {
+export async function askFromForm(api: ServerApi, form: FormData, threadId: string | null) {
   // An example button posts its question as `example`; the text box posts `question`.
   const question = formText(form, "question").trim() || formText(form, "example").trim();
   const accountId = threadId ? "" : formText(form, "accountId");
@@ -65,7 +63,7 @@ export async function askFromForm(api: Api, form: FormData, threadId: string | n
 }
 
 /** "retry": answers the question of a failed or stopped answer again, in full. */
-export async function retryFromForm(api: Api, form: FormData) {
+export async function retryFromForm(api: ServerApi, form: FormData) {
   let next: { threadId: string; assistantMessageId: string };
   try {
     next = await api.brain.retry({ assistantMessageId: formText(form, "assistantMessageId") });
@@ -77,7 +75,7 @@ export async function retryFromForm(api: Api, form: FormData) {
 }
 
 /** "rename": a thread's new title; back to the page the form was on. */
-export async function renameFromForm(api: Api, form: FormData) {
+export async function renameFromForm(api: ServerApi, form: FormData) {
   const threadId = formText(form, "threadId");
   const title = formText(form, "title");
   try {
@@ -89,7 +87,7 @@ export async function renameFromForm(api: Api, form: FormData) {
 }
 
 /** "delete": a thread and its messages; away from it if it was open. */
-export async function deleteFromForm(api: Api, form: FormData) {
+export async function deleteFromForm(api: ServerApi, form: FormData) {
   const threadId = formText(form, "threadId");
   try {
     await api.brain.delete({ threadId });

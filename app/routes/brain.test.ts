@@ -1,50 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
 import { importWorkspace } from "../../server/data-rights/import/import-workspace";
-import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
+import {
+  post,
+  seller as signedInSeller,
+  thrownBy,
+  type Answer as RouteAnswer,
+  type FormAnswer,
+} from "../../tests/helpers/routes";
+import { callerFor, loadContext } from "../../tests/helpers/users";
 import { smallWorkspace } from "../../tests/helpers/workspace";
 import { action as layoutAction, loader as layoutLoader } from "./brain";
 import { loader as indexLoader } from "./brain._index";
 import { action as threadAction, loader as threadLoader } from "./brain.$threadId";
 import { loader as apiSettingsLoader } from "./settings.api";
 
-type Answer = {
-  data: {
-    intent?: string;
-    threadId?: string;
-    formError?: string;
-    fieldErrors?: Record<string, string>;
-    fields?: Record<string, string>;
-  };
-  init: { status?: number } | null;
-};
+type Answer = RouteAnswer<FormAnswer & { threadId?: string }>;
 
 /** A seller with the small workspace (Acme Logistics: Ana Ruiz the champion, Ben Okafor the CFO), dated to today. */
 async function seller() {
-  const db = await getDb();
-  const user = await createUser(db);
+  const { db, user, auth, context } = await signedInSeller();
   const imported = await importWorkspace(db, user.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
   expect(imported.ok).toBe(true);
-  const { auth } = await signIn(db, user.id);
   const acme = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Acme Logistics" } });
   const deal = await db.opportunity.findFirstOrThrow({ where: { userId: user.id, name: "Acme Logistics – Platform" } });
   const ana = await db.prospect.findFirstOrThrow({ where: { userId: user.id, firstName: "Ana" } });
-  return { db, user, auth, context: loadContext(auth), acme, deal, ana };
-}
-
-function post(path: string, fields: Record<string, string>) {
-  return new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields) });
-}
-
-async function thrown(run: () => unknown): Promise<Response> {
-  const result = await Promise.resolve()
-    .then(run)
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
-  expect(result).toBeInstanceOf(Response);
-  return result as Response;
+  return { db, user, auth, context, acme, deal, ana };
 }
 
 const threadIdFrom = (response: Response) => response.headers.get("location")!.match(/^\/brain\/([^/?#]+)$/)![1]!;
@@ -247,7 +227,7 @@ describe("/brain without JavaScript", () => {
     expect(deleted.headers.get("location")).toBe("/brain?toast=brain-deleted");
     expect(await db.brainThread.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.brainMessage.count({ where: { userId: user.id } })).toBe(0);
-    const gone = await thrown(() =>
+    const gone = await thrownBy(() =>
       threadLoader({ request: new Request(`http://localhost/brain/${threadId}`), context, params: { threadId } }),
     );
     expect(gone.status).toBe(404);
@@ -268,7 +248,7 @@ describe("/brain without JavaScript", () => {
 
     expect(
       (
-        await thrown(() =>
+        await thrownBy(() =>
           threadLoader({
             request: new Request(`http://localhost/brain/${threadId}`),
             context: as,
@@ -279,7 +259,7 @@ describe("/brain without JavaScript", () => {
     ).toBe(404);
     expect(
       (
-        await thrown(() =>
+        await thrownBy(() =>
           threadAction({
             request: post(`/brain/${threadId}`, { intent: "ask", question: "Hijack?" }),
             context: as,
@@ -290,7 +270,7 @@ describe("/brain without JavaScript", () => {
     ).toBe(404);
     expect(
       (
-        await thrown(() =>
+        await thrownBy(() =>
           threadAction({
             request: post(`/brain/${threadId}`, { intent: "retry", assistantMessageId: answerId }),
             context: as,
@@ -301,7 +281,7 @@ describe("/brain without JavaScript", () => {
     ).toBe(404);
     expect(
       (
-        await thrown(() =>
+        await thrownBy(() =>
           layoutAction({
             request: post("/brain", { intent: "rename", threadId, title: "Mine now" }),
             context: as,
@@ -312,7 +292,7 @@ describe("/brain without JavaScript", () => {
     ).toBe(404);
     expect(
       (
-        await thrown(() =>
+        await thrownBy(() =>
           layoutAction({ request: post("/brain", { intent: "delete", threadId }), context: as, params: {} }),
         )
       ).status,
@@ -328,7 +308,7 @@ describe("/brain without JavaScript", () => {
     ).toEqual([]);
 
     // Signed out: to sign in, and back.
-    const signedOut = await thrown(() =>
+    const signedOut = await thrownBy(() =>
       threadLoader({
         request: new Request(`http://localhost/brain/${threadId}`),
         context: loadContext(),
@@ -390,7 +370,7 @@ describe("/brain without JavaScript", () => {
   it("refuses a form it does not know with 400", async () => {
     const { context } = await seller();
     expect(
-      (await thrown(() => layoutAction({ request: post("/brain", { intent: "explode" }), context, params: {} })))
+      (await thrownBy(() => layoutAction({ request: post("/brain", { intent: "explode" }), context, params: {} })))
         .status,
     ).toBe(400);
   });
@@ -417,7 +397,7 @@ describe("/settings/api loader", () => {
       model: "claude-sonnet-5",
       claudeOrigin: "https://api.anthropic.com",
     });
-    const signedOut = await thrown(() =>
+    const signedOut = await thrownBy(() =>
       apiSettingsLoader({ request: new Request("http://localhost/settings/api"), context: loadContext(), params: {} }),
     );
     expect(signedOut.headers.get("location")).toBe("/login?redirectTo=%2Fsettings%2Fapi");
