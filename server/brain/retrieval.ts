@@ -245,9 +245,9 @@ export async function resolveEntities(db: Db, userId: string, question: string) 
       accountTokens: [] as string[],
     };
   // word_similarity(token, name): how well the token matches the best stretch of the name, so
-  // "kestrel" finds "Kestrel Aerospace" and "kestral" still does; 0.6 keeps near-misses out. People
-  // and deals are matched on whole words (strict_word_similarity), so "call" does not name "Callum".
-  // Scores add up over the tokens, so "Halcyon Health" beats "Halcyon Logistics" and a full name
+  // "wexford" finds "Wexford Freight" and "wexfrod" still does; 0.6 keeps near-misses out. People
+  // and deals are matched on whole words (strict_word_similarity), so "call" does not name "Callahan".
+  // Scores add up over the tokens, so "Orbit Health" beats "Orbit Logistics" and a full name
   // beats a first name.
   const [accountRows, prospectRows, dealRows] = await Promise.all([
     db.$queryRaw<Match[]>`
@@ -262,7 +262,7 @@ export async function resolveEntities(db: Db, userId: string, question: string) 
        WHERE p."userId" = ${userId} AND t <% (p."firstName" || ' ' || p."lastName")
        GROUP BY p.id HAVING max(strict_word_similarity(t, p."firstName" || ' ' || p."lastName")) >= 0.75
        ORDER BY score DESC LIMIT 8`,
-    // Deal names start with their account's name ("Kestrel Aerospace – Pilot"): the account's words
+    // Deal names start with their account's name ("Wexford Freight – Pilot"): the account's words
     // name the account, whose context brings its deals anyway; a deal is named by its own words.
     db.$queryRaw<Match[]>`
       SELECT o.id, o."accountId", sum(strict_word_similarity(t, o.name))::float AS score, array_agg(t) AS tokens
@@ -272,9 +272,9 @@ export async function resolveEntities(db: Db, userId: string, question: string) 
        ORDER BY score DESC, max(o."updatedAt") DESC LIMIT 12`,
   ]);
 
-  // A word matching only a later word of a name ("security" in "Ironclad Security") names that
+  // A word matching only a later word of a name ("security" in "Tidewell Security") names that
   // account only when nothing matches by its first word; and an account all of whose matching
-  // words a better match explains ("halcyon" of "Halcyon Helth" in "Halcyon Logistics") is not named.
+  // words a better match explains ("orbit" of "Orbit Helth" in "Orbit Logistics") is not named.
   const anyStrong = accountRows.some((r) => r.strong);
   const explained = new Set<string>();
   const accounts: string[] = [];
@@ -285,7 +285,7 @@ export async function resolveEntities(db: Db, userId: string, question: string) 
     if (accounts.length === 3) break;
   }
   // The best-matching people and deals (near ties kept); at a named account when some are there,
-  // unless the match is a whole name ("Priya Natarajan" is her wherever she works now).
+  // unless the match is a whole name ("Jordan Marlowe" is them wherever they work now).
   const best = <T extends Match>(rows: T[], wholeName = Infinity): T[] => {
     const top = rows[0]?.score ?? 0;
     const atNamed =
