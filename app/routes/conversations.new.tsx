@@ -6,7 +6,7 @@ import { AccountSelect, DealSelect, PeopleCheckboxes } from "../components/recor
 import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
-import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
+import { accountChoices, dealChoices, peopleChoices } from "../utils/record-choices.server";
 import { readConversationForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -18,13 +18,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const api = await serverCaller(context);
   const opportunityId = params.get("opportunityId");
   const prospectId = params.get("prospectId");
-  // A link from a deal preselects its account too.
-  const accountId = params.get("accountId") ?? (await dealAccount(api, opportunityId));
-  const [{ accounts, selected }, deals, people] = await Promise.all([
-    accountChoices(api, accountId),
-    dealChoices(api, opportunityId),
-    peopleChoices(api),
-  ]);
+  const deals = await dealChoices(api, opportunityId);
+  // A link from a deal preselects its account too (the deal's choice carries it).
+  const accountId = params.get("accountId") ?? deals.find((d) => d.id === opportunityId)?.accountId ?? null;
+  const [{ accounts, selected }, people] = await Promise.all([accountChoices(api, accountId), peopleChoices(api)]);
   return {
     values: {
       channel: "email",

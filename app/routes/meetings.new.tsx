@@ -5,7 +5,7 @@ import { Card, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { dateTimeInputValue } from "../utils/form-text";
 import { invalidForm, mutateOrAnswer } from "../utils/forms.server";
-import { accountChoices, dealAccount, dealChoices, peopleChoices } from "../utils/record-choices.server";
+import { accountChoices, dealChoices, peopleChoices } from "../utils/record-choices.server";
 import { readMeetingForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -16,13 +16,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const api = await serverCaller(context);
   const opportunityId = params.get("opportunityId");
-  // A link from a deal preselects its account too.
-  const accountId = params.get("accountId") ?? (await dealAccount(api, opportunityId));
-  const [{ accounts, selected }, deals, people] = await Promise.all([
-    accountChoices(api, accountId),
-    dealChoices(api, opportunityId),
-    peopleChoices(api),
-  ]);
+  const deals = await dealChoices(api, opportunityId);
+  // A link from a deal preselects its account too (the deal's choice carries it).
+  const accountId = params.get("accountId") ?? deals.find((d) => d.id === opportunityId)?.accountId ?? null;
+  const [{ accounts, selected }, people] = await Promise.all([accountChoices(api, accountId), peopleChoices(api)]);
   // A sensible default: the next full hour, for half an hour.
   const start = new Date();
   start.setUTCHours(start.getUTCHours() + 1, 0, 0, 0);

@@ -45,6 +45,22 @@ describe("/meetings/new", () => {
     expect(loaded.people.map((p) => p.name)).toEqual(["Ben Okafor", "Ana Ruiz"]); // by last name
   });
 
+  it("preselects a linked deal's account too, and nothing for a deal that is not the user's", async () => {
+    const { context, api, account } = await seller();
+    const deal = await api.opportunities.create({ name: "Acme – Platform", accountId: account.id });
+    const stranger = await seller();
+    const theirs = await stranger.api.opportunities.create({ name: "Theirs", accountId: stranger.account.id });
+    const fromDeal = await newLoader({ request: get(`/meetings/new?opportunityId=${deal.id}`), context, params: {} });
+    expect(fromDeal.values).toMatchObject({ accountId: account.id, opportunityId: deal.id });
+    const fromOthers = await newLoader({
+      request: get(`/meetings/new?opportunityId=${theirs.id}`),
+      context,
+      params: {},
+    });
+    expect(fromOthers.values).toMatchObject({ accountId: "", opportunityId: "" });
+    expect(fromOthers.deals.map((d) => d.id)).not.toContain(theirs.id);
+  });
+
   it("schedules a meeting, reading the times as UTC, with its attendees", async () => {
     const { db, user, context, account, ana, ben } = await seller();
     const response = (await newAction({

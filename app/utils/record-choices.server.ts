@@ -70,10 +70,3 @@ export async function peopleChoices(api: ServerApi, chosen: readonly PersonRecor
   for (const person of chosen) if (!people.some((p) => p.id === person.id)) people.push(personChoice(person));
   return people;
 }
-
-/** The account of a deal named in a link (?opportunityId=), to preselect it too; null when not the user's. */
-export async function dealAccount(api: ServerApi, opportunityId: string | null): Promise<string | null> {
-  if (!opportunityId) return null;
-  const deal = await ifTheirs(api.opportunities.get({ id: opportunityId }));
-  return deal?.account?.id ?? null;
-}
