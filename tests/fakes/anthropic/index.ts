@@ -116,6 +116,24 @@ function sse(res: ServerResponse, event: string, data: unknown) {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+/** The head of every streamed answer: the SSE response and its message_start event. */
+function startStream(res: ServerResponse, message: { id: string; model: string; inputTokens: number }) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  sse(res, "message_start", {
+    type: "message_start",
+    message: {
+      id: message.id,
+      type: "message",
+      role: "assistant",
+      model: message.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: message.inputTokens, output_tokens: 1 },
+    },
+  });
+}
+
 /** Chunks of about three words, the way text streams arrive. */
 function chunk(text: string): string[] {
   const words = text.split(/(?<=\s)/);
@@ -235,20 +253,7 @@ export class FakeAnthropic {
           }),
         );
       }
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      sse(res, "message_start", {
-        type: "message_start",
-        message: {
-          id,
-          type: "message",
-          role: "assistant",
-          model: body.model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { input_tokens: inputTokens, output_tokens: 1 },
-        },
-      });
+      startStream(res, { id, model: body.model, inputTokens });
       sse(res, "content_block_start", {
         type: "content_block_start",
         index: 0,
@@ -285,20 +290,7 @@ export class FakeAnthropic {
         }),
       );
     }
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    sse(res, "message_start", {
-      type: "message_start",
-      message: {
-        id,
-        type: "message",
-        role: "assistant",
-        model: body.model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: 1 },
-      },
-    });
+    startStream(res, { id, model: body.model, inputTokens });
     sse(res, "content_block_start", {
       type: "content_block_start",
       index: 0,
