@@ -72,10 +72,6 @@ export class Manifest {
     return new Manifest(stored.items.map((item) => ({ ...item, text: "" })));
   }
 
-  handles(): Set<string> {
-    return new Set(this.items.map((item) => item.handle));
-  }
-
   tokens(): number {
     return this.items.reduce((n, item) => n + item.tokens, 0);
   }
