@@ -5,6 +5,7 @@
 import { data, redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
+import { findNulPath, NUL_MESSAGE } from "../../server/crm/limits";
 import { FieldError } from "../../server/errors";
 import { notFound } from "./api-errors.server";
 import type { Converted } from "./form-text";
@@ -135,6 +136,15 @@ export type FormReading<Fields, Input, Data = Input> =
 type Unchecked<Input> = { [Key in keyof Input]: unknown };
 
 /**
+ * A field holding U+0000, which no schema names but the database cannot store: the same refusal the
+ * API makes (server/trpc/init.ts), for forms whose reading reaches server code without the API.
+ */
+function nulErrors(input: unknown): FieldErrors {
+  const field = findNulPath(input)?.[0];
+  return typeof field === "string" ? { [field]: NUL_MESSAGE } : {};
+}
+
+/**
  * Checks a form's converted input against the API's own schema, so a form says what the API would
  * say, about every field at once rather than one round trip per mistake. `conversionErrors` are the
  * form's own (text that could not become the API's type, or a rule only the form has); they win over
@@ -148,7 +158,7 @@ export function checkForm<Schema extends z.ZodType, Fields>(
 ): FormReading<Fields, z.input<Schema>, z.output<Schema>> {
   const checked = schema.safeParse(input);
   const flat = checked.success ? null : z.flattenError(checked.error);
-  const fieldErrors = { ...(flat ? firstErrors(flat.fieldErrors) : {}), ...conversionErrors };
+  const fieldErrors = { ...(flat ? firstErrors(flat.fieldErrors) : {}), ...nulErrors(input), ...conversionErrors };
   const formError = flat?.formErrors[0];
   if (!checked.success || Object.keys(fieldErrors).length > 0)
     return { ok: false, fields, fieldErrors, ...(formError ? { formError } : {}) };

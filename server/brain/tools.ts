@@ -7,6 +7,7 @@ import type { Tool } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { opportunityStages } from "../data-rights/workspace-format";
+import { calendarDateText } from "../crm/inputs";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
 import type { Manifest } from "./manifest";
@@ -194,8 +195,8 @@ const tools = {
     input: z.object({
       stage: z.enum(opportunityStages).optional(),
       state: z.enum(["open", "closed", "all"]).optional(),
-      closing_from: z.iso.date().optional().describe("YYYY-MM-DD, inclusive"),
-      closing_to: z.iso.date().optional().describe("YYYY-MM-DD, inclusive"),
+      closing_from: calendarDateText.optional().describe("YYYY-MM-DD, inclusive"),
+      closing_to: calendarDateText.optional().describe("YYYY-MM-DD, inclusive"),
       account: z.string().trim().max(200).optional().describe("Account name or id"),
       limit: z.number().int().min(1).max(25).optional(),
     }),

@@ -5,6 +5,7 @@ import type { Db, Queryable } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { definedOnly, idInput, optionalText, requiredText } from "./inputs";
+import { EMPLOYEE_COUNT_MAX, maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const accountSorts = ["name", "recent"] as const;
@@ -118,19 +119,19 @@ export async function getAccount(db: Db, userId: string, id: string) {
 }
 
 const accountFields = {
-  name: requiredText(200, "Give the account a name."),
-  domain: optionalText(253),
-  industry: optionalText(120),
+  name: requiredText(maxLengths.accountName, "Give the account a name."),
+  domain: optionalText(maxLengths.domain),
+  industry: optionalText(maxLengths.industry),
   employeeCount: z
     .number()
     .int("Use a whole number.")
     .min(0, "Cannot be negative.")
-    .max(10_000_000, "Use a number up to 10,000,000.")
+    .max(EMPLOYEE_COUNT_MAX, "Use a number up to 10,000,000.")
     .nullish(),
-  hqCity: optionalText(120),
-  tier: optionalText(40),
-  description: optionalText(5_000),
-  ownerNotes: optionalText(10_000),
+  hqCity: optionalText(maxLengths.city),
+  tier: optionalText(maxLengths.tier),
+  description: optionalText(maxLengths.accountDescription),
+  ownerNotes: optionalText(maxLengths.ownerNotes),
 };
 
 export const createAccountInput = z.object(accountFields);

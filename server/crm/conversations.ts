@@ -6,6 +6,7 @@ import { conversationChannels } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
 import { recordActivity } from "./activity";
 import { ensureOwnedRef, idInput, optionalRef, requiredText } from "./inputs";
+import { maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const listConversationsInput = z.object({
@@ -77,17 +78,17 @@ export async function getConversation(db: Db, userId: string, id: string) {
 
 export const createConversationInput = z.object({
   channel: z.enum(conversationChannels, { message: "Choose email, call or LinkedIn." }).default("email"),
-  subject: requiredText(300, "Give the conversation a subject."),
+  subject: requiredText(maxLengths.subject, "Give the conversation a subject."),
   accountId: optionalRef,
   opportunityId: optionalRef,
   prospectIds: z.array(idInput).max(50).default([]),
   /** The first message (for a call: what was said). */
-  body: requiredText(50_000, "Write the message."),
+  body: requiredText(maxLengths.messageBody, "Write the message."),
 });
 
 export const addMessageInput = z.object({
   conversationId: idInput,
-  body: requiredText(50_000, "Write the message."),
+  body: requiredText(maxLengths.messageBody, "Write the message."),
   /** `sent`: from the seller. `received`: logged from the other side. */
   direction: z.enum(["sent", "received"]).default("sent"),
 });

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Queryable } from "../db/client";
 import { FieldError } from "../errors";
+import { DATE_RANGE_MESSAGE, EARLIEST_MS, isInDateRange, LATEST_MS, maxLengths } from "./limits";
 
 export const idInput = z.string().trim().min(1, "Missing id.").max(64, "That id is too long.");
 
@@ -41,16 +42,24 @@ export const currencyInput = z
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, "Use a three-letter currency code such as USD.");
 
-/** A calendar date, YYYY-MM-DD, stored at midnight UTC. */
-export const dateInput = z.iso.date("Use a date like 2026-12-31.").transform((value) => new Date(`${value}T00:00:00Z`));
+/** A calendar date as text, YYYY-MM-DD, within DATE_RANGE (for callers that keep the text). */
+export const calendarDateText = z.iso
+  .date("Use a date like 2026-12-31.")
+  .refine((value) => isInDateRange(Date.parse(`${value}T00:00:00Z`)), DATE_RANGE_MESSAGE);
 
-export const dateTimeInput = z.coerce.date({ message: "Use a date and time." });
+/** A calendar date, YYYY-MM-DD, stored at midnight UTC. */
+export const dateInput = calendarDateText.transform((value) => new Date(`${value}T00:00:00Z`));
+
+export const dateTimeInput = z.coerce
+  .date({ message: "Use a date and time." })
+  .min(new Date(EARLIEST_MS), DATE_RANGE_MESSAGE)
+  .max(new Date(LATEST_MS), DATE_RANGE_MESSAGE);
 
 export const emailInput = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254, "That email address is too long.")
+  .max(maxLengths.email, "That email address is too long.")
   .pipe(z.email("Enter a valid email address."));
 
 type OwnedTable = "account" | "prospect" | "opportunity" | "conversation" | "meeting" | "note";

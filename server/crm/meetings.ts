@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { FieldError, NotFoundError } from "../errors";
 import { dateTimeInput, definedOnly, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
+import { maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const listMeetingsInput = z.object({
@@ -84,10 +85,10 @@ export async function getMeeting(db: Db, userId: string, id: string) {
 }
 
 const meetingFields = {
-  title: requiredText(300, "Give the meeting a title."),
+  title: requiredText(maxLengths.meetingTitle, "Give the meeting a title."),
   startsAt: dateTimeInput,
   endsAt: dateTimeInput,
-  location: optionalText(500),
+  location: optionalText(maxLengths.location),
   accountId: optionalRef,
   opportunityId: optionalRef,
   attendeeIds: z.array(idInput).max(100).default([]),

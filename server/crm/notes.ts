@@ -5,6 +5,7 @@ import type { Prisma } from "../db/generated/client";
 import { FieldError, NotFoundError } from "../errors";
 import { recordActivity } from "./activity";
 import { ensureOwnedRef, idInput, optionalRef, requiredText } from "./inputs";
+import { maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const listNotesInput = z.object({
@@ -53,7 +54,7 @@ export async function listNotes(db: Db, userId: string, input: z.output<typeof l
 
 export const createNoteInput = z
   .object({
-    body: requiredText(20_000, "Write something in the note."),
+    body: requiredText(maxLengths.noteBody, "Write something in the note."),
     accountId: optionalRef,
     opportunityId: optionalRef,
     prospectId: optionalRef,
@@ -63,7 +64,10 @@ export const createNoteInput = z
     message: "A note belongs to an account, a deal, a person or a meeting.",
     path: ["body"],
   });
-export const updateNoteInput = z.object({ id: idInput, body: requiredText(20_000, "Write something in the note.") });
+export const updateNoteInput = z.object({
+  id: idInput,
+  body: requiredText(maxLengths.noteBody, "Write something in the note."),
+});
 
 export async function createNote(db: Db, userId: string, input: z.output<typeof createNoteInput>, now = new Date()) {
   await ensureOwnedRef(db, "account", userId, input.accountId, "accountId");

@@ -19,6 +19,7 @@ import {
   optionalText,
   requiredText,
 } from "./inputs";
+import { maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const OPEN_STAGES = opportunityStages.filter((stage) => !stage.startsWith("closed_"));
@@ -153,14 +154,14 @@ export async function getOpportunity(db: Db, userId: string, id: string) {
 
 const dealFields = {
   accountId: optionalRef,
-  name: requiredText(200, "Give the deal a name."),
+  name: requiredText(maxLengths.dealName, "Give the deal a name."),
   stage: z.enum(opportunityStages, { message: "Choose a stage." }).default("prospecting"),
   amount: amountInput.nullish(),
   currency: currencyInput.default("USD"),
   closeDate: dateInput.nullish(),
   probability: z.number().int("Use a whole percentage.").min(0, "Use 0 to 100.").max(100, "Use 0 to 100.").nullish(),
-  nextStep: optionalText(500),
-  lossReason: optionalText(500),
+  nextStep: optionalText(maxLengths.nextStep),
+  lossReason: optionalText(maxLengths.lossReason),
 };
 
 export const createOpportunityInput = z.object(dealFields);

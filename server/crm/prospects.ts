@@ -6,6 +6,7 @@ import { prospectRoles } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
 import { deleteOrphans } from "./accounts";
 import { definedOnly, emailInput, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
+import { maxLengths } from "./limits";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const prospectSorts = ["name", "recent"] as const;
@@ -104,12 +105,12 @@ export async function getProspect(db: Db, userId: string, id: string) {
 
 const prospectFields = {
   accountId: optionalRef,
-  firstName: requiredText(100, "Enter a first name."),
-  lastName: z.string().trim().max(100, "Use at most 100 characters.").default(""),
-  title: optionalText(200),
+  firstName: requiredText(maxLengths.firstName, "Enter a first name."),
+  lastName: z.string().trim().max(maxLengths.lastName, `Use at most ${maxLengths.lastName} characters.`).default(""),
+  title: optionalText(maxLengths.jobTitle),
   email: emailInput.nullish().or(z.literal("").transform(() => null)),
-  phone: optionalText(40),
-  linkedinUrl: optionalText(300).refine(
+  phone: optionalText(maxLengths.phone),
+  linkedinUrl: optionalText(maxLengths.url).refine(
     (v) => v === null || v === undefined || /^https?:\/\//.test(v),
     "Use a full link starting with https://.",
   ),
@@ -122,7 +123,7 @@ export const updateProspectInput = z.object({
   id: idInput,
   ...prospectFields,
   firstName: prospectFields.firstName.optional(),
-  lastName: z.string().trim().max(100).optional(),
+  lastName: z.string().trim().max(maxLengths.lastName, `Use at most ${maxLengths.lastName} characters.`).optional(),
   role: z.enum(prospectRoles, { message: "Choose a role." }).optional(),
   status: z.enum(prospectStatuses, { message: "Choose a status." }).optional(),
 });

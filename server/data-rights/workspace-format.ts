@@ -2,6 +2,7 @@
 // whole workspace. Export writes it, import and the demo seed read it. This module is the one place
 // that knows its shape; readers ignore unknown fields (zod strips them) and keep going.
 import { z } from "zod";
+import { DATE_RANGE, EMPLOYEE_COUNT_MAX, isInDateRange, maxLengths } from "../crm/limits";
 
 export const WORKSPACE_FORMAT = "salesascode.workspace";
 export const WORKSPACE_VERSION = 1;
@@ -42,17 +43,32 @@ export const idPrefixes = {
   activities: "act_",
 } as const;
 
-const timestamp = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-16T09:00:00Z" });
-const calendarDate = z.iso.date({ message: "must be an ISO 8601 date, e.g. 2026-12-31" });
-/** Optional text: absent, null, or a string. */
-const optionalText = z.string().nullish();
+// Limits are the API's (server/crm/inputs.ts), so whatever the product stores exports and imports
+// again, and a file cannot hold what the database would refuse (a year past 9999, a 20 MB name).
+const inDateRange = `must be between ${DATE_RANGE.firstYear} and ${DATE_RANGE.lastYear}`;
+const timestamp = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-16T09:00:00Z" })
+  .refine((value) => isInDateRange(Date.parse(value)), inDateRange);
+const calendarDate = z.iso
+  .date({ message: "must be an ISO 8601 date, e.g. 2026-12-31" })
+  .refine((value) => isInDateRange(Date.parse(`${value}T00:00:00Z`)), inDateRange);
+const atMost = (max: number) => `must be at most ${max.toLocaleString("en-US")} characters`;
+/** Text of at most `max` characters. */
+const text = (max: number) => z.string().max(max, atMost(max));
+/** Optional text: absent, null, or a string of at most `max` characters. */
+const optionalText = (max: number) => text(max).nullish();
+/** Required text: trimmed, not empty. */
+const requiredText = (max: number) => z.string().trim().min(1, "is required").max(max, atMost(max));
 /** Optional reference to another record of the file (checked by the importer). */
-const optionalRef = z.string().min(1).nullish();
+const optionalRef = z.string().min(1).max(maxLengths.fileId, atMost(maxLengths.fileId)).nullish();
+/** An email address, or a prospect id of the file (participants, attendees). */
+const personRef = z.string().min(1).max(maxLengths.email, atMost(maxLengths.email));
 
 function fileId(prefix: string) {
   return z
     .string()
     .min(prefix.length + 1, `must be an id starting with "${prefix}"`)
+    .max(maxLengths.fileId, atMost(maxLengths.fileId))
     .startsWith(prefix, `must be an id starting with "${prefix}"`);
 }
 
@@ -60,34 +76,39 @@ const common = {
   createdAt: timestamp,
   updatedAt: timestamp,
   source: z.enum(recordSources),
-  externalId: optionalText,
+  externalId: optionalText(maxLengths.externalId),
 };
 
 export const accountSchema = z.object({
   id: fileId(idPrefixes.accounts),
   ...common,
-  name: z.string().trim().min(1, "is required"),
-  domain: optionalText,
-  industry: optionalText,
-  employeeCount: z.number().int().nonnegative().nullish(),
-  hqCity: optionalText,
-  tier: optionalText,
-  description: optionalText,
-  ownerNotes: optionalText,
+  name: requiredText(maxLengths.accountName),
+  domain: optionalText(maxLengths.domain),
+  industry: optionalText(maxLengths.industry),
+  employeeCount: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(EMPLOYEE_COUNT_MAX, `must be at most ${EMPLOYEE_COUNT_MAX.toLocaleString("en-US")}`)
+    .nullish(),
+  hqCity: optionalText(maxLengths.city),
+  tier: optionalText(maxLengths.tier),
+  description: optionalText(maxLengths.accountDescription),
+  ownerNotes: optionalText(maxLengths.ownerNotes),
 });
 
 export const prospectSchema = z.object({
   id: fileId(idPrefixes.prospects),
   ...common,
   accountId: optionalRef,
-  firstName: z.string().trim().min(1, "is required"),
-  lastName: z.string(),
-  title: optionalText,
-  email: optionalText,
-  phone: optionalText,
-  linkedinUrl: optionalText,
+  firstName: requiredText(maxLengths.firstName),
+  lastName: text(maxLengths.lastName),
+  title: optionalText(maxLengths.jobTitle),
+  email: optionalText(maxLengths.email),
+  phone: optionalText(maxLengths.phone),
+  linkedinUrl: optionalText(maxLengths.url),
   role: z.enum(prospectRoles).nullish(),
-  status: optionalText,
+  status: optionalText(maxLengths.prospectStatus),
 });
 
 export const stageChangeSchema = z.object({
@@ -99,27 +120,33 @@ export const opportunitySchema = z.object({
   id: fileId(idPrefixes.opportunities),
   ...common,
   accountId: optionalRef,
-  name: z.string().trim().min(1, "is required"),
+  name: requiredText(maxLengths.dealName),
   stage: z.enum(opportunityStages),
-  amount: z.number().int("must be an integer number of minor units (cents)").nonnegative().nullish(),
+  amount: z
+    .number()
+    .int("must be an integer number of minor units (cents)")
+    .nonnegative()
+    // Past 2^53 a JSON number is no longer the number written.
+    .max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`)
+    .nullish(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as USD")
     .nullish(),
   closeDate: calendarDate.nullish(),
   probability: z.number().int().min(0).max(100).nullish(),
-  nextStep: optionalText,
-  lossReason: optionalText,
+  nextStep: optionalText(maxLengths.nextStep),
+  lossReason: optionalText(maxLengths.lossReason),
   stageHistory: z.array(stageChangeSchema).nullish(),
 });
 
 export const messageSchema = z.object({
   id: fileId(idPrefixes.messages),
-  from: z.string().min(1, "is required"),
-  to: z.array(z.string()),
+  from: z.string().min(1, "is required").max(maxLengths.email, atMost(maxLengths.email)),
+  to: z.array(text(maxLengths.email)),
   sentAt: timestamp,
-  body: z.string(),
-  externalId: optionalText,
+  body: text(maxLengths.messageBody),
+  externalId: optionalText(maxLengths.externalId),
 });
 
 export const conversationSchema = z.object({
@@ -128,9 +155,9 @@ export const conversationSchema = z.object({
   accountId: optionalRef,
   opportunityId: optionalRef,
   channel: z.enum(conversationChannels),
-  subject: z.string(),
+  subject: text(maxLengths.subject),
   /** Prospect ids (`pro_…`) and plain email addresses (the owner's). */
-  participants: z.array(z.string().min(1)).nullish(),
+  participants: z.array(personRef).nullish(),
   messages: z.array(messageSchema),
 });
 
@@ -140,11 +167,11 @@ export const meetingSchema = z
     ...common,
     accountId: optionalRef,
     opportunityId: optionalRef,
-    title: z.string().trim().min(1, "is required"),
+    title: requiredText(maxLengths.meetingTitle),
     startsAt: timestamp,
     endsAt: timestamp,
-    attendees: z.array(z.string().min(1)).nullish(),
-    location: optionalText,
+    attendees: z.array(personRef).nullish(),
+    location: optionalText(maxLengths.location),
     notesId: optionalRef,
   })
   .refine((m) => Date.parse(m.endsAt) >= Date.parse(m.startsAt), {
@@ -159,7 +186,7 @@ export const noteSchema = z.object({
   accountId: optionalRef,
   opportunityId: optionalRef,
   prospectId: optionalRef,
-  body: z.string(),
+  body: text(maxLengths.noteBody),
 });
 
 export const activitySchema = z.object({
@@ -173,7 +200,7 @@ export const activitySchema = z.object({
   /** Optional extensions of this format: the conversation or meeting the entry is about. */
   conversationId: optionalRef,
   meetingId: optionalRef,
-  summary: z.string(),
+  summary: text(maxLengths.activitySummary),
 });
 
 export const workspaceDocumentSchema = z.object({
@@ -183,7 +210,7 @@ export const workspaceDocumentSchema = z.object({
   }),
   exportedAt: timestamp.nullish(),
   referenceDate: timestamp.nullish(),
-  owner: z.object({ name: optionalText, email: optionalText }).nullish(),
+  owner: z.object({ name: optionalText(maxLengths.accountName), email: optionalText(maxLengths.email) }).nullish(),
   accounts: z.array(accountSchema).default([]),
   prospects: z.array(prospectSchema).default([]),
   opportunities: z.array(opportunitySchema).default([]),

@@ -3,21 +3,33 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { findNulPath, NUL_MESSAGE } from "../crm/limits";
 import { FieldError, NotFoundError } from "../errors";
 import type { TrpcContext } from "./context";
 
-const t = initTRPC.context<TrpcContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const zodError =
-      error.cause instanceof ZodError
-        ? z.flattenError(error.cause)
-        : error.cause instanceof FieldError
-          ? { formErrors: [], fieldErrors: { [error.cause.field]: [error.cause.message] } }
-          : null;
-    return { ...shape, data: { ...shape.data, zodError } };
-  },
-});
+export type ProcedureMeta = {
+  /**
+   * The procedure reports NUL characters in its input itself, in its own words (the importer names
+   * each one by its JSON path among the file's other problems), so the API-wide refusal steps aside.
+   */
+  reportsNulItself?: boolean;
+};
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError =
+        error.cause instanceof ZodError
+          ? z.flattenError(error.cause)
+          : error.cause instanceof FieldError
+            ? { formErrors: [], fieldErrors: { [error.cause.field]: [error.cause.message] } }
+            : null;
+      return { ...shape, data: { ...shape.data, zodError } };
+    },
+  });
 
 /** A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field. */
 export function asTrpcError(error: unknown): unknown {
@@ -36,11 +48,31 @@ const mapCapabilityErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL anywhere in an input (a value or a key, however deep) is
+ * the caller's mistake, answered as a 400 naming the field, before any procedure can pass it to the
+ * database and fail there as a 500. Every door goes through it: HTTP, and the server-side caller
+ * that Remix forms use.
+ */
+const refuseNul = t.middleware(async ({ meta, getRawInput, next }) => {
+  if (meta?.reportsNulItself) return next();
+  const path = findNulPath(await getRawInput());
+  if (path) {
+    const field = path.find((part): part is string => typeof part === "string");
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: NUL_MESSAGE,
+      ...(field ? { cause: new FieldError(field, NUL_MESSAGE) } : {}),
+    });
+  }
+  return next();
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Anyone may call it: health checks and sign-in helpers. */
-export const publicProcedure = t.procedure.use(mapCapabilityErrors);
+export const publicProcedure = t.procedure.use(mapCapabilityErrors).use(refuseNul);
 
 /** Requires a signed-in user; `ctx.user` is non-null inside. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -145,7 +145,9 @@ export async function importForEval(
 ): Promise<{ userId: string; fileIds: Map<string, string> }> {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const user = await db.user.create({ data: { email: `eval-${suffix}@eval.invalid`, name: "Retrieval eval" } });
-  await importValidatedWorkspace(db, user.id, document);
+  const imported = await importValidatedWorkspace(db, user.id, document);
+  if (!imported.ok)
+    throw new Error(`The workspace did not import: ${imported.problems[0]?.path} ${imported.problems[0]?.message}`);
   const where = { where: { userId: user.id }, select: { id: true, importedId: true } } as const;
   type Imported = { id: string; importedId: string | null };
   const sections: [BrainRecordType, Promise<Imported[]>][] = [

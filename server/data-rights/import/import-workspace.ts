@@ -10,8 +10,8 @@
 import { createId } from "@paralleldrive/cuid2";
 import type { Db } from "../../db/client";
 import type { Prisma, RecordSource } from "../../db/generated/client";
-import type { WorkspaceDocument } from "../workspace-format";
-import { validateWorkspace, type ImportProblem } from "./validate";
+import { jsonPath, type WorkspaceDocument } from "../workspace-format";
+import { checkShiftedDates, validateWorkspace, type ImportProblem } from "./validate";
 
 type Tx = Prisma.TransactionClient;
 
@@ -42,22 +42,60 @@ export async function importWorkspace(
   return importValidatedWorkspace(db, userId, validation.document, options);
 }
 
+/** Problems found against the user's existing records, inside the transaction: it rolls back. */
+class ImportConflict extends Error {
+  constructor(readonly problems: ImportProblem[]) {
+    super("The workspace file conflicts with existing records.");
+  }
+}
+
+/** Which record and constraint a unique violation (P2002) names, if the error is one. */
+function uniqueViolation(error: unknown): { model: string; fields: string } | null {
+  const known = error as { code?: unknown; meta?: { modelName?: unknown; target?: unknown } };
+  if (known?.code !== "P2002") return null;
+  const target = known.meta?.target;
+  return {
+    model: typeof known.meta?.modelName === "string" ? known.meta.modelName : "record",
+    fields: Array.isArray(target) ? target.join(", ") : typeof target === "string" ? target : "a unique key",
+  };
+}
+
 export async function importValidatedWorkspace(
   db: Db,
   userId: string,
   document: WorkspaceDocument,
   options: ImportOptions = {},
-): Promise<{ ok: true; counts: ImportCounts; shiftedByMs: number }> {
+): Promise<ImportResult> {
   const shiftedByMs =
     options.shiftReferenceDateTo && document.referenceDate
       ? options.shiftReferenceDateTo.getTime() - Date.parse(document.referenceDate)
       : 0;
-  const counts = await db.$transaction((tx) => writeDocument(tx, userId, document, shiftedByMs), {
-    // Large workspaces take a while; the default 5 s would abort them half-way (and roll back).
-    timeout: 10 * 60_000,
-    maxWait: 30_000,
-  });
-  return { ok: true, counts, shiftedByMs };
+  const shiftProblems = checkShiftedDates(document, shiftedByMs);
+  if (shiftProblems.length > 0) return { ok: false, problems: shiftProblems };
+  try {
+    const counts = await db.$transaction((tx) => writeDocument(tx, userId, document, shiftedByMs), {
+      // Large workspaces take a while; the default 5 s would abort them half-way (and roll back).
+      timeout: 10 * 60_000,
+      maxWait: 30_000,
+    });
+    return { ok: true, counts, shiftedByMs };
+  } catch (error) {
+    if (error instanceof ImportConflict) return { ok: false, problems: error.problems };
+    // The checks before writing should leave none; if one slips through, the transaction has
+    // rolled back and the user still gets words, not a 500.
+    const violation = uniqueViolation(error);
+    if (violation)
+      return {
+        ok: false,
+        problems: [
+          {
+            path: "$",
+            message: `a ${violation.model} in the file is the same as one already in your workspace (same ${violation.fields}); nothing was imported`,
+          },
+        ],
+      };
+    throw error;
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -92,13 +130,16 @@ function matchExisting(records: Keyed[], existing: ExistingRow[]): Map<string, s
   return matches;
 }
 
+type Section = "accounts" | "prospects" | "opportunities" | "meetings" | "notes" | "conversations" | "activities";
+type SectionMatches = { matches: Map<string, string>; existing: ExistingRow[] };
+
 /** Finds the user's records that the file's records may be, a chunk at a time (bind parameters are
  *  limited), and maps each file id to the matching database id. */
 async function findMatches(
   userId: string,
   records: Keyed[],
   findMany: (args: { where: ExistingWhere; select: typeof existingSelect }) => Promise<ExistingRow[]>,
-): Promise<Map<string, string>> {
+): Promise<SectionMatches> {
   const existing: ExistingRow[] = [];
   for (const part of chunks(records, LOOKUP_CHUNK)) {
     const where: ExistingWhere = {
@@ -110,10 +151,186 @@ async function findMatches(
     };
     existing.push(...(await findMany({ where, select: existingSelect })));
   }
-  return matchExisting(records, existing);
+  return { matches: matchExisting(records, existing), existing };
+}
+
+const singular: Record<Section | "messages", string> = {
+  accounts: "account",
+  prospects: "person",
+  opportunities: "deal",
+  conversations: "conversation",
+  messages: "message",
+  meetings: "meeting",
+  notes: "note",
+  activities: "activity",
+};
+
+/**
+ * Matches that cannot all be written: two records of the file that are one existing record (one by
+ * its externalId, the other by the file id an earlier import recorded), or a record matched by its
+ * externalId while another existing record carries its file id from an earlier import (both would
+ * then hold that id, which the database refuses). `paths` gives each file record's JSON path.
+ */
+function matchConflicts(
+  section: Section | "messages",
+  records: (Keyed & { path: (string | number)[] })[],
+  { matches, existing }: SectionMatches,
+  labels: Map<string, string>,
+): ImportProblem[] {
+  const problems: ImportProblem[] = [];
+  const name = singular[section];
+  const label = (id: string) => (labels.get(id) ? `your ${name} “${labels.get(id)}”` : `one of your ${name}s`);
+  const byImported = new Map(existing.flatMap((row) => (row.importedId ? [[row.importedId, row.id] as const] : [])));
+  const claimedBy = new Map<string, (string | number)[]>();
+  for (const record of records) {
+    const target = matches.get(record.id);
+    if (!target) continue;
+    const first = claimedBy.get(target);
+    if (first) {
+      problems.push({
+        path: jsonPath(record.path),
+        message: `is the same record as ${jsonPath(first)}: both are ${label(target)} (one by its externalId, the other by its id from an earlier import); keep one of them`,
+      });
+      continue;
+    }
+    claimedBy.set(target, record.path);
+    const holder = byImported.get(record.id);
+    if (holder && holder !== target) {
+      problems.push({
+        path: jsonPath([...record.path, "externalId"]),
+        message: `matches ${label(target)}, but ${label(holder)} was imported from this same id ("${record.id}") before; give this record a new id, or change its externalId`,
+      });
+    }
+  }
+  return problems;
 }
 
 const existingSelect = { id: true, source: true, externalId: true, importedId: true } as const;
+
+/** The user-facing names of some existing records, for messages about them. */
+async function labelsOf(tx: Tx, section: Section | "messages", ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const where = { id: { in: ids } };
+  const rows: { id: string; label: string }[] =
+    section === "accounts"
+      ? (await tx.account.findMany({ where, select: { id: true, name: true } })).map((r) => ({
+          id: r.id,
+          label: r.name,
+        }))
+      : section === "prospects"
+        ? (await tx.prospect.findMany({ where, select: { id: true, firstName: true, lastName: true } })).map((r) => ({
+            id: r.id,
+            label: `${r.firstName} ${r.lastName}`.trim(),
+          }))
+        : section === "opportunities"
+          ? (await tx.opportunity.findMany({ where, select: { id: true, name: true } })).map((r) => ({
+              id: r.id,
+              label: r.name,
+            }))
+          : section === "meetings"
+            ? (await tx.meeting.findMany({ where, select: { id: true, title: true } })).map((r) => ({
+                id: r.id,
+                label: r.title,
+              }))
+            : section === "conversations"
+              ? (await tx.conversation.findMany({ where, select: { id: true, subject: true } })).map((r) => ({
+                  id: r.id,
+                  label: r.subject,
+                }))
+              : section === "messages"
+                ? (await tx.message.findMany({ where, select: { id: true, fromEmail: true, sentAt: true } })).map(
+                    (r) => ({ id: r.id, label: `from ${r.fromEmail}, ${r.sentAt.toISOString().slice(0, 10)}` }),
+                  )
+                : section === "notes"
+                  ? (await tx.note.findMany({ where, select: { id: true, body: true } })).map((r) => ({
+                      id: r.id,
+                      label: snippet(r.body),
+                    }))
+                  : (await tx.activity.findMany({ where, select: { id: true, summary: true } })).map((r) => ({
+                      id: r.id,
+                      label: snippet(r.summary),
+                    }));
+  return new Map(rows.map((r) => [r.id, r.label]));
+}
+
+/** The start of a long text, cut between code points (never inside a surrogate pair). */
+function snippet(text: string, length = 40): string {
+  const points = Array.from(text.replace(/\s+/g, " ").trim());
+  return points.length > length ? `${points.slice(0, length).join("")}…` : points.join("");
+}
+
+/**
+ * What the file would break in the user's existing workspace (unique keys), as problems with JSON
+ * paths, found before writing: matches two file records share or that collide on an earlier
+ * import's id, and a note for a meeting that already has other notes (a meeting has one).
+ */
+async function findConflicts(
+  tx: Tx,
+  userId: string,
+  doc: WorkspaceDocument,
+  fileMessages: (Keyed & { path: (string | number)[] })[],
+  found: Record<Section | "messages", SectionMatches>,
+): Promise<ImportProblem[]> {
+  const sections: [Section | "messages", (Keyed & { path: (string | number)[] })[]][] = [
+    ["accounts", doc.accounts.map((r, i) => ({ ...r, path: ["accounts", i] }))],
+    ["prospects", doc.prospects.map((r, i) => ({ ...r, path: ["prospects", i] }))],
+    ["opportunities", doc.opportunities.map((r, i) => ({ ...r, path: ["opportunities", i] }))],
+    ["meetings", doc.meetings.map((r, i) => ({ ...r, path: ["meetings", i] }))],
+    ["notes", doc.notes.map((r, i) => ({ ...r, path: ["notes", i] }))],
+    ["conversations", doc.conversations.map((r, i) => ({ ...r, path: ["conversations", i] }))],
+    ["messages", fileMessages],
+    ["activities", doc.activities.map((r, i) => ({ ...r, path: ["activities", i] }))],
+  ];
+  const problems: ImportProblem[] = [];
+  for (const [section, records] of sections) {
+    const unnamed = matchConflicts(section, records, found[section], new Map());
+    if (unnamed.length === 0) continue;
+    // Rare: only now are the records' names worth a query.
+    const labels = await labelsOf(
+      tx,
+      section,
+      found[section].existing.map((row) => row.id),
+    );
+    problems.push(...matchConflicts(section, records, found[section], labels));
+  }
+
+  // A meeting has at most one note (notes.meetingId is unique): a note of the file for an existing
+  // meeting must be that meeting's note, or the meeting must have none yet.
+  const meetingOfNote = new Map<string, string>();
+  for (const m of doc.meetings) if (m.notesId) meetingOfNote.set(m.notesId, m.id);
+  const noteTargets = new Set(found.notes.matches.values());
+  const wanted = doc.notes.flatMap((n, i) => {
+    const meetingFileId = n.meetingId ?? meetingOfNote.get(n.id);
+    const meetingId = meetingFileId ? found.meetings.matches.get(meetingFileId) : undefined;
+    return meetingFileId && meetingId ? [{ note: n, index: i, meetingFileId, meetingId }] : [];
+  });
+  if (wanted.length > 0) {
+    const existingNotes = await tx.note.findMany({
+      where: { userId, meetingId: { in: wanted.map((w) => w.meetingId) } },
+      select: { id: true, meetingId: true },
+    });
+    const noteOfMeeting = new Map(existingNotes.map((n) => [n.meetingId!, n.id]));
+    const clashes = wanted.filter(({ note, meetingId }) => {
+      const existing = noteOfMeeting.get(meetingId);
+      return existing !== undefined && existing !== found.notes.matches.get(note.id) && !noteTargets.has(existing);
+    });
+    if (clashes.length > 0) {
+      const titles = await labelsOf(
+        tx,
+        "meetings",
+        clashes.map((c) => c.meetingId),
+      );
+      for (const { note, index, meetingFileId, meetingId } of clashes) {
+        const title = titles.get(meetingId);
+        problems.push({
+          path: jsonPath(note.meetingId ? ["notes", index, "meetingId"] : ["notes", index]),
+          message: `meeting "${meetingFileId}"${title ? ` (your meeting “${title}”)` : ""} already has notes in your workspace, and a meeting has one; add this text to those notes, or remove this note from the file`,
+        });
+      }
+    }
+  }
+  return problems;
+}
 
 async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shiftMs: number): Promise<ImportCounts> {
   const time = (iso: string) => new Date(Date.parse(iso) + shiftMs);
@@ -158,8 +375,33 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
     updatedAt: time(r.updatedAt),
   });
 
+  // Every file record's existing match, found before anything is written (a section's matches do
+  // not depend on another's writes), so conflicts are refused while the workspace is untouched.
+  const fileMessages = doc.conversations.flatMap((c, i) =>
+    c.messages.map((m, j) => ({
+      ...m,
+      source: c.source,
+      conversationId: c.id,
+      createdAt: m.sentAt,
+      updatedAt: m.sentAt,
+      path: ["conversations", i, "messages", j],
+    })),
+  );
+  const found = {
+    accounts: await findMatches(userId, doc.accounts, (args) => tx.account.findMany(args)),
+    prospects: await findMatches(userId, doc.prospects, (args) => tx.prospect.findMany(args)),
+    opportunities: await findMatches(userId, doc.opportunities, (args) => tx.opportunity.findMany(args)),
+    meetings: await findMatches(userId, doc.meetings, (args) => tx.meeting.findMany(args)),
+    notes: await findMatches(userId, doc.notes, (args) => tx.note.findMany(args)),
+    conversations: await findMatches(userId, doc.conversations, (args) => tx.conversation.findMany(args)),
+    messages: await findMatches(userId, fileMessages, (args) => tx.message.findMany(args)),
+    activities: await findMatches(userId, doc.activities, (args) => tx.activity.findMany(args)),
+  };
+  const conflicts = await findConflicts(tx, userId, doc, fileMessages, found);
+  if (conflicts.length > 0) throw new ImportConflict(conflicts);
+
   // Accounts
-  const accountMatches = await findMatches(userId, doc.accounts, (args) => tx.account.findMany(args));
+  const accountMatches = found.accounts.matches;
   assign(doc.accounts, accountMatches);
   const accounts = await upsertSection(
     doc.accounts,
@@ -183,7 +425,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   );
 
   // Prospects
-  const prospectMatches = await findMatches(userId, doc.prospects, (args) => tx.prospect.findMany(args));
+  const prospectMatches = found.prospects.matches;
   assign(doc.prospects, prospectMatches);
   const prospects = await upsertSection(
     doc.prospects,
@@ -208,7 +450,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   );
 
   // Opportunities, with their stage history (replaced on update)
-  const opportunityMatches = await findMatches(userId, doc.opportunities, (args) => tx.opportunity.findMany(args));
+  const opportunityMatches = found.opportunities.matches;
   assign(doc.opportunities, opportunityMatches);
   const opportunities = await upsertSection(
     doc.opportunities,
@@ -247,7 +489,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   for (const part of chunks(stageChanges)) await tx.opportunityStageChange.createMany({ data: part });
 
   // Meetings, with attendees (replaced on update)
-  const meetingMatches = await findMatches(userId, doc.meetings, (args) => tx.meeting.findMany(args));
+  const meetingMatches = found.meetings.matches;
   assign(doc.meetings, meetingMatches);
   const meetings = await upsertSection(
     doc.meetings,
@@ -284,7 +526,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   const meetingOfNote = new Map<string, string>();
   for (const m of doc.meetings) if (m.notesId) meetingOfNote.set(m.notesId, m.id);
   const meetingByFileId = new Map(doc.meetings.map((m) => [m.id, m]));
-  const noteMatches = await findMatches(userId, doc.notes, (args) => tx.note.findMany(args));
+  const noteMatches = found.notes.matches;
   assign(doc.notes, noteMatches);
   const notes = await upsertSection(
     doc.notes,
@@ -307,7 +549,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   );
 
   // Conversations, with participants (replaced on update) and messages (matched like records)
-  const conversationMatches = await findMatches(userId, doc.conversations, (args) => tx.conversation.findMany(args));
+  const conversationMatches = found.conversations.matches;
   assign(doc.conversations, conversationMatches);
   const conversations = await upsertSection(
     doc.conversations,
@@ -340,10 +582,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   );
   for (const part of chunks(participants)) await tx.conversationParticipant.createMany({ data: part });
 
-  const fileMessages = doc.conversations.flatMap((c) =>
-    c.messages.map((m) => ({ ...m, source: c.source, conversationId: c.id, createdAt: m.sentAt, updatedAt: m.sentAt })),
-  );
-  const messageMatches = await findMatches(userId, fileMessages, (args) => tx.message.findMany(args));
+  const messageMatches = found.messages.matches;
   assign(fileMessages, messageMatches);
   const messages = await upsertSection(
     fileMessages,
@@ -365,7 +604,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
   );
 
   // Activities
-  const activityMatches = await findMatches(userId, doc.activities, (args) => tx.activity.findMany(args));
+  const activityMatches = found.activities.matches;
   assign(doc.activities, activityMatches);
   const activities = await upsertSection(
     doc.activities,

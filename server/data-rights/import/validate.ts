@@ -1,6 +1,7 @@
 // Validates a whole workspace document before anything is written: the shape (zod), then the
 // references between records. Every problem is reported at once, each with its JSON path, so a user
 // can fix a file in one pass.
+import { DATE_RANGE, isInDateRange, nulPaths } from "../../crm/limits";
 import { idPrefixes, jsonPath, workspaceDocumentSchema, type WorkspaceDocument } from "../workspace-format";
 
 export type ImportProblem = { path: string; message: string };
@@ -23,15 +24,71 @@ export function parseWorkspaceJson(text: string): ValidationResult {
 }
 
 export function validateWorkspace(value: unknown): ValidationResult {
+  // PostgreSQL text cannot hold U+0000: every string of the file (and every key) is checked.
+  const nul = nulPaths(value, MAX_REPORTED_PROBLEMS + 1).map((path) => ({
+    path: jsonPath(path),
+    message: "contains the NUL character (\\u0000), which cannot be stored; remove it",
+  }));
   const parsed = workspaceDocumentSchema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
-      problems: capped(parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }))),
+      problems: capped([
+        ...nul,
+        ...parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+      ]),
     };
   }
-  const problems = checkReferences(parsed.data);
+  const problems = [...nul, ...checkReferences(parsed.data)];
   return problems.length > 0 ? { ok: false, problems: capped(problems) } : { ok: true, document: parsed.data };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Where shifting the file's dates by `shiftMs` (an import's "make the reference date today") would
+ * move a date out of the range the product stores. The file's own dates were checked by the schema;
+ * a shift of centuries (a referenceDate in 1900) could still push them out.
+ */
+export function checkShiftedDates(doc: WorkspaceDocument, shiftMs: number): ImportProblem[] {
+  if (shiftMs === 0) return [];
+  const problems: ImportProblem[] = [];
+  const dayShiftMs = Math.round(shiftMs / DAY_MS) * DAY_MS;
+  const check = (iso: string | null | undefined, path: (string | number)[], calendarDay = false) => {
+    if (!iso) return;
+    const moved = calendarDay ? Date.parse(`${iso}T00:00:00Z`) + dayShiftMs : Date.parse(iso) + shiftMs;
+    if (isInDateRange(moved)) return;
+    const to = Number.isFinite(moved) && Math.abs(moved) <= 8.64e15 ? new Date(moved).toISOString().slice(0, 10) : "?";
+    problems.push({
+      path: jsonPath(path),
+      message: `would move to ${to} when shifted to today, outside ${DATE_RANGE.firstYear}–${DATE_RANGE.lastYear}; import without shifting, or fix referenceDate`,
+    });
+  };
+  const records = (section: keyof typeof kindNames, list: { createdAt: string; updatedAt: string }[]) =>
+    list.forEach((r, i) => {
+      check(r.createdAt, [section, i, "createdAt"]);
+      check(r.updatedAt, [section, i, "updatedAt"]);
+    });
+  records("accounts", doc.accounts);
+  records("prospects", doc.prospects);
+  records("opportunities", doc.opportunities);
+  doc.opportunities.forEach((o, i) => {
+    check(o.closeDate, ["opportunities", i, "closeDate"], true);
+    o.stageHistory?.forEach((change, j) => check(change.at, ["opportunities", i, "stageHistory", j, "at"]));
+  });
+  records("conversations", doc.conversations);
+  doc.conversations.forEach((c, i) =>
+    c.messages.forEach((m, j) => check(m.sentAt, ["conversations", i, "messages", j, "sentAt"])),
+  );
+  records("meetings", doc.meetings);
+  doc.meetings.forEach((m, i) => {
+    check(m.startsAt, ["meetings", i, "startsAt"]);
+    check(m.endsAt, ["meetings", i, "endsAt"]);
+  });
+  records("notes", doc.notes);
+  records("activities", doc.activities);
+  doc.activities.forEach((a, i) => check(a.at, ["activities", i, "at"]));
+  return capped(problems);
 }
 
 function capped(problems: ImportProblem[]): ImportProblem[] {
@@ -101,17 +158,19 @@ function checkReferences(doc: WorkspaceDocument): ImportProblem[] {
   };
 
   // (source, externalId) identifies a provider record: two records of a section may not share it.
-  const checkExternalIds = (section: string, records: { source: string; externalId?: string | null }[]) => {
-    const seen = new Map<string, number>();
-    records.forEach((r, i) => {
-      if (!r.externalId) return;
+  type External = { source: string; externalId?: string | null; path: (string | number)[] };
+  const checkExternalIdsAt = (records: External[]) => {
+    const seen = new Map<string, string>();
+    for (const r of records) {
+      if (!r.externalId) continue;
       const key = `${r.source}\u0000${r.externalId}`;
       const first = seen.get(key);
-      if (first !== undefined) {
-        add([section, i, "externalId"], `duplicates (source, externalId) of $.${section}[${first}]`);
-      } else seen.set(key, i);
-    });
+      if (first !== undefined) add([...r.path, "externalId"], `duplicates (source, externalId) of ${first}`);
+      else seen.set(key, jsonPath(r.path));
+    }
   };
+  const checkExternalIds = (section: string, records: { source: string; externalId?: string | null }[]) =>
+    checkExternalIdsAt(records.map((r, i) => ({ ...r, path: [section, i] })));
 
   const notesById = new Map(doc.notes.map((n) => [n.id, n]));
   const meetingById = new Map(doc.meetings.map((m) => [m.id, m]));
@@ -185,6 +244,17 @@ function checkReferences(doc: WorkspaceDocument): ImportProblem[] {
   checkExternalIds("prospects", doc.prospects);
   checkExternalIds("opportunities", doc.opportunities);
   checkExternalIds("conversations", doc.conversations);
+  // A message's source is its conversation's, and the database keeps the pair unique among all of
+  // the user's messages, not per conversation.
+  checkExternalIdsAt(
+    doc.conversations.flatMap((c, i) =>
+      c.messages.map((m, j) => ({
+        source: c.source,
+        externalId: m.externalId,
+        path: ["conversations", i, "messages", j],
+      })),
+    ),
+  );
   checkExternalIds("meetings", doc.meetings);
   checkExternalIds("notes", doc.notes);
   checkExternalIds("activities", doc.activities);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ask, complete, generate, prepare, retry, runToolForBrowser } from "../../brain/answer";
 import { deleteThread, getThread, listThreads, renameThread, renameThreadInput } from "../../brain/threads";
 import { idInput, optionalRef } from "../../crm/inputs";
+import { INT4_MAX } from "../../crm/limits";
 import { env } from "../../env";
 import { asTrpcError, createTRPCRouter, protectedProcedure } from "../init";
 
@@ -99,7 +100,13 @@ export const brainRouter = createTRPCRouter({
         content: z.string().max(100_000),
         status: z.enum(["complete", "stopped", "failed"]),
         errorMessage: z.string().max(1_000).nullish(),
-        usage: z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) }).nullish(),
+        // Stored in int4 columns: a larger count is no real usage, and would fail the write.
+        usage: z
+          .object({
+            inputTokens: z.number().int().min(0).max(INT4_MAX),
+            outputTokens: z.number().int().min(0).max(INT4_MAX),
+          })
+          .nullish(),
       }),
     )
     .mutation(({ ctx, input }) => complete(ctx.db, ctx.user.id, input)),

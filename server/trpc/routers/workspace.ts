@@ -10,6 +10,8 @@ export const workspaceRouter = createTRPCRouter({
    * duplicates nothing. `shiftToToday` moves every date by (now − the file's referenceDate).
    */
   import: protectedProcedure
+    // The importer lists a NUL character among the file's other problems, at its JSON path.
+    .meta({ reportsNulItself: true })
     .input(z.object({ document: z.unknown(), shiftToToday: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       if (input.document === undefined)
