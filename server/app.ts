@@ -8,6 +8,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import { sessionMiddleware } from "./auth/middleware";
 import { getDb } from "./db/client";
 import { checkDatabase } from "./db/health";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./db/unavailable";
 import type { Env } from "./env";
 import { asyncHandler } from "./http/async-handler";
 import { createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
@@ -126,6 +127,11 @@ const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   const requestId = res.locals.requestId;
   logger().error({ requestId, err: error }, "unhandled error");
   if (res.headersSent) return next(error);
+  // The session lookup (or anything before the pages) found the database not answering: try again.
+  if (isDatabaseUnavailable(error)) {
+    res.status(503).setHeader("Retry-After", "5").type("text/plain").send(DATABASE_UNAVAILABLE_MESSAGE);
+    return;
+  }
   res
     .status(500)
     .type("text/plain")

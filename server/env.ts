@@ -27,6 +27,11 @@ const envSchema = z
     APP_URL: z.string().url("must be an absolute URL such as https://app.example.com").optional(),
     /** PostgreSQL (or Neon) connection string. Unset: the embedded PGlite database in DATA_DIR. */
     DATABASE_URL: postgresUrl.optional(),
+    /** PostgreSQL only: how long opening a connection may take before the request fails (503). */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    /** PostgreSQL only: how long one statement of a request may run (the server cancels it, and the
+     *  client gives up 5 s later if the server cannot even answer). Migrations and jobs are exempt. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     /** Where the embedded database and other local state live when DATABASE_URL is unset. */
     DATA_DIR: z.string().min(1).default("./.data"),
     /** Seed the demo user and workspace when the database has no users yet. Default: on for the

@@ -39,24 +39,54 @@ export function pgliteDatabase(pglite: PGlite, onClose: () => Promise<void> | vo
   };
 }
 
-export function postgresDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+/** How long a PostgreSQL connection may take to open, and one statement of a request to run. */
+export type PostgresTimeouts = { connectMs: number; statementMs: number };
+export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = { connectMs: 5_000, statementMs: 15_000 };
+
+/**
+ * PostgreSQL through two pools. Prisma's, which serves requests, is bounded so a slow or frozen
+ * database fails a request (503, see unavailable.ts) instead of hanging it: a connect timeout; a
+ * statement timeout the server enforces; a client-side read timeout a little longer, for a server
+ * that cannot answer at all (stopped, or a dead network path); and an idle-in-transaction timeout,
+ * so a transaction its client abandoned does not hold locks. The raw-SQL pool, for migrations and
+ * pg-boss, only has the connect timeout: a migration may run long, and jobs are nobody's request.
+ */
+export function postgresDatabase(
+  connectionString: string,
+  options: { max?: number; timeouts?: PostgresTimeouts } = {},
+): DatabaseHandle {
+  const { connectMs, statementMs } = options.timeouts ?? DEFAULT_POSTGRES_TIMEOUTS;
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: connectMs,
+    statement_timeout: statementMs,
+    query_timeout: statementMs + 5_000,
+    idle_in_transaction_session_timeout: Math.max(4 * statementMs, 60_000),
+  });
+  const sqlPool = new pg.Pool({ connectionString, max: 3, connectionTimeoutMillis: connectMs });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
+  sqlPool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
     prisma,
-    sql: pgPoolExecutor(pool),
+    sql: pgPoolExecutor(sqlPool),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), sqlPool.end()]);
     },
   };
 }
 
-export async function openDatabase(config: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<DatabaseHandle> {
-  if (config.DATABASE_URL) return postgresDatabase(config.DATABASE_URL);
+export async function openDatabase(
+  config: Pick<Env, "DATABASE_URL" | "DATA_DIR" | "DATABASE_CONNECT_TIMEOUT_MS" | "DATABASE_STATEMENT_TIMEOUT_MS">,
+): Promise<DatabaseHandle> {
+  if (config.DATABASE_URL)
+    return postgresDatabase(config.DATABASE_URL, {
+      timeouts: { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS },
+    });
   const { pglite, release } = await openEmbeddedPGlite(config.DATA_DIR);
   return pgliteDatabase(pglite, release);
 }

@@ -4,7 +4,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { findNulPath, NUL_MESSAGE } from "../crm/limits";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
 import { FieldError, NotFoundError } from "../errors";
+import { logger } from "../logger";
 import type { TrpcContext } from "./context";
 
 export type ProcedureMeta = {
@@ -31,18 +33,25 @@ const t = initTRPC
     },
   });
 
-/** A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field. */
+/**
+ * A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field,
+ * a database that does not answer → 503 (try again; server/db/unavailable.ts), not a 500.
+ */
 export function asTrpcError(error: unknown): unknown {
   const cause = error instanceof TRPCError ? error.cause : error;
   if (cause instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
   if (cause instanceof FieldError) return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (!(error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE") && isDatabaseUnavailable(cause))
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE_MESSAGE, cause });
   return error;
 }
 
-const mapCapabilityErrors = t.middleware(async ({ next }) => {
+const mapCapabilityErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (!result.ok) {
     const mapped = asTrpcError(result.error);
+    if (mapped instanceof TRPCError && mapped.code === "SERVICE_UNAVAILABLE" && mapped !== result.error)
+      logger().error({ requestId: ctx.requestId, procedure: path, err: result.error.cause }, "database unavailable");
     if (mapped !== result.error) throw mapped;
   }
   return result;

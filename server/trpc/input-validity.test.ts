@@ -46,7 +46,7 @@ async function refusal(call: Promise<unknown>) {
     code: client.data?.code,
     status: client.data?.httpStatus,
     message: client.message,
-    fieldErrors: client.data?.zodError?.fieldErrors,
+    fieldErrors: client.data?.zodError?.fieldErrors as Record<string, string[] | undefined> | undefined,
   };
 }
 
