@@ -15,21 +15,43 @@ export class DataDirLockedError extends Error {
   override name = "DataDirLockedError";
 }
 
-function isRunning(pid: number): boolean {
+type Holder = "running" | "exiting" | "gone";
+
+/**
+ * Whether the process holding the lock still runs. A process killed with SIGKILL exists a little
+ * longer — as a zombie until its parent reaps it (a supervisor, or the shell that restarts it), or
+ * while the kernel tears it down — yet it will never touch the database again.
+ */
+function holderState(pid: number): Holder {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return (error as NodeJS.ErrnoException).code === "EPERM" ? "running" : "gone";
   }
+  try {
+    // Linux: the state letter follows the command name in parentheses (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (state === "Z" || state === "X" || state === "x") return "exiting";
+  } catch {
+    // No /proc (macOS) or it just went away: trust kill(0).
+  }
+  return "running";
 }
 
-/** Takes the data directory's lock for this process, or throws if a live process holds it. */
-export function lockDataDir(dataDir: string): () => void {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the data directory's lock for this process, or throws if a live process holds it. A holder
+ * that is exiting (a zombie) is stale at once; one that still runs gets `waitMs` to finish exiting —
+ * a restart right after a kill -9 can find it still there — before the lock is refused.
+ */
+export async function lockDataDir(dataDir: string, options: { waitMs?: number } = {}): Promise<() => void> {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = path.join(dataDir, "pglite.lock");
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  const deadline = Date.now() + (options.waitMs ?? 3_000);
+  for (;;) {
     try {
       const fd = openSync(lockFile, "wx");
       writeSync(fd, String(process.pid));
@@ -37,23 +59,34 @@ export function lockDataDir(dataDir: string): () => void {
       return () => rmSync(lockFile, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
-        throw new DataDirLockedError(
-          `The embedded database in ${dataDir} is already open in another process (pid ${holder}). ` +
-            "Stop that process (is `npm start` or `npm run dev` running elsewhere?), or set DATA_DIR to another directory. " +
-            `If no Sales-as-Code process is running, the lock is stale: delete ${lockFile}.`,
-        );
-      }
-      // A stale lock left by a process that died: take it over.
-      rmSync(lockFile, { force: true });
     }
+    let holder: number;
+    try {
+      holder = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+    } catch (error) {
+      // Released between our open and our read: try again.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    const state = Number.isInteger(holder) && holder !== process.pid ? holderState(holder) : "gone";
+    if (state === "running" && Date.now() < deadline) {
+      await sleep(100);
+      continue;
+    }
+    if (state === "running") {
+      throw new DataDirLockedError(
+        `The embedded database in ${dataDir} is already open in another process (pid ${holder}). ` +
+          "Stop that process (is `npm start` or `npm run dev` running elsewhere?), or set DATA_DIR to another directory. " +
+          `If no Sales-as-Code process is running, the lock is stale: delete ${lockFile}.`,
+      );
+    }
+    // A stale lock left by a process that died (or is dying): take it over.
+    rmSync(lockFile, { force: true });
   }
-  throw new DataDirLockedError(`Could not take the lock on ${lockFile}.`);
 }
 
 export async function openEmbeddedPGlite(dataDir: string): Promise<{ pglite: PGlite; release: () => void }> {
-  const release = lockDataDir(dataDir);
+  const release = await lockDataDir(dataDir);
   try {
     const pglite = await PGlite.create({ dataDir: path.join(dataDir, "pglite"), extensions: pgliteExtensions });
     return { pglite, release };
