@@ -39,7 +39,7 @@ async function lockHolder() {
   children.push(shell);
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    shell.stdout!.on("data", (chunk: Buffer) => {
+    shell.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("locked")) resolve();
     });

@@ -84,7 +84,7 @@ describe("what callers see when the database does not answer (#11)", () => {
   beforeAll(async () => {
     const server = await frozenPostgres({ handshake: false });
     frozen.push(server);
-    setDatabaseOpener(async () => postgresDatabase(server.url, { timeouts }));
+    setDatabaseOpener(() => Promise.resolve(postgresDatabase(server.url, { timeouts })));
   });
 
   it("a procedure answers SERVICE_UNAVAILABLE (503) with words, not a 500 with the driver's text", async () => {

@@ -98,7 +98,7 @@ describe("dates outside 1900–2200 (#11)", () => {
     const { caller, http } = await signedIn();
     for (const startsAt of ["+010000-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "1899-12-31T23:59:59Z"]) {
       const refused = await refusal(
-        http.meetings.create.mutate({ title: "Far away", startsAt: startsAt as never, endsAt: startsAt as never }),
+        http.meetings.create.mutate({ title: "Far away", startsAt: startsAt, endsAt: startsAt }),
       );
       expect(refused).toMatchObject({ code: "BAD_REQUEST", status: 400 });
       expect(refused.fieldErrors?.startsAt).toEqual([DATE_RANGE_MESSAGE]);

@@ -35,11 +35,11 @@ beforeAll(async () => {
   expect((await importWorkspace(signedIn.db, signedIn.user.id, smallWorkspace())).ok).toBe(true);
   server = await startTestServer({
     pages: asyncHandler(async (_req, res) => {
-      const response = (await loader({
+      const response = await loader({
         request: new Request("http://localhost/settings/data/export"),
         context: signedIn.context,
         params: {},
-      })) as Response;
+      });
       await sendFetchResponse(res, response);
     }),
   });
