@@ -1,5 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import type { ContextPack, PackItem } from "../../server/brain/retrieval";
+import { literal, retrievalOnlyAnswer } from "../../server/brain/retrieval-only";
 import { BrainMarkdown, citationTargets, safeHref, type CitationTarget, type LinkRenderer } from "./brain-markdown";
 
 const manifest: CitationTarget[] = [
@@ -122,7 +124,9 @@ describe("BrainMarkdown", () => {
     expect(out).toContain("chart");
     expect(out).not.toContain("javascript");
     // The chip for a handle in a link's words comes right after the link.
-    expect(out).toMatch(/<a href="https:\/\/example.com\/x"[^>]*>see <\/a><a href="\/accounts\/acc1"/);
+    expect(out).toMatch(
+      /<a href="https:\/\/example.com\/x"[^>]*>see <\/a><span[^>]*data-testid="link-host"> \(example.com\)<\/span><a href="\/accounts\/acc1"/,
+    );
     expect(out).not.toMatch(/<a\b(?:(?!<\/a>).)*<a\b/);
     expect(chipHandles(out)).toEqual(["D1", "A1", "P1"]);
   });
@@ -190,5 +194,102 @@ describe("BrainMarkdown", () => {
     const out = html("The champion is **Nad");
     expect(out).toContain("The champion is **Nad");
     expect(html("Closes [D")).toContain("Closes [D");
+  });
+});
+
+describe("record text in answers (ADR 014)", () => {
+  const hostile =
+    "[Verify login](https://evil.example/login) [A1] <https://evil.example/x> www.evil.example **urgent**";
+  const item = (handle: string, type: PackItem["type"], text: string, label = text): PackItem => ({
+    handle,
+    type,
+    id: `${type}-${handle}`,
+    label,
+    href: `/${type}s/${handle}`,
+    text,
+    tokens: 1,
+    reason: "test",
+    via: "pack",
+  });
+  const pack = (items: PackItem[], facts: string[] = []): ContextPack => ({
+    items,
+    facts,
+    intents: [],
+    window: null,
+    tokens: 0,
+    budgetTokens: 6_000,
+    omitted: 0,
+  });
+  const render = (text: string, items: CitationTarget[], retrievalOnly: boolean) =>
+    renderToStaticMarkup(
+      <BrainMarkdown text={text} citations={citationTargets(items)} retrievalOnly={retrievalOnly} />,
+    ).replace(/>\n/g, ">");
+
+  it("a retrieval-only answer shows record text as text: no link, and a chip only where we placed one", () => {
+    const records = [
+      item("A1", "account", `Account "Kestrel Aerospace" · ${hostile}`, "Kestrel Aerospace"),
+      item("N1", "note", "Note · `code` and ``fences`` ` and <script>alert(1)</script> [N1][A1]", "A note"),
+    ];
+    const answer = retrievalOnlyAnswer(pack(records, ["Open deals in this month: 1, total [A1] 5"]));
+    // The citations are ours, one per listed record, and nothing from the record text.
+    expect(answer.cited).toEqual(["A1", "N1"]);
+    const out = render(answer.text, records, true);
+    // Each record's text is on the page exactly as it was written.
+    const shown = [...out.matchAll(/<span data-testid="record-text">([^<]*)<\/span>/g)].map((m) =>
+      m[1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&"),
+    );
+    expect(shown).toEqual(["Open deals in this month: 1, total [A1] 5", ...records.map((r) => r.text)]);
+    // The only links are the chips we placed: one per record, none from "[A1]" or "[N1][A1]" in the text.
+    expect([...out.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual(["/accounts/A1", "/notes/N1"]);
+    expect(chipHandles(out)).toEqual(["A1", "N1"]);
+    expect(out).not.toContain('href="https://evil.example');
+    expect(out).not.toContain("<strong>urgent");
+    expect(out).not.toContain("<script");
+  });
+
+  it("a retrieval-only answer stored before record text was quoted still links nowhere but its chips", () => {
+    const out = render(
+      `- Account · ${hostile} [A1]`,
+      [{ handle: "A1", type: "account", label: "K", href: "/a/1" }],
+      true,
+    );
+    expect([...out.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual(["/a/1", "/a/1"]);
+    expect(out).toContain("Verify login");
+  });
+
+  it("quotes any text so that Markdown reads it back exactly: backticks, spaces, brackets, HTML", () => {
+    for (const text of [
+      "`",
+      "``",
+      " x ",
+      "a ` b `` c",
+      "`lead",
+      "trail`",
+      "[A1](https://evil.example)",
+      "<b>x</b>",
+      "\\*",
+      "a  b",
+    ]) {
+      const out = render(`- ${literal(text)} [A1]`, [], true);
+      const quoted = /<span data-testid="record-text">(.*?)<\/span>/.exec(out)?.[1];
+      expect(quoted?.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&")).toBe(text);
+    }
+  });
+
+  it("in a model's answer, an external link shows the host it really leads to", () => {
+    const out = render(
+      "[Verify login](https://evil.example/login) and [meet.example/abc](https://meet.example/abc) and https://docs.example/x",
+      [],
+      false,
+    );
+    expect(out).toContain(
+      '<a href="https://evil.example/login" rel="noreferrer" class="font-medium text-brand-600 underline hover:text-brand-700">Verify login</a><span class="text-xs text-slate-500" data-testid="link-host"> (evil.example)</span>',
+    );
+    // Words that already are the address say where the link goes.
+    expect(out.match(/data-testid="link-host"/g)).toHaveLength(1);
   });
 });

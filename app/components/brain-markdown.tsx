@@ -1,13 +1,17 @@
 // The brain's answers are Markdown written by a model (or by us, for retrieval-only answers, which
 // quote records verbatim), so they are untrusted text. react-markdown with GFM parses it; raw HTML
 // in it stays text (no rehype-raw, no dangerouslySetInnerHTML), links go only where `safeHref`
-// allows, and images are never fetched. Citations ([A1]) become chips for the records in the
-// answer's manifest; a handle that is not in the manifest renders as nothing, so a chip can only
-// point at a record that was really used.
+// allows, an external link shows the host it leads to beside its words, and images are never
+// fetched. Citations ([A1]) become chips for the records in the answer's manifest; a handle that is
+// not in the manifest renders as nothing, so a chip can only point at a record that was really used.
+// A retrieval-only answer carries record text in code spans, which Markdown never parses (no link,
+// no chip can come out of them): shown here as ordinary text, and such an answer has no links but
+// its chips, since we never write any (ADR 014).
 import type { Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
 import { createContext, useContext, type ComponentType, type JSX, type ReactNode } from "react";
 import Markdown, { type Components, type ExtraProps } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { ownValue } from "../../server/utils/own";
 
 export type CitationTarget = { handle: string; type: string; label: string; href: string };
 
@@ -73,7 +77,7 @@ const recordKinds: Record<string, { letter: string; name: string; tone: string }
 };
 
 export function recordKind(type: string) {
-  return recordKinds[type] ?? { letter: "•", name: "Record", tone: "bg-slate-500" };
+  return ownValue(recordKinds, type) ?? { letter: "•", name: "Record", tone: "bg-slate-500" };
 }
 
 /** The small letter badge that says what kind of record a chip or manifest row is. */
@@ -223,19 +227,53 @@ function Citation({ node }: Props<"cite">) {
 
 const linkClass = "font-medium text-brand-600 underline hover:text-brand-700";
 
-function MarkdownLink({ href, children }: Props<"a">) {
+/** The host an external link leads to, unless its words already are its address. */
+function shownHost(href: string, node: HastElement | undefined): string | null {
+  let host: string;
+  try {
+    host = new URL(href).host;
+  } catch {
+    return null;
+  }
+  const words = (node ? textOf(node).trim() : "").replace(/^https?:\/\//i, "").toLowerCase();
+  return words === host || words.startsWith(`${host}/`) ? null : host;
+}
+
+function MarkdownLink({ href, children, node }: Props<"a">) {
   const { InternalLink } = useContext(RenderingContext);
   // No href means `safeHref` refused it (javascript:, data: and friends): the words stay, the link does not.
   if (!href) return <>{children}</>;
-  return isInternal(href) ? (
-    <InternalLink href={href} className={linkClass}>
-      {children}
-    </InternalLink>
-  ) : (
-    <a href={href} rel="noreferrer" className={linkClass}>
-      {children}
-    </a>
+  if (isInternal(href))
+    return (
+      <InternalLink href={href} className={linkClass}>
+        {children}
+      </InternalLink>
+    );
+  // A model quoting a record can repeat "[Verify login](https://evil.example/…)": where it leads is shown.
+  const host = shownHost(href, node);
+  return (
+    <>
+      <a href={href} rel="noreferrer" className={linkClass}>
+        {children}
+      </a>
+      {host ? (
+        <span className="text-xs text-slate-500" data-testid="link-host">
+          {" "}
+          ({host})
+        </span>
+      ) : null}
+    </>
   );
+}
+
+/** In a retrieval-only answer a link can only have come from record text: its words stay, as text. */
+function WordsOnly({ children }: Props<"a">) {
+  return <>{children}</>;
+}
+
+/** Record text a retrieval-only answer quotes (a code span): shown as the text it is. */
+function QuotedText({ children }: Props<"code">) {
+  return <span data-testid="record-text">{children}</span>;
 }
 
 function InlineCode({ children }: Props<"code">) {
@@ -318,22 +356,34 @@ const components: Components = {
   ),
 };
 
-/** Markdown from the brain, rendered safely, with citation chips for the records in `citations`. */
+const retrievalOnlyComponents: Components = { ...components, a: WordsOnly, code: QuotedText };
+
+/**
+ * Markdown from the brain, rendered safely, with citation chips for the records in `citations`.
+ * `retrievalOnly`: an answer we composed from records (mode "retrieval_only"), whose code spans are
+ * record text.
+ */
 export function BrainMarkdown({
   text,
   citations = new Map(),
   InternalLink = PlainLink,
   className = "",
+  retrievalOnly = false,
 }: {
   text: string;
   citations?: ReadonlyMap<string, CitationTarget>;
   InternalLink?: LinkRenderer;
   className?: string;
+  retrievalOnly?: boolean;
 }) {
   return (
     <div className={`text-sm leading-relaxed text-slate-800 ${className}`}>
       <RenderingContext.Provider value={{ citations, InternalLink }}>
-        <Markdown remarkPlugins={remarkPlugins} urlTransform={safeHref} components={components}>
+        <Markdown
+          remarkPlugins={remarkPlugins}
+          urlTransform={safeHref}
+          components={retrievalOnly ? retrievalOnlyComponents : components}
+        >
           {text}
         </Markdown>
       </RenderingContext.Provider>

@@ -201,7 +201,12 @@ export const AssistantAnswer = memo(function AssistantAnswer({
       </header>
       {view.content ? (
         <div data-testid="brain-answer-text">
-          <BrainMarkdown text={view.content} citations={citations} InternalLink={AppLink} />
+          <BrainMarkdown
+            text={view.content}
+            citations={citations}
+            InternalLink={AppLink}
+            retrievalOnly={message.mode === "retrieval_only"}
+          />
         </div>
       ) : streaming ? null : (
         <p className="text-sm italic text-slate-500" data-testid="brain-answer-text">

@@ -1,6 +1,7 @@
 // A conversation's messages, oldest first. Bodies are plain text rendered as text (never HTML), with
 // their line breaks kept; each message has an anchor (#message-<id>) that search results link to.
 import { Link } from "@remix-run/react";
+import { ownValue } from "../../server/utils/own";
 import { formatDateTime } from "../utils/format";
 
 export type ThreadMessage = { id: string; fromEmail: string; toEmails: string[]; sentAt: Date | string; body: string };
@@ -18,7 +19,7 @@ export function ConversationThread({
   const who = (email: string) => {
     const key = email.toLowerCase();
     if (key === me.toLowerCase()) return <span className="font-medium text-slate-900">You</span>;
-    const person = people[key];
+    const person = ownValue(people, key);
     return person ? (
       <Link to={`/prospects/${person.id}`} className="font-medium text-brand-600 hover:underline" title={email}>
         {person.name}

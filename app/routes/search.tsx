@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
+import { truncateText } from "../../server/utils/text";
 import { FormMessage } from "../components/forms";
 import {
   SEARCH_MAX_LENGTH,
@@ -17,7 +18,7 @@ import { formatCount } from "../utils/format";
 import { serverCaller } from "../utils/trpc.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: answer }) => [
-  { title: answer?.q ? `“${answer.q.slice(0, 60)}” · Search · Sales-as-Code` : "Search · Sales-as-Code" },
+  { title: answer?.q ? `“${truncateText(answer.q, 60)}” · Search · Sales-as-Code` : "Search · Sales-as-Code" },
 ];
 
 /** The most results the page shows (the procedure's maximum). */

@@ -198,7 +198,8 @@ export async function answerWithUserKey(options: {
       messageId: assistantMessageId,
       status: stored.status,
       content: stored.content,
-      errorMessage: outcome.errorMessage,
+      // The server's word when it could not store the answer as it was sent.
+      errorMessage: stored.errorMessage ?? outcome.errorMessage,
     });
   } catch (error) {
     onEvent({

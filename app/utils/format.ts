@@ -1,5 +1,7 @@
 // Formatting that renders the same on the server and in the browser (no hydration mismatches):
 // fixed locale, and dates in UTC until users have a time-zone setting.
+import { ownValue } from "../../server/utils/own";
+
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const numberFormat = new Intl.NumberFormat("en-US");
 
@@ -20,7 +22,7 @@ const tierLabels: Record<string, string> = {
 
 export function formatTier(tier: string | null): string {
   if (!tier) return "—";
-  return tierLabels[tier] ?? tier.replace(/_/g, " ");
+  return ownValue(tierLabels, tier) ?? tier.replace(/_/g, " ");
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

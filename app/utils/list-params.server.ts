@@ -1,10 +1,11 @@
 // A list page's address as the API's query: filters, choices and the page cursor. An address is
 // typed, bookmarked and hand-edited, so what does not fit is ignored or cut rather than refused.
 import { TRPCError } from "@trpc/server";
+import { truncateText } from "../../server/utils/text";
 
 /** A query parameter as a filter value: trimmed, cut to what the API accepts, null when empty. */
 export function queryFilter(params: URLSearchParams, name: string, max: number): string | null {
-  const value = (params.get(name) ?? "").trim().slice(0, max);
+  const value = truncateText((params.get(name) ?? "").trim(), max, "");
   return value === "" ? null : value;
 }
 

@@ -6,6 +6,7 @@ import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Db, Queryable } from "../db/client";
+import { truncateText } from "../utils/text";
 
 export const SESSION_COOKIE = "si_session";
 
@@ -58,7 +59,7 @@ export async function createSession(
       userId,
       secretHash: hashSecret(secret),
       // Bounded so a hostile client cannot store megabytes per session.
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      userAgent: client.userAgent ? truncateText(client.userAgent, 512, "") : null,
       ip: client.ip?.slice(0, 64) ?? null,
       createdAt: now,
       lastSeenAt: now,

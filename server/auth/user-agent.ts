@@ -1,5 +1,6 @@
 // "Chrome on macOS" from a User-Agent header, for the sessions list. Deliberately small: it names
 // the common browsers and systems and says "Unknown browser" rather than guessing.
+import { truncateText } from "../utils/text";
 const browsers: [RegExp, string][] = [
   [/Edg(?:e|A|iOS)?\/(\d+)/, "Edge"],
   [/OPR\/(\d+)/, "Opera"],
@@ -22,6 +23,6 @@ export function describeDevice(userAgent: string | null): string {
   const headless = /HeadlessChrome/.test(userAgent);
   const browser = headless ? "Headless Chrome" : (browsers.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null);
   const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null;
-  if (!browser && !system) return userAgent.length > 40 ? `${userAgent.slice(0, 40)}…` : userAgent;
+  if (!browser && !system) return truncateText(userAgent, 41);
   return `${browser ?? "Unknown browser"}${system ? ` on ${system}` : ""}`;
 }

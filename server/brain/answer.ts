@@ -8,9 +8,10 @@
 // prompt, runToolForBrowser() runs tools, complete() checks and stores what Claude wrote.
 import type { MessageParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Db } from "../db/client";
-import type { BrainAnswerMode, BrainMessageStatus } from "../db/generated/client";
+import type { BrainAnswerMode, BrainMessageStatus, Prisma } from "../db/generated/client";
 import { FieldError, NotFoundError } from "../errors";
 import { logger } from "../logger";
+import { truncateLine } from "../utils/text";
 import { claudeClient, claudeFailureMessage, streamTurn, type ClaudeConfig } from "./claude";
 import { Manifest, manifestJson, readManifest, type StoredManifest } from "./manifest";
 import { checkCitations, historyTurns, renderPackMessage, SYSTEM_PROMPT } from "./prompt";
@@ -31,8 +32,7 @@ const MAX_TOOL_ROUNDS = 4;
 const SAVE_EVERY_MS = 1_000;
 
 function threadTitle(question: string): string {
-  const flat = question.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+  return truncateLine(question, 80);
 }
 
 /** Stores a question (in a new thread unless one is given) and the answer to come. */
@@ -128,10 +128,14 @@ async function store(
     errorMessage: string | null;
     manifest: StoredManifest;
     usage?: { inputTokens: number; outputTokens: number };
+    /** Citations we placed ourselves (retrieval-only): stored as given, the text is not read for more. */
+    placed?: string[];
   },
 ) {
   const sent = new Map(result.manifest.items.map((item) => [item.handle, item]));
-  const { text, cited, dropped } = checkCitations(result.content, new Set(sent.keys()));
+  const { text, cited, dropped } = result.placed
+    ? { text: result.content, cited: result.placed.filter((handle) => sent.has(handle)), dropped: [] }
+    : checkCitations(result.content, new Set(sent.keys()));
   if (dropped.length > 0)
     logger().warn({ messageId, dropped }, "brain answer cited records that were not sent; citations dropped");
   await db.$transaction(async (tx) => {
@@ -154,6 +158,45 @@ async function store(
     });
   });
   return text;
+}
+
+type Settled = { content: string; status: BrainMessageStatus; errorMessage: string | null };
+
+export const WRITE_FAILED_MESSAGE =
+  "Something went wrong on our side while writing this answer. What arrived so far is kept; try again.";
+const STORE_FAILED_MESSAGE =
+  "This answer could not be saved in full (its sources could not be stored). What arrived is kept; try again.";
+const READER_LEFT_MESSAGE = "Stopped before the answer was finished.";
+
+/**
+ * Stores an answer's end — and an answer always ends: if the database refuses the whole result (a
+ * citation, the manifest), the answer is still stored as failed with its text, so it never stays
+ * "streaming" with Retry refused. Only a database that cannot be written at all leaves it to the
+ * sweep of abandoned answers.
+ */
+async function settle(
+  db: Db,
+  userId: string,
+  messageId: string,
+  result: Parameters<typeof store>[3],
+): Promise<Settled> {
+  try {
+    const content = await store(db, userId, messageId, result);
+    return { content, status: result.status, errorMessage: result.errorMessage };
+  } catch (error) {
+    logger().error(
+      { messageId, err: error instanceof Error ? error.message : String(error) },
+      "brain answer could not be stored whole; stored as failed without its sources",
+    );
+    // PostgreSQL's text refuses only NUL; whatever else was refused was not the text.
+    const content = result.content.replace(/\0/g, "");
+    const errorMessage = result.status === "failed" && result.errorMessage ? result.errorMessage : STORE_FAILED_MESSAGE;
+    await db.brainMessage.updateMany({
+      where: { id: messageId, status: "streaming" },
+      data: { content, status: "failed", errorMessage },
+    });
+    return { content, status: "failed", errorMessage };
+  }
 }
 
 /**
@@ -184,40 +227,100 @@ export async function* generate(
     yield* follow(db, answer.id, options.signal, staleAfterMs);
     return;
   }
+  // This process now writes the answer, and whatever happens from here — a record the database
+  // refuses, a bug, the reader going away — it ends stored as complete, stopped or failed. An answer
+  // left "streaming" would say "Writing…" for good and refuse Retry.
+  const progress: Progress = { content: "", manifest: null, settled: false };
+  const cancel = new AbortController();
+  try {
+    yield* write(db, userId, answer.id, { question, history, thread: answer.thread }, options, progress, cancel.signal);
+  } catch (error) {
+    if (progress.settled) throw error;
+    logger().error(
+      { messageId: answer.id, err: error instanceof Error ? error.message : String(error) },
+      "brain answer failed while being written",
+    );
+    const stored = await settle(db, userId, answer.id, {
+      content: progress.content,
+      status: "failed",
+      errorMessage: WRITE_FAILED_MESSAGE,
+      manifest: progress.manifest ?? { items: [], tokens: 0, facts: [] },
+    });
+    progress.settled = true;
+    yield { type: "done", messageId: answer.id, ...stored };
+  } finally {
+    cancel.abort();
+    if (!progress.settled) {
+      // The reader went away mid-answer (closing the stream is Stop): what was written is kept.
+      await settle(db, userId, answer.id, {
+        content: progress.content,
+        status: "stopped",
+        errorMessage: READER_LEFT_MESSAGE,
+        manifest: progress.manifest ?? { items: [], tokens: 0, facts: [] },
+      }).catch((error: unknown) =>
+        logger().error(
+          { messageId: answer.id, err: error instanceof Error ? error.message : String(error) },
+          "brain answer could not be stored after its reader left",
+        ),
+      );
+    }
+  }
+}
+
+/** What an answer being written has so far, for storing it however its writing ends. */
+type Progress = { content: string; manifest: StoredManifest | null; settled: boolean };
+
+/** Writes the answer this process claimed: the pack, then Claude (with tools) or retrieval-only. */
+async function* write(
+  db: Db,
+  userId: string,
+  messageId: string,
+  turn: {
+    question: string;
+    history: { role: "user" | "assistant"; content: string }[];
+    thread: { accountId: string | null; opportunityId: string | null };
+  },
+  options: { claude: ClaudeConfig | null; signal?: AbortSignal; now?: Date },
+  progress: Progress,
+  cancelled: AbortSignal,
+): AsyncGenerator<BrainEvent> {
   const now = options.now ?? new Date();
-  const pack = await buildContextPack(db, userId, question, {
+  const pack = await buildContextPack(db, userId, turn.question, {
     now,
-    scope: { accountId: answer.thread.accountId, opportunityId: answer.thread.opportunityId },
+    scope: { accountId: turn.thread.accountId, opportunityId: turn.thread.opportunityId },
   });
   const manifest = new Manifest(pack.items);
+  progress.manifest = manifest.stored(pack.facts);
   await db.brainMessage.update({
-    where: { id: answer.id },
-    data: { contextManifest: manifestJson(manifest.stored(pack.facts)) },
+    where: { id: messageId },
+    data: { contextManifest: manifestJson(progress.manifest) },
   });
-  yield { type: "manifest", manifest: manifest.stored(pack.facts) };
+  yield { type: "manifest", manifest: progress.manifest };
 
   if (!options.claude) {
-    const text = retrievalOnlyAnswer(pack);
+    const { text, cited } = retrievalOnlyAnswer(pack);
+    progress.content = text;
     yield { type: "delta", text };
-    const stored = await store(db, userId, answer.id, {
+    const stored = await settle(db, userId, messageId, {
       content: text,
       status: "complete",
       errorMessage: null,
-      manifest: manifest.stored(pack.facts),
+      manifest: progress.manifest,
+      placed: cited,
     });
-    yield { type: "done", messageId: answer.id, status: "complete", content: stored, errorMessage: null };
+    progress.settled = true;
+    yield { type: "done", messageId, ...stored };
     return;
   }
 
   const timeout = AbortSignal.timeout(options.claude.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const signal = AbortSignal.any([cancelled, timeout, ...(options.signal ? [options.signal] : [])]);
   const client = claudeClient(options.claude);
   const messages: MessageParam[] = [
-    ...historyTurns(history),
-    { role: "user", content: renderPackMessage(pack, question, now) },
+    ...historyTurns(turn.history),
+    { role: "user", content: renderPackMessage(pack, turn.question, now) },
   ];
   const usage = { inputTokens: 0, outputTokens: 0 };
-  let content = "";
   let lastSaved = Date.now();
   const pending: BrainEvent[] = [];
   let wake: (() => void) | null = null;
@@ -229,7 +332,7 @@ export async function* generate(
   // The model runs in the background and pushes events; this generator hands them out as they come.
   const run = (async () => {
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round += 1) {
-      const turn = await streamTurn(
+      const turnResult = await streamTurn(
         client,
         {
           model: options.claude!.model,
@@ -238,28 +341,29 @@ export async function* generate(
           tools: round < MAX_TOOL_ROUNDS ? TOOL_DEFINITIONS : [],
         },
         (text) => {
-          content += text;
+          progress.content += text;
           push({ type: "delta", text });
         },
         signal,
       );
-      usage.inputTokens += turn.usage.inputTokens;
-      usage.outputTokens += turn.usage.outputTokens;
-      if (turn.stopReason !== "tool_use" || turn.toolUses.length === 0) return;
+      usage.inputTokens += turnResult.usage.inputTokens;
+      usage.outputTokens += turnResult.usage.outputTokens;
+      if (turnResult.stopReason !== "tool_use" || turnResult.toolUses.length === 0) return;
       messages.push({
         role: "assistant",
         content: [
-          ...(turn.text ? [{ type: "text" as const, text: turn.text }] : []),
-          ...turn.toolUses.map((t) => ({ type: "tool_use" as const, id: t.id, name: t.name, input: t.input })),
+          ...(turnResult.text ? [{ type: "text" as const, text: turnResult.text }] : []),
+          ...turnResult.toolUses.map((t) => ({ type: "tool_use" as const, id: t.id, name: t.name, input: t.input })),
         ],
       });
       const results: ToolResultBlockParam[] = [];
-      for (const use of turn.toolUses) {
+      for (const use of turnResult.toolUses) {
         push({ type: "status", text: `Looking further in your records (${use.name.replace(/_/g, " ")})…` });
         const result = await runTool(db, userId, use.name, use.input, manifest, now);
         results.push({ type: "tool_result", tool_use_id: use.id, content: result.text });
       }
-      push({ type: "manifest", manifest: manifest.stored(pack.facts) });
+      progress.manifest = manifest.stored(pack.facts);
+      push({ type: "manifest", manifest: progress.manifest });
       messages.push({ role: "user", content: results });
     }
   })();
@@ -276,7 +380,7 @@ export async function* generate(
           };
       if (!stopped)
         logger().warn(
-          { messageId: answer.id, err: error instanceof Error ? error.message : String(error) },
+          { messageId, err: error instanceof Error ? error.message : String(error) },
           "brain answer failed",
         );
       push({ type: "status", text: "" });
@@ -298,22 +402,17 @@ export async function* generate(
     yield event;
     if (Date.now() - lastSaved > SAVE_EVERY_MS) {
       lastSaved = Date.now();
-      await db.brainMessage.update({ where: { id: answer.id }, data: { content } });
+      await db.brainMessage.update({ where: { id: messageId }, data: { content: progress.content } });
     }
   }
-  const stored = await store(db, userId, answer.id, {
-    content,
+  const stored = await settle(db, userId, messageId, {
+    content: progress.content,
     ...outcome,
-    manifest: manifest.stored(pack.facts),
+    manifest: progress.manifest,
     usage,
   });
-  yield {
-    type: "done",
-    messageId: answer.id,
-    status: outcome.status,
-    content: stored,
-    errorMessage: outcome.errorMessage,
-  };
+  progress.settled = true;
+  yield { type: "done", messageId, ...stored };
 }
 
 const CLAIM_GRACE_MS = 30_000;
@@ -384,17 +483,63 @@ async function* follow(
   }
 }
 
-/** A new answer to the same question, after the message being retried. */
+/** How long a browser may hold an answer it writes with the user's key (P16) without a sign of life. */
+const BROWSER_CLAIM_MS = 10 * 60_000;
+
+export const ABANDONED_MESSAGE =
+  "This answer was interrupted before it was finished (the server writing it stopped). What arrived is kept; try again.";
+
+/**
+ * Answers whose writer is gone (a process that crashed or was restarted mid-answer, a browser closed
+ * while writing with the user's key): still "streaming", with no sign of life — a claim, a save —
+ * for longer than writing an answer may take. `timeoutMs` is the server's limit for one answer.
+ */
+function abandonedAnswers(now: Date, timeoutMs: number): Prisma.BrainMessageWhereInput {
+  const serverCutoff = new Date(now.getTime() - timeoutMs - CLAIM_GRACE_MS);
+  return {
+    role: "assistant",
+    status: "streaming",
+    OR: [
+      { mode: "user_key", updatedAt: { lt: new Date(now.getTime() - BROWSER_CLAIM_MS) } },
+      { mode: { not: "user_key" }, updatedAt: { lt: serverCutoff } },
+      { mode: null, updatedAt: { lt: serverCutoff } },
+    ],
+  };
+}
+
+const abandonedEnd = { status: "failed", errorMessage: ABANDONED_MESSAGE } as const;
+
+/** The periodic sweep: abandoned answers end as failed (with their partial text), so Retry works. */
+export async function failAbandonedAnswers(db: Db, options: { timeoutMs: number; now?: Date }): Promise<number> {
+  const result = await db.brainMessage.updateMany({
+    where: abandonedAnswers(options.now ?? new Date(), options.timeoutMs),
+    data: abandonedEnd,
+  });
+  return result.count;
+}
+
+/**
+ * A new answer to the same question, after the message being retried. An answer still being
+ * written is refused, unless it was abandoned: then it ends as failed here and now, without waiting
+ * for the sweep.
+ */
 export async function retry(
   db: Db,
   userId: string,
   assistantMessageId: string,
   mode: BrainAnswerMode,
   model: string | null,
+  options: { timeoutMs: number; now?: Date },
 ) {
   const { answer, question } = await loadTurn(db, userId, assistantMessageId);
-  if (answer.status === "streaming") throw new FieldError("assistantMessageId", "This answer is still being written.");
   return db.$transaction(async (tx) => {
+    if (answer.status === "streaming") {
+      const ended = await tx.brainMessage.updateMany({
+        where: { id: answer.id, ...abandonedAnswers(options.now ?? new Date(), options.timeoutMs) },
+        data: abandonedEnd,
+      });
+      if (ended.count === 0) throw new FieldError("assistantMessageId", "This answer is still being written.");
+    }
     await tx.brainMessage.create({
       data: { userId, threadId: answer.thread.id, role: "user", content: question, status: "complete" },
     });
@@ -414,7 +559,7 @@ export async function prepare(db: Db, userId: string, assistantMessageId: string
   const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
   // The browser writes this answer; a subscription for it (another tab) follows instead.
-  if (!(await claim(db, answer.id, 10 * 60_000)))
+  if (!(await claim(db, answer.id, BROWSER_CLAIM_MS)))
     throw new FieldError("assistantMessageId", "This answer is already being written.");
   const pack = await buildContextPack(db, userId, question, {
     now,
@@ -482,7 +627,7 @@ export async function complete(
 ) {
   const { manifest, status } = await storedManifest(db, userId, input.assistantMessageId);
   if (status !== "streaming") throw new FieldError("assistantMessageId", "This answer is already finished.");
-  const content = await store(db, userId, input.assistantMessageId, {
+  const stored = await settle(db, userId, input.assistantMessageId, {
     content: input.content,
     status: input.status,
     errorMessage:
@@ -490,5 +635,5 @@ export async function complete(
     manifest,
     ...(input.usage ? { usage: input.usage } : {}),
   });
-  return { messageId: input.assistantMessageId, status: input.status, content };
+  return { messageId: input.assistantMessageId, ...stored };
 }

@@ -10,7 +10,21 @@ import { SMALL_REFERENCE_DATE, smallWorkspace } from "../../tests/helpers/worksp
 import { importWorkspace } from "../data-rights/import/import-workspace";
 import { getDb } from "../db/client";
 import { createLogger, setLogger } from "../logger";
-import { ask, complete, generate, prepare, runToolForBrowser, type BrainEvent } from "./answer";
+import { createNote } from "../crm/notes";
+import { QUEUES } from "../jobs/jobs";
+import { jobHandlers } from "../jobs/handlers";
+import {
+  ABANDONED_MESSAGE,
+  ask,
+  complete,
+  failAbandonedAnswers,
+  generate,
+  prepare,
+  retry,
+  runToolForBrowser,
+  WRITE_FAILED_MESSAGE,
+  type BrainEvent,
+} from "./answer";
 import type { ClaudeConfig } from "./claude";
 import { Manifest, storedManifestSchema } from "./manifest";
 import { checkCitations, historyTurns, normaliseCitations, renderPackMessage } from "./prompt";
@@ -251,7 +265,7 @@ describe("retrieval-only answers (no key)", () => {
     const { db, user } = await sellerWithData();
     const pack = await buildContextPack(db, user.id, "zeppelin hovercraft", { now: NOW });
     expect(pack.items).toEqual([]);
-    expect(retrievalOnlyAnswer(pack)).toContain("Your records don't contain anything that matches");
+    expect(retrievalOnlyAnswer(pack).text).toContain("Your records don't contain anything that matches");
   });
 });
 
@@ -619,5 +633,218 @@ describe("over HTTP", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("brain.runTool over HTTP with names every object inherits", () => {
+  it("answers each with a sentence for Claude (200), never a 500, and adds nothing to the manifest", async () => {
+    const server = await startTestServer();
+    try {
+      const db = await getDb();
+      const user = await createUser(db);
+      await importWorkspace(db, user.id, smallWorkspace());
+      const { cookie } = await signIn(db, user.id);
+      const api = createApiClient(server.url, { headers: () => ({ cookie }) });
+      const asked = await api.brain.ask.mutate({ question: "What's the latest with Acme?", userKey: true });
+      const prepared = await api.brain.prepare.mutate({ assistantMessageId: asked.assistantMessageId });
+      const call = (name: string, input: string) =>
+        fetch(`${server.url}/api/trpc/brain.runTool`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin: server.url },
+          body: `{"json":{"assistantMessageId":${JSON.stringify(asked.assistantMessageId)},"name":${JSON.stringify(name)},"input":${input}}}`,
+        });
+      for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "__defineGetter__"]) {
+        const response = await call(name, "{}");
+        expect(response.status, name).toBe(200);
+        const body = (await response.json()) as { result: { data: { json: { text: string } } } };
+        expect(body.result.data.json.text).toBe(`There is no tool called ${name}.`);
+      }
+      // An input that tries to set a prototype is only input.
+      const proto = await call("get_account", `{"__proto__":{"name_or_id":"Acme Logistics"},"constructor":1}`);
+      expect(proto.status).toBe(200);
+      const thread = await api.brain.thread.query({ threadId: asked.threadId });
+      expect(thread.messages[1]!.manifest!.items).toEqual(prepared.manifest.items);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("an answer always ends: never left 'streaming' with Retry refused (#11)", () => {
+  const TIMEOUT_MS = 90_000;
+  const collect = async (stream: AsyncGenerator<BrainEvent>) => {
+    const events: BrainEvent[] = [];
+    for await (const event of stream) events.push(event);
+    return events;
+  };
+  /** A database that refuses one kind of write, as PostgreSQL refused the half emoji: a real trigger. */
+  async function refuse(
+    db: Awaited<ReturnType<typeof getDb>>,
+    table: string,
+    when: "INSERT" | "UPDATE",
+    condition = "true",
+  ) {
+    await db.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION refuse_for_test() RETURNS trigger AS $$ BEGIN IF ${condition} THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_for_test BEFORE ${when} ON "${table}" FOR EACH ROW EXECUTE FUNCTION refuse_for_test()`,
+    );
+    return () => db.$executeRawUnsafe(`DROP TRIGGER refuse_for_test ON "${table}"`);
+  }
+
+  it("a note cut mid-emoji in a timeline label: the answer about its account completes, over HTTP", async () => {
+    const server = await startTestServer();
+    try {
+      const db = await getDb();
+      const user = await createUser(db);
+      await importWorkspace(db, user.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
+      const acme = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Acme Logistics" } });
+      const { cookie } = await signIn(db, user.id);
+      const api = createApiClient(server.url, { headers: () => ({ cookie }) });
+      // "Note added: " + 66 × "w" puts 🎉 across code units 79–80 of the timeline entry's label.
+      await api.notes.create.mutate({ body: `${"w".repeat(66)}🎉 after`, accountId: acme.id });
+      const asked = await api.brain.ask.mutate({ question: "What's the latest with Acme Logistics?" });
+      const input = encodeURIComponent(JSON.stringify({ json: { assistantMessageId: asked.assistantMessageId } }));
+      const body = await (
+        await fetch(`${server.url}/api/trpc/brain.stream?input=${input}`, {
+          headers: { cookie, accept: "text/event-stream" },
+        })
+      ).text();
+      expect(body).toContain('"status":"complete"');
+      const thread = await api.brain.thread.query({ threadId: asked.threadId });
+      const answer = thread.messages[1]!;
+      expect(answer.status).toBe("complete");
+      const entry = answer.manifest!.items.find((item) => item.type === "activity" && item.label.includes("www"));
+      expect(entry?.label).toBe(`Note added: ${"w".repeat(66)}…`);
+      expect(answer.citations.map((c) => c.label)).toContain(entry!.label);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the stored timeline entry of such a note is cut between characters too", async () => {
+    const { db, user } = await sellerWithData();
+    const acme = await db.account.findFirstOrThrow({ where: { userId: user.id, name: "Acme Logistics" } });
+    await createNote(db, user.id, {
+      body: `${"w".repeat(119)}🎉 after`,
+      accountId: acme.id,
+      opportunityId: null,
+      prospectId: null,
+      meetingId: null,
+    });
+    const entry = await db.activity.findFirstOrThrow({ where: { userId: user.id, type: "note_added" } });
+    expect(entry.summary).toBe(`Note added: ${"w".repeat(119)}`);
+  });
+
+  it("sources the database refuses: the answer ends failed with its text, and Retry answers again", async () => {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, {
+      question: "What's the latest with Acme?",
+      mode: "retrieval_only",
+      model: null,
+    });
+    const allow = await refuse(db, "brain_citations", "INSERT");
+    const events = await collect(generate(db, user.id, asked.assistantMessageId, { claude: null, now: NOW })).finally(
+      allow,
+    );
+    const failed = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId } });
+    expect(failed.status).toBe("failed");
+    expect(failed.errorMessage).toMatch(/could not be saved in full/);
+    expect(failed.content).toContain("Retrieval-only answer");
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "failed", errorMessage: failed.errorMessage });
+
+    const again = await retry(db, user.id, asked.assistantMessageId, "retrieval_only", null, { timeoutMs: TIMEOUT_MS });
+    await collect(generate(db, user.id, again.assistantMessageId, { claude: null, now: NOW }));
+    expect(await db.brainMessage.findUniqueOrThrow({ where: { id: again.assistantMessageId } })).toMatchObject({
+      status: "complete",
+    });
+  });
+
+  it("a write refused mid-answer (the manifest, with Claude): failed, what arrived kept, Retry accepted", async () => {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "What's the latest with Acme?", mode: "server_key", model: "m" });
+    const allow = await refuse(
+      db,
+      "brain_messages",
+      "UPDATE",
+      `NEW."contextManifest" IS DISTINCT FROM OLD."contextManifest"`,
+    );
+    const before = claude.fake.requests.length;
+    const events = await collect(generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW })).finally(
+      allow,
+    );
+    // It failed before Claude was asked, and said so.
+    expect(claude.fake.requests.length).toBe(before);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "failed", errorMessage: WRITE_FAILED_MESSAGE });
+    expect(await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId } })).toMatchObject({
+      status: "failed",
+      errorMessage: WRITE_FAILED_MESSAGE,
+    });
+    const again = await retry(db, user.id, asked.assistantMessageId, "server_key", "m", { timeoutMs: TIMEOUT_MS });
+    const next = await collect(generate(db, user.id, again.assistantMessageId, { claude: config, now: NOW }));
+    expect(next.at(-1)).toMatchObject({ type: "done", status: "complete" });
+  });
+
+  it("a reader that goes away mid-answer leaves it stopped, not streaming", async () => {
+    const { db, user } = await sellerWithData();
+    const asked = await ask(db, user.id, { question: "What's the latest with Acme?", mode: "server_key", model: "m" });
+    const rest = gate();
+    claude.fake.next({ kind: "hold", afterChunks: 2, until: rest.opened });
+    const stream = generate(db, user.id, asked.assistantMessageId, { claude: config, now: NOW });
+    let deltas = 0;
+    for await (const event of stream) if (event.type === "delta" && ++deltas === 1) break; // calls return()
+    rest.open();
+    const stored = await db.brainMessage.findUniqueOrThrow({ where: { id: asked.assistantMessageId } });
+    expect(stored).toMatchObject({ status: "stopped", errorMessage: "Stopped before the answer was finished." });
+    expect(stored.content.length).toBeGreaterThan(0);
+  });
+
+  it("an answer whose writer died (a crash mid-answer): Retry refused while it may be alive, accepted after; the sweep ends the rest", async () => {
+    const { db, user } = await sellerWithData();
+    const ageBy = (id: string, ms: number) =>
+      db.$executeRawUnsafe(
+        `UPDATE "brain_messages" SET "updatedAt" = "updatedAt" - ($1::int * interval '1 millisecond'), "generationStartedAt" = now() - ($1::int * interval '1 millisecond') WHERE "id" = $2`,
+        ms,
+        id,
+      );
+    const crashed = await ask(db, user.id, {
+      question: "What's the latest with Acme?",
+      mode: "server_key",
+      model: "m",
+    });
+    await db.brainMessage.update({ where: { id: crashed.assistantMessageId }, data: { content: "Acme is in" } });
+    await ageBy(crashed.assistantMessageId, 60_000);
+    await expect(
+      retry(db, user.id, crashed.assistantMessageId, "server_key", "m", { timeoutMs: TIMEOUT_MS }),
+    ).rejects.toThrow("This answer is still being written.");
+    await ageBy(crashed.assistantMessageId, TIMEOUT_MS);
+    const again = await retry(db, user.id, crashed.assistantMessageId, "server_key", "m", { timeoutMs: TIMEOUT_MS });
+    expect(again.threadId).toBe(crashed.threadId);
+    expect(await db.brainMessage.findUniqueOrThrow({ where: { id: crashed.assistantMessageId } })).toMatchObject({
+      status: "failed",
+      errorMessage: ABANDONED_MESSAGE,
+      content: "Acme is in",
+    });
+
+    // The periodic sweep (the maintenance job): old server answers and browser answers end; live ones do not.
+    const old = await ask(db, user.id, { question: "Anything new?", mode: "retrieval_only", model: null });
+    const browserRecent = await ask(db, user.id, { question: "And now?", mode: "user_key", model: "m" });
+    const browserOld = await ask(db, user.id, { question: "And then?", mode: "user_key", model: "m" });
+    await ageBy(old.assistantMessageId, 2 * TIMEOUT_MS);
+    await ageBy(browserRecent.assistantMessageId, 2 * TIMEOUT_MS);
+    await ageBy(browserOld.assistantMessageId, 11 * 60_000);
+    await jobHandlers(db)[QUEUES.maintenance]({});
+    const statuses = await db.brainMessage.findMany({
+      where: { id: { in: [old, browserRecent, browserOld, again].map((a) => a.assistantMessageId) } },
+      select: { id: true, status: true },
+    });
+    expect(Object.fromEntries(statuses.map((m) => [m.id, m.status]))).toEqual({
+      [old.assistantMessageId]: "failed",
+      [browserRecent.assistantMessageId]: "streaming",
+      [browserOld.assistantMessageId]: "failed",
+      [again.assistantMessageId]: "streaming",
+    });
+    expect(await failAbandonedAnswers(db, { timeoutMs: TIMEOUT_MS })).toBe(0);
   });
 });

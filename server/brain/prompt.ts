@@ -1,6 +1,7 @@
 // Everything the brain says to Claude, in one module: the system prompt (the rules), how a context
 // pack is written into the conversation, and the citation syntax answers must use — with the code
 // that reads citations back and drops any that point at records Claude was never given.
+import { truncateText } from "../utils/text";
 import type { ContextPack, PackItem } from "./retrieval";
 
 export const SYSTEM_PROMPT = `You are the sales brain of Sales-as-Code: you answer an account executive's questions about their own book of business — their accounts, the people there, deals, emails, meetings, notes and timeline.
@@ -44,7 +45,7 @@ export function historyTurns(turns: { role: "user" | "assistant"; content: strin
   const kept: { role: "user" | "assistant"; content: string }[] = [];
   let used = 0;
   for (const turn of [...turns].reverse()) {
-    const content = turn.content.length > 1_500 ? `${turn.content.slice(0, 1_500)}…` : turn.content;
+    const content = truncateText(turn.content, 1_501);
     if (used + content.length > maxChars) break;
     used += content.length;
     kept.unshift({ role: turn.role, content });

@@ -3,6 +3,8 @@
 // tools, so the model sees the same shape whichever way a record reached it.
 import type { Queryable } from "../db/client";
 import { stageLabels } from "../crm/opportunities";
+import { ownValue } from "../utils/own";
+import { truncateLine } from "../utils/text";
 
 export const brainRecordTypes = [
   "account",
@@ -55,11 +57,7 @@ export function totalsText(totals: { currency: string; minor: bigint | number | 
   return totals.map((t) => moneyText(t.minor ?? 0, t.currency)).join(" + ");
 }
 
-const clip = (text: string | null | undefined, max: number) => {
-  if (!text) return "";
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
+const clip = (text: string | null | undefined, max: number) => (text ? truncateLine(text, max) : "");
 const roleLabels: Record<string, string> = {
   champion: "champion",
   economic_buyer: "economic buyer",
@@ -117,7 +115,7 @@ export async function loadProspects(db: Queryable, userId: string, ids: string[]
       id: p.id,
       label: name,
       href: `/prospects/${p.id}`,
-      text: `Person ${name}${p.title ? `, ${p.title}` : ""}${p.account ? ` at ${p.account.name}` : ""} · role: ${roleLabels[p.role] ?? p.role} · status: ${p.status.replace("_", " ")}${p.email ? ` · ${p.email}` : ""}${p.phone ? ` · ${p.phone}` : ""}`,
+      text: `Person ${name}${p.title ? `, ${p.title}` : ""}${p.account ? ` at ${p.account.name}` : ""} · role: ${ownValue(roleLabels, p.role) ?? p.role} · status: ${p.status.replace("_", " ")}${p.email ? ` · ${p.email}` : ""}${p.phone ? ` · ${p.phone}` : ""}`,
     };
   });
 }

@@ -271,7 +271,7 @@ const tools = {
 export type ToolName = keyof typeof tools;
 
 function isToolName(name: string): name is ToolName {
-  // Own keys only: a name such as "toString" is not a tool.
+  // Own keys only: "toString", "constructor" and "__proto__" are not tools (server/utils/own.ts).
   return Object.hasOwn(tools, name);
 }
 

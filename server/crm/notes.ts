@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { FieldError, NotFoundError } from "../errors";
+import { truncateText } from "../utils/text";
 import { recordActivity } from "./activity";
 import { ensureOwnedRef, idInput, optionalRef, requiredText } from "./inputs";
 import { maxLengths } from "./limits";
@@ -103,7 +104,7 @@ export async function createNote(db: Db, userId: string, input: z.output<typeof 
       opportunityId,
       prospectId: input.prospectId,
       meetingId: input.meetingId,
-      summary: `Note added: ${input.body.split("\n")[0]!.slice(0, 120)}`,
+      summary: `Note added: ${truncateText(input.body.split("\n")[0]!, 120, "")}`,
     });
     return note;
   });

@@ -12,6 +12,7 @@ import type { Db } from "../db/client";
 import { disconnectConnection, stopAllPolling } from "../integrations/connections";
 import { enqueue, QUEUES } from "../jobs/jobs";
 import { logger } from "../logger";
+import { truncateText } from "../utils/text";
 
 export const DELETION_GRACE_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -115,7 +116,7 @@ export async function sweepDeletionRequests(db: Db, now = new Date()): Promise<{
       const message = error instanceof Error ? error.message : String(error);
       await db.accountDeletionRequest.update({
         where: { id: request.id },
-        data: { attempts: { increment: 1 }, lastError: message.slice(0, 1000) },
+        data: { attempts: { increment: 1 }, lastError: truncateText(message, 1000) },
       });
       const late = request.purgeAfter <= now;
       logger()[late ? "error" : "warn"](

@@ -4,6 +4,7 @@
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { logger } from "../logger";
+import { truncateText } from "../utils/text";
 import { POLL_INTERVAL_MS } from "./connections";
 import { ProviderAuthError, providerClient } from "./providers";
 import { decryptToken } from "./token-crypto";
@@ -40,7 +41,7 @@ export async function pollConnection(db: Db, connectionId: string, now = new Dat
       // Retrying cannot help: the user must reconnect. Stop polling until they do.
       await db.integrationConnection.updateMany({
         where: { id: connection.id, status: "active" },
-        data: { status: "needs_reauth", lastSyncError: error.message.slice(0, 500), nextSyncAt: null },
+        data: { status: "needs_reauth", lastSyncError: truncateText(error.message, 500), nextSyncAt: null },
       });
       return { status: "failed", stored: 0 };
     }
@@ -48,7 +49,7 @@ export async function pollConnection(db: Db, connectionId: string, now = new Dat
     await db.integrationConnection.updateMany({
       where: { id: connection.id, status: "active" },
       data: {
-        lastSyncError: error instanceof Error ? error.message.slice(0, 500) : "failed",
+        lastSyncError: error instanceof Error ? truncateText(error.message, 500) : "failed",
         consecutiveFailures: failures,
         // Back off: 5 minutes, doubling, at most a day.
         nextSyncAt: new Date(now.getTime() + Math.min(POLL_INTERVAL_MS * 2 ** failures, 86_400_000)),

@@ -4,6 +4,8 @@ import type { Db } from "../db/client";
 import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-account";
 import { pollConnection, dueConnections } from "../integrations/sync";
 import { sweepRateLimits } from "../auth/rate-limit";
+import { failAbandonedAnswers } from "../brain/answer";
+import { env } from "../env";
 import { kickMailDelivery, mailDeliveryIdle } from "../mail/outbox";
 import { logger } from "../logger";
 import { enqueue, QUEUES, type JobHandler, type QueueName } from "./jobs";
@@ -38,6 +40,9 @@ export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
       kickMailDelivery(db);
       await mailDeliveryIdle();
       await sweepRateLimits(db);
+      // Answers a crashed or restarted process was writing end as failed, so Retry is offered.
+      const abandoned = await failAbandonedAnswers(db, { timeoutMs: env().BRAIN_TIMEOUT_MS });
+      if (abandoned > 0) logger().warn({ abandoned }, "brain answers abandoned mid-answer marked failed");
     },
   };
 }

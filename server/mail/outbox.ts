@@ -8,6 +8,7 @@ import type { MailOutbox } from "../db/generated/client";
 import { env } from "../env";
 import { logger } from "../logger";
 import { singleton } from "../utils/singleton";
+import { truncateText } from "../utils/text";
 import type { MailContent } from "./templates";
 
 export interface MailTransport {
@@ -85,7 +86,10 @@ export async function deliverPendingMail(
       failed += 1;
       const message = error instanceof Error ? error.message : String(error);
       const attempts = mail.attempts + 1;
-      await db.mailOutbox.update({ where: { id: mail.id }, data: { attempts, lastError: message.slice(0, 1000) } });
+      await db.mailOutbox.update({
+        where: { id: mail.id },
+        data: { attempts, lastError: truncateText(message, 1000) },
+      });
       const log = { mailId: mail.id, kind: mail.kind, attempts, error: message };
       if (attempts >= MAX_MAIL_ATTEMPTS) logger().error(log, "mail delivery gave up");
       else logger().warn(log, "mail delivery failed; will retry");

@@ -79,7 +79,7 @@ export const brainRouter = createTRPCRouter({
   /** Answers the same question again (after a failure, a stop, or to get another answer). */
   retry: protectedProcedure.input(byAnswer.merge(modeInput)).mutation(({ ctx, input }) => {
     const { mode, model } = input.userKey ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL } : serverMode();
-    return retry(ctx.db, ctx.user.id, input.assistantMessageId, mode, model);
+    return retry(ctx.db, ctx.user.id, input.assistantMessageId, mode, model, { timeoutMs: env().BRAIN_TIMEOUT_MS });
   }),
 
   prepare: protectedProcedure
