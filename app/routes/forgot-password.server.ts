@@ -17,6 +17,7 @@ export async function askForPasswordReset(form: FormData, context: AppLoadContex
   const read = checkForm(z.object({ email: emailInput }), fields, fields);
   if (!read.ok) return invalidForm(read);
   const limited = await rateLimited(
+    context,
     [
       [rateLimits.resetRequestPerIp, context.client.ip],
       [rateLimits.resetRequestPerAccount, read.data.email],

@@ -174,7 +174,7 @@ export async function checkResetToken(db: Db, token: string, now = new Date()): 
   return row && !row.usedAt && row.expiresAt > now ? "valid" : "invalid";
 }
 
-export type ResetResult = { ok: true; userId: string } | { ok: false; message: string };
+export type ResetResult = { ok: true; userId: string; email: string } | { ok: false; message: string };
 
 export const INVALID_RESET_LINK = "This reset link has expired or was already used. Ask for a new one below.";
 
@@ -211,6 +211,6 @@ export async function resetPassword(
       to: row.user.email,
       userId: row.userId,
     });
-    return { ok: true, userId: row.userId };
+    return { ok: true, userId: row.userId, email: row.user.email };
   });
 }

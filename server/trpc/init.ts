@@ -3,7 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { FieldError, NotFoundError } from "../errors";
+import { FieldError, NotFoundError, RateLimitedError } from "../errors";
 import type { TrpcContext } from "./context";
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -19,11 +19,16 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-/** A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field. */
+/**
+ * A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field,
+ * RateLimitedError → 429 (server/trpc/http.ts adds its Retry-After).
+ */
 export function asTrpcError(error: unknown): unknown {
   const cause = error instanceof TRPCError ? error.cause : error;
   if (cause instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
   if (cause instanceof FieldError) return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (cause instanceof RateLimitedError && !(error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS"))
+    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
   return error;
 }
 
