@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { knownDeviceFor, readDeviceCookie } from "../../server/auth/known-device";
 import { hashPassword } from "../../server/auth/password";
+import { handlePasswordResetRequests } from "../../server/auth/password-accounts";
 import { readSessionToken, validateSessionToken } from "../../server/auth/session";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE } from "../../server/auth/sign-in";
@@ -253,6 +254,9 @@ describe("forgot and reset password", () => {
     const { db, user } = await userWithPassword();
     const elsewhere = await signIn(db, user.id);
     await forgotAction(args(post("/forgot-password", { email: user.email })));
+    // The request only queued the work; the job (not running here) looks the email up and mails.
+    expect(await db.mailOutbox.count({ where: { userId: user.id } })).toBe(0);
+    expect(await handlePasswordResetRequests(db, { appUrl: "http://localhost" })).toBeGreaterThanOrEqual(1);
     const mail = await db.mailOutbox.findFirstOrThrow({ where: { userId: user.id, kind: "password_reset" } });
     const token = decodeURIComponent(mail.textBody.match(/token=(\S+)/)![1]!);
 
