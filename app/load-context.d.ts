@@ -10,6 +10,11 @@ declare module "@remix-run/node" {
     client: { ip: string | null; userAgent: string | null };
     /** This response's CSP nonce, for the inline scripts Remix renders. */
     cspNonce: string;
+    /**
+     * Headers the server adds to this request's answer, for what Remix would drop: it keeps only
+     * cookies from an action's own headers when it renders a page (Retry-After on a 429).
+     */
+    answerHeaders: Headers;
   }
   interface Future {
     v3_singleFetch: true;

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   "search-demo": () => import("./search-demo"),
   "workspace-http": () => import("./workspace-http"),
   export: () => import("./export"),
+  "forgot-password-timing": () => import("./forgot-password-timing"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

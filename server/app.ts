@@ -112,12 +112,15 @@ function remixPages(
 ): RequestHandler {
   const handle = createRequestHandler(build, mode);
   return asyncHandler(async (req, res) => {
+    const answerHeaders = new Headers();
     const response = await handle(createFetchRequest(req, res), {
       auth: res.locals.auth ?? signedOut,
       requestId: res.locals.requestId ?? "unknown",
       client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
       cspNonce: res.locals.cspNonce ?? "",
+      answerHeaders,
     });
+    for (const [name, value] of answerHeaders) res.setHeader(name, value);
     await sendFetchResponse(res, response);
   });
 }

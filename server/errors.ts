@@ -19,3 +19,30 @@ export class FieldError extends Error {
     super(message);
   }
 }
+
+/**
+ * A rate limit refused the attempt. Becomes a 429 with `Retry-After` everywhere: tRPC over HTTP
+ * (server/trpc/http.ts), and form actions (rateLimitedAnswer in app/utils/auth-forms.server.ts).
+ */
+export class RateLimitedError extends Error {
+  override name = "RateLimitedError";
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(tooManyAttemptsMessage(seconds));
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+/** "Too many attempts … wait 2 minutes": what a person is told with a 429 (its Retry-After, in words). */
+export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const minutes = Math.ceil(seconds / 60);
+  const wait =
+    seconds < 60
+      ? `${seconds} ${seconds === 1 ? "second" : "seconds"}`
+      : minutes === 1
+        ? "a minute"
+        : `${minutes} minutes`;
+  return `Too many attempts. For your security, wait ${wait} and try again.`;
+}

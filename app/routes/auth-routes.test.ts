@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { knownDeviceFor, readDeviceCookie } from "../../server/auth/known-device";
 import { hashPassword } from "../../server/auth/password";
+import { handlePasswordResetRequests } from "../../server/auth/password-accounts";
 import { readSessionToken, validateSessionToken } from "../../server/auth/session";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE } from "../../server/auth/sign-in";
@@ -25,6 +27,25 @@ function cookieFrom(response: Response): string | null {
       .find((c) => c.startsWith("si_session="))
       ?.split(";")[0],
   );
+}
+
+function deviceCookieFrom(response: Response): string | null {
+  return readDeviceCookie(
+    response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("si_device="))
+      ?.split(";")[0],
+  );
+}
+
+/** A request context from another address (an attacker's, or the owner's at home). */
+const from = (ip: string) => ({ ...loadContext(), client: { ip, userAgent: null } });
+
+/** A form post that carries a browser's cookies. */
+function postWithCookie(path: string, fields: Record<string, string>, cookie: string) {
+  const request = post(path, fields);
+  request.headers.set("cookie", cookie);
+  return request;
 }
 
 async function userWithPassword(password = "the right password") {
@@ -130,6 +151,61 @@ describe("/login", () => {
   });
 });
 
+describe("/login throttling (known devices cannot be locked out)", () => {
+  it("an attacker's wrong passwords from other IPs do not lock out the owner's known device", async () => {
+    const { db, user, password } = await userWithPassword();
+    // The owner signed in from this browser before: it carries the known-device cookie.
+    const first = (await loginAction(
+      args(post("/login", { email: user.email, password }), from("198.51.100.7")),
+    )) as Response;
+    expect(first.status).toBe(302);
+    const device = deviceCookieFrom(first)!;
+    expect(device).toBeTruthy();
+    // An attacker guesses from many addresses, and from the owner's own (a shared NAT).
+    const ips = [...Array.from({ length: 12 }, (_, i) => `203.0.113.${i + 1}`), "198.51.100.7"];
+    for (const ip of ips) {
+      await loginAction(args(post("/login", { email: user.email, password: "a wrong guess!" }), from(ip)));
+    }
+    // Unknown clients now wait, even with the right password ...
+    const stranger = (await loginAction(
+      args(post("/login", { email: user.email, password }), from("192.0.2.50")),
+    )) as unknown as Answer;
+    expect(stranger.init?.status).toBe(429);
+    // ... but the owner's browser signs in, from its usual address.
+    const owner = (await loginAction(
+      args(postWithCookie("/login", { email: user.email, password }, `si_device=${device}`), from("198.51.100.7")),
+    )) as Response;
+    expect(owner.status).toBe(302);
+    expect((await validateSessionToken(db, cookieFrom(owner)!))?.user.id).toBe(user.id);
+  });
+
+  it("a known-device cookie of another account, or a forged one, does not exempt a client", async () => {
+    const victim = await userWithPassword();
+    const attacker = await userWithPassword("the attacker's own password");
+    const own = (await loginAction(
+      args(post("/login", { email: attacker.user.email, password: attacker.password })),
+    )) as Response;
+    const attackerDevice = deviceCookieFrom(own)!;
+    for (const cookie of [`si_device=${attackerDevice}`, "si_device=abc.1700000000.forged"]) {
+      let last: Answer | undefined;
+      for (let i = 0; i < rateLimits.signInPerAccount.limit + 1; i += 1) {
+        last = (await loginAction(
+          args(postWithCookie("/login", { email: victim.user.email, password: "guess" }, cookie), from(`10.7.${i}.1`)),
+        )) as unknown as Answer;
+      }
+      expect(last?.init?.status).toBe(429);
+      await victim.db.rateLimitBucket.deleteMany();
+    }
+  });
+
+  it("sets the known-device cookie HttpOnly, SameSite=Lax, on Path=/ for half a year", async () => {
+    const { user, password } = await userWithPassword();
+    const response = (await loginAction(args(post("/login", { email: user.email, password })))) as Response;
+    const header = response.headers.getSetCookie().find((c) => c.startsWith("si_device="))!;
+    expect(header).toMatch(/^si_device=[\w-]+\.\d+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=15552000$/);
+  });
+});
+
 describe("/logout", () => {
   it("ends the session server-side: the old cookie is refused afterwards", async () => {
     const db = await getDb();
@@ -178,6 +254,9 @@ describe("forgot and reset password", () => {
     const { db, user } = await userWithPassword();
     const elsewhere = await signIn(db, user.id);
     await forgotAction(args(post("/forgot-password", { email: user.email })));
+    // The request only queued the work; the job (not running here) looks the email up and mails.
+    expect(await db.mailOutbox.count({ where: { userId: user.id } })).toBe(0);
+    expect(await handlePasswordResetRequests(db, { appUrl: "http://localhost" })).toBeGreaterThanOrEqual(1);
     const mail = await db.mailOutbox.findFirstOrThrow({ where: { userId: user.id, kind: "password_reset" } });
     const token = decodeURIComponent(mail.textBody.match(/token=(\S+)/)![1]!);
 
@@ -191,6 +270,8 @@ describe("forgot and reset password", () => {
     expect(response.status).toBe(302);
     expect((await validateSessionToken(db, cookieFrom(response)!))?.user.id).toBe(user.id);
     expect(await validateSessionToken(db, elsewhere.token)).toBeNull();
+    // The browser that proved the mailbox is known to the account from now on.
+    expect(await knownDeviceFor(db, deviceCookieFrom(response), user.email)).not.toBeNull();
 
     expect(await resetLoader(args(get(`/reset-password?token=${token}`)))).toEqual({
       token,

@@ -1,10 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { knownDeviceCookie, readDeviceCookie } from "../../server/auth/known-device";
 import { signInInput, verifyPasswordSignIn } from "../../server/auth/password-accounts";
-import { rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE, startSession } from "../../server/auth/sign-in";
+import { admitSignInAttempt, signInSucceeded } from "../../server/auth/sign-in-throttle";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
-import { rateLimited } from "../utils/auth-forms.server";
+import { RateLimitedError } from "../../server/errors";
+import { tooManyRequests } from "../utils/auth-forms.server";
 import { checkForm, formAnswer, formText, invalidForm } from "../utils/forms.server";
 import { sessionClient } from "../utils/request.server";
 
@@ -12,25 +14,29 @@ import { sessionClient } from "../utils/request.server";
 export const WRONG_CREDENTIALS =
   "That email and password do not match an account. If you signed up with Google, use “Continue with Google”.";
 
-export async function signInWithPassword(form: FormData, context: AppLoadContext) {
+/**
+ * Checks the form's email and password within the sign-in throttle (server/auth/sign-in-throttle.ts);
+ * on success, the Set-Cookie headers of a new session and of this browser as a known device.
+ */
+export async function signInWithPassword(form: FormData, context: AppLoadContext, cookieHeader: string | null) {
   const fields = { email: formText(form, "email") };
   const read = checkForm(signInInput, fields, { ...fields, password: formText(form, "password") });
   if (!read.ok) return { answer: invalidForm(read) };
-  const limited = await rateLimited(
-    [
-      [rateLimits.signInPerIp, context.client.ip],
-      [rateLimits.signInPerAccount, read.data.email],
-    ],
-    fields,
-  );
-  if (limited) return { answer: limited };
   const db = await getDb();
+  const admission = await admitSignInAttempt(db, read.data.email, {
+    ip: context.client.ip,
+    deviceCookie: readDeviceCookie(cookieHeader),
+  });
+  if (!admission.allowed)
+    return { answer: tooManyRequests(context, new RateLimitedError(admission.retryAfterSeconds), fields) };
   const check = await verifyPasswordSignIn(db, read.data);
   if (!check.ok) {
     if (check.reason === "deletion_pending")
       return { answer: formAnswer(403, { formError: DELETION_PENDING_MESSAGE, fields }) };
     return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
   }
-  const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure: env().httpsProtections });
-  return { cookie };
+  await signInSucceeded(db, admission);
+  const secure = env().httpsProtections;
+  const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure });
+  return { cookies: [cookie, await knownDeviceCookie(db, read.data.email, { secure })] };
 }

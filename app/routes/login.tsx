@@ -6,7 +6,7 @@ import { DemoButton } from "../components/demo-button";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
 import { GoogleButton } from "../components/google-button";
 import { redirectIfSignedIn, safeRedirectPath } from "../utils/auth.server";
-import { signInOptions } from "../utils/auth-forms.server";
+import { settingCookies, signInOptions } from "../utils/auth-forms.server";
 import { signInWithPassword } from "./login.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Sales-as-Code" }];
@@ -18,9 +18,9 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const result = await signInWithPassword(form, context);
-  if (result.cookie !== undefined) {
-    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": result.cookie } });
+  const result = await signInWithPassword(form, context, request.headers.get("cookie"));
+  if (result.cookies !== undefined) {
+    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: settingCookies(result.cookies) });
   }
   return result.answer;
 }

@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { knownDeviceCookie } from "../../server/auth/known-device";
 import { checkResetToken, resetPassword, resetPasswordInput } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
@@ -25,7 +26,7 @@ export async function resetWithLink(form: FormData, context: AppLoadContext) {
     const { token, ...fieldErrors } = read.fieldErrors;
     return { answer: formAnswer(400, token ? { formError: token } : { fieldErrors }) };
   }
-  const limited = await rateLimited([[rateLimits.resetPerIp, context.client.ip]]);
+  const limited = await rateLimited(context, [[rateLimits.resetPerIp, context.client.ip]]);
   if (limited) return { answer: limited };
   const db = await getDb();
   const config = env();
@@ -33,11 +34,14 @@ export async function resetWithLink(form: FormData, context: AppLoadContext) {
   if (!result.ok) return { answer: formAnswer(400, { formError: result.message }) };
   kickMailDelivery(db);
   // Every session ended with the reset; this browser gets a new one.
+  const secure = config.httpsProtections;
   const { cookie } = await startSession(
     db,
     result.userId,
     { ...sessionClient(context), replacesSessionId: null },
-    { secure: config.httpsProtections },
+    { secure },
   );
-  return { cookie };
+  // The link proved the mailbox: this browser is known to the account from now on, so someone
+  // guessing passwords elsewhere cannot lock it out (sign-in-throttle.ts).
+  return { cookies: [cookie, await knownDeviceCookie(db, result.email, { secure })] };
 }

@@ -4,11 +4,11 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { beginGoogleSignIn } from "../../server/auth/google";
-import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../server/auth/rate-limit";
+import { rateLimits } from "../../server/auth/rate-limit";
 import { blankSessionCookie } from "../../server/auth/session";
 import { checkTypedEmail } from "../../server/data-rights/delete-account";
-import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
+import { rateLimited, rateLimitedAnswer } from "../utils/auth-forms.server";
 import { formAnswer, formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -26,8 +26,8 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
   if (formText(form, "intent") === "google") {
     const config = env();
     if (!config.google) return formAnswer(400, { formError: "Google sign-in is not set up on this instance.", fields });
-    const limit = await consumeRateLimit(await getDb(), rateLimits.deleteAccountPerAccount, userId);
-    if (!limit.allowed) return formAnswer(429, { formError: tooManyAttemptsMessage(limit.retryAfterSeconds), fields });
+    const limited = await rateLimited(context, [[rateLimits.deleteAccountPerAccount, userId]], fields);
+    if (limited) return limited;
     const me = await api.me.profile();
     const problem = checkTypedEmail(me.email, confirmEmail);
     if (problem) return formAnswer(400, { fieldErrors: { [problem.field]: problem.message }, fields });
@@ -45,8 +45,8 @@ export async function deleteAccountFromForm(form: FormData, context: AppLoadCont
     if (!result.ok) return formAnswer(400, { fieldErrors: { [result.field]: result.message }, fields });
     return accountDeletedRedirect();
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS")
-      return formAnswer(429, { formError: error.message, fields });
+    const limited = rateLimitedAnswer(context, error, fields);
+    if (limited) return limited;
     if (error instanceof TRPCError && error.code === "BAD_REQUEST")
       return formAnswer(400, { formError: error.message, fields });
     throw error;

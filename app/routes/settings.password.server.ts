@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { TRPCError } from "@trpc/server";
 import { changePasswordInput } from "../../server/auth/password-accounts";
+import { rateLimitedAnswer } from "../utils/auth-forms.server";
 import { checkForm, formAnswer, formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
 
@@ -22,8 +22,8 @@ export async function changePasswordFromForm(form: FormData, context: AppLoadCon
       success: `Password saved.${others > 0 ? ` Signed out ${others} other ${others === 1 ? "device" : "devices"}.` : ""}`,
     });
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS")
-      return formAnswer(429, { formError: error.message });
+    const limited = rateLimitedAnswer(context, error);
+    if (limited) return limited;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { knownDeviceCookie } from "../../server/auth/known-device";
 import { signUpInput, signUpWithPassword } from "../../server/auth/password-accounts";
 import { rateLimits } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
@@ -12,11 +13,13 @@ export async function signUp(form: FormData, context: AppLoadContext) {
   const fields = { name: formText(form, "name"), email: formText(form, "email") };
   const read = checkForm(signUpInput, fields, { ...fields, password: formText(form, "password") });
   if (!read.ok) return { answer: invalidForm(read) };
-  const limited = await rateLimited([[rateLimits.signUpPerIp, context.client.ip]], fields);
+  const limited = await rateLimited(context, [[rateLimits.signUpPerIp, context.client.ip]], fields);
   if (limited) return { answer: limited };
   const db = await getDb();
   const created = await signUpWithPassword(db, read.data);
   if (!created.ok) return { answer: formAnswer(400, { formError: created.message, fields }) };
-  const { cookie } = await startSession(db, created.userId, sessionClient(context), { secure: env().httpsProtections });
-  return { cookie };
+  const secure = env().httpsProtections;
+  const { cookie } = await startSession(db, created.userId, sessionClient(context), { secure });
+  // The browser that chose the password is the account's first known device (sign-in-throttle.ts).
+  return { cookies: [cookie, await knownDeviceCookie(db, read.data.email, { secure })] };
 }

@@ -5,7 +5,7 @@ import { AuthCard, Divider } from "../components/auth-card";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
 import { GoogleButton } from "../components/google-button";
 import { redirectIfSignedIn, safeRedirectPath } from "../utils/auth.server";
-import { signInOptions } from "../utils/auth-forms.server";
+import { settingCookies, signInOptions } from "../utils/auth-forms.server";
 import { signUp } from "./signup.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Sales-as-Code" }];
@@ -18,8 +18,8 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const result = await signUp(form, context);
-  if (result.cookie !== undefined) {
-    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": result.cookie } });
+  if (result.cookies !== undefined) {
+    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: settingCookies(result.cookies) });
   }
   return result.answer;
 }

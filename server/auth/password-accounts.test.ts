@@ -107,7 +107,7 @@ describe("email and password", () => {
 
     const other = await signIn(db, user.id);
     const result = await resetPassword(db, { token, password: "brand new password" }, { appUrl: APP_URL });
-    expect(result).toEqual({ ok: true, userId: user.id });
+    expect(result).toEqual({ ok: true, userId: user.id, email: user.email });
     // Every session ends with a reset; the old cookie no longer works.
     expect(await validateSessionToken(db, other.token)).toBeNull();
     expect(await checkPassword(db, { email: "gus@example.test", password: "brand new password" })).toBe(user.id);

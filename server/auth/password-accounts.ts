@@ -2,7 +2,7 @@
 // email address has an account (no enumeration), and timing does not either (verifyAgainstNothing).
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db, Queryable } from "../db/client";
 import { queueMail } from "../mail/outbox";
 import { passwordResetConfirmationMail, passwordResetMail } from "../mail/templates";
 import { acknowledgeCurrentPolicy } from "../privacy/policy";
@@ -129,38 +129,80 @@ function hashToken(token: string): Uint8Array<ArrayBuffer> {
 
 /**
  * Mails a single-use reset link if the email has an account; does nothing visible otherwise. Only
- * the newest link works: asking again retires the earlier ones.
+ * the newest link works: asking again retires the earlier ones. Run by the job that handles
+ * "forgot password" requests, never on the request itself (see queuePasswordResetRequest).
  */
 export async function requestPasswordReset(
   db: Db,
   email: string,
   options: { appUrl: string; ip: string | null; now?: Date },
 ): Promise<void> {
+  await db.$transaction((tx) => mailResetLink(tx, email, options));
+}
+
+async function mailResetLink(
+  tx: Queryable,
+  email: string,
+  options: { appUrl: string; ip: string | null; now?: Date },
+): Promise<void> {
   const now = options.now ?? new Date();
-  const user = await db.user.findUnique({
+  const user = await tx.user.findUnique({
     where: { email },
     select: { id: true, name: true, email: true, deletionRequest: { select: { id: true } } },
   });
   if (!user || user.deletionRequest) return;
   const token = randomBytes(32).toString("base64url");
-  await db.$transaction(async (tx) => {
-    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-    await tx.passwordResetToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(now.getTime() + RESET_TOKEN_LIFETIME_MS),
-        requestedIp: options.ip?.slice(0, 64) ?? null,
-        createdAt: now,
-      },
-    });
-    const link = `${options.appUrl}/reset-password?${new URLSearchParams({ token })}`;
-    await queueMail(tx, {
-      ...passwordResetMail({ name: user.name, link, expiresInMinutes: RESET_TOKEN_LIFETIME_MS / 60_000 }),
-      to: user.email,
+  await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+  await tx.passwordResetToken.create({
+    data: {
       userId: user.id,
-    });
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + RESET_TOKEN_LIFETIME_MS),
+      requestedIp: options.ip?.slice(0, 64) ?? null,
+      createdAt: now,
+    },
   });
+  const link = `${options.appUrl}/reset-password?${new URLSearchParams({ token })}`;
+  await queueMail(tx, {
+    ...passwordResetMail({ name: user.name, link, expiresInMinutes: RESET_TOKEN_LIFETIME_MS / 60_000 }),
+    to: user.email,
+    userId: user.id,
+  });
+}
+
+/**
+ * A "forgot password" request, as the page takes it: one row written, the same for every email,
+ * with no look-up — so neither the answer nor its timing says whether the email has an account.
+ * The job (handlePasswordResetRequests) looks the email up and mails the link.
+ */
+export async function queuePasswordResetRequest(db: Queryable, email: string, ip: string | null): Promise<void> {
+  await db.passwordResetRequest.create({ data: { email, requestedIp: ip?.slice(0, 64) ?? null } });
+}
+
+/**
+ * Handles waiting "forgot password" requests, oldest first: each request's row is deleted in the
+ * same transaction that writes its link and mail, so a request is handled exactly once even with
+ * several workers (SKIP LOCKED) and survives a crash. Returns how many were handled.
+ */
+export async function handlePasswordResetRequests(
+  db: Db,
+  options: { appUrl: string; limit?: number },
+): Promise<number> {
+  let handled = 0;
+  while (handled < (options.limit ?? 100)) {
+    const found = await db.$transaction(async (tx) => {
+      const [request] = await tx.$queryRaw<{ email: string; requestedIp: string | null; createdAt: Date }[]>`
+        DELETE FROM password_reset_requests WHERE id = (
+          SELECT id FROM password_reset_requests ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED
+        ) RETURNING email, "requestedIp", "createdAt"`;
+      if (!request) return false;
+      await mailResetLink(tx, request.email, { appUrl: options.appUrl, ip: request.requestedIp });
+      return true;
+    });
+    if (!found) break;
+    handled += 1;
+  }
+  return handled;
 }
 
 export type ResetTokenState = "valid" | "invalid";
@@ -174,7 +216,7 @@ export async function checkResetToken(db: Db, token: string, now = new Date()): 
   return row && !row.usedAt && row.expiresAt > now ? "valid" : "invalid";
 }
 
-export type ResetResult = { ok: true; userId: string } | { ok: false; message: string };
+export type ResetResult = { ok: true; userId: string; email: string } | { ok: false; message: string };
 
 export const INVALID_RESET_LINK = "This reset link has expired or was already used. Ask for a new one below.";
 
@@ -211,6 +253,6 @@ export async function resetPassword(
       to: row.user.email,
       userId: row.userId,
     });
-    return { ok: true, userId: row.userId };
+    return { ok: true, userId: row.userId, email: row.user.email };
   });
 }

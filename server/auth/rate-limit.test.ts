@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client";
-import { consumeRateLimit, consumeRateLimits, sweepRateLimits } from "./rate-limit";
+import {
+  clearBackoff,
+  consumeBackoff,
+  consumeRateLimit,
+  consumeRateLimits,
+  sweepRateLimits,
+  tooManyAttemptsMessage,
+  type BackoffRule,
+} from "./rate-limit";
 
 const rule = { name: "test", limit: 3, windowMs: 60_000 };
 const t0 = new Date("2026-11-01T10:00:00Z");
@@ -61,5 +69,56 @@ describe("rate limits", () => {
     const db = await getDb();
     await consumeRateLimit(db, { name: "old", limit: 1, windowMs: 1000 }, "x", new Date("2020-01-01T00:00:00Z"));
     expect(await sweepRateLimits(db, t0)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("says how long to wait in words: seconds, a minute, minutes", () => {
+    expect(tooManyAttemptsMessage(1)).toBe("Too many attempts. For your security, wait 1 second and try again.");
+    expect(tooManyAttemptsMessage(4)).toMatch(/wait 4 seconds/);
+    expect(tooManyAttemptsMessage(60)).toMatch(/wait a minute/);
+    expect(tooManyAttemptsMessage(61)).toMatch(/wait 2 minutes/);
+  });
+});
+
+describe("backoff", () => {
+  const backoff: BackoffRule = {
+    name: "test-backoff",
+    freeFailures: 3,
+    firstDelayMs: 1000,
+    maxDelayMs: 8000,
+    forgetAfterMs: 3_600_000,
+  };
+  it("doubles the wait after the free failures, up to the cap; refused attempts are not counted", async () => {
+    const db = await getDb();
+    const times = [0, 1, 2].map(at);
+    for (const time of times) expect((await consumeBackoff(db, backoff, "s", time)).allowed).toBe(true);
+    // The third failure (freeFailures) leaves a 1 s wait; refusals inside it change nothing.
+    for (let i = 0; i < 5; i += 1)
+      expect(await consumeBackoff(db, backoff, "s", at(500))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    const waits: number[] = [];
+    let now = 2 + 1000;
+    for (let i = 0; i < 6; i += 1) {
+      expect((await consumeBackoff(db, backoff, "s", at(now))).allowed).toBe(true);
+      const refused = await consumeBackoff(db, backoff, "s", at(now + 1));
+      waits.push(refused.retryAfterSeconds);
+      now += refused.retryAfterSeconds * 1000;
+    }
+    expect(waits).toEqual([2, 4, 8, 8, 8, 8]);
+  });
+
+  it("forgets after a quiet period, and when cleared", async () => {
+    const db = await getDb();
+    for (let i = 0; i < 3; i += 1) await consumeBackoff(db, backoff, "q", at(i));
+    expect((await consumeBackoff(db, backoff, "q", at(10))).allowed).toBe(false);
+    expect((await consumeBackoff(db, backoff, "q", at(3_600_000 + 10))).remaining).toBe(2);
+    for (let i = 0; i < 3; i += 1) await consumeBackoff(db, backoff, "c", at(i));
+    await clearBackoff(db, backoff, "c");
+    expect((await consumeBackoff(db, backoff, "c", at(10))).allowed).toBe(true);
+  });
+
+  it("admits one of many parallel attempts once the free failures are used up", async () => {
+    const db = await getDb();
+    for (let i = 0; i < 2; i += 1) await consumeBackoff(db, backoff, "p", at(i));
+    const results = await Promise.all(Array.from({ length: 8 }, () => consumeBackoff(db, backoff, "p", at(10))));
+    expect(results.filter((r) => r.allowed)).toHaveLength(1);
   });
 });

@@ -1,14 +1,36 @@
-// Fixed-window rate limits kept in the database (rate_limit_buckets), so every web process shares
-// them. Keys are SHA-256 hashes: the table never holds an IP address or an email in clear.
+// Rate limits kept in the database (rate_limit_buckets), so every web process shares them: fixed
+// windows (so many attempts per window) and exponential backoff (after a few failures, each further
+// attempt waits twice as long as the one before). Keys are SHA-256 hashes: the table never holds an
+// IP address or an email in clear.
 import { createHash } from "node:crypto";
-import type { Queryable } from "../db/client";
+import type { Db, Queryable } from "../db/client";
+import { RateLimitedError } from "../errors";
+
+export { tooManyAttemptsMessage } from "../errors";
 
 export type RateLimitRule = { name: string; limit: number; windowMs: number };
 
+/**
+ * Exponential backoff: `freeFailures` attempts pass at once; after the n-th failure (n ≥ freeFailures)
+ * the next attempt waits firstDelayMs × 2^(n − freeFailures), at most maxDelayMs. Success clears it;
+ * so does `forgetAfterMs` without any attempt.
+ */
+export type BackoffRule = {
+  name: string;
+  freeFailures: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+  forgetAfterMs: number;
+};
+
 const MINUTE = 60_000;
-/** The limits, in one place. Sign-in counts every attempt, so guessing is slow either way. */
+/**
+ * The limits, in one place. Sign-in (server/auth/sign-in-throttle.ts) counts every attempt; the
+ * per-IP and per-account windows apply only to browsers the account does not know.
+ */
 export const rateLimits = {
   signInPerIp: { name: "sign-in:ip", limit: 30, windowMs: 15 * MINUTE },
+  /** The account's ceiling against guessing from many IPs: never applied to its known devices. */
   signInPerAccount: { name: "sign-in:account", limit: 10, windowMs: 15 * MINUTE },
   signUpPerIp: { name: "sign-up:ip", limit: 10, windowMs: 60 * MINUTE },
   resetRequestPerIp: { name: "reset-request:ip", limit: 10, windowMs: 60 * MINUTE },
@@ -18,7 +40,18 @@ export const rateLimits = {
   deleteAccountPerAccount: { name: "delete-account:account", limit: 5, windowMs: 15 * MINUTE },
 } satisfies Record<string, RateLimitRule>;
 
-function bucketKey(rule: RateLimitRule, subject: string): string {
+export const backoffRules = {
+  /** One account from one client (an IP, or a known device): 5 tries, then 1 s, 2 s, 4 s … 15 min. */
+  signInPerClient: {
+    name: "sign-in:account+client",
+    freeFailures: 5,
+    firstDelayMs: 1000,
+    maxDelayMs: 15 * MINUTE,
+    forgetAfterMs: 24 * 60 * MINUTE,
+  },
+} satisfies Record<string, BackoffRule>;
+
+function bucketKey(rule: { name: string }, subject: string): string {
   return createHash("sha256").update(`${rule.name}\u0000${subject}`).digest("hex");
 }
 
@@ -72,9 +105,62 @@ export async function consumeRateLimits(
   return verdict;
 }
 
-export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return `Too many attempts. For your security, wait ${minutes === 1 ? "a minute" : `${minutes} minutes`} and try again.`;
+/** Consumes one attempt and throws RateLimitedError (a 429 with Retry-After, wherever it lands) if refused. */
+export async function enforceRateLimit(db: Queryable, rule: RateLimitRule, subject: string): Promise<void> {
+  const result = await consumeRateLimit(db, rule, subject);
+  if (!result.allowed) throw new RateLimitedError(result.retryAfterSeconds);
+}
+
+/**
+ * Admits one attempt under a backoff rule, or refuses it (not counted) while the subject waits.
+ * Atomic per subject across processes: the row is locked while the attempt is counted, so parallel
+ * attempts cannot all slip through before the first one's delay is written.
+ */
+export async function consumeBackoff(
+  db: Db,
+  rule: BackoffRule,
+  subject: string,
+  now = new Date(),
+): Promise<RateLimitResult> {
+  const key = bucketKey(rule, subject);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO rate_limit_buckets (key, count, "resetAt") VALUES (${key}, 0, ${now}) ON CONFLICT (key) DO NOTHING`;
+    const [row] = await tx.$queryRaw<{ count: number; resetAt: Date; blockedUntil: Date | null }[]>`
+      SELECT count, "resetAt", "blockedUntil" FROM rate_limit_buckets WHERE key = ${key} FOR UPDATE`;
+    // Forgotten (a quiet day) or new: start again from nothing.
+    const fresh = !row || new Date(row.resetAt) <= now;
+    const failures = fresh ? 0 : Number(row.count);
+    const blockedUntil = fresh || !row.blockedUntil ? null : new Date(row.blockedUntil);
+    if (blockedUntil && blockedUntil > now) {
+      return {
+        allowed: false,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 1000)),
+      };
+    }
+    // Counted before the password is checked (success clears it), so this attempt is a failure until
+    // it proves otherwise, and the next one waits accordingly.
+    const count = failures + 1;
+    const delayMs =
+      count < rule.freeFailures
+        ? 0
+        : Math.min(rule.maxDelayMs, rule.firstDelayMs * 2 ** Math.min(count - rule.freeFailures, 40));
+    await tx.rateLimitBucket.update({
+      where: { key },
+      data: {
+        count,
+        resetAt: new Date(now.getTime() + rule.forgetAfterMs),
+        blockedUntil: delayMs > 0 ? new Date(now.getTime() + delayMs) : null,
+      },
+    });
+    return { allowed: true, remaining: Math.max(0, rule.freeFailures - count), retryAfterSeconds: 0 };
+  });
+}
+
+/** Forgets a subject's failures under a backoff rule (the attempt succeeded). */
+export async function clearBackoff(db: Queryable, rule: BackoffRule, subject: string): Promise<void> {
+  await db.rateLimitBucket.deleteMany({ where: { key: bucketKey(rule, subject) } });
 }
 
 /** Drops windows that ended more than a day ago (the `maintenance.sweep` job). */

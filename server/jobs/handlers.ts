@@ -3,6 +3,7 @@
 import type { Db } from "../db/client";
 import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-account";
 import { pollConnection, dueConnections } from "../integrations/sync";
+import { handlePasswordResetRequests } from "../auth/password-accounts";
 import { sweepRateLimits } from "../auth/rate-limit";
 import { failAbandonedAnswers } from "../brain/answer";
 import { env } from "../env";
@@ -36,7 +37,12 @@ export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
     [QUEUES.pollConnection]: async (data) => {
       await pollConnection(db, stringField(data, "connectionId"));
     },
+    [QUEUES.passwordResets]: async () => {
+      if ((await handlePasswordResetRequests(db, { appUrl: env().APP_URL })) > 0) kickMailDelivery(db);
+    },
     [QUEUES.maintenance]: async () => {
+      // Requests whose kick was lost (a process with JOBS=false, a crash) wait at most a minute.
+      await handlePasswordResetRequests(db, { appUrl: env().APP_URL });
       kickMailDelivery(db);
       await mailDeliveryIdle();
       await sweepRateLimits(db);

@@ -15,7 +15,9 @@ export const QUEUES = {
   pollDue: "connections.poll-due",
   /** Poll one connection (only while it is active: disconnect stops it at once, P12). */
   pollConnection: "connections.poll",
-  /** Every minute: deliver waiting mail and drop old rate-limit windows. */
+  /** Handle waiting "forgot password" requests (look the email up, mail a link): kicked by each request. */
+  passwordResets: "password-reset.requests",
+  /** Every minute: handle reset requests a kick missed, deliver waiting mail, drop old rate-limit windows. */
   maintenance: "maintenance.sweep",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -43,6 +45,8 @@ const queueOptions: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.purgeSweep]: { retryLimit: 0, policy: "singleton" },
   [QUEUES.pollDue]: { retryLimit: 0, policy: "singleton" },
   [QUEUES.pollConnection]: { retryLimit: 3, retryDelay: 60, retryBackoff: true, policy: "singleton" },
+  // Stately: a kick while one run is busy queues one more run, and any further kicks fold into it.
+  [QUEUES.passwordResets]: { retryLimit: 2, retryDelay: 5, policy: "stately" },
   [QUEUES.maintenance]: { retryLimit: 0, policy: "singleton" },
 };
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/utils/trpc";
 import { startTestServer } from "../../tests/helpers/server";
 import { createUser, signIn } from "../../tests/helpers/users";
+import { consumeRateLimit, rateLimits } from "../auth/rate-limit";
 import { invalidateSession } from "../auth/session";
 import { getDb } from "../db/client";
 import type { AppRouter } from "./root";
@@ -80,5 +81,31 @@ describe("/api/trpc", () => {
   it("answers 404 for an unknown procedure, not 500", async () => {
     const response = await fetch(`${server.url}/api/trpc/nope.nothing`);
     expect(response.status).toBe(404);
+  });
+
+  it("answers a refused rate limit with 429 and Retry-After, alone and in a batch", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    const { cookie } = await signIn(db, user.id);
+    const rule = rateLimits.changePasswordPerAccount;
+    for (let i = 0; i < rule.limit; i += 1) await consumeRateLimit(db, rule, user.id);
+    const headers = { cookie, "content-type": "application/json", "sec-fetch-site": "same-origin" };
+    const input = { json: { currentPassword: "x", newPassword: "a long new password" } };
+    const alone = await fetch(`${server.url}/api/trpc/me.changePassword`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(input),
+    });
+    expect(alone.status).toBe(429);
+    expect(alone.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    const body = (await alone.json()) as { error: { json: { message: string; data: { code: string } } } };
+    expect(body.error.json.data.code).toBe("TOO_MANY_REQUESTS");
+    expect(body.error.json.message).toMatch(/wait \d+ minutes? and try again|wait a minute/);
+    const batch = await fetch(`${server.url}/api/trpc/me.acknowledgePolicy,me.changePassword?batch=1`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ 0: {}, 1: input }),
+    });
+    expect(batch.headers.get("retry-after")).toBe(alone.headers.get("retry-after"));
   });
 });

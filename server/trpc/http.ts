@@ -5,6 +5,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import type { RequestHandler, Response as ExpressResponse } from "express";
+import { RateLimitedError } from "../errors";
 import { logger } from "../logger";
 import { createTrpcContext, signedOut, type RequestAuth } from "./context";
 import { asyncHandler } from "../http/async-handler";
@@ -24,6 +25,13 @@ export function trpcHandler(): RequestHandler {
       req: request,
       router: appRouter,
       createContext: () => createTrpcContext({ auth, requestId }),
+      // A 429 says when to try again (the longest wait of a batch's refused calls).
+      responseMeta({ errors }) {
+        const waits = errors.flatMap((error) =>
+          error.cause instanceof RateLimitedError ? [error.cause.retryAfterSeconds] : [],
+        );
+        return waits.length > 0 ? { headers: { "Retry-After": String(Math.max(...waits)) } } : {};
+      },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") {
           logger().error({ requestId, procedure: path, err: error.cause ?? error }, "procedure failed");

@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { findNulPath, NUL_MESSAGE } from "../crm/limits";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
-import { FieldError, NotFoundError } from "../errors";
+import { FieldError, NotFoundError, RateLimitedError } from "../errors";
 import { logger } from "../logger";
 import type { TrpcContext } from "./context";
 
@@ -35,7 +35,8 @@ const t = initTRPC
 
 /**
  * A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field,
- * a database that does not answer → 503 (try again; server/db/unavailable.ts), not a 500.
+ * a database that does not answer → 503 (try again; server/db/unavailable.ts), not a 500,
+ * RateLimitedError → 429 (server/trpc/http.ts adds its Retry-After).
  */
 export function asTrpcError(error: unknown): unknown {
   const cause = error instanceof TRPCError ? error.cause : error;
@@ -43,6 +44,8 @@ export function asTrpcError(error: unknown): unknown {
   if (cause instanceof FieldError) return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   if (!(error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE") && isDatabaseUnavailable(cause))
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE_MESSAGE, cause });
+  if (cause instanceof RateLimitedError && !(error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS"))
+    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
   return error;
 }
 

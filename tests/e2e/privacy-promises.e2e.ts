@@ -3,7 +3,7 @@
 // later is visited without anyone listing it, and a page whose ids cannot be found fails loudly.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { OAUTH_STATE_COOKIE, p13Problems, parseSetCookie, SESSION_COOKIE } from "../promises/cookies";
+import { DEVICE_COOKIE, OAUTH_STATE_COOKIE, p13Problems, parseSetCookie, SESSION_COOKIE } from "../promises/cookies";
 import {
   CrawlClient,
   crawlTargets,
@@ -101,6 +101,8 @@ describe("P13: cookies", () => {
     expect(steps.cleared(SESSION_COOKIE)).toEqual(expect.arrayContaining(["logout", "ended session"]));
     expect(steps.set(OAUTH_STATE_COOKIE)).toEqual(expect.arrayContaining(["google: start"]));
     expect(steps.cleared(OAUTH_STATE_COOKIE)).toEqual(expect.arrayContaining(["google: callback"]));
+    // The known-device cookie: from the ways in that prove the password (or the mailbox).
+    expect(steps.set(DEVICE_COOKIE)).toEqual(expect.arrayContaining(["signup", "login", "reset-password"]));
     const stateCookieUrls = crawl.sightings
       .filter((s) => parseSetCookie(s.header).name === OAUTH_STATE_COOKIE)
       .map((s) => s.path.split("?")[0]);

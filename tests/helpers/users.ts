@@ -29,5 +29,11 @@ export async function callerFor(auth: RequestAuth = signedOut) {
 }
 
 export function loadContext(auth: RequestAuth = signedOut): AppLoadContext {
-  return { auth, requestId: "test", cspNonce: "", client: { ip: "127.0.0.1", userAgent: "vitest" } };
+  return {
+    auth,
+    requestId: "test",
+    cspNonce: "",
+    client: { ip: "127.0.0.1", userAgent: "vitest" },
+    answerHeaders: new Headers(),
+  };
 }

@@ -137,17 +137,28 @@ function fakeGoogleChoice(html: string, email: string): Record<string, string> {
   );
 }
 
-/** The newest password-reset link in the development outbox for `email`, as a local path. */
+/**
+ * The newest password-reset link in the development outbox for `email`, as a local path. A job mails
+ * it moments after the request was answered, so the outbox is read until the mail is there.
+ */
 async function resetLinkFor(client: CrawlClient, email: string): Promise<string> {
-  const outbox = await client.get("/dev/outbox");
-  expect(outbox.status, "the development outbox is open to this machine").toBe(200);
-  const mail = outbox.html
-    .split('data-testid="outbox-mail"')
-    .slice(1)
-    .find((m) => m.includes(`>${email}<`) && m.includes("reset-password?token="));
-  const link = mail?.match(/href="([^"]*\/reset-password\?token=[^"]+)"/)?.[1];
-  if (!link) throw new Error(`No password-reset mail for ${email} in the outbox`);
-  return client.local(link.replace(/&amp;/g, "&"));
+  let link: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const outbox = await client.get("/dev/outbox");
+        expect(outbox.status, "the development outbox is open to this machine").toBe(200);
+        const mail = outbox.html
+          .split('data-testid="outbox-mail"')
+          .slice(1)
+          .find((m) => m.includes(`>${email}<`) && m.includes("reset-password?token="));
+        link = mail?.match(/href="([^"]*\/reset-password\?token=[^"]+)"/)?.[1];
+        return link !== undefined;
+      },
+      { timeout: 30_000, message: `No password-reset mail for ${email} in the outbox` },
+    )
+    .toBe(true);
+  return client.local(link!.replace(/&amp;/g, "&"));
 }
 
 /**

@@ -1,9 +1,8 @@
 // The signed-in user themselves (not `accounts`, the companies they sell to): profile, password,
 // account deletion and the privacy-policy notice. Every procedure acts on ctx.user alone.
-import { TRPCError } from "@trpc/server";
 import { changePassword, changePasswordInput } from "../../auth/password-accounts";
 import { getProfile, updateProfile, updateProfileInput } from "../../auth/profile";
-import { consumeRateLimit, rateLimits, tooManyAttemptsMessage } from "../../auth/rate-limit";
+import { enforceRateLimit, rateLimits } from "../../auth/rate-limit";
 import { deleteAccountInput, deleteAccountWithPassword } from "../../data-rights/delete-account";
 import { acknowledgeCurrentPolicy, policyNoticeFor, PRIVACY_POLICY } from "../../privacy/policy";
 import { createTRPCRouter, protectedProcedure } from "../init";
@@ -19,9 +18,7 @@ export const meRouter = createTRPCRouter({
 
   /** Changes the password and signs out every other device. */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const limit = await consumeRateLimit(ctx.db, rateLimits.changePasswordPerAccount, ctx.user.id);
-    if (!limit.allowed)
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    await enforceRateLimit(ctx.db, rateLimits.changePasswordPerAccount, ctx.user.id);
     return changePassword(ctx.db, ctx.user.id, input, ctx.session.id);
   }),
 
@@ -30,9 +27,7 @@ export const meRouter = createTRPCRouter({
    * once and the data is purged by a job (within 7 days at the latest). Rate-limited per account.
    */
   requestDeletion: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
-    const limit = await consumeRateLimit(ctx.db, rateLimits.deleteAccountPerAccount, ctx.user.id);
-    if (!limit.allowed)
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(limit.retryAfterSeconds) });
+    await enforceRateLimit(ctx.db, rateLimits.deleteAccountPerAccount, ctx.user.id);
     return deleteAccountWithPassword(ctx.db, ctx.user.id, input);
   }),
 
