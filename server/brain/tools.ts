@@ -7,7 +7,7 @@ import type { Tool } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { opportunityStages } from "../data-rights/workspace-format";
-import { calendarDateText } from "../crm/inputs";
+import { DATE_RANGE_MESSAGE, isOutOfDateRange } from "../crm/limits";
 import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
 import type { Manifest } from "./manifest";
@@ -58,6 +58,11 @@ function tool<Input extends z.ZodObject>(spec: ToolSpec<Input>) {
     },
   };
 }
+
+/** A close-date bound Claude may send: the product's date range, so the query never meets year 0000. */
+const dealDate = z.iso
+  .date()
+  .refine((value) => !isOutOfDateRange(Date.parse(`${value}T00:00:00Z`)), DATE_RANGE_MESSAGE);
 
 const searchableTypes = ["account", "prospect", "opportunity", "message", "note", "activity"] as const;
 const nameOrId = z.string().trim().min(1).max(200);
@@ -195,8 +200,8 @@ const tools = {
     input: z.object({
       stage: z.enum(opportunityStages).optional(),
       state: z.enum(["open", "closed", "all"]).optional(),
-      closing_from: calendarDateText.optional().describe("YYYY-MM-DD, inclusive"),
-      closing_to: calendarDateText.optional().describe("YYYY-MM-DD, inclusive"),
+      closing_from: dealDate.optional().describe("YYYY-MM-DD, inclusive"),
+      closing_to: dealDate.optional().describe("YYYY-MM-DD, inclusive"),
       account: z.string().trim().max(200).optional().describe("Account name or id"),
       limit: z.number().int().min(1).max(25).optional(),
     }),

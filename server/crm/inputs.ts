@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Queryable } from "../db/client";
 import { FieldError } from "../errors";
-import { DATE_RANGE_MESSAGE, EARLIEST_MS, isInDateRange, LATEST_MS, maxLengths } from "./limits";
+import { DATE_RANGE_MESSAGE, EARLIEST_MS, isOutOfDateRange, LATEST_MS, maxLengths } from "./limits";
 
 export const idInput = z.string().trim().min(1, "Missing id.").max(64, "That id is too long.");
 
@@ -45,7 +45,7 @@ export const currencyInput = z
 /** A calendar date as text, YYYY-MM-DD, within DATE_RANGE (for callers that keep the text). */
 export const calendarDateText = z.iso
   .date("Use a date like 2026-12-31.")
-  .refine((value) => isInDateRange(Date.parse(`${value}T00:00:00Z`)), DATE_RANGE_MESSAGE);
+  .refine((value) => !isOutOfDateRange(Date.parse(`${value}T00:00:00Z`)), DATE_RANGE_MESSAGE);
 
 /** A calendar date, YYYY-MM-DD, stored at midnight UTC. */
 export const dateInput = calendarDateText.transform((value) => new Date(`${value}T00:00:00Z`));

@@ -54,6 +54,14 @@ export const DATE_RANGE_MESSAGE = `Use a date between ${DATE_RANGE.firstYear} an
 export const EARLIEST_MS = Date.UTC(DATE_RANGE.firstYear, 0, 1);
 export const LATEST_MS = Date.UTC(DATE_RANGE.lastYear + 1, 0, 1) - 1;
 
+/**
+ * Whether a parsed date is outside DATE_RANGE. An unparseable one (NaN) is not: its format is
+ * another check's to report, so a refinement using this does not repeat that check's message.
+ */
+export function isOutOfDateRange(ms: number): boolean {
+  return !Number.isNaN(ms) && !isInDateRange(ms);
+}
+
 /** Whether a moment (ms since the epoch, or a Date) is within DATE_RANGE. */
 export function isInDateRange(value: number | Date): boolean {
   const ms = typeof value === "number" ? value : value.getTime();

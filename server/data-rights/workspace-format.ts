@@ -2,7 +2,7 @@
 // whole workspace. Export writes it, import and the demo seed read it. This module is the one place
 // that knows its shape; readers ignore unknown fields (zod strips them) and keep going.
 import { z } from "zod";
-import { DATE_RANGE, EMPLOYEE_COUNT_MAX, isInDateRange, maxLengths } from "../crm/limits";
+import { DATE_RANGE, EMPLOYEE_COUNT_MAX, isOutOfDateRange, maxLengths } from "../crm/limits";
 
 export const WORKSPACE_FORMAT = "salesascode.workspace";
 export const WORKSPACE_VERSION = 1;
@@ -48,10 +48,10 @@ export const idPrefixes = {
 const inDateRange = `must be between ${DATE_RANGE.firstYear} and ${DATE_RANGE.lastYear}`;
 const timestamp = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-16T09:00:00Z" })
-  .refine((value) => isInDateRange(Date.parse(value)), inDateRange);
+  .refine((value) => !isOutOfDateRange(Date.parse(value)), inDateRange);
 const calendarDate = z.iso
   .date({ message: "must be an ISO 8601 date, e.g. 2026-12-31" })
-  .refine((value) => isInDateRange(Date.parse(`${value}T00:00:00Z`)), inDateRange);
+  .refine((value) => !isOutOfDateRange(Date.parse(`${value}T00:00:00Z`)), inDateRange);
 const atMost = (max: number) => `must be at most ${max.toLocaleString("en-US")} characters`;
 /** Text of at most `max` characters. */
 const text = (max: number) => z.string().max(max, atMost(max));
