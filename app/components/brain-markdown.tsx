@@ -8,6 +8,7 @@ import type { Parent, PhrasingContent, Root, RootContent, Text } from "mdast";
 import { createContext, useContext, type ComponentType, type JSX, type ReactNode } from "react";
 import Markdown, { type Components, type ExtraProps } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { sameOriginPath } from "../utils/redirect-target";
 
 export type CitationTarget = { handle: string; type: string; label: string; href: string };
 
@@ -42,9 +43,9 @@ export function safeHref(raw: string): string | null {
       return null;
     }
   }
-  // "/accounts/1" is ours; "//evil.example" and "/\evil.example" are other hosts in a browser.
-  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) return url;
-  return null;
+  // "/accounts/1" is ours; "//evil.example", "/\evil.example", "/\t/evil.example" are other hosts
+  // in a browser: the one redirect-target check decides.
+  return sameOriginPath(url);
 }
 
 const isInternal = (href: string) => href.startsWith("/");
