@@ -1,5 +1,6 @@
 // The Express application: the order of middleware is the request's path through the server.
-//   request log → security headers → static files → /healthz → session → /api/trpc → Remix
+//   request log → security headers → body limit → same origin → static files → /healthz
+//   → /dev guard (→ fake Google) → session → /api/trpc → Remix
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,7 +12,9 @@ import { checkDatabase } from "./db/health";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./db/unavailable";
 import type { Env } from "./env";
 import { asyncHandler } from "./http/async-handler";
-import { createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
+import { answerBodyTooLarge, bodyLimit } from "./http/body-limit";
+import { devRoutesGuard } from "./http/dev-routes";
+import { BadRequestTargetError, createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
 import { requestLog } from "./http/request-log";
 import { sameOriginOnly } from "./http/same-origin";
 import { securityHeaders } from "./http/security-headers";
@@ -22,7 +25,11 @@ import { projectRoot } from "./utils/project-root";
 
 /** How pages are served: Vite's dev server (HMR), a production build, or a handler a test supplies. */
 export type PagesMode =
-  { kind: "vite" } | { kind: "build"; buildDir?: string } | { kind: "handler"; handler: RequestHandler };
+  | { kind: "vite" }
+  | { kind: "build"; buildDir?: string }
+  /** A Remix build a test assembled from route modules (tests/helpers/remix-server.ts). */
+  | { kind: "remix"; build: ServerBuild }
+  | { kind: "handler"; handler: RequestHandler };
 
 export type AppOptions = {
   env: Env;
@@ -35,10 +42,11 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   const { env } = options;
   const app = express();
   app.disable("x-powered-by");
-  if (env.TRUST_PROXY) app.set("trust proxy", 1);
+  // Only the proxies TRUST_PROXY names may say who the client is (req.ip, req.protocol): see env.ts.
+  app.set("trust proxy", env.TRUST_PROXY);
 
   const secure = env.httpsProtections;
-  app.use(requestLog({ trustProxy: env.TRUST_PROXY }));
+  app.use(requestLog());
   app.use(
     securityHeaders({
       hsts: secure,
@@ -46,6 +54,8 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
       connectOrigins: [new URL(env.ANTHROPIC_BROWSER_BASE_URL).origin],
     }),
   );
+  // Before anything reads a body (server/http/body-limit.ts).
+  app.use(bodyLimit());
   app.use(sameOriginOnly({ appUrl: env.APP_URL }));
 
   let closeVite = async () => {};
@@ -59,7 +69,11 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     );
     closeVite = () => vite.close();
     app.use(vite.middlewares);
-    pages = remixPages(() => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, "development");
+    pages = remixPages(
+      () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+      "development",
+      env.APP_URL,
+    );
   } else if (options.pages.kind === "build") {
     const buildDir = options.pages.buildDir ?? path.join(projectRoot(), "build");
     // Fingerprinted assets never change; everything else is revalidated hourly.
@@ -69,7 +83,9 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     );
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", index: false }));
     const serverBuild = (await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href)) as ServerBuild;
-    pages = remixPages(serverBuild, "production");
+    pages = remixPages(serverBuild, "production", env.APP_URL);
+  } else if (options.pages.kind === "remix") {
+    pages = remixPages(options.pages.build, "production", env.APP_URL);
   } else {
     pages = options.pages.handler;
   }
@@ -77,16 +93,20 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
   app.get(
     "/healthz",
     asyncHandler(async (_req, res) => {
+      // Up or down, nothing more: the reason (a host and port, a driver's message) is for the log.
       const database = await checkDatabase(await getDb());
+      if (!database.ok) logger().warn({ requestId: res.locals.requestId, database }, "health check failed");
       res.status(database.ok ? 200 : 503).setHeader("Cache-Control", "no-store");
-      res.json({ status: database.ok ? "ok" : "unavailable", database });
+      res.json({ status: database.ok ? "ok" : "unavailable" });
     }),
   );
 
+  app.use("/dev", devRoutesGuard());
   if (env.FAKE_GOOGLE) {
-    // The demo's stand-in for Google (tests/fakes/google-oauth), on this origin: see ADR 006.
+    // The demo's stand-in for Google (tests/fakes/google-oauth), on this origin: see ADR 006. Its
+    // router parses its own form posts; the body limit has read the body already, so it gets it parsed.
     const { demoFakeGoogle } = await import("../tests/fakes/google-oauth/demo");
-    app.use("/dev/fake-google", demoFakeGoogle(env).router());
+    app.use("/dev/fake-google", formBodyFromLimit, demoFakeGoogle(env).router());
   }
 
   app.use(sessionMiddleware({ db: getDb, secureCookies: secure }));
@@ -95,7 +115,7 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     if (res.locals.auth?.user) res.setHeader("Cache-Control", "no-store");
     next();
   });
-  app.all(`${TRPC_ENDPOINT}/*`, trpcHandler());
+  app.all(`${TRPC_ENDPOINT}/*`, trpcHandler({ appUrl: env.APP_URL }));
   app.all("*", pages);
   app.use(errorHandler);
 
@@ -109,25 +129,45 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
 function remixPages(
   build: ServerBuild | (() => Promise<ServerBuild>),
   mode: "development" | "production",
+  appUrl: string,
 ): RequestHandler {
   const handle = createRequestHandler(build, mode);
   return asyncHandler(async (req, res) => {
     const answerHeaders = new Headers();
-    const response = await handle(createFetchRequest(req, res), {
+    const response = await handle(createFetchRequest(req, res, appUrl), {
       auth: res.locals.auth ?? signedOut,
       requestId: res.locals.requestId ?? "unknown",
       client: { ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null },
       cspNonce: res.locals.cspNonce ?? "",
       answerHeaders,
     });
+    // A counted upload that passed its cap is a 413, even if the code that read it failed on it.
+    if (res.locals.bodyTooLarge && response.status >= 500) {
+      await response.body?.cancel();
+      return answerBodyTooLarge(req, res);
+    }
     for (const [name, value] of answerHeaders) res.setHeader(name, value);
     await sendFetchResponse(res, response);
   });
 }
 
+/** For a router that parses url-encoded bodies itself (body-parser skips a request marked `_body`). */
+const formBodyFromLimit: RequestHandler = (req, res, next) => {
+  const body = res.locals.body;
+  if (body && "bytes" in body) {
+    const parsed = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(body.bytes)));
+    Object.assign(req, { body: parsed, _body: true });
+  }
+  next();
+};
+
 /** Last resort: log the detail, tell the user something clear, never leak a stack trace. */
 const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   const requestId = res.locals.requestId;
+  if (error instanceof BadRequestTargetError) {
+    res.status(400).type("text/plain").send("Bad Request: that is not an address on this site.");
+    return;
+  }
   logger().error({ requestId, err: error }, "unhandled error");
   if (res.headersSent) return next(error);
   // The session lookup (or anything before the pages) found the database not answering: try again.

@@ -2,6 +2,7 @@
 // value stops the process with a message naming the variable, instead of failing later and far away.
 // Every variable is documented in README.md and .env.example.
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -10,6 +11,49 @@ const booleanFlag = z
     message: "must be true or false",
   })
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
+const FLAG_WORDS = { true: ["true", "1", "yes", "on"], false: ["false", "0", "no", "off"] };
+/** What TRUST_PROXY=true means: a proxy on this machine or on a private network (Express's presets
+ *  for 127.0.0.0/8 + ::1, 169.254.0.0/16 + fe80::/10, and 10/8, 172.16/12, 192.168/16 + fc00::/7). */
+export const TRUSTED_PRIVATE_PROXIES = ["loopback", "linklocal", "uniquelocal"];
+const PROXY_PRESETS = new Set(TRUSTED_PRIVATE_PROXIES);
+
+/** An address Express's `trust proxy` understands: a preset, an IP, or a subnet (IP/bits or IP/netmask). */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true;
+  const [address, mask, ...rest] = entry.split("/");
+  if (rest.length > 0 || !address || !isIP(address)) return false;
+  if (mask === undefined) return true;
+  if (/^\d{1,3}$/.test(mask)) return Number(mask) <= (isIP(address) === 4 ? 32 : 128);
+  return isIP(mask) === isIP(address);
+}
+
+/**
+ * TRUST_PROXY: which peers may tell us the client's address (X-Forwarded-For) and protocol. `false`
+ * (default) trusts nobody; `true` trusts proxies on this machine or a private network only, so a
+ * client reaching the app directly cannot choose its own address (a rotating X-Forwarded-For would
+ * slip past per-IP limits); a list names them; a number trusts that many hops whoever they are.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): false | number | string[] => {
+    const lower = value.toLowerCase();
+    if (FLAG_WORDS.false.includes(lower)) return false;
+    if (FLAG_WORDS.true.includes(lower)) return TRUSTED_PRIVATE_PROXIES;
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops >= 1 && hops <= 10) return hops;
+    }
+    const entries = value.split(",").map((entry) => entry.trim());
+    if (entries.every(isProxyAddress)) return entries;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must be false, true (proxies on this machine or a private network), a hop count from 1 to 10, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and subnets",
+    });
+    return z.NEVER;
+  });
 
 const postgresUrl = z
   .string()
@@ -39,8 +83,11 @@ const envSchema = z
     DEMO_MODE: booleanFlag.optional(),
     /** pino level; `silent` turns request logs off. */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** Trust X-Forwarded-For / X-Forwarded-Proto from one proxy hop (set behind a load balancer). */
-    TRUST_PROXY: booleanFlag.default(false),
+    /** Which proxies may set X-Forwarded-For / X-Forwarded-Proto / X-Request-Id (see `trustProxy`). */
+    TRUST_PROXY: trustProxy.default(false),
+    /** Serve the development-only routes (/dev/outbox). Default: on in development when no proxy is
+     *  trusted. Never together with TRUST_PROXY: behind a proxy every visitor looks like this machine. */
+    DEV_ROUTES: booleanFlag.optional(),
 
     /** Google sign-in (an OAuth client of type "Web application"); both or neither. */
     GOOGLE_CLIENT_ID: z.string().min(1).optional(),
@@ -88,6 +135,17 @@ const envSchema = z
     BRAIN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(90_000),
   })
   .superRefine((raw, ctx) => {
+    // Dev routes show what only this machine may see (every user's reset links); behind a proxy
+    // every request arrives from the proxy, i.e. from "this machine" (docs/decisions/013).
+    for (const name of ["DEV_ROUTES", "FAKE_GOOGLE"] as const) {
+      if (raw[name] === true && raw.TRUST_PROXY !== false) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `${name} serves development-only routes, which must never be reached through a proxy; unset TRUST_PROXY or ${name}`,
+        });
+      }
+    }
     if (Boolean(raw.GOOGLE_CLIENT_ID) !== Boolean(raw.GOOGLE_CLIENT_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -99,8 +157,12 @@ const envSchema = z
   .transform((raw) => {
     const appUrl = new URL(raw.APP_URL ?? `http://localhost:${raw.PORT}`);
     const isProduction = raw.NODE_ENV === "production";
-    const demoMode = raw.DEMO_MODE ?? raw.DATABASE_URL === undefined;
-    const fakeGoogle = raw.FAKE_GOOGLE ?? (demoMode && !raw.GOOGLE_CLIENT_ID);
+    const behindProxy = raw.TRUST_PROXY !== false;
+    // The demo is a shared account (docs/decisions/013): on by default only for a fresh machine's
+    // embedded database, not for an instance that declares a proxy in front of it.
+    const demoMode = raw.DEMO_MODE ?? (raw.DATABASE_URL === undefined && !behindProxy);
+    const fakeGoogle = raw.FAKE_GOOGLE ?? (demoMode && !raw.GOOGLE_CLIENT_ID && !behindProxy);
+    const devRoutes = raw.DEV_ROUTES ?? (raw.NODE_ENV === "development" && !behindProxy);
     const appOrigin = appUrl.origin;
     const loopbackHttp = appUrl.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
     return {
@@ -112,6 +174,7 @@ const envSchema = z
       DATA_DIR: path.resolve(raw.DATA_DIR),
       DEMO_MODE: demoMode,
       FAKE_GOOGLE: fakeGoogle,
+      DEV_ROUTES: devRoutes,
       /** The brain's server-side Claude, or null for retrieval-only answers. */
       claude: raw.ANTHROPIC_API_KEY
         ? {

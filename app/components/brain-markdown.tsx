@@ -12,6 +12,7 @@ import { createContext, useContext, type ComponentType, type JSX, type ReactNode
 import Markdown, { type Components, type ExtraProps } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { ownValue } from "../../server/utils/own";
+import { sameOriginPath } from "../utils/redirect-target";
 
 export type CitationTarget = { handle: string; type: string; label: string; href: string };
 
@@ -46,9 +47,9 @@ export function safeHref(raw: string): string | null {
       return null;
     }
   }
-  // "/accounts/1" is ours; "//evil.example" and "/\evil.example" are other hosts in a browser.
-  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) return url;
-  return null;
+  // "/accounts/1" is ours; "//evil.example", "/\evil.example", "/\t/evil.example" are other hosts
+  // in a browser: the one redirect-target check decides.
+  return sameOriginPath(url);
 }
 
 const isInternal = (href: string) => href.startsWith("/");

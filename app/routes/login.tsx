@@ -18,9 +18,11 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
+  // Where to go is decided before the session exists: a bad target must not fail after sign-in.
+  const target = safeRedirectPath(form.get("redirectTo"));
   const result = await signInWithPassword(form, context, request.headers.get("cookie"));
   if (result.cookies !== undefined) {
-    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: settingCookies(result.cookies) });
+    return redirect(target, { headers: settingCookies(result.cookies) });
   }
   return result.answer;
 }

@@ -6,8 +6,9 @@ import { serverCaller } from "../utils/trpc.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
+  const target = safeRedirectPath(form.get("redirectTo"));
   await (await serverCaller(context)).me.acknowledgePolicy();
-  return redirect(safeRedirectPath(form.get("redirectTo")));
+  return redirect(target);
 }
 
 export function loader() {

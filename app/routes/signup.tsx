@@ -17,9 +17,11 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
+  // Where to go is decided before the account exists: a bad target must not fail after sign-up.
+  const target = safeRedirectPath(form.get("redirectTo"));
   const result = await signUp(form, context);
   if (result.cookies !== undefined) {
-    return redirect(safeRedirectPath(form.get("redirectTo")), { headers: settingCookies(result.cookies) });
+    return redirect(target, { headers: settingCookies(result.cookies) });
   }
   return result.answer;
 }

@@ -1,5 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { SessionUser, ValidSession } from "../../server/auth/session";
+import { sameOriginPath } from "./redirect-target";
 
 /** The signed-in user, or a redirect to sign in that comes back here afterwards. */
 export function requireUser(context: AppLoadContext, request: Request): SessionUser {
@@ -16,15 +17,15 @@ export function requireSession(
   throw redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`);
 }
 
-/** A same-site path to go to after sign-in; anything else (other hosts, `//evil`) becomes `fallback`. */
+/**
+ * A path on our origin to go to after sign-in (app/utils/redirect-target.ts decides, and makes it
+ * safe for a Location header); anything else (other hosts, `//evil`, `/\t/evil`) becomes `fallback`.
+ */
 export function safeRedirectPath(
   value: FormDataEntryValue | string | null | undefined,
   fallback = "/dashboard",
 ): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
-    return fallback;
-  }
-  return value;
+  return sameOriginPath(value) ?? fallback;
 }
 
 /** Signed-in visitors have no business on the sign-in pages: send them on. */

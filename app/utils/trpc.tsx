@@ -6,6 +6,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "../../server/trpc/root";
+import { MAX_CALLS_PER_BATCH } from "./api-limits";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -22,7 +23,12 @@ export function createApiClient(
         // Subscriptions (the brain's streamed answers) over server-sent events; the rest batched.
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({ url: `${baseUrl}${TRPC_PATH}`, transformer: superjson }),
-        false: httpBatchLink({ url: `${baseUrl}${TRPC_PATH}`, transformer: superjson, headers: options.headers }),
+        false: httpBatchLink({
+          url: `${baseUrl}${TRPC_PATH}`,
+          transformer: superjson,
+          headers: options.headers,
+          maxItems: MAX_CALLS_PER_BATCH,
+        }),
       }),
     ],
   });

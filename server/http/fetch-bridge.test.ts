@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { connect, type AddressInfo } from "node:net";
 import express from "express";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startRemixTestServer } from "../../tests/helpers/remix-server";
 import { sendFetchResponse } from "./fetch-bridge";
 
 const CHUNK = 64 * 1024;
@@ -117,5 +118,64 @@ describe("sending a streamed body (the workspace export's path through Express)"
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     expect(await response.text()).toBe("a\nb\n");
+  });
+});
+
+describe("the request Remix gets is on APP_URL, whatever Host says", () => {
+  let remix: Awaited<ReturnType<typeof startRemixTestServer>>;
+  beforeAll(async () => {
+    remix = await startRemixTestServer({ routes: { login: "login.tsx" }, env: { APP_URL: "http://app.test" } });
+  });
+  afterAll(async () => {
+    await remix.close();
+  });
+
+  /** A raw request, so Host is exactly what we write (fetch would set its own). */
+  async function raw(lines: string[], body = ""): Promise<{ status: number; text: string }> {
+    const socket = connect(remix.port, "127.0.0.1");
+    await once(socket, "connect");
+    const head = [...lines, `Content-Length: ${Buffer.byteLength(body)}`, "Connection: close", "", ""].join("\r\n");
+    socket.write(head + body);
+    let text = "";
+    for await (const chunk of socket) text += String(chunk);
+    return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), text };
+  }
+
+  it("a form POST from APP_URL's origin through a proxy that did not pass Host on is answered, not a 500", async () => {
+    const form = "email=someone%40example.test&password=wrong";
+    const post = (host: string) =>
+      raw(
+        ["POST /login HTTP/1.1", host, "Origin: http://app.test", "Content-Type: application/x-www-form-urlencoded"],
+        form,
+      );
+    const direct = await post("Host: app.test");
+    // The form's own answer (no such account, 401), as for a request with the right Host.
+    expect(direct.status).toBe(401);
+    for (const host of [
+      "Host: internal:3000",
+      "Host: 127.0.0.1",
+      "X-Forwarded-Host: other.example\r\nHost: app.test",
+    ]) {
+      const answer = await post(host);
+      expect(answer.status, `${host}\n${answer.text}`).toBe(401);
+      expect(answer.text).toContain("formError");
+    }
+  });
+
+  it("still refuses a form POST from another origin (our check judges Origin, before Remix)", async () => {
+    const answer = await raw([
+      "POST /login HTTP/1.1",
+      "Host: app.test",
+      "Origin: https://evil.example",
+      "Content-Type: application/x-www-form-urlencoded",
+    ]);
+    expect(answer.status).toBe(403);
+  });
+
+  it("answers a request line that is not a path of ours with 400", async () => {
+    for (const target of ["http://evil.example/login", "*"]) {
+      const answer = await raw([`GET ${target} HTTP/1.1`, "Host: app.test"]);
+      expect(answer.status, target).toBe(400);
+    }
   });
 });

@@ -8,25 +8,63 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { bodyKind } from "./body-limit";
 
-/** The Fetch API request for an Express request, aborted if the client goes away before the response is done. */
-export function createFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
-  // req.hostname respects "trust proxy"; the port comes from X-Forwarded-Host or Host.
-  const port = (req.get("X-Forwarded-Host") ?? req.get("host") ?? "").split(":")[1];
-  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+/** A request line whose target cannot be read as a path on our origin (e.g. an absolute URL). */
+export class BadRequestTargetError extends Error {
+  override name = "BadRequestTargetError";
+}
+
+/** Headers that described the hop to us, not the request: the URL below is built on `appUrl`. */
+const HOP_HEADERS = new Set(["host", "x-forwarded-host", "origin"]);
+
+/**
+ * The Fetch API request for an Express request, aborted if the client goes away before the response
+ * is done. Its body is the one the body limit (server/http/body-limit.ts) read or counted.
+ *
+ * Its URL is on `appUrl`, the one canonical origin: the Host header is the client's (or a proxy's)
+ * word, and nothing we build may depend on it. Remix's own CSRF check compares Origin with Host (or
+ * X-Forwarded-Host) and throws — a 500 — when a proxy does not pass Host on; our sameOriginOnly has
+ * judged Origin and Sec-Fetch-Site before this, more strictly, so Remix gets Host = our origin's host
+ * and no Origin: one judge, ours.
+ */
+export function createFetchRequest(req: ExpressRequest, res: ExpressResponse, appUrl: string): Request {
+  const base = new URL(appUrl);
+  // An origin-form target ("/path?query") appended to our origin; anything else (an absolute URL,
+  // "*") is not a page of ours.
+  if (!req.originalUrl.startsWith("/")) throw new BadRequestTargetError(req.originalUrl);
+  let url: URL;
+  try {
+    url = new URL(`${base.origin}${req.originalUrl}`);
+  } catch {
+    throw new BadRequestTargetError(req.originalUrl);
+  }
+  if (url.origin !== base.origin) throw new BadRequestTargetError(req.originalUrl);
   const headers = new Headers();
   for (const [key, values] of Object.entries(req.headers)) {
-    if (values === undefined) continue;
+    if (values === undefined || HOP_HEADERS.has(key)) continue;
     for (const value of Array.isArray(values) ? values : [values]) headers.append(key, value);
   }
+  headers.set("host", base.host);
   let controller: AbortController | null = new AbortController();
   const signal = controller.signal;
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
-    init.duplex = "half";
+    const body = res.locals.body;
+    if (body === undefined) throw new Error("The body limit (server/http/body-limit.ts) must run before the bridge.");
+    if (body === null) {
+      // An empty POST is an empty form: the action answers what is missing, instead of formData()
+      // throwing on a request without a form content type.
+      if (bodyKind(req) === "form" && !headers.has("content-type"))
+        headers.set("content-type", "application/x-www-form-urlencoded");
+    } else if ("bytes" in body) {
+      init.body = body.bytes;
+    } else {
+      init.body = createReadableStreamFromReadable(body.stream);
+      init.duplex = "half";
+    }
   }
   return new Request(url.href, init);
 }

@@ -1,5 +1,6 @@
 // What our middleware leaves in res.locals for the handlers after it (Express types it as `any`).
 import type { RequestAuth } from "../trpc/context";
+import type { RequestBody } from "./body-limit";
 
 declare global {
   namespace Express {
@@ -10,6 +11,10 @@ declare global {
       requestId?: string;
       /** Set by the security headers: the nonce this page's inline scripts carry. */
       cspNonce?: string;
+      /** Set by the body limit: the request's body, read whole or counted (null: none). */
+      body?: RequestBody;
+      /** Set by the body limit when the body passed its cap (the answer is a 413, whoever reads it). */
+      bodyTooLarge?: boolean;
     }
   }
 }

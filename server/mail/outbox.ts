@@ -26,15 +26,20 @@ export function smtpTransport(url: string): MailTransport {
   };
 }
 
-/** Without SMTP: the mail is "delivered" to the console, whole in development, as a pointer otherwise. */
-export function consoleTransport(options: { showBody: boolean; appUrl: string }): MailTransport {
+/**
+ * Without SMTP: the mail is "delivered" to the console — whole where the console is the person who
+ * runs the app (development, the local demo), so a password reset works on a fresh machine; as a
+ * pointer otherwise (mail bodies hold reset links and never go to a production log).
+ */
+export function consoleTransport(options: { showBody: boolean; outboxUrl: string | null }): MailTransport {
   return {
     kind: "console",
     send(mail) {
       if (options.showBody) {
         console.log(`\n--- mail to ${mail.to}: ${mail.subject} ---\n${mail.text}\n--- end of mail ---\n`);
       } else {
-        console.log(`Mail to ${mail.to} (“${mail.subject}”) is in the outbox: ${options.appUrl}/dev/outbox`);
+        const where = options.outboxUrl ?? "the mail_outbox table (set SMTP_URL to send mail)";
+        console.log(`Mail to ${mail.to} (“${mail.subject}”) is in the outbox: ${where}`);
       }
       return Promise.resolve();
     },
@@ -45,7 +50,10 @@ export function defaultTransport(): MailTransport {
   const config = env();
   return config.SMTP_URL
     ? smtpTransport(config.SMTP_URL)
-    : consoleTransport({ showBody: config.NODE_ENV === "development", appUrl: config.APP_URL });
+    : consoleTransport({
+        showBody: config.NODE_ENV === "development" || config.DEMO_MODE,
+        outboxUrl: config.DEV_ROUTES ? `${config.APP_URL}/dev/outbox` : null,
+      });
 }
 
 export async function queueMail(

@@ -1,11 +1,13 @@
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { MAX_CALLS_PER_BATCH } from "../../app/utils/api-limits";
 import { createApiClient } from "../../app/utils/trpc";
 import { startTestServer } from "../../tests/helpers/server";
 import { createUser, signIn } from "../../tests/helpers/users";
 import { consumeRateLimit, rateLimits } from "../auth/rate-limit";
 import { invalidateSession } from "../auth/session";
 import { getDb } from "../db/client";
+import { BATCH_TOO_LARGE } from "./init";
 import type { AppRouter } from "./root";
 
 // The HTTP door: the same typed client the React components use, over real HTTP to /api/trpc.
@@ -107,5 +109,48 @@ describe("/api/trpc", () => {
       body: JSON.stringify({ 0: {}, 1: input }),
     });
     expect(batch.headers.get("retry-after")).toBe(alone.headers.get("retry-after"));
+  });
+});
+
+describe("/api/trpc at its limits", () => {
+  it("refuses a batch of more than 20 calls with a 400 that says the limit; 20 pass", async () => {
+    const db = await getDb();
+    const { cookie } = await signIn(db, (await createUser(db)).id);
+    const batch = (calls: number) =>
+      fetch(`${server.url}/api/trpc/${Array(calls).fill("accounts.facets").join(",")}?batch=1&input={}`, {
+        headers: { cookie },
+      });
+    const tooMany = await batch(21);
+    expect(tooMany.status).toBe(400);
+    const { error } = (await tooMany.json()) as { error: { json: { message: string; data: object } } };
+    expect(error.json.message).toBe(BATCH_TOO_LARGE);
+    expect(error.json.data).not.toHaveProperty("stack");
+    expect((await batch(20)).status).toBe(200);
+    expect(MAX_CALLS_PER_BATCH).toBe(20);
+  });
+
+  it("answers a failure on our side with a generic message and the request's reference, never the detail", async () => {
+    const db = await getDb();
+    const user = await createUser(db);
+    const { cookie } = await signIn(db, user.id);
+    // What Prisma says about a query it could not run: the query's shape and the user's id.
+    const detail = `Invalid \`prisma.account.findMany()\` invocation: where: { userId: "${user.id}" }`;
+    const failing = vi.spyOn(db.account, "findMany").mockRejectedValueOnce(new Error(detail));
+    try {
+      const response = await fetch(`${server.url}/api/trpc/accounts.list`, { headers: { cookie } });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(text).not.toContain(user.id);
+      expect(text).not.toContain("prisma");
+      expect(text).not.toMatch(/\.ts:\d+/); // no stack
+      const body = JSON.parse(text) as { error: { json: { message: string; data: Record<string, unknown> } } };
+      expect(body.error.json.message).toBe(
+        `Something went wrong on our side. Reference: ${response.headers.get("x-request-id")}`,
+      );
+      expect(body.error.json.data).not.toHaveProperty("stack");
+      expect(body.error.json.data.code).toBe("INTERNAL_SERVER_ERROR");
+    } finally {
+      failing.mockRestore();
+    }
   });
 });

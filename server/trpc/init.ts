@@ -7,6 +7,7 @@ import { findNulPath, NUL_MESSAGE } from "../crm/limits";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
 import { FieldError, NotFoundError, RateLimitedError } from "../errors";
 import { logger } from "../logger";
+import { MAX_CALLS_PER_BATCH } from "../../app/utils/api-limits";
 import type { TrpcContext } from "./context";
 
 export type ProcedureMeta = {
@@ -17,12 +18,27 @@ export type ProcedureMeta = {
   reportsNulItself?: boolean;
 };
 
+/** tRPC's own words when a batch passes maxBatchSize (./http.ts), and ours, which say the limit. */
+const TRPC_BATCH_TOO_LARGE = "Batch call exceeds maximum size";
+export const BATCH_TOO_LARGE = `One request may carry at most ${MAX_CALLS_PER_BATCH} calls; send the rest in another request.`;
+
 const t = initTRPC
   .context<TrpcContext>()
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
-    errorFormatter({ shape, error }) {
+    // Stacks never leave the server, in development either: they name our files and the libraries'.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        // A failure on our side: its message can be Prisma's invocation text (the query's shape, a
+        // user's id) and its stack our file layout. Those go to the log (onError in ./http.ts); the
+        // answer says only that it failed and which request to look up.
+        return { ...shape, message: internalErrorMessage(ctx?.requestId), data: { ...shape.data, zodError: null } };
+      }
+      if (error.code === "BAD_REQUEST" && error.message === TRPC_BATCH_TOO_LARGE) {
+        return { ...shape, message: BATCH_TOO_LARGE, data: { ...shape.data, zodError: null } };
+      }
       const zodError =
         error.cause instanceof ZodError
           ? z.flattenError(error.cause)
@@ -32,6 +48,11 @@ const t = initTRPC
       return { ...shape, data: { ...shape.data, zodError } };
     },
   });
+
+/** What a caller is told about a failure on our side: nothing but where to find it in our logs. */
+export function internalErrorMessage(requestId: string | undefined): string {
+  return `Something went wrong on our side. Reference: ${requestId ?? "unknown"}`;
+}
 
 /**
  * A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field,

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { collectPageErrors, newContext, useAppAndBrowser } from "./harness";
 
-const journey = useAppAndBrowser();
+// The reset mail is read where a developer reads it: the outbox, a development-only route.
+const journey = useAppAndBrowser({ env: { DEV_ROUTES: "true" } });
 
 async function signUp(page: Page, user: { name: string; email: string; password: string }) {
   await page.goto(`${journey.app.url}/signup`);

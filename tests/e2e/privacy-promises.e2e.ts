@@ -16,7 +16,8 @@ import {
 } from "../promises/http-crawl";
 import { newContext, startApp, useAppAndBrowser } from "./harness";
 
-const journey = useAppAndBrowser();
+// The crawl follows a password reset through the outbox, a development-only route.
+const journey = useAppAndBrowser({ env: { DEV_ROUTES: "true" } });
 
 /** Values for URL parameters that are not record ids one can find by following links (none yet). */
 const FIXED_PARAMS: Record<string, string> = {};
@@ -113,7 +114,7 @@ describe("P13: cookies", () => {
     // The app decides on Secure from its configuration (NODE_ENV=production and an https APP_URL),
     // so it can be asked over plain http on loopback; redirects to the https name are brought back.
     const publicOrigin = "https://app.example.test";
-    const app = await startApp({ env: { APP_URL: publicOrigin } });
+    const app = await startApp({ env: { APP_URL: publicOrigin, DEV_ROUTES: "true" } });
     try {
       // Google's last leg is skipped: the server would fetch the fake Google's token endpoint at the
       // https APP_URL, which this machine does not serve. The state cookie is still set and cleared.
