@@ -11,6 +11,15 @@ export function formatCount(value: number): string {
   return numberFormat.format(value);
 }
 
+/**
+ * The label a map gives a value, only if the map itself has it: values such as a tier or a status
+ * are free text from another CRM, and a plain `labels[value]` for "__proto__" or "constructor"
+ * returns Object.prototype or a function — which broke every page that rendered it (issue #11).
+ */
+export function ownLabel(labels: Readonly<Record<string, string>>, value: string): string | undefined {
+  return Object.hasOwn(labels, value) ? labels[value] : undefined;
+}
+
 const tierLabels: Record<string, string> = {
   strategic: "Strategic",
   enterprise: "Enterprise",
@@ -20,7 +29,7 @@ const tierLabels: Record<string, string> = {
 
 export function formatTier(tier: string | null): string {
   if (!tier) return "—";
-  return tierLabels[tier] ?? tier.replace(/_/g, " ");
+  return ownLabel(tierLabels, tier) ?? tier.replace(/_/g, " ");
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
