@@ -126,7 +126,7 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
  * Remix behind Express: @remix-run/express's handler, but sending bodies with backpressure
  * (server/http/fetch-bridge.ts says why).
  */
-function remixPages(
+export function remixPages(
   build: ServerBuild | (() => Promise<ServerBuild>),
   mode: "development" | "production",
   appUrl: string,

@@ -5,9 +5,10 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "../server/auth/session";
 import { importWorkspace } from "../server/data-rights/import/import-workspace";
-import { getDatabase, getDb } from "../server/db/client";
+import { getDb } from "../server/db/client";
 import { storeConnection } from "../server/integrations/connections";
 import { appRouter } from "../server/trpc/root";
+import { snapshotOf } from "./helpers/snapshot";
 import { callerFor, createUser, signIn } from "./helpers/users";
 import { smallWorkspace } from "./helpers/workspace";
 
@@ -219,24 +220,6 @@ const cases: Record<string, Case> = {
     revealsNothingOf(a, result);
   },
 };
-
-/** Every row user A owns, in every table — compared before and after B's attempts. */
-async function snapshotOf(userId: string): Promise<string> {
-  const { sql } = await getDatabase();
-  const tables = await sql.query<{ table_name: string }>(
-    `SELECT c.table_name FROM information_schema.columns c
-      WHERE c.table_schema = 'public' AND c.column_name = 'userId' ORDER BY c.table_name`,
-  );
-  const parts: Record<string, unknown> = {
-    users: await sql.query(`SELECT * FROM users WHERE id = $1`, [userId]),
-  };
-  for (const { table_name } of tables) {
-    parts[table_name] = await sql.query(`SELECT * FROM "${table_name}" WHERE "userId" = $1 ORDER BY id`, [userId]);
-  }
-  return JSON.stringify(parts, (_key, v: unknown) =>
-    typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
-  );
-}
 
 let a: AIds;
 beforeAll(async () => {

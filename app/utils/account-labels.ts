@@ -1,6 +1,7 @@
 // Words for the values the account pages show and offer (safe in the browser: stage-labels imports only types).
 import { stageLabels } from "../../server/crm/stage-labels";
 import type { activityTypes } from "../../server/data-rights/workspace-format";
+import { ownValue } from "../../server/utils/own";
 import { formatTier } from "./format";
 
 /** The tiers the account form offers; imported accounts may carry their CRM's own words. */
@@ -9,7 +10,7 @@ export const accountTiers = ["strategic", "enterprise", "mid_market", "smb"] as 
 export const tierOptions = accountTiers.map((value) => ({ value, label: formatTier(value) }));
 
 export function stageLabel(stage: string): string {
-  return stageLabels[stage as keyof typeof stageLabels] ?? humanize(stage);
+  return ownValue(stageLabels, stage) ?? humanize(stage);
 }
 
 const activityLabels: Record<(typeof activityTypes)[number], string> = {
@@ -24,7 +25,7 @@ const activityLabels: Record<(typeof activityTypes)[number], string> = {
 };
 
 export function activityLabel(type: string): string {
-  return activityLabels[type as keyof typeof activityLabels] ?? humanize(type);
+  return ownValue(activityLabels, type) ?? humanize(type);
 }
 
 /** A value from another CRM, readable: "left_company" → "Left company". */

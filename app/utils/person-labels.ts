@@ -3,6 +3,7 @@
 import type { prospectRoles } from "../../server/data-rights/workspace-format";
 import type { prospectStatuses as apiStatuses } from "../../server/crm/prospects";
 import { humanize } from "./account-labels";
+import { ownValue } from "../../server/utils/own";
 
 type Role = (typeof prospectRoles)[number];
 
@@ -18,7 +19,7 @@ const roleLabels: Record<Role, string> = {
 export const roleOptions = (Object.keys(roleLabels) as Role[]).map((value) => ({ value, label: roleLabels[value] }));
 
 export function roleLabel(role: string): string {
-  return roleLabels[role as Role] ?? humanize(role);
+  return ownValue(roleLabels, role) ?? humanize(role);
 }
 
 /** Badge tone: who helps the deal, who decides, who stands in its way. */
@@ -43,7 +44,7 @@ export const prospectStatuses = Object.keys(statusLabels) as ProspectStatus[];
 export const statusOptions = prospectStatuses.map((value) => ({ value, label: statusLabels[value] }));
 
 export function statusLabel(status: string): string {
-  return statusLabels[status as ProspectStatus] ?? humanize(status);
+  return ownValue(statusLabels, status) ?? humanize(status);
 }
 
 export const prospectRoleValues = Object.keys(roleLabels) as Role[];
