@@ -22,7 +22,6 @@ import {
   type AppServer,
 } from "./app-server";
 import { sameOriginHeaders } from "./http";
-import { knownFailure, knownNote } from "./known-failures";
 import { fuzzWorld, type FuzzWorld } from "./world";
 
 /** Generated posts per action, and generated query strings per page, in `npm test`. */
@@ -257,23 +256,11 @@ describe("fuzz: every form action and page loader, over HTTP, as user A with use
     expect(actions.actions.length).toBeGreaterThan(20);
     expect(actions.pages.length).toBeGreaterThan(30);
   });
-  for (const route of actions.actions.filter((r) => !knownFailure(`POST ${r.pattern}`)))
+  for (const route of actions.actions)
     it(`POST ${route.pattern}: no server error, B unchanged`, () => fuzzAction(route), FUZZ_TEST_TIMEOUT);
-  for (const route of actions.pages.filter((r) => !knownFailure(`GET ${r.pattern}`)))
+  for (const route of actions.pages)
     it(`GET ${route.pattern} with hostile query strings: no server error`, () => fuzzLoader(route), FUZZ_TEST_TIMEOUT);
   it("every page of A still renders after the fuzz", async () => {
     expect(await brokenPages(server, world.a, await world.cookieForA())).toEqual([]);
   });
 });
-
-const knownActions = actions.actions.filter((r) => knownFailure(`POST ${r.pattern}`));
-const knownPages = actions.pages.filter((r) => knownFailure(`GET ${r.pattern}`));
-if (knownActions.length + knownPages.length > 0)
-  describe("fuzz: known failures of #11, fixed in other slices (tests/fuzz/known-failures.ts)", () => {
-    for (const route of actions.actions.filter((r) => knownFailure(`POST ${r.pattern}`))) {
-      it.skip(`POST ${route.pattern}${knownNote(`POST ${route.pattern}`)}`, () => fuzzAction(route));
-    }
-    for (const route of actions.pages.filter((r) => knownFailure(`GET ${r.pattern}`))) {
-      it.skip(`GET ${route.pattern}${knownNote(`GET ${route.pattern}`)}`, () => fuzzLoader(route));
-    }
-  });

@@ -17,7 +17,6 @@ import { smallWorkspace } from "../helpers/workspace";
 import { applyMutations, arbitraryFor, fuzzParameters, mutationsOf } from "./arbitraries";
 import { brokenPages, startAppServer, type AppServer } from "./app-server";
 import { sameOriginHeaders } from "./http";
-import { knownFailure, knownNote } from "./known-failures";
 import { fuzzWorld, type FuzzWorld } from "./world";
 
 const FIXTURE = path.resolve(projectRoot(), "../shared/fixtures/demo-workspace.json");
@@ -151,8 +150,7 @@ function fixedCases(): { name: string; documents: unknown[] }[] {
 describe("fuzz: the importer, through the upload form", () => {
   for (const { name, documents } of fixedCases()) {
     const property = `import ${name}`;
-    const test = knownFailure(property) ? it.skip : it;
-    test(`${property}${knownNote(property)}: 2xx or 4xx, nothing written on 4xx`, async () => {
+    it(`${property}: 2xx or 4xx, nothing written on 4xx`, async () => {
       for (const document of documents) expect(await importChecked(document)).toBeNull();
     });
   }
@@ -164,8 +162,7 @@ describe("fuzz: the importer, through the upload form", () => {
 
   for (const source of sources()) {
     const property = `import mutations of ${source.name}`;
-    const test = knownFailure(property) ? it.skip : it;
-    test(`${property}${knownNote(property)}: 2xx or 4xx, nothing written on 4xx`, async () => {
+    it(`${property}: 2xx or 4xx, nothing written on 4xx`, async () => {
       const base = source.document();
       await fc.assert(
         fc.asyncProperty(mutationsOf(base), fc.boolean(), (mutations, shiftToToday) =>
@@ -177,24 +174,21 @@ describe("fuzz: the importer, through the upload form", () => {
   }
 
   const generatedProperty = "import generated documents";
-  (knownFailure(generatedProperty) ? it.skip : it)(
-    `${generatedProperty}${knownNote(generatedProperty)}: 2xx or 4xx, nothing written on 4xx`,
-    async () => {
-      const pools = { ids: ["acc_1", "pro_1", "opp_1", "cnv_1", "msg_1", "mtg_1", "note_1", "act_1", ...world.ids] };
-      await fc.assert(
-        fc.asyncProperty(arbitraryFor(workspaceDocumentSchema, pools), (document) =>
-          holds(
-            importChecked(
-              JSON.parse(
-                JSON.stringify(document, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)),
-              ) as unknown,
-            ),
+  it(`${generatedProperty}: 2xx or 4xx, nothing written on 4xx`, async () => {
+    const pools = { ids: ["acc_1", "pro_1", "opp_1", "cnv_1", "msg_1", "mtg_1", "note_1", "act_1", ...world.ids] };
+    await fc.assert(
+      fc.asyncProperty(arbitraryFor(workspaceDocumentSchema, pools), (document) =>
+        holds(
+          importChecked(
+            JSON.parse(
+              JSON.stringify(document, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)),
+            ) as unknown,
           ),
         ),
-        fuzzParameters(6),
-      );
-    },
-  );
+      ),
+      fuzzParameters(6),
+    );
+  });
 
   it("afterwards: every page of A still renders", async () => {
     expect(await brokenPages(server, world.a, await world.cookieForA())).toEqual([]);
@@ -204,19 +198,16 @@ describe("fuzz: the importer, through the upload form", () => {
     expect(await snapshotOf(world.b.userId)).toBe(victimBefore);
   });
 
-  (knownFailure("import round trip") ? it.skip : it)(
-    `afterwards: A's export is whole JSON, and importing it again duplicates nothing${knownNote("import round trip")}`,
-    async () => {
-      const exported = await fetch(new URL("/settings/data/export", server.url), {
-        headers: { cookie: await world.cookieForA() },
-      });
-      expect(exported.status).toBe(200);
-      const document = JSON.parse(await exported.text()) as unknown;
-      const cookie = await world.cookieForA();
-      const before = await rowCountsOf(world.a.userId);
-      const again = await upload(document, { cookie });
-      expect(again.status, server.logged[0]).toBeLessThan(500);
-      expect(await rowCountsOf(world.a.userId)).toEqual(before);
-    },
-  );
+  it("afterwards: A's export is whole JSON, and importing it again duplicates nothing", async () => {
+    const exported = await fetch(new URL("/settings/data/export", server.url), {
+      headers: { cookie: await world.cookieForA() },
+    });
+    expect(exported.status).toBe(200);
+    const document = JSON.parse(await exported.text()) as unknown;
+    const cookie = await world.cookieForA();
+    const before = await rowCountsOf(world.a.userId);
+    const again = await upload(document, { cookie });
+    expect(again.status, server.logged[0]).toBeLessThan(500);
+    expect(await rowCountsOf(world.a.userId)).toEqual(before);
+  });
 });

@@ -14,7 +14,6 @@ import { smallWorkspace } from "../helpers/workspace";
 import { arbitraryFor, FUZZ_TEST_TIMEOUT, fuzzParameters, type Pools } from "./arbitraries";
 import { brokenPages, startAppServer, type AppServer } from "./app-server";
 import { callProcedure, serverError, type ProcedureType } from "./http";
-import { knownFailure, knownNote } from "./known-failures";
 import { fuzzWorld, type FuzzWorld, type RecordIds } from "./world";
 
 /** Generated runs per procedure in `npm test` (besides the fixed hostile examples). */
@@ -249,18 +248,10 @@ describe("fuzz: every tRPC procedure, over HTTP, as user A with user B's ids in 
   it("walks the whole router", () => {
     expect(procedures.length).toBeGreaterThan(40);
   });
-  for (const procedure of procedures.filter((p) => !knownFailure(`trpc ${p.path}`))) {
+  for (const procedure of procedures) {
     it(`trpc ${procedure.path}: no server error, B unchanged`, () => fuzzProcedure(procedure), FUZZ_TEST_TIMEOUT);
   }
   it("every page of A still renders after the fuzz", async () => {
     expect(await brokenPages(server, world.a, await world.cookieForA())).toEqual([]);
   });
 });
-
-const known = procedures.filter((p) => knownFailure(`trpc ${p.path}`));
-if (known.length > 0)
-  describe("fuzz: known failures of #11, fixed in other slices (tests/fuzz/known-failures.ts)", () => {
-    for (const procedure of known) {
-      it.skip(`trpc ${procedure.path}${knownNote(`trpc ${procedure.path}`)}`, () => fuzzProcedure(procedure));
-    }
-  });
