@@ -10,6 +10,7 @@
 const BASE = new URL("https://our-origin.invalid");
 
 /** C0 controls, DEL, C1 controls, and the backslash. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const REFUSED_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /**

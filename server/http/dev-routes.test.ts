@@ -99,7 +99,8 @@ describe("TRUST_PROXY says which proxies are trusted", () => {
       expect(trusted(proxy, 0), proxy).toBe(true);
     }
     // A client connecting directly from the internet cannot name its own address.
-    for (const client of ["203.0.113.5", "198.51.100.77", "2001:db8::1"]) expect(trusted(client, 0), client).toBe(false);
+    for (const client of ["203.0.113.5", "198.51.100.77", "2001:db8::1"])
+      expect(trusted(client, 0), client).toBe(false);
   });
 
   it("lets only a trusted peer name the client (X-Forwarded-For) and the request id", async () => {

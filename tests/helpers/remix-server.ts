@@ -56,7 +56,7 @@ async function assembleBuild(routes: TestRoutes): Promise<ServerBuild> {
     assetsBuildDirectory: "build/client",
     future: remixConfig.future as ServerBuild["future"],
     isSpaMode: false,
-  } as unknown as ServerBuild;
+  };
 }
 
 export async function startRemixTestServer(options: {
