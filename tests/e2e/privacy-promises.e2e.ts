@@ -80,7 +80,7 @@ function cookieSteps(sightings: CookieSighting[]) {
 }
 
 describe("P13: cookies", () => {
-  it("P13: only si_session (and the OAuth state cookie during sign-in) are ever set, with the right attributes, on every page", async () => {
+  it("P13: only si_session, si_device (from password sign-in) and the OAuth state cookie (during sign-in) are ever set, with the right attributes, on every page", async () => {
     const crawl = await crawlForCookies(journey.app.url, { completeGoogle: true, email: "casey@crawl.example" });
 
     // The crawl covered the app: every kind of URL, and no server errors along the way.

@@ -40,7 +40,7 @@ async function serverCookies(secure: boolean): Promise<string[]> {
   ];
 }
 
-describe("P13: one HttpOnly session cookie plus a short-lived OAuth state cookie, SameSite=Lax, Secure in production", () => {
+describe("P13: one HttpOnly session cookie, the known-device cookie and a short-lived OAuth state cookie, SameSite=Lax, Secure in production", () => {
   it("P13: every cookie the server builds keeps the promise, over https (Secure) and over local http", async () => {
     for (const secure of [true, false]) {
       for (const header of await serverCookies(secure)) expect(p13Problems(header, { secure }), header).toEqual([]);
