@@ -45,9 +45,27 @@ const t = initTRPC
           : error.cause instanceof FieldError
             ? { formErrors: [], fieldErrors: { [error.cause.field]: [error.cause.message] } }
             : null;
-      return { ...shape, data: { ...shape.data, zodError } };
+      return { ...shape, data: { ...shape.data, zodError: zodError && withSerializableFields(zodError) } };
     },
   });
+
+/**
+ * A field's name can be a key the caller sent (a NUL found under it, a record's key): superjson
+ * refuses to serialise an object with a key such as "constructor" (prototype pollution), which
+ * turned a 400 into a 500. Those few names cannot be fields of ours, so their errors join the
+ * form's.
+ */
+const UNSERIALIZABLE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+function withSerializableFields(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }) {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors = [...flat.formErrors];
+  for (const [field, messages] of Object.entries(flat.fieldErrors)) {
+    if (!messages) continue;
+    if (UNSERIALIZABLE_KEYS.has(field)) formErrors.push(...messages);
+    else fieldErrors[field] = messages;
+  }
+  return { formErrors, fieldErrors };
+}
 
 /** What a caller is told about a failure on our side: nothing but where to find it in our logs. */
 export function internalErrorMessage(requestId: string | undefined): string {
