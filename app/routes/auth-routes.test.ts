@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { knownDeviceFor, readDeviceCookie } from "../../server/auth/known-device";
 import { hashPassword } from "../../server/auth/password";
 import { handlePasswordResetRequests } from "../../server/auth/password-accounts";
 import { readSessionToken, validateSessionToken } from "../../server/auth/session";
-import { rateLimits } from "../../server/auth/rate-limit";
+import { isKnownClient, rateLimits } from "../../server/auth/rate-limit";
 import { DELETION_PENDING_MESSAGE } from "../../server/auth/sign-in";
 import { requestAccountDeletion } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
@@ -29,24 +28,8 @@ function cookieFrom(response: Response): string | null {
   );
 }
 
-function deviceCookieFrom(response: Response): string | null {
-  return readDeviceCookie(
-    response.headers
-      .getSetCookie()
-      .find((c) => c.startsWith("si_device="))
-      ?.split(";")[0],
-  );
-}
-
 /** A request context from another address (an attacker's, or the owner's at home). */
 const from = (ip: string) => ({ ...loadContext(), client: { ip, userAgent: null } });
-
-/** A form post that carries a browser's cookies. */
-function postWithCookie(path: string, fields: Record<string, string>, cookie: string) {
-  const request = post(path, fields);
-  request.headers.set("cookie", cookie);
-  return request;
-}
 
 async function userWithPassword(password = "the right password") {
   const db = await getDb();
@@ -151,58 +134,62 @@ describe("/login", () => {
   });
 });
 
-describe("/login throttling (known devices cannot be locked out)", () => {
-  it("an attacker's wrong passwords from other IPs do not lock out the owner's known device", async () => {
+describe("/login throttling (known clients cannot be locked out)", () => {
+  it("an attacker's wrong passwords from other IPs do not lock out the owner's known client (an IP that signed in before)", async () => {
     const { db, user, password } = await userWithPassword();
-    // The owner signed in from this browser before: it carries the known-device cookie.
+    // The owner signed in from home before: that address is a known client of the account.
     const first = (await loginAction(
       args(post("/login", { email: user.email, password }), from("198.51.100.7")),
     )) as Response;
     expect(first.status).toBe(302);
-    const device = deviceCookieFrom(first)!;
-    expect(device).toBeTruthy();
-    // An attacker guesses from many addresses, and from the owner's own (a shared NAT).
-    const ips = [...Array.from({ length: 12 }, (_, i) => `203.0.113.${i + 1}`), "198.51.100.7"];
-    for (const ip of ips) {
-      await loginAction(args(post("/login", { email: user.email, password: "a wrong guess!" }), from(ip)));
+    // An attacker guesses from many addresses.
+    for (let i = 1; i <= 12; i += 1) {
+      await loginAction(
+        args(post("/login", { email: user.email, password: "a wrong guess!" }), from(`203.0.113.${i}`)),
+      );
     }
-    // Unknown clients now wait, even with the right password ...
+    // A client that never signed in to this account now waits, even with the right password ...
     const stranger = (await loginAction(
       args(post("/login", { email: user.email, password }), from("192.0.2.50")),
     )) as unknown as Answer;
     expect(stranger.init?.status).toBe(429);
-    // ... but the owner's browser signs in, from its usual address.
+    // ... but the owner signs in from home, and gets only the session cookie (P13).
     const owner = (await loginAction(
-      args(postWithCookie("/login", { email: user.email, password }, `si_device=${device}`), from("198.51.100.7")),
+      args(post("/login", { email: user.email, password }), from("198.51.100.7")),
     )) as Response;
     expect(owner.status).toBe(302);
     expect((await validateSessionToken(db, cookieFrom(owner)!))?.user.id).toBe(user.id);
+    expect(owner.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual(["si_session"]);
   });
 
-  it("a known-device cookie of another account, or a forged one, does not exempt a client", async () => {
+  it("an address known to another account does not exempt a client from this account's ceiling", async () => {
     const victim = await userWithPassword();
     const attacker = await userWithPassword("the attacker's own password");
     const own = (await loginAction(
-      args(post("/login", { email: attacker.user.email, password: attacker.password })),
+      args(post("/login", { email: attacker.user.email, password: attacker.password }), from("10.7.99.1")),
     )) as Response;
-    const attackerDevice = deviceCookieFrom(own)!;
-    for (const cookie of [`si_device=${attackerDevice}`, "si_device=abc.1700000000.forged"]) {
-      let last: Answer | undefined;
-      for (let i = 0; i < rateLimits.signInPerAccount.limit + 1; i += 1) {
-        last = (await loginAction(
-          args(postWithCookie("/login", { email: victim.user.email, password: "guess" }, cookie), from(`10.7.${i}.1`)),
-        )) as unknown as Answer;
-      }
-      expect(last?.init?.status).toBe(429);
-      await victim.db.rateLimitBucket.deleteMany();
+    expect(own.status).toBe(302);
+    for (let i = 0; i < rateLimits.signInPerAccount.limit; i += 1) {
+      await loginAction(args(post("/login", { email: victim.user.email, password: "guess" }), from(`10.7.${i}.1`)));
     }
+    const fromKnownAddress = (await loginAction(
+      args(post("/login", { email: victim.user.email, password: victim.password }), from("10.7.99.1")),
+    )) as unknown as Answer;
+    expect(fromKnownAddress.init?.status).toBe(429);
   });
 
-  it("sets the known-device cookie HttpOnly, SameSite=Lax, on Path=/ for half a year", async () => {
-    const { user, password } = await userWithPassword();
-    const response = (await loginAction(args(post("/login", { email: user.email, password })))) as Response;
-    const header = response.headers.getSetCookie().find((c) => c.startsWith("si_device="))!;
-    expect(header).toMatch(/^si_device=[\w-]+\.\d+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=15552000$/);
+  it("sign-up makes its address a known client of the new account", async () => {
+    const db = await getDb();
+    const response = (await signupAction(
+      args(
+        post("/signup", { name: "Kim", email: "Kim@Example.test", password: "long enough password" }),
+        from("192.0.2.61"),
+      ),
+    )) as Response;
+    expect(response.status).toBe(302);
+    expect(response.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual(["si_session"]);
+    expect(await isKnownClient(db, "kim@example.test", "192.0.2.61")).toBe(true);
+    expect(await isKnownClient(db, "kim@example.test", "192.0.2.62")).toBe(false);
   });
 });
 
@@ -265,13 +252,14 @@ describe("forgot and reset password", () => {
       valid: true,
     });
     const response = (await resetAction(
-      args(post("/reset-password", { token, password: "a fresh new password" })),
+      args(post("/reset-password", { token, password: "a fresh new password" }), from("192.0.2.77")),
     )) as Response;
     expect(response.status).toBe(302);
     expect((await validateSessionToken(db, cookieFrom(response)!))?.user.id).toBe(user.id);
     expect(await validateSessionToken(db, elsewhere.token)).toBeNull();
-    // The browser that proved the mailbox is known to the account from now on.
-    expect(await knownDeviceFor(db, deviceCookieFrom(response), user.email)).not.toBeNull();
+    expect(response.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual(["si_session"]);
+    // The address that proved the mailbox is a known client of the account from now on.
+    expect(await isKnownClient(db, user.email, "192.0.2.77")).toBe(true);
 
     expect(await resetLoader(args(get(`/reset-password?token=${token}`)))).toEqual({
       token,

@@ -1,5 +1,4 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { knownDeviceCookie, readDeviceCookie } from "../../server/auth/known-device";
 import { signInInput, verifyPasswordSignIn } from "../../server/auth/password-accounts";
 import { DELETION_PENDING_MESSAGE, startSession } from "../../server/auth/sign-in";
 import { admitSignInAttempt, signInSucceeded } from "../../server/auth/sign-in-throttle";
@@ -16,17 +15,14 @@ export const WRONG_CREDENTIALS =
 
 /**
  * Checks the form's email and password within the sign-in throttle (server/auth/sign-in-throttle.ts);
- * on success, the Set-Cookie headers of a new session and of this browser as a known device.
+ * on success, the Set-Cookie header of a new session (and this IP is a known client of the account).
  */
-export async function signInWithPassword(form: FormData, context: AppLoadContext, cookieHeader: string | null) {
+export async function signInWithPassword(form: FormData, context: AppLoadContext) {
   const fields = { email: formText(form, "email") };
   const read = checkForm(signInInput, fields, { ...fields, password: formText(form, "password") });
   if (!read.ok) return { answer: invalidForm(read) };
   const db = await getDb();
-  const admission = await admitSignInAttempt(db, read.data.email, {
-    ip: context.client.ip,
-    deviceCookie: readDeviceCookie(cookieHeader),
-  });
+  const admission = await admitSignInAttempt(db, read.data.email, { ip: context.client.ip });
   if (!admission.allowed)
     return { answer: tooManyRequests(context, new RateLimitedError(admission.retryAfterSeconds), fields) };
   const check = await verifyPasswordSignIn(db, read.data);
@@ -36,7 +32,6 @@ export async function signInWithPassword(form: FormData, context: AppLoadContext
     return { answer: formAnswer(401, { formError: WRONG_CREDENTIALS, fields }) };
   }
   await signInSucceeded(db, admission);
-  const secure = env().httpsProtections;
-  const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure });
-  return { cookies: [cookie, await knownDeviceCookie(db, read.data.email, { secure })] };
+  const { cookie } = await startSession(db, check.userId, sessionClient(context), { secure: env().httpsProtections });
+  return { cookie };
 }

@@ -6,7 +6,7 @@ import { DemoButton } from "../components/demo-button";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
 import { GoogleButton } from "../components/google-button";
 import { redirectIfSignedIn, safeRedirectPath } from "../utils/auth.server";
-import { settingCookies, signInOptions } from "../utils/auth-forms.server";
+import { signInOptions } from "../utils/auth-forms.server";
 import { signInWithPassword } from "./login.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Sales-as-Code" }];
@@ -20,9 +20,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   // Where to go is decided before the session exists: a bad target must not fail after sign-in.
   const target = safeRedirectPath(form.get("redirectTo"));
-  const result = await signInWithPassword(form, context, request.headers.get("cookie"));
-  if (result.cookies !== undefined) {
-    return redirect(target, { headers: settingCookies(result.cookies) });
+  const result = await signInWithPassword(form, context);
+  if (result.cookie !== undefined) {
+    return redirect(target, { headers: { "Set-Cookie": result.cookie } });
   }
   return result.answer;
 }

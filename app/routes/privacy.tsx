@@ -132,13 +132,11 @@ export default function Privacy() {
 
       <div className="space-y-5">
         <h2 className="text-lg font-semibold text-slate-900">Cookies and tracking</h2>
-        <Promise_ id="P13" title="Only the cookies sign-in needs">
+        <Promise_ id="P13" title="One cookie">
           <p>
             We set one cookie, <code>si_session</code>, which keeps you signed in, plus a short-lived one while you sign
-            in with Google. When you sign in with your password, your browser also keeps <code>si_device</code> for up
-            to six months: it only proves that this browser has signed in to your account before, so that someone
-            guessing your password elsewhere cannot lock you out. It names no account and we keep no record of it.
-            Scripts cannot read these cookies, other sites cannot send them, and over HTTPS they travel only encrypted.
+            in with Google. Scripts cannot read them, other sites cannot send them, and over HTTPS they travel only
+            encrypted.
           </p>
         </Promise_>
         <Promise_ id="P14" title="No tracking">

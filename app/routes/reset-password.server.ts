@@ -1,7 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { knownDeviceCookie } from "../../server/auth/known-device";
 import { checkResetToken, resetPassword, resetPasswordInput } from "../../server/auth/password-accounts";
-import { rateLimits } from "../../server/auth/rate-limit";
+import { rateLimits, rememberKnownClient } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
@@ -33,15 +32,15 @@ export async function resetWithLink(form: FormData, context: AppLoadContext) {
   const result = await resetPassword(db, read.data, { appUrl: config.APP_URL });
   if (!result.ok) return { answer: formAnswer(400, { formError: result.message }) };
   kickMailDelivery(db);
+  // The link proved the mailbox: this address is a known client of the account from now on, so
+  // someone guessing passwords elsewhere cannot lock it out (sign-in-throttle.ts).
+  await rememberKnownClient(db, result.email, context.client.ip);
   // Every session ended with the reset; this browser gets a new one.
-  const secure = config.httpsProtections;
   const { cookie } = await startSession(
     db,
     result.userId,
     { ...sessionClient(context), replacesSessionId: null },
-    { secure },
+    { secure: config.httpsProtections },
   );
-  // The link proved the mailbox: this browser is known to the account from now on, so someone
-  // guessing passwords elsewhere cannot lock it out (sign-in-throttle.ts).
-  return { cookies: [cookie, await knownDeviceCookie(db, result.email, { secure })] };
+  return { cookie };
 }

@@ -3,7 +3,6 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthCard } from "../components/auth-card";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
-import { settingCookies } from "../utils/auth-forms.server";
 import { checkResetLink, resetWithLink } from "./reset-password.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Sales-as-Code" }];
@@ -15,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await resetWithLink(await request.formData(), context);
-  if (result.cookies !== undefined) return redirect("/dashboard", { headers: settingCookies(result.cookies) });
+  if (result.cookie !== undefined) return redirect("/dashboard", { headers: { "Set-Cookie": result.cookie } });
   return result.answer;
 }
 

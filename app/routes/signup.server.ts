@@ -1,7 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { knownDeviceCookie } from "../../server/auth/known-device";
 import { signUpInput, signUpWithPassword } from "../../server/auth/password-accounts";
-import { rateLimits } from "../../server/auth/rate-limit";
+import { rateLimits, rememberKnownClient } from "../../server/auth/rate-limit";
 import { startSession } from "../../server/auth/sign-in";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
@@ -18,8 +17,8 @@ export async function signUp(form: FormData, context: AppLoadContext) {
   const db = await getDb();
   const created = await signUpWithPassword(db, read.data);
   if (!created.ok) return { answer: formAnswer(400, { formError: created.message, fields }) };
-  const secure = env().httpsProtections;
-  const { cookie } = await startSession(db, created.userId, sessionClient(context), { secure });
-  // The browser that chose the password is the account's first known device (sign-in-throttle.ts).
-  return { cookies: [cookie, await knownDeviceCookie(db, read.data.email, { secure })] };
+  // The address that chose the password is the account's first known client (sign-in-throttle.ts).
+  await rememberKnownClient(db, read.data.email, context.client.ip);
+  const { cookie } = await startSession(db, created.userId, sessionClient(context), { secure: env().httpsProtections });
+  return { cookie };
 }

@@ -5,7 +5,7 @@ import { AuthCard, Divider } from "../components/auth-card";
 import { FormMessage, SubmitButton, TextField } from "../components/forms";
 import { GoogleButton } from "../components/google-button";
 import { redirectIfSignedIn, safeRedirectPath } from "../utils/auth.server";
-import { settingCookies, signInOptions } from "../utils/auth-forms.server";
+import { signInOptions } from "../utils/auth-forms.server";
 import { signUp } from "./signup.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Sales-as-Code" }];
@@ -20,8 +20,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Where to go is decided before the account exists: a bad target must not fail after sign-up.
   const target = safeRedirectPath(form.get("redirectTo"));
   const result = await signUp(form, context);
-  if (result.cookies !== undefined) {
-    return redirect(target, { headers: settingCookies(result.cookies) });
+  if (result.cookie !== undefined) {
+    return redirect(target, { headers: { "Set-Cookie": result.cookie } });
   }
   return result.answer;
 }

@@ -38,13 +38,6 @@ export function rateLimitedAnswer(context: AppLoadContext, error: unknown, field
   return cause instanceof RateLimitedError ? tooManyRequests(context, cause, fields) : null;
 }
 
-/** Response headers that set each of these cookies (a session and a known device, after sign-in). */
-export function settingCookies(cookies: string[]): Headers {
-  const headers = new Headers();
-  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
-  return headers;
-}
-
 /** What the sign-in pages offer on this instance. */
 export function signInOptions() {
   const config = env();

@@ -26,11 +26,11 @@ export type BackoffRule = {
 const MINUTE = 60_000;
 /**
  * The limits, in one place. Sign-in (server/auth/sign-in-throttle.ts) counts every attempt; the
- * per-IP and per-account windows apply only to browsers the account does not know.
+ * per-IP and per-account windows apply only to clients (IPs) the account does not know.
  */
 export const rateLimits = {
   signInPerIp: { name: "sign-in:ip", limit: 30, windowMs: 15 * MINUTE },
-  /** The account's ceiling against guessing from many IPs: never applied to its known devices. */
+  /** The account's ceiling against guessing from many IPs: never applied to its known clients. */
   signInPerAccount: { name: "sign-in:account", limit: 10, windowMs: 15 * MINUTE },
   signUpPerIp: { name: "sign-up:ip", limit: 10, windowMs: 60 * MINUTE },
   resetRequestPerIp: { name: "reset-request:ip", limit: 10, windowMs: 60 * MINUTE },
@@ -41,7 +41,7 @@ export const rateLimits = {
 } satisfies Record<string, RateLimitRule>;
 
 export const backoffRules = {
-  /** One account from one client (an IP, or a known device): 5 tries, then 1 s, 2 s, 4 s … 15 min. */
+  /** One account from one client (its IP): 5 tries, then 1 s, 2 s, 4 s … 15 min. */
   signInPerClient: {
     name: "sign-in:account+client",
     freeFailures: 5,
@@ -55,10 +55,65 @@ function bucketKey(rule: { name: string }, subject: string): string {
   return createHash("sha256").update(`${rule.name}\u0000${subject}`).digest("hex");
 }
 
-/** Drops every window counted against these subjects (a deleted account's id and email, P11). */
+/**
+ * Known clients: an (account, IP) pair from which the account's password (or, through a reset link,
+ * its mailbox) was proved. Such a client is judged by its own backoff only, so failures elsewhere
+ * cannot lock it out (sign-in-throttle.ts). Kept server-side — P13 promises a single session
+ * cookie — as rows whose `resetAt` is the expiry, so the sweep removes them.
+ */
+export const KNOWN_CLIENT_RULE = { name: "sign-in:known-client" } as const;
+/** A client stays known for half a year after its last success (each one renews it). */
+export const KNOWN_CLIENT_TTL_MS = 180 * 24 * 60 * MINUTE;
+
+/** "<hash of the account>:<hash of account and IP>": no email or IP in clear, yet deletable per account. */
+function knownClientKey(email: string, ip: string): string {
+  const account = email.toLowerCase();
+  return `${bucketKey(KNOWN_CLIENT_RULE, account)}:${bucketKey(KNOWN_CLIENT_RULE, `${account}\u0000${ip}`)}`;
+}
+
+/** Marks `ip` as a known client of the account `email` for the next 180 days (sign-in, sign-up, reset). */
+export async function rememberKnownClient(
+  db: Queryable,
+  email: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<void> {
+  if (!ip) return;
+  const key = knownClientKey(email, ip);
+  const expiresAt = new Date(now.getTime() + KNOWN_CLIENT_TTL_MS);
+  await db.$executeRaw`
+    INSERT INTO rate_limit_buckets (key, count, "resetAt") VALUES (${key}, 1, ${expiresAt})
+    ON CONFLICT (key) DO UPDATE SET "resetAt" = ${expiresAt}`;
+}
+
+/** Whether `ip` signed in to the account `email` (or set or reset its password) within 180 days. */
+export async function isKnownClient(
+  db: Queryable,
+  email: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<boolean> {
+  if (!ip) return false;
+  const row = await db.rateLimitBucket.findUnique({ where: { key: knownClientKey(email, ip) } });
+  return row !== null && row.resetAt > now;
+}
+
+/**
+ * Drops every window counted against these subjects, and the known clients of these accounts
+ * (a deleted account's id and email, P11).
+ */
 export async function forgetRateLimitsOf(db: Queryable, subjects: string[]): Promise<number> {
   const keys = Object.values(rateLimits).flatMap((rule) => subjects.map((subject) => bucketKey(rule, subject)));
-  const result = await db.rateLimitBucket.deleteMany({ where: { key: { in: keys } } });
+  const result = await db.rateLimitBucket.deleteMany({
+    where: {
+      OR: [
+        { key: { in: keys } },
+        ...subjects.map((subject) => ({
+          key: { startsWith: `${bucketKey(KNOWN_CLIENT_RULE, subject.toLowerCase())}:` },
+        })),
+      ],
+    },
+  });
   return result.count;
 }
 

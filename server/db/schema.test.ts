@@ -13,7 +13,6 @@ const NOT_USER_OWNED = new Set([
   "users",
   "rate_limit_buckets",
   "processed_webhook_events",
-  "server_secrets",
   "password_reset_requests",
 ]);
 

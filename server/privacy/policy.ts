@@ -3,10 +3,9 @@
 import type { Queryable } from "../db/client";
 
 export const PRIVACY_POLICY = {
-  /** 2: P13 names the known-device cookie (si_device) that keeps password guessing from locking you out. */
-  version: "2",
+  version: "1",
   /** The real date this version was written (shown as "Last updated"). */
-  lastUpdated: "2026-12-07",
+  lastUpdated: "2026-11-29",
 } as const;
 
 /** Records that the user has seen the current policy (sign-up shows it; the notice's Dismiss). */

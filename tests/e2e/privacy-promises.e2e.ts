@@ -3,7 +3,7 @@
 // later is visited without anyone listing it, and a page whose ids cannot be found fails loudly.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEVICE_COOKIE, OAUTH_STATE_COOKIE, p13Problems, parseSetCookie, SESSION_COOKIE } from "../promises/cookies";
+import { OAUTH_STATE_COOKIE, p13Problems, parseSetCookie, SESSION_COOKIE } from "../promises/cookies";
 import {
   CrawlClient,
   crawlTargets,
@@ -80,7 +80,7 @@ function cookieSteps(sightings: CookieSighting[]) {
 }
 
 describe("P13: cookies", () => {
-  it("P13: only si_session, si_device (from password sign-in) and the OAuth state cookie (during sign-in) are ever set, with the right attributes, on every page", async () => {
+  it("P13: only si_session (and the OAuth state cookie during sign-in) are ever set, with the right attributes, on every page", async () => {
     const crawl = await crawlForCookies(journey.app.url, { completeGoogle: true, email: "casey@crawl.example" });
 
     // The crawl covered the app: every kind of URL, and no server errors along the way.
@@ -102,8 +102,6 @@ describe("P13: cookies", () => {
     expect(steps.cleared(SESSION_COOKIE)).toEqual(expect.arrayContaining(["logout", "ended session"]));
     expect(steps.set(OAUTH_STATE_COOKIE)).toEqual(expect.arrayContaining(["google: start"]));
     expect(steps.cleared(OAUTH_STATE_COOKIE)).toEqual(expect.arrayContaining(["google: callback"]));
-    // The known-device cookie: from the ways in that prove the password (or the mailbox).
-    expect(steps.set(DEVICE_COOKIE)).toEqual(expect.arrayContaining(["signup", "login", "reset-password"]));
     const stateCookieUrls = crawl.sightings
       .filter((s) => parseSetCookie(s.header).name === OAUTH_STATE_COOKIE)
       .map((s) => s.path.split("?")[0]);

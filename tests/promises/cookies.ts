@@ -1,15 +1,9 @@
 // P13 as a rule a test can apply to any Set-Cookie header the app sends:
 //   "One HttpOnly session cookie, `si_session`, plus a short-lived state cookie during OAuth
 //    handshakes. SameSite=Lax always, Secure in production."
-// Since #11 the policy (version 2) also names `si_device`, the known-device cookie a browser gets
-// when it signs in with a password, so that someone guessing elsewhere cannot lock it out
-// (docs/decisions/016-sign-in-throttling-and-known-devices.md). It holds no account id and we keep
-// no record of it; same attributes as the session cookie, and it lives half a year at most.
 
 export const SESSION_COOKIE = "si_session";
 export const OAUTH_STATE_COOKIE = "si_oauth_state";
-export const DEVICE_COOKIE = "si_device";
-export const DEVICE_COOKIE_MAX_AGE_LIMIT_S = 180 * 86_400;
 /** "Short-lived": the state cookie may live ten minutes at most. */
 export const OAUTH_STATE_MAX_AGE_LIMIT_S = 600;
 
@@ -45,8 +39,8 @@ export function p13Problems(header: string, options: { secure: boolean }): strin
   const cookie = parseSetCookie(header);
   const problems: string[] = [];
   const say = (message: string) => problems.push(`${cookie.name}: ${message} (${header.replace(/=[^;]{12,}/, "=…")})`);
-  if (![SESSION_COOKIE, OAUTH_STATE_COOKIE, DEVICE_COOKIE].includes(cookie.name)) {
-    say(`is not one of our cookies (${SESSION_COOKIE}, ${OAUTH_STATE_COOKIE}, ${DEVICE_COOKIE})`);
+  if (cookie.name !== SESSION_COOKIE && cookie.name !== OAUTH_STATE_COOKIE) {
+    say(`is not one of our two cookies (${SESSION_COOKIE}, ${OAUTH_STATE_COOKIE})`);
     return problems;
   }
   if (!cookie.attributes.has("httponly")) say("is not HttpOnly");
@@ -55,14 +49,7 @@ export function p13Problems(header: string, options: { secure: boolean }): strin
   if (options.secure && !cookie.attributes.has("secure")) say("is not Secure in production over https");
   if (!options.secure && cookie.attributes.has("secure"))
     say("is Secure over plain http, where browsers would drop it");
-  if (cookie.name !== OAUTH_STATE_COOKIE && cookie.attributes.get("path") !== "/") say("is not on Path=/");
-  if (cookie.name === DEVICE_COOKIE) {
-    const maxAge = cookie.attributes.get("max-age");
-    if (maxAge === undefined || !/^\d+$/.test(maxAge) || Number(maxAge) > DEVICE_COOKIE_MAX_AGE_LIMIT_S) {
-      say(`lives longer than half a year (Max-Age must be at most ${DEVICE_COOKIE_MAX_AGE_LIMIT_S} s)`);
-    }
-    if (cookie.attributes.has("expires")) say("has an Expires date (only Max-Age bounds its life)");
-  }
+  if (cookie.name === SESSION_COOKIE && cookie.attributes.get("path") !== "/") say("is not on Path=/");
   if (cookie.name === OAUTH_STATE_COOKIE) {
     const maxAge = cookie.attributes.get("max-age");
     if (maxAge === undefined || !/^\d+$/.test(maxAge) || Number(maxAge) > OAUTH_STATE_MAX_AGE_LIMIT_S) {

@@ -8,12 +8,8 @@ import {
   OAUTH_STATE_MAX_AGE_S,
   type GoogleConfig,
 } from "../../server/auth/google";
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, knownDeviceCookie } from "../../server/auth/known-device";
 import { blankSessionCookie, sessionCookie } from "../../server/auth/session";
-import { getDb } from "../../server/db/client";
 import {
-  DEVICE_COOKIE as RULE_DEVICE_COOKIE,
-  DEVICE_COOKIE_MAX_AGE_LIMIT_S,
   OAUTH_STATE_COOKIE as RULE_STATE_COOKIE,
   OAUTH_STATE_MAX_AGE_LIMIT_S,
   p13Problems,
@@ -30,30 +26,27 @@ const google: GoogleConfig = {
   issuer: "https://accounts.example.test",
 };
 
-async function serverCookies(secure: boolean): Promise<string[]> {
+function serverCookies(secure: boolean): string[] {
   return [
     sessionCookie("session-id.secret", 14 * 86_400, { secure }),
     blankSessionCookie({ secure }),
     beginGoogleSignIn(google, { appUrl: "https://app.example.test", secure, redirectTo: "/dashboard" }).cookie,
     clearStateCookie(secure),
-    await knownDeviceCookie(await getDb(), "someone@example.test", { secure }),
   ];
 }
 
-describe("P13: one HttpOnly session cookie, the known-device cookie and a short-lived OAuth state cookie, SameSite=Lax, Secure in production", () => {
-  it("P13: every cookie the server builds keeps the promise, over https (Secure) and over local http", async () => {
+describe("P13: one HttpOnly session cookie plus a short-lived OAuth state cookie, SameSite=Lax, Secure in production", () => {
+  it("P13: every cookie the server builds keeps the promise, over https (Secure) and over local http", () => {
     for (const secure of [true, false]) {
-      for (const header of await serverCookies(secure)) expect(p13Problems(header, { secure }), header).toEqual([]);
+      for (const header of serverCookies(secure)) expect(p13Problems(header, { secure }), header).toEqual([]);
     }
     expect(RULE_STATE_COOKIE).toBe(OAUTH_STATE_COOKIE);
     expect(OAUTH_STATE_MAX_AGE_S).toBeLessThanOrEqual(OAUTH_STATE_MAX_AGE_LIMIT_S);
-    expect(RULE_DEVICE_COOKIE).toBe(DEVICE_COOKIE);
-    expect(DEVICE_COOKIE_MAX_AGE_S).toBeLessThanOrEqual(DEVICE_COOKIE_MAX_AGE_LIMIT_S);
   });
 
   it("P13: the rule catches cookies that break the promise", () => {
     const secure = { secure: true };
-    expect(p13Problems("_ga=GA1.2.3; Path=/; Max-Age=63072000", secure)[0]).toMatch(/not one of our cookies/);
+    expect(p13Problems("_ga=GA1.2.3; Path=/; Max-Age=63072000", secure)[0]).toMatch(/not one of our two cookies/);
     expect(p13Problems("si_session=a.b; Path=/; SameSite=Lax; Secure", secure)).toEqual([
       expect.stringMatching(/not HttpOnly/),
     ]);
@@ -78,12 +71,6 @@ describe("P13: one HttpOnly session cookie, the known-device cookie and a short-
     expect(p13Problems("si_oauth_state=x; Path=/auth/google; HttpOnly; SameSite=Lax; Secure", secure)).toEqual([
       expect.stringMatching(/not short-lived/),
     ]);
-  });
-
-  it("P13: the known-device cookie may not outlive half a year", () => {
-    expect(
-      p13Problems("si_device=n.1.m; Path=/; HttpOnly; SameSite=Lax; Max-Age=63072000; Secure", { secure: true }),
-    ).toEqual([expect.stringMatching(/longer than half a year/)]);
   });
 
   it("reads Set-Cookie headers", () => {

@@ -2,15 +2,6 @@
 ALTER TABLE "rate_limit_buckets" ADD COLUMN     "blockedUntil" TIMESTAMPTZ(3);
 
 -- CreateTable
-CREATE TABLE "server_secrets" (
-    "name" TEXT NOT NULL,
-    "secret" BYTEA NOT NULL,
-    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "server_secrets_pkey" PRIMARY KEY ("name")
-);
-
--- CreateTable
 CREATE TABLE "password_reset_requests" (
     "id" TEXT NOT NULL,
     "email" TEXT NOT NULL,
