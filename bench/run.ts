@@ -11,7 +11,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
-const unknown = wanted.filter((name) => !(name in benchmarks));
+const unknown = wanted.filter((name) => !Object.hasOwn(benchmarks, name));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark: ${unknown.join(", ")}. Known: ${Object.keys(benchmarks).join(", ")}`);
   process.exit(2);
