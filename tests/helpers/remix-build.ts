@@ -37,6 +37,12 @@ export async function appRouteModules(): Promise<Record<string, BuiltRoute>> {
 }
 
 /** A ServerBuild of the app, for createRequestHandler (server/app.ts's remixPages). */
+/** Where a route sits in the tree: the same in the server's route table and the browser's manifest. */
+function placeOf(route: BuiltRoute) {
+  const { id, parentId, path, index, caseSensitive } = route;
+  return { id, parentId, path, index, caseSensitive };
+}
+
 export async function inProcessServerBuild(): Promise<{ build: ServerBuild; routes: Record<string, BuiltRoute> }> {
   const routes = await appRouteModules();
   const entryServer = (await import("../../app/entry.server")) as unknown as ServerBuild["entry"]["module"];
@@ -45,11 +51,7 @@ export async function inProcessServerBuild(): Promise<{ build: ServerBuild; rout
     Object.values(routes).map((route) => [
       route.id,
       {
-        id: route.id,
-        parentId: route.parentId,
-        path: route.path,
-        index: route.index,
-        caseSensitive: route.caseSensitive,
+        ...placeOf(route),
         module: `/test-build/${route.file}`,
         imports: [],
         hasAction: exported(route.module, "action"),
@@ -67,11 +69,7 @@ export async function inProcessServerBuild(): Promise<{ build: ServerBuild; rout
       Object.values(routes).map((route) => [
         route.id,
         {
-          id: route.id,
-          parentId: route.parentId,
-          path: route.path,
-          index: route.index,
-          caseSensitive: route.caseSensitive,
+          ...placeOf(route),
           module: route.module as never,
         },
       ]),
