@@ -4,30 +4,15 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "../server/auth/session";
-import { importWorkspace } from "../server/data-rights/import/import-workspace";
 import { getDb } from "../server/db/client";
-import { storeConnection } from "../server/integrations/connections";
 import { appRouter } from "../server/trpc/root";
+import { seedUserRecords, type SeededIds } from "./helpers/seeded-user";
 import { snapshotOf } from "./helpers/snapshot";
 import { callerFor, createUser, signIn } from "./helpers/users";
 import { smallWorkspace } from "./helpers/workspace";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>;
-type AIds = {
-  userId: string;
-  thread: string;
-  answer: string;
-  sessionId: string;
-  sessionToken: string;
-  account: string;
-  prospect: string;
-  opportunity: string;
-  conversation: string;
-  message: string;
-  meeting: string;
-  note: string;
-  connection: string;
-};
+type AIds = SeededIds;
 type Case = (b: Caller, a: AIds, bUserId: string) => Promise<void>;
 
 async function rejects(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -225,36 +210,7 @@ let a: AIds;
 beforeAll(async () => {
   const db = await getDb();
   const userA = await createUser(db, { email: "a@example.test", name: "A" });
-  const imported = await importWorkspace(db, userA.id, smallWorkspace(), { shiftReferenceDateTo: new Date() });
-  expect(imported.ok).toBe(true);
-  const { session, token, auth } = await signIn(db, userA.id);
-  // A's conversation with the brain (retrieval-only: no key in tests).
-  const apiA = await callerFor(auth);
-  const asked = await apiA.brain.ask({ question: "What's the latest with Acme Logistics?" });
-  for await (const _event of await apiA.brain.stream({ assistantMessageId: asked.assistantMessageId })) void _event;
-  const find = async <T extends { id: string }>(rows: Promise<T | null>) => (await rows)!.id;
-  a = {
-    userId: userA.id,
-    thread: asked.threadId,
-    answer: asked.assistantMessageId,
-    sessionId: session.id,
-    sessionToken: token,
-    account: await find(db.account.findFirst({ where: { userId: userA.id, importedId: "acc_acme" } })),
-    prospect: await find(db.prospect.findFirst({ where: { userId: userA.id, importedId: "pro_ana" } })),
-    opportunity: await find(db.opportunity.findFirst({ where: { userId: userA.id, importedId: "opp_acme" } })),
-    conversation: await find(db.conversation.findFirst({ where: { userId: userA.id } })),
-    message: await find(db.message.findFirst({ where: { userId: userA.id } })),
-    meeting: await find(db.meeting.findFirst({ where: { userId: userA.id } })),
-    note: await find(db.note.findFirst({ where: { userId: userA.id } })),
-    connection: (
-      await storeConnection(db, userA.id, {
-        provider: "gmail",
-        scopes: ["https://www.googleapis.com/auth/gmail.readonly"],
-        accessToken: "a-access",
-        refreshToken: "a-refresh",
-      })
-    ).id,
-  };
+  a = await seedUserRecords(db, userA.id, "a");
 });
 
 describe("authorization: user B cannot read or change user A's records", () => {

@@ -94,7 +94,7 @@ function plainFor(schema: unknown, world: FuzzWorld, path: string, key = ""): un
   const idFor = (name: string): string | undefined => {
     const a = world.a;
     if (name === "id") return ENTITY[router] ? a[ENTITY[router]] : a.account;
-    if (name === "sessionId") return world.b.session;
+    if (name === "sessionId") return world.b.sessionId;
     if (name === "threadId") return a.thread;
     // The browser-key steps act on an answer the browser writes; the others on the server's.
     if (name === "assistantMessageId") return /^brain\.(prepare|runTool|complete)$/.test(path) ? a.keyAnswer : a.answer;

@@ -2,63 +2,12 @@
 // (so generated calls reach real records), and a victim B with the same kind of workspace, a brain
 // conversation, a connection and a session — B's ids are in the pool, so every fuzzed call also
 // tries another user's records, and B's rows must come out of the run unchanged.
-import { expect } from "vitest";
-import { importWorkspace } from "../../server/data-rights/import/import-workspace";
-import { getDb, type Db } from "../../server/db/client";
-import { storeConnection } from "../../server/integrations/connections";
-import { callerFor, createUser, signIn } from "../helpers/users";
-import { smallWorkspace } from "../helpers/workspace";
+import { getDb } from "../../server/db/client";
+import { seedUserRecords, type SeededIds } from "../helpers/seeded-user";
+import { createUser, signIn } from "../helpers/users";
 
-export type RecordIds = {
-  userId: string;
-  account: string;
-  prospect: string;
-  opportunity: string;
-  conversation: string;
-  message: string;
-  meeting: string;
-  note: string;
-  thread: string;
-  answer: string;
-  /** An answer to be written by the user's own key in the browser (prepare, runTool, complete act on these). */
-  keyAnswer: string;
-  connection: string;
-  session: string;
-};
-
-async function workspaceOf(db: Db, userId: string, email: string): Promise<RecordIds> {
-  const imported = await importWorkspace(db, userId, smallWorkspace(), { shiftReferenceDateTo: new Date() });
-  expect(imported.ok).toBe(true);
-  const { session, auth } = await signIn(db, userId);
-  const api = await callerFor(auth);
-  const asked = await api.brain.ask({ question: "What's the latest with Acme Logistics?" });
-  for await (const _event of await api.brain.stream({ assistantMessageId: asked.assistantMessageId })) void _event;
-  const keyAsked = await api.brain.ask({ question: "Which deals close this month?", userKey: true });
-  const first = async <T extends { id: string }>(row: Promise<T | null>) => (await row)!.id;
-  const where = { where: { userId } };
-  return {
-    userId,
-    account: await first(db.account.findFirst(where)),
-    prospect: await first(db.prospect.findFirst(where)),
-    opportunity: await first(db.opportunity.findFirst(where)),
-    conversation: await first(db.conversation.findFirst(where)),
-    message: await first(db.message.findFirst(where)),
-    meeting: await first(db.meeting.findFirst(where)),
-    note: await first(db.note.findFirst(where)),
-    thread: asked.threadId,
-    answer: asked.assistantMessageId,
-    keyAnswer: keyAsked.assistantMessageId,
-    connection: (
-      await storeConnection(db, userId, {
-        provider: "gmail",
-        scopes: ["https://www.googleapis.com/auth/gmail.readonly"],
-        accessToken: `${email}-access`,
-        refreshToken: `${email}-refresh`,
-      })
-    ).id,
-    session: session.id,
-  };
-}
+/** A user's ids, as tests/helpers/seeded-user.ts seeds them. */
+export type RecordIds = SeededIds;
 
 export type FuzzWorld = {
   /** The fuzzing user's own records. */
@@ -79,9 +28,10 @@ export async function fuzzWorld(): Promise<FuzzWorld> {
   const bEmail = "victim-b@example.test";
   const userA = await createUser(db, { email: aEmail, name: "Fuzzer A" });
   const userB = await createUser(db, { email: bEmail, name: "Victim B" });
-  const a = await workspaceOf(db, userA.id, aEmail);
-  const b = await workspaceOf(db, userB.id, bEmail);
-  const idsOf = (r: RecordIds) => Object.values(r);
+  const a = await seedUserRecords(db, userA.id, aEmail);
+  const b = await seedUserRecords(db, userB.id, bEmail);
+  // Ids only: a session token is a secret, not a record id.
+  const idsOf = ({ sessionToken: _token, ...ids }: RecordIds) => Object.values(ids);
   return {
     a,
     aEmail,
