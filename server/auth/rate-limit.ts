@@ -119,6 +119,11 @@ export async function forgetRateLimitsOf(db: Queryable, subjects: string[]): Pro
 
 export type RateLimitResult = { allowed: boolean; remaining: number; retryAfterSeconds: number };
 
+/** A Retry-After in whole seconds, never 0 (a 0 would invite an immediate retry that is refused again). */
+function secondsUntil(when: Date, now: Date): number {
+  return Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 1000));
+}
+
 /** Counts one attempt against `rule` for `subject` (an IP, a lower-cased email, a user id). */
 export async function consumeRateLimit(
   db: Queryable,
@@ -140,7 +145,7 @@ export async function consumeRateLimit(
   return {
     allowed: count <= rule.limit,
     remaining: Math.max(0, rule.limit - count),
-    retryAfterSeconds: Math.max(1, Math.ceil((new Date(row.resetAt).getTime() - now.getTime()) / 1000)),
+    retryAfterSeconds: secondsUntil(new Date(row.resetAt), now),
   };
 }
 
@@ -191,7 +196,7 @@ export async function consumeBackoff(
       return {
         allowed: false,
         remaining: 0,
-        retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 1000)),
+        retryAfterSeconds: secondsUntil(blockedUntil, now),
       };
     }
     // Counted before the password is checked (success clears it), so this attempt is a failure until
