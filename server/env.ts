@@ -129,6 +129,21 @@ const envSchema = z
         "must be id:base64key pairs separated by commas (32-byte keys)",
       )
       .optional(),
+    /** Where the Gmail and Calendar APIs are reached; overridden only to point at a fake Google. The
+     *  built-in fake (FAKE_GOOGLE) serves both at /dev/fake-google-apis. */
+    GOOGLE_API_BASE_URL: z.string().url().optional(),
+    /** Google's token revocation endpoint (RFC 7009); overridden only for a fake Google. */
+    GOOGLE_REVOCATION_ENDPOINT: z.string().url().default("https://oauth2.googleapis.com/revoke"),
+    /** How often each connection is polled for what changed, in minutes. */
+    SYNC_POLL_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    /** A first (or full) Gmail sync reads this many days of mail back. */
+    SYNC_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** A first (or full) Calendar sync reads events from this many days back … */
+    SYNC_CALENDAR_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+    /** … to this many days ahead. */
+    SYNC_CALENDAR_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    /** Tries in a row a temporary error (429, 5xx, network) gets before the connection is marked failed. */
+    SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     /** Run background jobs (deletion purges, polling, mail) in this process. */
     JOBS: booleanFlag.default(true),
     /** How long one answer may take before it is stopped, in ms. */
@@ -206,6 +221,16 @@ const envSchema = z
               issuer: raw.GOOGLE_ISSUER,
             }
           : null,
+      /** The Gmail/Calendar API root, or null to use Google's (the official clients' default). */
+      googleApiBaseUrl: raw.GOOGLE_API_BASE_URL ?? (fakeGoogle ? `${appOrigin}/dev/fake-google-apis` : null),
+      googleRevocationEndpoint: fakeGoogle ? `${appOrigin}/dev/fake-google/revoke` : raw.GOOGLE_REVOCATION_ENDPOINT,
+      sync: {
+        pollIntervalMs: raw.SYNC_POLL_INTERVAL_MINUTES * 60_000,
+        mailDays: raw.SYNC_MAIL_DAYS,
+        calendarPastDays: raw.SYNC_CALENDAR_PAST_DAYS,
+        calendarFutureDays: raw.SYNC_CALENDAR_FUTURE_DAYS,
+        maxAttempts: raw.SYNC_MAX_ATTEMPTS,
+      },
       isProduction,
       database: raw.DATABASE_URL ? ("postgres" as const) : ("pglite" as const),
     };
