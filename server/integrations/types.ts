@@ -73,7 +73,9 @@ export type SkipReason =
   /** The item is outside the sync window. */
   | "outside_window"
   /** Drafts, chats and other items that are not correspondence. */
-  | "not_correspondence";
+  | "not_correspondence"
+  /** All-day calendar entries (holidays, out of office): not meetings. */
+  | "all_day";
 
 export type SkippedItem = { externalId: string; reason: SkipReason };
 
