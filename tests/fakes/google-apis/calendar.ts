@@ -93,6 +93,10 @@ export const HOLIDAY_CALENDAR_ID = "en.usa#holiday@group.v.calendar.google.com";
 
 type StoredEvent = { event: CalendarEvent; changedAt: number };
 
+/** An event as a listing hands it out: with its last change, its bounds in ms and its sort key. */
+export type ListedItem = { event: CalendarEvent; changedAt: number; start: number; end: number; key: string };
+type ListingOrder = "id" | "startTime" | "sequence";
+
 type StoredCalendar = {
   entry: CalendarListEntry;
   events: Map<string, StoredEvent>;
@@ -114,6 +118,8 @@ export class CalendarStore {
   private readonly clock: () => Date;
   readonly emptyPageEvery: number;
   private etagCounter = 0;
+  /** Sorted listings by calendar, expansion and order, valid while the calendar's sequence stands. */
+  private readonly listings = new Map<string, { sequence: number; items: ListedItem[] }>();
 
   constructor(options: CalendarStoreOptions) {
     this.owner = options.owner.toLowerCase();
@@ -303,6 +309,32 @@ export class CalendarStore {
     for (const [id, exception] of exceptions) {
       if (!covered.has(id)) items.push({ event: exception.event, changedAt: exception.changedAt });
     }
+    return items;
+  }
+
+  /**
+   * A calendar's listing sorted for keyset pagination: by id, by start time, or (for sync) by the
+   * sequence of the last change. Built once per change of the calendar, so paging is cheap.
+   */
+  sortedItems(calendarId: string, singleEvents: boolean, order: ListingOrder): ListedItem[] {
+    const id = this.resolveId(calendarId);
+    const sequence = this.calendar(id).sequence;
+    const cacheKey = `${id}|${singleEvents}|${order}`;
+    const cached = this.listings.get(cacheKey);
+    if (cached?.sequence === sequence) return cached.items;
+    const items = this.listItems(id, singleEvents).map(({ event, changedAt }) => {
+      const bounds = eventBounds(event);
+      const end = event.recurrence ? Infinity : bounds.end;
+      const key =
+        order === "sequence"
+          ? sequenceKey(changedAt, event.id)
+          : order === "startTime"
+            ? `${String(Number.isNaN(bounds.start) ? 0 : bounds.start + 1e14).padStart(16, "0")}|${event.id}`
+            : event.id;
+      return { event, changedAt, start: bounds.start, end, key };
+    });
+    items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.listings.set(cacheKey, { sequence, items });
     return items;
   }
 
@@ -592,27 +624,37 @@ export function calendarRouter(lookup: (email: string) => CalendarStore | undefi
     const min = timeMin ? Date.parse(timeMin) : -Infinity;
     const max = timeMax ? Date.parse(timeMax) : Infinity;
     const showDeleted = syncFrom !== null || showDeletedParam === true;
-    const listed = store
-      .listItems(calendarId, singleEvents)
-      .filter(({ event, changedAt }) => {
-        if (syncFrom !== null) return changedAt > syncFrom;
-        if (event.status === "cancelled" && !showDeleted) return false;
-        const { start, end } = event.recurrence
-          ? { start: eventBounds(event).start, end: Infinity }
-          : eventBounds(event);
-        // An unreadable time is listed anyway (Google never stores one; the fake does to test clients).
-        if (Number.isNaN(start)) return true;
-        return end > min && start < max;
-      })
-      .map((item) => ({ ...item, key: sortKey(item, syncFrom !== null, orderBy) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const remaining = state.after === null ? listed : listed.filter((item) => item.key > state.after!);
+    const wanted = (item: ListedItem) => {
+      if (syncFrom !== null) return item.changedAt > syncFrom;
+      if (item.event.status === "cancelled" && !showDeleted) return false;
+      // An unreadable time is listed anyway (Google never stores one; the fake does to test clients).
+      if (Number.isNaN(item.start)) return true;
+      return item.end > min && item.start < max;
+    };
+    const order = syncFrom !== null ? "sequence" : orderBy === "startTime" ? "startTime" : "id";
+    const listing = store.sortedItems(calendarId, singleEvents, order);
+    // Keyset: continue after the last key handed out (a sync starts after the token's position).
+    const startKey = state.after ?? (syncFrom !== null ? sequenceKey(syncFrom, "\uffff") : null);
+    let index = startKey === null ? 0 : firstAfter(listing, startKey);
+    const nextWanted = (from: number) => {
+      let i = from;
+      while (i < listing.length && !wanted(listing[i]!)) i += 1;
+      return i;
+    };
 
     const every = store.emptyPageEvery;
-    const emptyPage = every >= 2 && state.page % every === every - 1 && remaining.length > 0;
-    const pageItems = emptyPage ? [] : remaining.slice(0, maxResults);
-    const more = emptyPage || remaining.length > pageItems.length;
-    const lastKey = pageItems.at(-1)?.key ?? state.after;
+    const pageItems: ListedItem[] = [];
+    let lastKey = state.after;
+    if (!(every >= 2 && state.page % every === every - 1)) {
+      while (pageItems.length < maxResults) {
+        index = nextWanted(index);
+        if (index >= listing.length) break;
+        pageItems.push(listing[index]!);
+        lastKey = listing[index]!.key;
+        index += 1;
+      }
+    }
+    const more = nextWanted(index) < listing.length;
 
     res.json({
       kind: "calendar#events",
@@ -634,15 +676,18 @@ export function calendarRouter(lookup: (email: string) => CalendarStore | undefi
   return router;
 }
 
-function sortKey(
-  item: { event: CalendarEvent; changedAt: number },
-  bySequence: boolean,
-  orderBy: string | undefined,
-): string {
-  if (bySequence) return `${String(item.changedAt).padStart(12, "0")}|${item.event.id}`;
-  if (orderBy === "startTime") {
-    const start = eventBounds(item.event).start;
-    return `${String(Number.isNaN(start) ? 0 : start + 1e14).padStart(16, "0")}|${item.event.id}`;
+function sequenceKey(changedAt: number, id: string): string {
+  return `${String(changedAt).padStart(12, "0")}|${id}`;
+}
+
+/** The index of the first item whose key sorts after `key` (binary search). */
+function firstAfter(items: ListedItem[], key: string): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle]!.key <= key) low = middle + 1;
+    else high = middle;
   }
-  return item.event.id;
+  return low;
 }
