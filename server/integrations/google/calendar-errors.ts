@@ -71,11 +71,14 @@ export function httpStatus(error: unknown): number | null {
 }
 
 /**
- * The engine's error for a failed Calendar request. An aborted request (the engine's signal) is
- * returned unchanged, so the engine sees its own abort.
+ * The engine's error for a failed Calendar request. A request stopped by the engine's signal gives
+ * back the signal's reason, so the engine sees its own abort.
  */
 export function calendarApiError(error: unknown, signal?: AbortSignal): Error {
-  if (signal?.aborted) return error instanceof Error ? error : new Error("Calendar request aborted");
+  if (signal?.aborted) {
+    // The engine's own abort, not gaxios's wrapper of it (which carries the request and its token).
+    return signal.reason instanceof Error ? signal.reason : new DOMException("Calendar request aborted", "AbortError");
+  }
   const parsed = failedRequest.safeParse(error);
   const response = parsed.success ? parsed.data.response : undefined;
   if (!response) {

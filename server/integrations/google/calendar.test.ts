@@ -1,8 +1,10 @@
 // The Calendar provider against the fake Calendar API on a loopback port: the official client, real
 // HTTP, the fake's sync tokens, empty pages, 410s and injected faults.
+import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CalendarStore, calendarRouter, HOLIDAY_CALENDAR_ID } from "../../../tests/fakes/google-apis/calendar";
 import {
+  demoCalendarStore,
   generateCalendar,
   holidayEvents,
   loadCalendar,
@@ -391,6 +393,40 @@ describe("errors", () => {
     ).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "network" });
   });
 
+  it("an aborted step rejects with the abort itself, not a provider error", async () => {
+    const { token } = newUser();
+    const controller = new AbortController();
+    controller.abort();
+    const error: unknown = await provider
+      .step({ accessToken: token, cursor: null, window: WINDOW, now: NOW, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TemporaryProviderError);
+    expect((error as Error).name).toMatch(/Abort/);
+  });
+
+  it("a request in flight stops when the engine aborts the step", async () => {
+    const hanging = express.Router();
+    hanging.use((_req, _res) => undefined); // never answers
+    const slow = await listenOnLoopback(hanging);
+    try {
+      const { token } = newUser();
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 50);
+      const error: unknown = await createCalendarProvider({ rootUrl: slow.base })
+        .step({ accessToken: token, cursor: null, window: WINDOW, now: NOW, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error).not.toBeInstanceOf(TemporaryProviderError);
+      expect((error as Error).name).toBe("AbortError");
+      // Not gaxios's error: that one carries the request, Authorization header included (P5).
+      expect(JSON.stringify(error)).not.toContain(token);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("an error message never carries the access token", async () => {
     const secret = "ya29.secret-token-value";
     const error: unknown = await step(secret, null).catch((e: unknown) => e);
@@ -451,6 +487,21 @@ describe("the fake Calendar API", () => {
     }
     expect(one.series[0]!.movedInstance).not.toBeNull();
     expect(one.series[0]!.cancelledInstance).not.toBeNull();
+  });
+});
+
+describe("the demo calendar", () => {
+  it("syncs with meetings on two calendars, some with the demo workspace's prospects", async () => {
+    const email = "newcomer@northbeam.example";
+    const store = demoCalendarStore(email, NOW);
+    stores.set(email, store);
+    tokens.set("demo-token", { email, scopes: [CALENDAR_SCOPE] });
+    const { changes, skipped } = await syncToEnd("demo-token", null);
+    const all = meetings(changes);
+    expect(all.some((m) => m.externalId.startsWith(`${store.secondaryCalendarId}:`))).toBe(true);
+    expect(all.some((m) => m.attendees.some((a) => a.email.endsWith("@acme-logistics.example")))).toBe(true);
+    expect(skipped.some((s) => s.reason === "all_day")).toBe(true);
+    expect(changes.some((c) => c.externalId.startsWith(HOLIDAY_CALENDAR_ID))).toBe(false);
   });
 });
 

@@ -114,6 +114,9 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
   });
 
   async function call<T>(signal: AbortSignal, request: () => Promise<{ data: T }>): Promise<T> {
+    // gaxios swaps a signal that is already aborted for its timeout signal and sends the request
+    // anyway; a step the engine has stopped must not reach Google.
+    signal.throwIfAborted();
     try {
       return (await request()).data;
     } catch (error) {
@@ -154,6 +157,7 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
     params: calendar_v3.Params$Resource$Events$List,
   ): Promise<z.infer<typeof eventsPage> | null> {
     let data: unknown;
+    signal.throwIfAborted();
     try {
       data = (await api.events.list(params, requestOptions(accessToken, signal))).data;
     } catch (error) {

@@ -4,7 +4,8 @@
 // cancelled), all-day out-of-office days, events nobody was invited to — plus a few broken ones
 // (no end, an unreadable dateTime) that a client must skip without stopping. It scales to thousands
 // of events for the benchmark.
-import type { CalendarEventInput, CalendarStore } from "./calendar";
+import { generateDemoWorkspace } from "../../../prisma/seed/demo-workspace";
+import { CalendarStore, HOLIDAY_CALENDAR_ID, type CalendarEventInput } from "./calendar";
 
 export type CalendarPerson = { email: string; name: string };
 
@@ -286,6 +287,45 @@ export function loadCalendar(
   calendarId = store.primaryCalendarId,
 ): void {
   store.addEvents(calendarId, generated.events);
+}
+
+/**
+ * The calendar the built-in fake Google shows a newcomer who connects Google Calendar: meetings
+ * with the demo workspace's prospects, with people nobody has met yet at their companies, with
+ * free-mail addresses, with colleagues at the user's own domain; a secondary owned calendar and a
+ * holiday subscription beside the primary one. The same for the same email and day.
+ */
+export function demoCalendarStore(email: string, now: Date, name = email.split("@")[0] ?? email): CalendarStore {
+  const store = new CalendarStore({ owner: email, secondary: true, holidays: true });
+  const demo = generateDemoWorkspace();
+  const prospects = (demo.prospects ?? [])
+    .slice(0, 40)
+    .map((p) => ({ email: p.email ?? "", name: `${p.firstName} ${p.lastName}` }));
+  const strangers = (demo.accounts ?? [])
+    .slice(0, 10)
+    .flatMap((a) => (a.domain ? [{ email: `ops-lead@${a.domain}`, name: `Ops lead at ${a.name}` }] : []));
+  const personal = [
+    { email: "jamie.r.1987@gmail.com", name: "Jamie R" },
+    { email: "consultant.kim@outlook.com", name: "Kim Consulting" },
+  ];
+  const domain = email.split("@")[1] ?? "example.com";
+  const colleagues = ["Priya Shah", "Tom Becker", "Lena Ortiz"].map((full) => ({
+    email: `${full.split(" ")[0]!.toLowerCase()}@${domain}`,
+    name: full,
+  }));
+  const seed = [...email].reduce((hash, char) => Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0, 2166136261);
+  const options = { owner: { email, name }, colleagues, daysBack: 90, daysAhead: 180, now };
+  const primary = generateCalendar({
+    ...options,
+    seed,
+    counterparts: [...prospects.filter((p) => p.email), ...strangers, ...personal],
+    count: 150,
+  });
+  loadCalendar(store, primary);
+  const secondary = generateCalendar({ ...options, seed: seed + 1, counterparts: prospects.slice(0, 10), count: 20 });
+  loadCalendar(store, secondary, store.secondaryCalendarId!);
+  store.addEvents(HOLIDAY_CALENDAR_ID, holidayEvents(now));
+  return store;
 }
 
 function instanceId(masterId: string, dateTime: string): string {
