@@ -13,7 +13,8 @@ import {
 import { FakeGoogleApis, listenOnLoopback, type GoogleApiCaller } from "../../../tests/fakes/google-apis/index";
 import { AccessTokenRejectedError, CursorExpiredError, ProviderAuthError, TemporaryProviderError } from "../errors";
 import type { SkippedItem, SyncChange, SyncCursor, SyncedMeeting, SyncProvider, SyncStep, SyncWindow } from "../types";
-import { createCalendarProvider, type CalendarCursor } from "./calendar";
+import { syncProvider } from "../registry";
+import { convertEvent, createCalendarProvider, type CalendarCursor } from "./calendar";
 
 const CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly";
 const NOW = new Date("2026-12-07T12:00:00Z");
@@ -243,6 +244,57 @@ describe("full sync", () => {
     expect(room.title).toBe("(no title)");
     expect(room.location).toBe("Berlin-4");
     expect(room.attendees).toEqual([{ email: "buyer@globex.test", name: "Bea Buyer" }]);
+  });
+});
+
+describe("one event", () => {
+  const full = {
+    id: "abc123def",
+    status: "cancelled",
+    summary: "Pricing review",
+    start: { dateTime: "2026-12-10T15:00:00+01:00" },
+    end: { dateTime: "2026-12-10T16:00:00+01:00" },
+    organizer: { email: "buyer@globex.test", displayName: "Bea Buyer" },
+  };
+
+  it("a cancelled event that still has its data stays a meeting, marked cancelled", () => {
+    expect(convertEvent("cal@x.test", full, WINDOW)).toMatchObject({
+      kind: "meeting",
+      externalId: "cal@x.test:abc123def",
+      startsAt: new Date("2026-12-10T14:00:00Z"),
+      cancelled: true,
+      organizer: { email: "buyer@globex.test", name: "Bea Buyer" },
+    });
+  });
+
+  it("a cancelled event with only its id, or all-day, or outside the window becomes a cancellation", () => {
+    const cancellation = { kind: "meeting_cancelled", externalId: "cal@x.test:abc123def" };
+    expect(convertEvent("cal@x.test", { id: "abc123def", status: "cancelled" }, WINDOW)).toEqual(cancellation);
+    expect(
+      convertEvent("cal@x.test", { ...full, start: { date: "2026-12-10" }, end: { date: "2026-12-11" } }, WINDOW),
+    ).toEqual(cancellation);
+    expect(
+      convertEvent(
+        "cal@x.test",
+        { ...full, start: { dateTime: "2028-01-01T10:00:00Z" }, end: { dateTime: "2028-01-01T11:00:00Z" } },
+        WINDOW,
+      ),
+    ).toEqual(cancellation);
+  });
+
+  it("an item without an id, or not an object, is malformed", () => {
+    expect(convertEvent("cal@x.test", { summary: "no id" }, WINDOW)).toEqual({ externalId: null, reason: "malformed" });
+    expect(convertEvent("cal@x.test", "garbage", WINDOW)).toEqual({ externalId: null, reason: "malformed" });
+    expect(convertEvent("cal@x.test", { ...full, status: "maybe" }, WINDOW)).toEqual({
+      externalId: "cal@x.test:abc123def",
+      reason: "malformed",
+    });
+  });
+});
+
+describe("the registry", () => {
+  it("serves the Calendar provider as gcal", async () => {
+    expect((await syncProvider("gcal"))?.id).toBe("gcal");
   });
 });
 
