@@ -44,19 +44,17 @@ export type CalendarProviderOptions = {
 // What Google answers (validated; unknown fields pass through unread).
 
 const calendarListPage = z.object({
-  items: z
-    .array(
-      z.object({
-        id: z.string().min(1),
-        summary: z.string().optional(),
-        primary: z.boolean().optional(),
-        accessRole: z.string().optional(),
-        deleted: z.boolean().optional(),
-      }),
-    )
-    .optional(),
+  items: z.array(z.unknown()).optional(),
   nextPageToken: z.string().optional(),
 });
+const calendarListEntry = z.object({
+  id: z.string().min(1),
+  summary: z.string().optional(),
+  primary: z.boolean().optional(),
+  accessRole: z.string().optional(),
+  deleted: z.boolean().optional(),
+});
+type CalendarListEntry = z.infer<typeof calendarListEntry>;
 
 const eventsPage = z.object({
   items: z.array(z.unknown()).optional(),
@@ -131,7 +129,7 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
 
   /** Every calendarList page (a user has a handful of calendars; ten pages is far more than enough). */
   async function listCalendars(accessToken: string, signal: AbortSignal) {
-    const entries: z.infer<typeof calendarListPage>["items"] & object = [];
+    const entries: CalendarListEntry[] = [];
     let pageToken: string | undefined;
     let requests = 0;
     do {
@@ -145,7 +143,11 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
           "Google Calendar answered the calendar list in an unexpected shape",
           "unavailable",
         );
-      entries.push(...(page.data.items ?? []));
+      // An entry that does not parse is left out; the calendars that do are still synced.
+      for (const item of page.data.items ?? []) {
+        const entry = calendarListEntry.safeParse(item);
+        if (entry.success) entries.push(entry.data);
+      }
       pageToken = page.data.nextPageToken;
     } while (pageToken && requests < 10);
     return { entries, requests };
