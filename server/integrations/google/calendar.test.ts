@@ -146,6 +146,49 @@ describe("full sync", () => {
     });
   });
 
+  it("resumes from a saved cursor after a crash with nothing lost and nothing twice; what changed while it paged comes next poll", async () => {
+    const { store, token, email } = newUser({ secondary: true });
+    for (let i = 0; i < 23; i += 1)
+      store.addEvent(
+        email,
+        meetingInput(`page${String(i).padStart(2, "0")}000`, `2026-12-${10 + (i % 15)}T1${i % 8}:00:00Z`),
+      );
+    for (let i = 0; i < 7; i += 1)
+      store.addEvent(store.secondaryCalendarId!, meetingInput(`side${i}0000`, `2026-11-2${i}T09:00:00Z`));
+
+    // The engine stored the cursor of step 3 with its records, then the process died.
+    const before: SyncStep[] = [];
+    let cursor: SyncCursor | null = null;
+    for (let i = 0; i < 3; i += 1) {
+      const result = await step(token, cursor);
+      before.push(result);
+      cursor = result.cursor;
+    }
+    // Meanwhile the user edits the calendar: one event moved, one added, one cancelled.
+    store.moveEvent(email, "page00000", at("2026-12-30T08:00:00Z"), at("2026-12-30T08:30:00Z"));
+    store.addEvent(email, meetingInput("late000001", "2026-12-31T10:00:00Z"));
+    store.cancelEvent(email, "page22000");
+
+    const resumed = await syncToEnd(token, cursor);
+    const ids = [...before, ...resumed.steps].flatMap((s) => s.changes).map((c) => c.externalId);
+    // Every event once. (Edits that land after their page was read come with the next poll.)
+    expect(new Set(ids).size).toBe(ids.length);
+    const expected = new Set([
+      ...Array.from({ length: 22 }, (_, i) => `${email}:page${String(i).padStart(2, "0")}000`),
+      ...Array.from({ length: 7 }, (_, i) => `${store.secondaryCalendarId}:side${i}0000`),
+    ]);
+    for (const id of expected) expect(ids).toContain(id);
+
+    const next = await syncToEnd(token, resumed.cursor);
+    expect(next.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ externalId: `${email}:page00000`, startsAt: new Date("2026-12-30T08:00:00Z") }),
+        expect.objectContaining({ externalId: `${email}:late000001` }),
+        { kind: "meeting_cancelled", externalId: `${email}:page22000` },
+      ]),
+    );
+  });
+
   it("names the connected account after the primary calendar", async () => {
     const { token, email } = newUser({ secondary: true, holidays: true });
     await expect(provider.connectedAccount(token, signal())).resolves.toEqual({ id: email, name: email });
