@@ -1,12 +1,15 @@
 // Which SyncProvider serves each tool. The real ones are built from the environment on first use (so
 // importing this module does not load every provider's client); tests may put another in place.
 import type { IntegrationProvider } from "../db/generated/client";
+import { env } from "../env";
 import type { SyncProvider } from "./types";
 
 type Factory = () => Promise<SyncProvider>;
 
 /** The real providers. Salesforce and Outreach join here. */
-const FACTORIES: Partial<Record<IntegrationProvider, Factory>> = {};
+const FACTORIES: Partial<Record<IntegrationProvider, Factory>> = {
+  gmail: async () => (await import("./google/gmail")).createGmailProvider({ rootUrl: env().googleApiBaseUrl }),
+};
 
 const overrides = new Map<IntegrationProvider, SyncProvider>();
 const built = new Map<IntegrationProvider, Promise<SyncProvider>>();

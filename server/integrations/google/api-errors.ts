@@ -89,12 +89,17 @@ export function classifyGoogleHttpError(error: GoogleApiHttpError, cursorStatuse
 
 /** Whether an error is a failure to reach Google at all (DNS, refused, reset, timeout, aborted). */
 function isNetworkFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === "AbortError" || error.name === "TimeoutError") return true;
-  // undici: TypeError("fetch failed") with the system error as its cause.
-  if (error instanceof TypeError && /fetch failed|network/i.test(error.message)) return true;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code);
+  // undici throws TypeError("fetch failed") with the system error as its cause; gaxios wraps that again.
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current.name === "AbortError" || current.name === "TimeoutError") return true;
+    if (/fetch failed|socket hang up|network|timeout|ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN/i.test(current.message))
+      return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**
