@@ -1,5 +1,6 @@
 // The Gmail provider against the fake Gmail API on loopback: real HTTP through Google's official
 // client, a deterministic mailbox, and the engine's loop (step until caught up) written out here.
+import { inspect } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gmailRouter, GmailStore, type GmailMessagePart } from "../../../tests/fakes/google-apis/gmail";
 import { FakeGoogleApis, listenOnLoopback, type GoogleApiCaller } from "../../../tests/fakes/google-apis/index";
@@ -348,5 +349,36 @@ describe("Gmail provider: errors become the engine's classes", () => {
     await start(1);
     await server.close();
     await expect(step(null)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "network" });
+  });
+
+  it("P5: no error the provider throws carries the access token or a message body", async () => {
+    await start(10);
+    const synced = await syncUntilCaughtUp(null);
+    store.addMessage(plainMessage("Secret plans", "The body must never reach a log"));
+    const errors: unknown[] = [];
+    for (const fault of [
+      { status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 1 },
+      { status: 500, reason: "backendError" },
+      { status: 403, reason: "insufficientPermissions" },
+    ]) {
+      apis.injectFault({ ...fault, pathPrefix: "/gmail/v1/users/me/messages/" });
+      errors.push(await step(synced.cursor).catch((e: unknown) => e));
+    }
+    errors.push(await step(synced.cursor, "ya29.unknown-token-value").catch((e: unknown) => e));
+    await server.close();
+    errors.push(await step(synced.cursor).catch((e: unknown) => e));
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      "TemporaryProviderError",
+      "TemporaryProviderError",
+      "ProviderAuthError",
+      "AccessTokenRejectedError",
+      "TemporaryProviderError",
+    ]);
+    for (const error of errors) {
+      const shown = `${inspect(error, { depth: 10, showHidden: true })} ${JSON.stringify(error)}`;
+      expect(shown).not.toContain(TOKEN);
+      expect(shown).not.toContain("unknown-token-value");
+      expect(shown).not.toContain("must never reach");
+    }
   });
 });

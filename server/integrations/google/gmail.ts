@@ -106,8 +106,10 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     const changes: (SyncChange | null)[] = new Array<SyncChange | null>(ids.length).fill(null);
     const skipped: (SkippedItem | null)[] = new Array<SkippedItem | null>(ids.length).fill(null);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < ids.length) {
+      // After one fetch fails the step fails; the other workers stop instead of fetching on for nothing.
+      while (next < ids.length && !failed) {
         const index = next;
         next += 1;
         const id = ids[index]!;
@@ -119,6 +121,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
             changes[index] = { kind: "email_removed", externalId: id };
             continue;
           }
+          failed = true;
           throw toProviderError(error);
         }
         const labels = (answer as { labelIds?: unknown } | null)?.labelIds;
