@@ -6,7 +6,7 @@
 // attachments, several charsets (UTF-8 base64 and quoted-printable, ISO-8859-1, windows-1252,
 // Shift_JIS), RFC 2047 encoded subjects and names, colleagues-only threads, free-mail senders,
 // newsletters, and a few odd ones (no Date, no From, a huge body, an unknown charset name).
-import type { GmailHeader, GmailMessagePart, MailboxSource, SeedEntry, SeedMessage } from "./gmail";
+import type { GmailHeader, GmailMessagePart, GmailStore, MailboxSource, SeedEntry, SeedMessage } from "./gmail";
 
 export type MailboxPerson = { email: string; name: string };
 
@@ -494,4 +494,39 @@ function encodeWindows1252(text: string): Buffer {
   return Buffer.from(
     [...text].map((char) => CP1252_EXTRA[char] ?? (char.charCodeAt(0) < 256 ? char.charCodeAt(0) : 0x3f)),
   );
+}
+
+/**
+ * The mailbox the local demo's fake Google serves (FAKE_GOOGLE) for `owner`: a few hundred messages
+ * over the last 90 days with the demo workspace's prospects (so a sync finds people it knows), plus
+ * colleagues at the owner's domain, free-mail senders and newsletters (so it has things to skip).
+ */
+export async function demoGmailStore(owner: MailboxPerson, now = new Date()): Promise<GmailStore> {
+  const { generateDemoWorkspace } = await import("../../../prisma/seed/demo-workspace");
+  const { GmailStore: Store } = await import("./gmail");
+  const workspace = generateDemoWorkspace();
+  const counterparts = (workspace.prospects ?? [])
+    .flatMap((prospect) =>
+      prospect.email
+        ? [{ email: prospect.email, name: `${prospect.firstName ?? ""} ${prospect.lastName ?? ""}`.trim() }]
+        : [],
+    )
+    .slice(0, 60);
+  const domain = owner.email.split("@")[1] ?? "example.com";
+  const store = new Store(owner.email);
+  store.seed(
+    generateMailbox({
+      seed: 2026,
+      owner,
+      colleagues: [
+        { email: `dana.kim@${domain}`, name: "Dana Kim" },
+        { email: `jordan.lee@${domain}`, name: "Jordan Lee" },
+      ],
+      counterparts: counterparts.length > 0 ? counterparts : [{ email: "buyer@customer.example", name: "Casey Buyer" }],
+      messageCount: 400,
+      days: 90,
+      now,
+    }),
+  );
+  return store;
 }
