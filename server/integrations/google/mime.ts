@@ -5,7 +5,7 @@
 // by their charset, HTML becomes text without script or style, and the quoted history of a reply is
 // moved out of the body (it repeats earlier messages, and search and the brain should find each
 // sentence once). No exception escapes: a message that cannot be read is skipped with a reason.
-import { convert as htmlToText, type HtmlToTextOptions } from "html-to-text";
+import { compile, type HtmlToTextOptions } from "html-to-text";
 import libmime from "libmime";
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
@@ -78,6 +78,9 @@ const HTML_OPTIONS: HtmlToTextOptions = {
   limits: { maxInputLength: MAX_TEXT_BYTES, maxDepth: 200 },
 };
 
+/** Compiled once: `convert` would rebuild its selector matcher for every message. */
+const htmlToText = compile(HTML_OPTIONS);
+
 export type ParsedMessage = { email: SyncedEmail } | { skipped: SkippedItem };
 
 /** Parses one message answer (already JSON) from Gmail. Never throws. */
@@ -116,7 +119,7 @@ function parseValidMessage(message: GmailMessage): ParsedMessage {
   const text = chosen
     .map((part) => {
       const decoded = decodeBytes(Buffer.from(part.body?.data ?? "", "base64url"), contentTypeOf(part).params.charset);
-      return walked.plain.length > 0 ? decoded : htmlToText(decoded, HTML_OPTIONS);
+      return walked.plain.length > 0 ? decoded : htmlToText(decoded);
     })
     .join("\n\n");
   const { body, quoted } = splitQuotedHistory(normaliseText(text));
