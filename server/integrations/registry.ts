@@ -8,6 +8,7 @@ type Factory = () => Promise<SyncProvider>;
 
 /** The real providers. Salesforce and Outreach join here. */
 const FACTORIES: Partial<Record<IntegrationProvider, Factory>> = {
+  gmail: async () => (await import("./google/gmail")).createGmailProvider({ rootUrl: env().googleApiBaseUrl }),
   gcal: async () => (await import("./google/calendar")).createCalendarProvider({ rootUrl: env().googleApiBaseUrl }),
 };
 
