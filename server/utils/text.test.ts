@@ -47,6 +47,20 @@ describe("truncateText", () => {
     const huge = "🎉".repeat(5_000_000);
     expect(truncateText(huge, 11)).toBe(`${"🎉".repeat(5)}…`);
   });
+
+  it("cuts far into a long text the way it cuts near the start (only the stretch before the cut is segmented)", () => {
+    const family = "👩‍👩‍👧";
+    for (const filler of ["plain words ", "déjà vu ", "日本語の文 ", "🎉", "e\u0301"]) {
+      const prefix = filler.repeat(Math.ceil(60_000 / filler.length)).slice(0, 60_000);
+      const text = `${prefix}${family}tail`;
+      const cut = truncateText(text, 60_000 + 4);
+      expect(cut).toSatisfy(wellFormed);
+      // The family (8 code units) does not fit in the 3 left before the ellipsis: it is left out whole.
+      expect(cut.endsWith(`${family}…`)).toBe(false);
+      expect(cut.includes("\u200d")).toBe(filler.includes("\u200d"));
+      expect(truncateText(text, 60_000 + 9)).toBe(`${prefix}${family}…`);
+    }
+  });
 });
 
 describe("truncateLine", () => {

@@ -10,6 +10,7 @@ import libmime from "libmime";
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
 import { maxLengths } from "../../crm/limits";
+import { truncateLine, truncateText } from "../../utils/text";
 import type { SkippedItem, SyncedEmail, SyncedPerson } from "../types";
 
 export type GmailMessagePart = {
@@ -124,7 +125,7 @@ function parseValidMessage(message: GmailMessage): ParsedMessage {
     .join("\n\n");
   const { body, quoted } = splitQuotedHistory(normaliseText(text));
 
-  const subject = cutLine(clean(decodeWords(headerValue(headers, "subject") ?? "")), maxLengths.subject);
+  const subject = truncateLine(clean(decodeWords(headerValue(headers, "subject") ?? "")), maxLengths.subject);
   return {
     email: {
       kind: "email",
@@ -136,8 +137,8 @@ function parseValidMessage(message: GmailMessage): ParsedMessage {
       to: addresses(headerValue(headers, "to")),
       cc: addresses(headerValue(headers, "cc")),
       sentAt,
-      body: cutText(body, maxLengths.messageBody),
-      quotedText: quoted ? cutText(quoted, maxLengths.messageBody) : null,
+      body: truncateText(body, maxLengths.messageBody),
+      quotedText: quoted ? truncateText(quoted, maxLengths.messageBody) : null,
       attachmentNames: walked.attachments,
     },
   };
@@ -185,7 +186,7 @@ export function addresses(value: string | null): SyncedPerson[] {
     }
     const email = (item.address ?? "").trim();
     if (!EMAIL_SHAPE.test(email) || email.length > maxLengths.email) continue;
-    const name = cutLine(clean(decodeWords(item.name ?? "")), maxLengths.firstName + maxLengths.lastName);
+    const name = truncateLine(clean(decodeWords(item.name ?? "")), maxLengths.firstName + maxLengths.lastName);
     people.push({ email, name: name === "" || name.toLowerCase() === email.toLowerCase() ? null : name });
   }
   return people;
@@ -240,7 +241,7 @@ function walkParts(
     }
     const name = attachmentName(part);
     if (name !== null) {
-      if (name !== "") attachments.push(cutLine(name, 255));
+      if (name !== "") attachments.push(truncateLine(name, 255));
       continue;
     }
     const type = part.mimeType.toLowerCase();
@@ -317,30 +318,6 @@ function decodeWindows1252(bytes: Uint8Array): string {
     text += String.fromCharCode(...chunk);
   }
   return text.replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80]!);
-}
-
-/** Whitespace folded to single spaces, trimmed, then cut with cutText. */
-function cutLine(text: string, max: number): string {
-  return cutText(text.replace(/\s+/g, " ").trim(), max);
-}
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/**
- * `text` cut to `max` UTF-16 code units with "…", between grapheme clusters. Like truncateText in
- * server/utils/text.ts, but segments only the few dozen characters around the cut: Intl.Segmenter
- * over a whole 50,000-character body took 1.5 s here (200,000: 17 s), too slow for a sync.
- */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const budget = max - 1;
-  const from = Math.max(0, budget - 64);
-  let end = from;
-  for (const { index, segment } of graphemes.segment(text.slice(from, budget + 32))) {
-    if (from + index + segment.length > budget) break;
-    end = from + index + segment.length;
-  }
-  return `${text.slice(0, end)}…`;
 }
 
 function normaliseText(text: string): string {
