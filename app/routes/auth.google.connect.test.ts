@@ -16,7 +16,10 @@ import { completeGoogleConnect, OAUTH_STATE_COOKIE, type GoogleConfig } from "..
 import { getDatabase, getDb } from "../../server/db/client";
 import { resetEnvCache } from "../../server/env";
 import { QUEUES, setJobs, startJobs, type Jobs } from "../../server/jobs/jobs";
+import { ProviderAuthError } from "../../server/integrations/errors";
 import { PROVIDERS } from "../../server/integrations/providers";
+import { setSyncProvider } from "../../server/integrations/registry";
+import type { SyncProvider } from "../../server/integrations/types";
 import { decryptToken } from "../../server/integrations/token-crypto";
 import { createLogger, setLogger } from "../../server/logger";
 import { startRemixTestServer, type RenderedPage } from "../../tests/helpers/remix-server";
@@ -440,6 +443,56 @@ describe("Connect Gmail / Google Calendar: the callback", () => {
     });
     expect(result).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/more than 10 minutes/) });
     expect(consent.tokenRequests).toBe(requestsBefore);
+  });
+
+  it("names the connected account when the tool's provider can tell, and refuses a grant its API rejects", async () => {
+    // The real Gmail provider joins the registry on the Gmail branch; here a provider that answers
+    // from the token it is given stands in, through the registry's own override.
+    const seen: string[] = [];
+    let answer: "account" | "refused" | "unreachable" = "account";
+    const provider: SyncProvider = {
+      id: "gmail",
+      connectedAccount(accessToken) {
+        seen.push(accessToken);
+        if (answer === "refused")
+          return Promise.reject(new ProviderAuthError("Gmail API has not been used in project 1 before"));
+        if (answer === "unreachable") return Promise.reject(new TypeError("fetch failed"));
+        return Promise.resolve({ id: "robin@mailbox.example", name: "robin@mailbox.example" });
+      },
+      step: () => Promise.reject(new Error("not used here")),
+    };
+    setSyncProvider("gmail", provider);
+    try {
+      const { db, user, sessionCookie } = await signedInSeller();
+      const connect = async () => {
+        const started = await pressConnect(sessionCookie);
+        return callback(await atGoogle(started.location!, GMAIL), [sessionCookie, started.stateCookie]);
+      };
+
+      answer = "refused";
+      const refused = await connect();
+      expect(refused.response.status).toBe(502);
+      expect(refused.shown!.message).toMatch(/Gmail refused to let us read it/);
+      expect(await db.integrationConnection.count({ where: { userId: user.id } })).toBe(0);
+
+      answer = "unreachable";
+      expect((await connect()).response.status).toBe(302);
+      const unnamed = await db.integrationConnection.findFirstOrThrow({ where: { userId: user.id } });
+      expect(unnamed).toMatchObject({ externalAccountId: null, externalAccountName: null, status: "active" });
+
+      answer = "account";
+      expect((await connect()).response.status).toBe(302);
+      const named = await db.integrationConnection.findFirstOrThrow({ where: { userId: user.id } });
+      expect(named).toMatchObject({
+        id: unnamed.id,
+        externalAccountId: "robin@mailbox.example",
+        externalAccountName: "robin@mailbox.example",
+      });
+      // It was asked with the access token Google had just issued.
+      expect(seen.at(-1)).toBe(consent.issued.at(-1)!.accessToken);
+    } finally {
+      setSyncProvider("gmail", null);
+    }
   });
 
   it("P5: no authorization code, state, PKCE verifier, token or cookie reaches the logs", async () => {
