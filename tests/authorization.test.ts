@@ -198,6 +198,7 @@ const cases: Record<string, Case> = {
     revealsNothingOf(a, list);
   },
   "connections.disconnect": (b, a) => rejects(b.connections.disconnect({ connectionId: a.connection }), "NOT_FOUND"),
+  "connections.syncNow": (b, a) => rejects(b.connections.syncNow({ connectionId: a.connection }), "NOT_FOUND"),
   "workspace.import": async (b, a) => {
     // The same file (same provider ids) imported by B creates B's own copies, never touching A's.
     const result = await b.workspace.import({ document: smallWorkspace() });

@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import {
   clearStateCookie,
+  completeGoogleConnect,
   completeGoogleSignIn,
   confirmGoogleIdentity,
   googleCallbackIntent,
@@ -10,6 +11,7 @@ import { startSession } from "../../server/auth/sign-in";
 import { requestAccountDeletion } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
+import { connectTool } from "../../server/integrations/connect";
 import { safeRedirectPath } from "../utils/auth.server";
 import { sessionClient } from "../utils/request.server";
 
@@ -25,14 +27,19 @@ type Finished =
     };
 
 const SIGN_IN_FAILED = { title: "We could not sign you in", back: { to: "/login", label: "Back to sign in" } };
+const CONNECT_FAILED = {
+  title: "Nothing was connected",
+  back: { to: "/settings/connections", label: "Back to Connections" },
+};
 const DELETE_FAILED = {
   title: "Your account was not deleted",
   back: { to: "/settings/data/delete", label: "Back to Delete account" },
 };
 
 /**
- * Google sends the browser back here after "Continue with Google" (sign in) or "Confirm with Google"
- * (delete the account, P11): the state cookie says which.
+ * Google sends the browser back here after "Continue with Google" (sign in), "Confirm with Google"
+ * (delete the account, P11) or "Connect Gmail / Google Calendar": the state cookie says which. One
+ * redirect URI for all three, so a Google client needs only that one registered.
  */
 export async function finishGoogleSignIn(request: Request, context: AppLoadContext): Promise<Finished> {
   const config = env();
@@ -54,7 +61,26 @@ export async function finishGoogleSignIn(request: Request, context: AppLoadConte
     cookieHeader: request.headers.get("cookie"),
   };
 
-  if (googleCallbackIntent(input.cookieHeader) === "confirm_delete") {
+  const intent = googleCallbackIntent(input.cookieHeader);
+  if (intent === "connect") {
+    const user = context.auth.user;
+    if (!user)
+      return {
+        ok: false,
+        status: 401,
+        ...CONNECT_FAILED,
+        message: "You were signed out before Google answered, so nothing was connected. Sign in and start again.",
+        headers,
+      };
+    const granted = await completeGoogleConnect(config.google, user.id, input);
+    if (!granted.ok) return { ok: false, status: granted.status, ...CONNECT_FAILED, message: granted.message, headers };
+    const connected = await connectTool(db, user.id, granted);
+    if (!connected.ok)
+      return { ok: false, status: connected.status, ...CONNECT_FAILED, message: connected.message, headers };
+    return { ok: true, location: `/settings/connections?connected=${granted.provider}`, headers };
+  }
+
+  if (intent === "confirm_delete") {
     const user = context.auth.user;
     if (!user)
       return {

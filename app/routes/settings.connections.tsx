@@ -1,19 +1,38 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
+import { useEffect } from "react";
 import { FormMessage } from "../components/forms";
 import { Badge, Button } from "../components/ui";
+import { rateLimitedAnswer } from "../utils/auth-forms.server";
 import { requireUser } from "../utils/auth.server";
+import {
+  errorKindSentence,
+  skipReasonLabel,
+  STALL_SENTENCES,
+  stageLabel,
+  STATE_LABELS,
+} from "../utils/connection-labels";
 import { formatCount, formatDateTime } from "../utils/format";
 import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
+import { googleOnThisInstance, justConnectedTool } from "./settings.connections.server";
 
 export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sales-as-Code" }];
 
+/** While anything is syncing, the page asks again this often (with JavaScript; a reload does the same without). */
+const REFRESH_WHILE_SYNCING_MS = 4_000;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
-  return { providers: await (await serverCaller(context)).connections.list() };
+  const providers = await (await serverCaller(context)).connections.list();
+  return {
+    providers,
+    now: new Date().toISOString(),
+    google: googleOnThisInstance(),
+    justConnected: justConnectedTool(new URL(request.url)),
+  };
 }
 
 const revokedText = {
@@ -23,21 +42,35 @@ const revokedText = {
   no_tokens: "we held no access to it",
 } as const;
 
+/** The two buttons of a connection: Sync now (intent=sync) and Disconnect (the default, P12). */
 export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(context, request);
   const form = await request.formData();
   const api = await serverCaller(context);
+  const connectionId = formText(form, "connectionId");
   try {
-    const result = await api.connections.disconnect({ connectionId: formText(form, "connectionId") });
+    if (formText(form, "intent") === "sync") {
+      const requested = await api.connections.syncNow({ connectionId });
+      const entry = (await api.connections.list()).find((p) => p.connection?.id === requested.id);
+      return {
+        success: `Sync requested for ${entry?.provider.name ?? "the tool"}: it starts within a minute, and this page shows its progress.`,
+      };
+    }
+    const result = await api.connections.disconnect({ connectionId });
     const entry = (await api.connections.list()).find((p) => p.connection?.id === result.id);
-    const kept = entry?.connection?.eventCount ?? 0;
+    const kept = entry?.syncedRecords.count ?? 0;
+    const noun = kept === 1 ? entry?.syncedRecords.singular : entry?.syncedRecords.plural;
     return {
       success:
         `Disconnected ${entry?.provider.name ?? "the tool"}: nothing more is read from it, its tokens are deleted here, and ${revokedText[result.revoked]}. ${
-          kept > 0 ? `The ${formatCount(kept)} items already synced stay until you delete your account.` : ""
+          kept > 0
+            ? `The ${formatCount(kept)} ${noun ?? "items"} already synced stay until you delete your account.`
+            : ""
         }`.trim(),
     };
   } catch (error) {
+    const limited = rateLimitedAnswer(context, error);
+    if (limited) return limited;
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
       return data(
         {
@@ -53,89 +86,340 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-/** P3 and P12: what each tool may read, exactly, and disconnecting one at any time. */
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type Entry = LoaderData["providers"][number];
+type Connection = NonNullable<Entry["connection"]>;
+type Counts = Connection["totalStats"];
+
+/** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers } = useLoaderData<typeof loader>();
+  const { providers, now, google, justConnected } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
+  const syncing = providers.some(
+    ({ connection }) =>
+      connection &&
+      (connection.health.state === "connecting" ||
+        connection.health.state === "first_sync" ||
+        connection.stage !== "idle"),
+  );
+  useRefreshWhile(syncing);
   return (
     <div className="space-y-4">
       <div>
         <h2 className="text-lg font-semibold text-slate-900">Connected tools</h2>
         <p className="text-sm text-slate-600">
-          What each tool lets us read — exactly the permissions we ask for, nothing more. Disconnect any of them at any
-          time: reading stops at once.
+          What each tool lets us read — exactly the permissions we ask for, nothing more — and how its sync is doing.
+          Disconnect any of them at any time: reading stops at once.
         </p>
       </div>
+      {justConnected ? (
+        <FormMessage tone="success" testId="connect-success">
+          {justConnected} connected — first sync started. This page shows its progress.
+        </FormMessage>
+      ) : null}
       {answer && "success" in answer ? (
         <FormMessage tone="success" testId="disconnect-success">
           {answer.success}
         </FormMessage>
       ) : null}
       {answer && "error" in answer ? <FormMessage tone="error">{answer.error}</FormMessage> : null}
+      {answer && "formError" in answer && answer.formError ? (
+        <FormMessage tone="error" testId="sync-now-limited">
+          {answer.formError}
+        </FormMessage>
+      ) : null}
       <ul
         className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
         data-testid="connections"
       >
-        {providers.map(({ provider, connection }) => (
-          <li key={provider.id} className="space-y-2 px-4 py-4" data-testid={`connection-${provider.id}`}>
-            <div className="flex flex-wrap items-start justify-between gap-3">
-              <div>
-                <div className="flex items-center gap-2 font-medium text-slate-900">
-                  {provider.name}
-                  {connection?.status === "active" ? (
-                    <Badge tone="green">Connected</Badge>
-                  ) : connection?.status === "error" ? (
-                    <Badge tone="amber">Sync failing</Badge>
-                  ) : connection?.status === "needs_reauth" ? (
-                    <Badge tone="red">Reconnect needed</Badge>
-                  ) : connection ? (
-                    <Badge tone="slate">Disconnected</Badge>
-                  ) : null}
-                </div>
-                <p className="text-sm text-slate-600">{provider.reads}</p>
-              </div>
-              {connection && connection.status !== "disconnected" ? (
-                <Form method="post">
-                  <input type="hidden" name="connectionId" value={connection.id} />
-                  <Button type="submit" variant="secondary" disabled={busy} data-testid={`disconnect-${provider.id}`}>
-                    Disconnect
-                  </Button>
-                </Form>
-              ) : null}
-            </div>
-            <div className="text-xs text-slate-500">
-              Permissions we ask for:{" "}
-              <span data-testid={`scopes-${provider.id}`}>
-                {provider.scopes.map((scope, i) => (
-                  <span key={scope}>
-                    {i > 0 ? ", " : ""}
-                    <code className="rounded bg-slate-100 px-1 py-0.5 text-slate-700">{scope}</code>
-                  </span>
-                ))}
-              </span>
-            </div>
-            {connection ? (
-              <div className="text-xs text-slate-500" data-testid={`connection-state-${provider.id}`}>
-                {connection.status === "disconnected" && connection.disconnectedAt
-                  ? `Disconnected ${formatDateTime(connection.disconnectedAt)}. `
-                  : `Connected ${formatDateTime(connection.connectedAt)}${connection.externalAccountName ? ` as ${connection.externalAccountName}` : ""}. `}
-                {connection.lastSyncFinishedAt ? `Last synced ${formatDateTime(connection.lastSyncFinishedAt)}. ` : ""}
-                {connection.lastSyncError && connection.status !== "disconnected"
-                  ? `Last sync failed: ${connection.lastSyncError}. `
-                  : ""}
-                {formatCount(connection.eventCount)} synced {connection.eventCount === 1 ? "item" : "items"} kept
-                {connection.status === "disconnected" ? " until you delete your account." : "."}
-              </div>
-            ) : (
-              <p className="text-xs text-slate-500">
-                Not connected. Connecting {provider.name} arrives with the integrations release.
-              </p>
-            )}
-          </li>
+        {providers.map((entry) => (
+          <ProviderRow key={entry.provider.id} entry={entry} now={now} google={google} busy={busy} />
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** Revalidates every few seconds while `active`, only while the tab is visible. */
+function useRefreshWhile(active: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_WHILE_SYNCING_MS);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+}
+
+function ProviderRow({
+  entry,
+  now,
+  google,
+  busy,
+}: {
+  entry: Entry;
+  now: string;
+  google: LoaderData["google"];
+  busy: boolean;
+}) {
+  const { provider, connection, connectable } = entry;
+  const live = connection && connection.status !== "disconnected" ? connection : null;
+  return (
+    <li className="space-y-3 px-4 py-4" data-testid={`connection-${provider.id}`}>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <div className="flex flex-wrap items-center gap-2 font-medium text-slate-900">
+            {provider.name}
+            {connection ? <StatusBadge connection={connection} /> : null}
+          </div>
+          <p className="text-sm text-slate-600">{provider.reads}</p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {connectable && google && (!live || live.status === "needs_reauth") ? (
+            <Form method="post" action="/auth/google/connect" reloadDocument>
+              <input type="hidden" name="provider" value={provider.id} />
+              <Button type="submit" disabled={busy} data-testid={`connect-${provider.id}`}>
+                {live ? "Reconnect" : connection ? `Connect ${provider.name} again` : `Connect ${provider.name}`}
+              </Button>
+            </Form>
+          ) : null}
+          {live && live.status !== "needs_reauth" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="sync" />
+              <input type="hidden" name="connectionId" value={live.id} />
+              <Button type="submit" variant="secondary" disabled={busy} data-testid={`sync-now-${provider.id}`}>
+                Sync now
+              </Button>
+            </Form>
+          ) : null}
+          {live ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="disconnect" />
+              <input type="hidden" name="connectionId" value={live.id} />
+              <Button type="submit" variant="secondary" disabled={busy} data-testid={`disconnect-${provider.id}`}>
+                Disconnect
+              </Button>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+      <div className="text-xs text-slate-500">
+        Permissions we ask for:{" "}
+        <span data-testid={`scopes-${provider.id}`}>
+          {provider.scopes.map((scope, i) => (
+            <span key={scope}>
+              {i > 0 ? ", " : ""}
+              <code className="rounded bg-slate-100 px-1 py-0.5 text-slate-700">{scope}</code>
+            </span>
+          ))}
+        </span>
+      </div>
+      {!connectable ? (
+        <p className="text-xs text-slate-500" data-testid={`coming-${provider.id}`}>
+          Connecting {provider.name} is coming in the next release.
+        </p>
+      ) : !google && !live ? (
+        <p className="text-xs text-slate-500">
+          Google is not set up on this instance, so {provider.name} cannot be connected yet (see “Connecting Gmail and
+          Google Calendar” in the README).
+        </p>
+      ) : null}
+      {connection ? <ConnectionDetails entry={entry} connection={connection} now={now} /> : null}
+    </li>
+  );
+}
+
+function StatusBadge({ connection }: { connection: Connection }) {
+  const { state } = connection.health;
+  const { label, tone } = STATE_LABELS[state];
+  const until =
+    (state === "throttled" || state === "retrying") && connection.nextSyncAt
+      ? ` ${state === "throttled" ? "until" : "at"} ${formatDateTime(connection.nextSyncAt)}`
+      : "";
+  return (
+    <span data-testid={`status-${connection.provider}`}>
+      <Badge tone={connection.health.stall ? "amber" : tone}>
+        {label}
+        {until}
+      </Badge>
+    </span>
+  );
+}
+
+function ConnectionDetails({ entry, connection, now }: { entry: Entry; connection: Connection; now: string }) {
+  const { provider, syncedRecords } = entry;
+  const { state, stall, reconnected } = connection.health;
+  if (state === "disconnected") {
+    return (
+      <div className="text-xs text-slate-500" data-testid={`connection-state-${provider.id}`}>
+        {connection.disconnectedAt ? `Disconnected ${formatDateTime(connection.disconnectedAt)}. ` : "Disconnected. "}
+        {formatCount(syncedRecords.count)} synced{" "}
+        {syncedRecords.count === 1 ? syncedRecords.singular : syncedRecords.plural} kept until you delete your account.
+      </div>
+    );
+  }
+  const errorSentence = errorKindSentence(connection.lastErrorKind);
+  const showError = state === "throttled" || state === "retrying" || state === "failed" || state === "needs_reauth";
+  const running = connection.stage !== "idle";
+  return (
+    <div className="space-y-2 text-sm text-slate-700" data-testid={`connection-state-${provider.id}`}>
+      {stall ? (
+        <FormMessage tone="error" testId={`stall-${provider.id}`}>
+          {STALL_SENTENCES[stall]}
+        </FormMessage>
+      ) : null}
+      {state === "needs_reauth" ? (
+        <p className="text-red-700">
+          Google no longer accepts our access to {provider.name}, so syncing has stopped. Press Reconnect to give access
+          again; the next sync then reads the whole window again and merges with what is already here.
+        </p>
+      ) : null}
+      {state === "failed" ? (
+        <p className="text-red-700">
+          Syncing stopped after {formatCount(connection.consecutiveFailures)} failed{" "}
+          {connection.consecutiveFailures === 1 ? "try" : "tries"} in a row. Press Sync now to try again.
+        </p>
+      ) : null}
+      {showError && (errorSentence || connection.lastSyncError) ? (
+        <p data-testid={`last-error-${provider.id}`}>
+          <span className="font-medium">
+            Last error{connection.lastErrorAt ? ` (${formatDateTime(connection.lastErrorAt)})` : ""}:
+          </span>{" "}
+          {errorSentence}
+          {connection.lastSyncError ? (
+            <span className="text-slate-500"> Detail: {connection.lastSyncError}</span>
+          ) : null}
+        </p>
+      ) : null}
+      {(state === "connecting" || state === "first_sync") && reconnected ? (
+        <p data-testid={`full-sync-note-${provider.id}`}>
+          Reconnected: this sync reads the whole window again and merges with what was synced before — nothing is
+          duplicated or deleted.
+        </p>
+      ) : null}
+      {state === "connecting" ? <p>Connected. The first sync starts in a moment.</p> : null}
+      {state === "first_sync" ? <FirstSyncProgress connection={connection} /> : null}
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-xs text-slate-600">
+        <dt className="font-medium text-slate-500">Connected</dt>
+        <dd>
+          {formatDateTime(connection.connectedAt)}
+          {connection.externalAccountName ? ` as ${connection.externalAccountName}` : ""}
+        </dd>
+        <dt className="font-medium text-slate-500">Last successful sync</dt>
+        <dd data-testid={`last-success-${provider.id}`}>
+          {connection.lastSyncFinishedAt ? formatDateTime(connection.lastSyncFinishedAt) : "Not yet"}
+        </dd>
+        <dt className="font-medium text-slate-500">Now</dt>
+        <dd data-testid={`stage-${provider.id}`}>
+          {stageLabel(connection.stage)}
+          {running && connection.stageStartedAt ? ` (since ${formatDateTime(connection.stageStartedAt)})` : ""}
+        </dd>
+        <dt className="font-medium text-slate-500">Next attempt</dt>
+        <dd data-testid={`next-attempt-${provider.id}`}>{nextAttemptText(connection, now)}</dd>
+      </dl>
+      <CountsTable last={connection.lastRunStats} total={connection.totalStats} providerId={provider.id} />
+      {connection.syncNowAvailableAt ? (
+        <p className="text-xs text-slate-500">
+          Sync now was pressed less than a minute ago; it can be pressed again at{" "}
+          {formatDateTime(connection.syncNowAvailableAt)}.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function nextAttemptText(connection: Connection, now: string): string {
+  const { state } = connection.health;
+  if (state === "needs_reauth") return "None until you reconnect";
+  if (state === "failed") return "None until you press Sync now";
+  if (connection.stage !== "idle") return "Running now";
+  if (!connection.nextSyncAt) return "Not scheduled";
+  const attempt =
+    state === "retrying" || state === "throttled"
+      ? ` (try ${formatCount(connection.consecutiveFailures + 1)} of ${formatCount(connection.maxAttempts)})`
+      : "";
+  return new Date(connection.nextSyncAt) <= new Date(now)
+    ? `Due now${attempt}`
+    : `${formatDateTime(connection.nextSyncAt)}${attempt}`;
+}
+
+function FirstSyncProgress({ connection }: { connection: Connection }) {
+  const done = connection.progressDone ?? 0;
+  const total = connection.progressTotal;
+  const text =
+    total !== null && total > 0
+      ? `${formatCount(Math.min(done, total))} of ${formatCount(total)} items read`
+      : `${formatCount(done)} items read so far`;
+  return (
+    <div className="space-y-1" data-testid={`progress-${connection.provider}`}>
+      <label className="block text-xs font-medium text-slate-600">
+        First sync: {text}
+        {total !== null && total > 0 ? (
+          <progress className="mt-1 block h-2 w-full max-w-sm" value={Math.min(done, total)} max={total}>
+            {text}
+          </progress>
+        ) : (
+          <progress className="mt-1 block h-2 w-full max-w-sm">{text}</progress>
+        )}
+      </label>
+    </div>
+  );
+}
+
+function CountsTable({ last, total, providerId }: { last: Counts; total: Counts; providerId: string }) {
+  if (!last && !total) return null;
+  const rows: [string, (c: NonNullable<Counts>) => number][] = [
+    ["Fetched", (c) => c.fetched],
+    ["Created", (c) => c.created],
+    ["Updated", (c) => c.updated],
+    ["Deleted", (c) => c.deleted],
+    ["Skipped", (c) => Object.values(c.skipped).reduce((sum, n) => sum + n, 0)],
+  ];
+  const cell = (counts: Counts, read: (c: NonNullable<Counts>) => number) => (counts ? formatCount(read(counts)) : "—");
+  const reasons = [...new Set([...Object.keys(last?.skipped ?? {}), ...Object.keys(total?.skipped ?? {})])].filter(
+    (reason) => (last?.skipped[reason] ?? 0) + (total?.skipped[reason] ?? 0) > 0,
+  );
+  return (
+    <div className="space-y-1" data-testid={`counts-${providerId}`}>
+      <table className="text-xs text-slate-600">
+        <thead>
+          <tr>
+            <th scope="col" className="pr-4 text-left font-medium text-slate-500">
+              Items
+            </th>
+            <th scope="col" className="pr-4 text-right font-medium text-slate-500">
+              Last run
+            </th>
+            <th scope="col" className="text-right font-medium text-slate-500">
+              In total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, read]) => (
+            <tr key={label}>
+              <th scope="row" className="pr-4 text-left font-normal">
+                {label}
+              </th>
+              <td className="pr-4 text-right tabular-nums">{cell(last, read)}</td>
+              <td className="text-right tabular-nums">{cell(total, read)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reasons.length > 0 ? (
+        <ul className="text-xs text-slate-500" data-testid={`skipped-${providerId}`}>
+          {reasons.map((reason) => (
+            <li key={reason}>
+              Skipped — {skipReasonLabel(reason)}: {formatCount(last?.skipped[reason] ?? 0)} last run,{" "}
+              {formatCount(total?.skipped[reason] ?? 0)} in total
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

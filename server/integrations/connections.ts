@@ -2,42 +2,128 @@
 // disconnecting (P12) — tokens revoked at the provider and deleted here, polling stopped at once,
 // events already synced kept until the account is deleted.
 import type { Db } from "../db/client";
-import type { IntegrationProvider } from "../db/generated/client";
-import { NotFoundError } from "../errors";
+import { Prisma, type IntegrationProvider } from "../db/generated/client";
+import { env } from "../env";
+import { FieldError, NotFoundError, RateLimitedError } from "../errors";
+import { enqueue, QUEUES } from "../jobs/jobs";
 import { logger } from "../logger";
+import { connectionHealth } from "./connection-health";
 import { providerClient, providerInfo, PROVIDERS } from "./providers";
 import { decryptToken, encryptToken } from "./token-crypto";
+import { z } from "zod";
 
-/** Every provider, with the user's connection to it if there is one (never a token). */
-export async function listConnections(db: Db, userId: string) {
-  const rows = await db.integrationConnection.findMany({
-    where: { userId },
-    select: {
-      id: true,
-      provider: true,
-      status: true,
-      scopes: true,
-      externalAccountName: true,
-      connectedAt: true,
-      disconnectedAt: true,
-      lastSyncFinishedAt: true,
-      lastSyncItemCount: true,
-      lastSyncError: true,
-      nextSyncAt: true,
-      _count: { select: { events: true } },
-    },
-  });
+/** The counts of a run, or of a connection's whole life, as the engine stores them (JSON). */
+const syncCounts = z.object({
+  fetched: z.number().int().nonnegative().catch(0),
+  created: z.number().int().nonnegative().catch(0),
+  updated: z.number().int().nonnegative().catch(0),
+  deleted: z.number().int().nonnegative().catch(0),
+  skipped: z.record(z.string(), z.number().int().nonnegative()).catch({}),
+});
+export type SyncCounts = z.infer<typeof syncCounts>;
+
+/** Stored counts read defensively: a row written by an older engine shows "no counts", never a crash. */
+function readCounts(value: unknown): SyncCounts | null {
+  if (value === null || value === undefined) return null;
+  const parsed = syncCounts.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Only Google's tools can be connected in this release; the others say when they are coming. */
+const CONNECTABLE = new Set<IntegrationProvider>(["gmail", "gcal"]);
+
+/** What a synced record of each tool is called, and how many of them the user has (kept after disconnect, P12). */
+const SYNCED_RECORDS: Record<IntegrationProvider, { singular: string; plural: string }> = {
+  gmail: { singular: "email conversation", plural: "email conversations" },
+  gcal: { singular: "meeting", plural: "meetings" },
+  salesforce: { singular: "item", plural: "items" },
+  outreach: { singular: "item", plural: "items" },
+};
+
+async function syncedRecordCounts(db: Db, userId: string): Promise<Record<IntegrationProvider, number>> {
+  const [conversations, meetings, events] = await Promise.all([
+    db.conversation.count({ where: { userId, source: "gmail" } }),
+    db.meeting.count({ where: { userId, source: "gcal" } }),
+    db.providerEvent.groupBy({ by: ["provider"], where: { userId }, _count: { _all: true } }),
+  ]);
+  const eventsOf = (provider: IntegrationProvider) => events.find((e) => e.provider === provider)?._count._all ?? 0;
+  return {
+    gmail: conversations + eventsOf("gmail"),
+    gcal: meetings + eventsOf("gcal"),
+    salesforce: eventsOf("salesforce"),
+    outreach: eventsOf("outreach"),
+  };
+}
+
+/**
+ * Every provider, with the user's connection to it if there is one and its sync health as stored:
+ * status, stage and since when, progress, counts, the last error and the next attempt. The select is
+ * explicit so a token can never ride along (P15).
+ */
+export async function listConnections(db: Db, userId: string, now = new Date()) {
+  const [rows, synced] = await Promise.all([
+    db.integrationConnection.findMany({
+      where: { userId },
+      select: {
+        id: true,
+        provider: true,
+        status: true,
+        scopes: true,
+        externalAccountName: true,
+        connectedAt: true,
+        disconnectedAt: true,
+        createdAt: true,
+        lastSyncStartedAt: true,
+        lastSyncFinishedAt: true,
+        lastSyncError: true,
+        lastErrorKind: true,
+        lastErrorAt: true,
+        consecutiveFailures: true,
+        nextSyncAt: true,
+        stage: true,
+        stageStartedAt: true,
+        leaseExpiresAt: true,
+        firstSyncCompletedAt: true,
+        progressDone: true,
+        progressTotal: true,
+        lastRunStats: true,
+        totalStats: true,
+        syncRequestedAt: true,
+      },
+    }),
+    syncedRecordCounts(db, userId),
+  ]);
+  const settings = env().sync;
   return PROVIDERS.map((provider) => {
     const row = rows.find((r) => r.provider === provider.id) ?? null;
-    return { provider, connection: row ? { ...row, eventCount: row._count.events } : null };
+    return {
+      provider,
+      connectable: CONNECTABLE.has(provider.id),
+      syncedRecords: { count: synced[provider.id], ...SYNCED_RECORDS[provider.id] },
+      connection: row
+        ? {
+            ...row,
+            lastRunStats: readCounts(row.lastRunStats),
+            totalStats: readCounts(row.totalStats),
+            /** Kept for the Disconnect message (P12): what stays after disconnecting. */
+            eventCount: synced[provider.id],
+            health: connectionHealth(row, { now, pollIntervalMs: settings.pollIntervalMs }),
+            maxAttempts: settings.maxAttempts,
+            syncNowAvailableAt: syncNowAvailableAt(row.syncRequestedAt, now),
+          }
+        : null,
+    };
   });
 }
 
 export const POLL_INTERVAL_MS = 5 * 60_000;
 
 /**
- * Stores (or refreshes) a connection with its tokens encrypted under the connection's own id. Used
- * by the connect flows of the integrations release, and by tests.
+ * Stores (or refreshes) a connection with its tokens encrypted under the connection's own id (P15),
+ * and makes it due at once. A reconnect starts over from a fresh full sync: the cursor and every
+ * trace of the old sync's state are cleared, so the engine reads the whole window again and merges
+ * (upserts) with what it synced before — nothing is wiped, nothing duplicated. The engine's lease is
+ * cleared too, so a worker still holding the old one stops at its next checkpoint.
  */
 export async function storeConnection(
   db: Db,
@@ -47,6 +133,8 @@ export async function storeConnection(
     scopes: string[];
     accessToken: string;
     refreshToken: string | null;
+    accessTokenExpiresAt?: Date | null;
+    externalAccountId?: string | null;
     externalAccountName?: string | null;
     now?: Date;
   },
@@ -60,32 +148,116 @@ export async function storeConnection(
       `${input.provider} granted scopes we never ask for (${extra.join(", ")}); the connection was not stored.`,
     );
   const now = input.now ?? new Date();
-  const row = await db.integrationConnection.upsert({
-    where: { userId_provider: { userId, provider: input.provider } },
-    create: { userId, provider: input.provider, scopes: input.scopes, status: "active", connectedAt: now },
-    update: {
-      scopes: input.scopes,
-      status: "active",
-      connectedAt: now,
-      disconnectedAt: null,
-      lastSyncError: null,
-      consecutiveFailures: 0,
-    },
-    select: { id: true },
+  const freshSync = {
+    status: "active" as const,
+    connectedAt: now,
+    disconnectedAt: null,
+    cursor: Prisma.DbNull,
+    stage: "idle",
+    stageStartedAt: null,
+    leaseId: null,
+    leaseExpiresAt: null,
+    firstSyncCompletedAt: null,
+    progressDone: null,
+    progressTotal: null,
+    consecutiveFailures: 0,
+    lastSyncError: null,
+    lastErrorKind: null,
+    lastErrorAt: null,
+    // Not due until the tokens are in place (the second write, in the same transaction).
+    nextSyncAt: null,
+  };
+  return db.$transaction(async (tx) => {
+    const row = await tx.integrationConnection.upsert({
+      where: { userId_provider: { userId, provider: input.provider } },
+      create: { userId, provider: input.provider, scopes: input.scopes, ...freshSync },
+      update: { scopes: input.scopes, ...freshSync },
+      select: { id: true },
+    });
+    const access = encryptToken(input.accessToken, row.id);
+    const refresh = input.refreshToken ? encryptToken(input.refreshToken, row.id) : null;
+    return tx.integrationConnection.update({
+      where: { id: row.id },
+      data: {
+        accessTokenCipher: access.cipher,
+        refreshTokenCipher: refresh?.cipher ?? null,
+        tokenKeyId: access.keyId,
+        accessTokenExpiresAt: input.accessTokenExpiresAt ?? null,
+        externalAccountId: input.externalAccountId ?? null,
+        externalAccountName: input.externalAccountName ?? null,
+        nextSyncAt: now,
+      },
+      select: { id: true, provider: true, status: true },
+    });
   });
-  const access = encryptToken(input.accessToken, row.id);
-  const refresh = input.refreshToken ? encryptToken(input.refreshToken, row.id) : null;
-  return db.integrationConnection.update({
-    where: { id: row.id },
+}
+
+/** Sync now may be pressed once a minute per connection. */
+export const SYNC_NOW_INTERVAL_MS = 60_000;
+
+function syncNowAvailableAt(syncRequestedAt: Date | null, now: Date): Date | null {
+  if (!syncRequestedAt) return null;
+  const available = new Date(syncRequestedAt.getTime() + SYNC_NOW_INTERVAL_MS);
+  return available > now ? available : null;
+}
+
+/** Sync now, pressed again too soon: a 429 with Retry-After, said in words about syncing. */
+export class SyncNowTooSoonError extends RateLimitedError {
+  override name = "SyncNowTooSoonError";
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds);
+    const seconds = this.retryAfterSeconds;
+    this.message = `A sync was asked for less than a minute ago. You can ask again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`;
+  }
+}
+
+/**
+ * Sync now: makes the connection due at once and queues its poll (the singleton key folds it into a
+ * poll already queued). It never syncs inline: the engine's job does, with its lease. A connection
+ * that had failed for good is given a fresh start (active, no failures counted). At most once a
+ * minute per connection; the check and the write are one statement, so two presses at once count
+ * as two.
+ */
+export async function requestSync(db: Db, userId: string, connectionId: string, now = new Date()) {
+  const connection = await db.integrationConnection.findFirst({
+    where: { id: connectionId, userId },
+    select: { id: true, status: true, syncRequestedAt: true },
+  });
+  if (!connection) throw new NotFoundError("connection");
+  if (connection.status === "disconnected")
+    throw new FieldError("connectionId", "This tool is disconnected. Connect it again to sync it.");
+  if (connection.status === "needs_reauth")
+    throw new FieldError("connectionId", "Google no longer accepts our access to this tool. Reconnect it first.");
+  const tooSoon = () => {
+    const availableAt = syncNowAvailableAt(connection.syncRequestedAt, now) ?? new Date(now.getTime() + 1000);
+    return new SyncNowTooSoonError((availableAt.getTime() - now.getTime()) / 1000);
+  };
+  const updated = await db.integrationConnection.updateMany({
+    where: {
+      id: connection.id,
+      userId,
+      // Re-checked in the write: a disconnect or a needs-reconnect since the read wins.
+      status: { in: ["active", "error", "failed"] },
+      OR: [{ syncRequestedAt: null }, { syncRequestedAt: { lte: new Date(now.getTime() - SYNC_NOW_INTERVAL_MS) } }],
+    },
     data: {
-      accessTokenCipher: access.cipher,
-      refreshTokenCipher: refresh?.cipher ?? null,
-      tokenKeyId: access.keyId,
-      externalAccountName: input.externalAccountName ?? null,
+      syncRequestedAt: now,
       nextSyncAt: now,
+      ...(connection.status === "failed" ? { status: "active" as const, consecutiveFailures: 0 } : {}),
     },
-    select: { id: true, provider: true, status: true },
   });
+  if (updated.count === 0) {
+    const current = await db.integrationConnection.findUniqueOrThrow({
+      where: { id: connection.id },
+      select: { status: true, syncRequestedAt: true },
+    });
+    if (current.status === "disconnected" || current.status === "needs_reauth")
+      throw new FieldError("connectionId", "This tool needs to be connected again before it can sync.");
+    connection.syncRequestedAt = current.syncRequestedAt;
+    throw tooSoon();
+  }
+  const queued = await enqueue(QUEUES.pollConnection, { connectionId: connection.id }, { singletonKey: connection.id });
+  return { id: connection.id, queued, requestedAt: now };
 }
 
 export type DisconnectResult = { id: string; revoked: "yes" | "failed" | "not_available" | "no_tokens" };
