@@ -2,10 +2,11 @@
 // disconnecting (P12) — tokens revoked at the provider and deleted here, polling stopped at once,
 // events already synced kept until the account is deleted.
 import type { Db } from "../db/client";
-import type { IntegrationProvider } from "../db/generated/client";
+import { Prisma, type IntegrationProvider } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { logger } from "../logger";
-import { providerClient, providerInfo, PROVIDERS } from "./providers";
+import { revokeConnectionTokens } from "./oauth-tokens";
+import { providerInfo, PROVIDERS } from "./providers";
 import { decryptToken, encryptToken } from "./token-crypto";
 
 /** Every provider, with the user's connection to it if there is one (never a token). */
@@ -124,6 +125,8 @@ export async function disconnectConnection(
             : null,
         }
       : null;
+  // One statement: from here on no sync can take the lease, and a sync holding it finds it gone when
+  // it goes to commit its step (the engine re-checks under a row lock), so it stores nothing (P12).
   await db.integrationConnection.update({
     where: { id: connection.id },
     data: {
@@ -134,15 +137,21 @@ export async function disconnectConnection(
       tokenKeyId: null,
       accessTokenExpiresAt: null,
       nextSyncAt: null,
-      cursor: undefined,
+      // Reconnecting starts from a fresh full sync (which merges: ingest upserts), never from a
+      // position that is stale by however long the connection was off.
+      cursor: Prisma.DbNull,
+      leaseId: null,
+      leaseExpiresAt: null,
+      stage: "idle",
+      stageStartedAt: now,
+      progressDone: null,
+      progressTotal: null,
     },
   });
   if (!tokens) return { id: connection.id, revoked: "no_tokens" };
-  const client = providerClient(connection.provider);
-  if (!client) return { id: connection.id, revoked: "not_available" };
   try {
-    await client.revoke(tokens);
-    return { id: connection.id, revoked: "yes" };
+    const revoked = await revokeConnectionTokens(connection.provider, tokens);
+    return { id: connection.id, revoked: revoked ? "yes" : "not_available" };
   } catch (error) {
     logger().warn(
       {
