@@ -1,6 +1,8 @@
 // The sync engine against a provider over real HTTP (tests/fakes/provider) whose bearer tokens the
 // fake Google OAuth server issues, refreshes and revokes; real database (PGlite or PostgreSQL).
 // Ingest is replaced by a stand-in with its contract (tests/fakes/provider/ingest-stand-in.ts).
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeDue, startSyncHarness, type SyncHarness } from "../../tests/fakes/provider/harness";
@@ -8,7 +10,8 @@ import { applyChangesStandIn } from "../../tests/fakes/provider/ingest-stand-in"
 import { env } from "../env";
 import { createLogger, setLogger } from "../logger";
 import { dueConnections, LEASE_MS, rescueStuckSyncs, runSync, type RunOptions, type SyncStats } from "./engine";
-import { decryptToken } from "./token-crypto";
+import { databaseUrl } from "../../tests/setup/test-database";
+import { decryptToken, parseTokenKeys, setTokenKeys } from "./token-crypto";
 
 let harness: SyncHarness;
 const logLines: string[] = [];
@@ -110,6 +113,16 @@ describe("one sync per connection", () => {
     expect(await countEvents(db, user.id)).toBe(3);
   });
 
+  it("five workers racing for one connection: exactly one syncs, and nothing is stored twice", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 8);
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => run(db, connection.id, { workerId: `w${n}` })));
+    expect(results.filter((r) => r.outcome === "caught_up")).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "busy")).toHaveLength(4);
+    expect(await countEvents(db, user.id)).toBe(8);
+    expect((await connectionRow(db, connection.id)).totalStats).toMatchObject({ fetched: 8, created: 8 });
+  });
+
   it("a run that is not due (already synced) does nothing", async () => {
     const { db, connection, mailbox } = await harness.connectedUser();
     harness.feed.addMessages(mailbox, 1);
@@ -141,6 +154,59 @@ describe("exactly once", () => {
     row = await connectionRow(db, connection.id);
     expect(row.totalStats).toMatchObject({ fetched: 10, created: 10, updated: 0 });
     expect(await countEvents(db, user.id)).toBe(10);
+  });
+});
+
+// A worker in another process needs a database both processes reach: PostgreSQL. (The embedded
+// PGlite is one process by design; a kill -9 there kills the whole app, and ADR 004 measured its data
+// directory surviving SIGKILL mid-write.)
+describe.skipIf(!process.env.TEST_DATABASE_URL)("crash in the middle of a sync", () => {
+  it("kill -9 of the worker mid-sync, then the sweep and a new run: nothing lost, nothing duplicated, counts exact", async () => {
+    // The child process must open the tokens this process stores: both use one key, passed by env.
+    const keys = `crash-1:${randomBytes(32).toString("base64")}`;
+    setTokenKeys(parseTokenKeys(keys));
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 40);
+    const [current] = await db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+    // Three pages go through and are committed; the fourth request is held, and the worker killed.
+    const held = harness.feed.holdAfter(3);
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/fakes/provider/sync-worker.ts"], {
+      env: {
+        ...process.env,
+        TOKEN_ENCRYPTION_KEYS: keys,
+        SYNC_WORKER_DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, current!.name),
+        SYNC_WORKER_FEED: harness.feed.base,
+        SYNC_WORKER_CONNECTION: connection.id,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once("exit", (code, signal) => resolve(signal ?? code)),
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    await Promise.race([held.arrived, exited.then(() => Promise.reject(new Error(`worker exited early: ${stderr}`)))]);
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    held.release();
+
+    let row = await connectionRow(db, connection.id);
+    expect(row.leaseId).toMatch(/^child:/);
+    expect(row.stage).toBe("first_sync");
+    expect(await countEvents(db, user.id)).toBe(15);
+    expect(row.totalStats).toMatchObject({ fetched: 15, created: 15, updated: 0 });
+    expect(row.cursor).toMatchObject({ mode: "full", offset: 15 });
+    // The dead worker's lease blocks others until it expires; then the sweep gives it back.
+    expect((await run(db, connection.id)).outcome).toBe("busy");
+    const later = new Date(Date.now() + LEASE_MS + 1000);
+    expect(await rescueStuckSyncs(db, later)).toBeGreaterThanOrEqual(1);
+    const resumed = await run(db, connection.id, { now: () => later });
+    expect(resumed).toMatchObject({ outcome: "caught_up" });
+    expect(resumed.stats).toMatchObject({ fetched: 25, created: 25, updated: 0 });
+    row = await connectionRow(db, connection.id);
+    expect(await countEvents(db, user.id)).toBe(40);
+    expect(row.totalStats).toEqual({ fetched: 40, created: 40, updated: 0, deleted: 0, skipped: {} });
+    expect(row).toMatchObject({ stage: "idle", leaseId: null, status: "active" });
   });
 });
 

@@ -45,8 +45,11 @@ export function jobHandlers(
       const connectionId = stringField(data, "connectionId");
       const result = await runSync(db, connectionId, { ...options.sync, workerId: `pid-${process.pid}` });
       // A long first sync goes on in the next bounded job right away, not at the next minute's sweep.
+      // A couple of seconds later, so this job is completed first: pg-boss 10 keeps one ACTIVE job
+      // per singleton key with a unique index, and activating the twin while this one is still
+      // active fails that fetch (ADR 018).
       if (result.outcome === "continues")
-        await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId });
+        await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId, startAfter: 2 });
     },
     [QUEUES.passwordResets]: async () => {
       if ((await handlePasswordResetRequests(db, { appUrl: env().APP_URL })) > 0) kickMailDelivery(db);

@@ -75,7 +75,7 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
   const requests: FeedRequest[] = [];
   let made = 0;
   let faults: Fault[] = [];
-  let hold: { entered: () => void; release: Promise<void> } | null = null;
+  let hold: { entered: () => void; release: Promise<void>; skip: number } | null = null;
   let pageSize = options.pageSize ?? 100;
 
   const app = express();
@@ -100,7 +100,8 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
   });
   app.use(
     asyncHandler(async (_req, _res, next) => {
-      if (hold) {
+      if (hold && hold.skip > 0) hold.skip -= 1;
+      else if (hold) {
         const current = hold;
         hold = null;
         current.entered();
@@ -149,107 +150,9 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  async function get(path: string, accessToken: string, signal: AbortSignal): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${accessToken}` }, signal });
-    } catch {
-      throw new TemporaryProviderError("the feed could not be reached", "network");
-    }
-    if (response.status === 401) throw new AccessTokenRejectedError("the feed refused the access token");
-    if (response.status === 403) throw new ProviderAuthError("the feed refused access: a scope is missing");
-    if (response.status === 410) throw new CursorExpiredError("the feed no longer knows this position");
-    if (response.status === 429)
-      throw new TemporaryProviderError(
-        "too many requests",
-        "rate_limited",
-        retryAfterMs(response.headers.get("retry-after")),
-      );
-    if (!response.ok)
-      throw new TemporaryProviderError(
-        `HTTP ${response.status}`,
-        "unavailable",
-        retryAfterMs(response.headers.get("retry-after")),
-      );
-    return response.json();
-  }
-
-  function toChange(raw: unknown, skipped: SkippedItem[], fallbackId: string): SyncChange | null {
-    const parsed = messageShape.safeParse(raw);
-    if (!parsed.success) {
-      skipped.push({ externalId: fallbackId, reason: "malformed" });
-      return null;
-    }
-    const m = parsed.data;
-    return {
-      kind: "email",
-      externalId: m.id,
-      threadId: m.threadId,
-      rfcMessageId: `${m.id}@fake.example`,
-      subject: m.subject,
-      from: { email: m.from, name: null },
-      to: [],
-      cc: [],
-      sentAt: new Date(m.sentAt),
-      body: "",
-      quotedText: null,
-      attachmentNames: [],
-    };
-  }
-
-  /** Our side of the wire: a SyncProvider pointed at this fake. */
-  const provider = (id: IntegrationProvider): SyncProvider => ({
-    id,
-    connectedAccount: () => Promise.resolve({ id: "fake", name: "fake" }),
-    async step({ accessToken, cursor, signal }): Promise<SyncStep> {
-      const position = cursor === null ? null : cursorShape.safeParse(cursor);
-      if (position && !position.success) throw new CursorExpiredError("unreadable cursor");
-      const at = position?.data ?? null;
-      const skipped: SkippedItem[] = [];
-      if (at === null || at.mode === "full") {
-        const offset = at?.offset ?? 0;
-        const answer = itemsAnswer.parse(await get(`/v1/items?offset=${offset}`, accessToken, signal));
-        const startSeq = at?.startSeq ?? answer.seq;
-        const changes = answer.items
-          .map((item, i) => toChange(item, skipped, `offset-${offset + i}`))
-          .filter((c): c is SyncChange => c !== null);
-        const done = offset + answer.items.length;
-        return {
-          changes,
-          skipped,
-          cursor:
-            answer.nextOffset === null
-              ? { mode: "incremental", seq: startSeq }
-              : { mode: "full", offset: answer.nextOffset, startSeq },
-          mode: "full",
-          caughtUp: answer.nextOffset === null,
-          progress: { done, total: answer.total },
-          requests: 1,
-        };
-      }
-      const answer = changesAnswer.parse(await get(`/v1/changes?since=${at.seq}`, accessToken, signal));
-      const changes: SyncChange[] = [];
-      for (const change of answer.changes) {
-        if (change.kind === "removed") changes.push({ kind: "email_removed", externalId: change.id });
-        else if (change.message !== undefined) {
-          const email = toChange(change.message, skipped, change.id);
-          if (email) changes.push(email);
-        }
-      }
-      return {
-        changes,
-        skipped,
-        cursor: { mode: "incremental", seq: answer.nextSeq },
-        mode: "incremental",
-        caughtUp: !answer.more,
-        requests: 1,
-      };
-    },
-  });
-
   return {
     base,
-    provider,
+    provider: (id: IntegrationProvider) => feedSyncProvider(base, id),
     requests,
     /** Adds `count` messages to `email`'s mailbox (each a change in its log); returns their ids. */
     addMessages(email: string, count: number): string[] {
@@ -298,11 +201,15 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
     },
     /** The next request waits until `release` is called; `arrived` resolves once it is in. */
     holdNextRequest() {
+      return this.holdAfter(0);
+    },
+    /** Lets `count` requests through, then holds the one after them until `release` is called. */
+    holdAfter(count: number) {
       let entered!: () => void;
       let release!: () => void;
       const arrived = new Promise<void>((resolve) => (entered = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
-      hold = { entered, release: released };
+      hold = { entered, release: released, skip: count };
       return { arrived, release };
     },
     close: () =>
@@ -314,3 +221,103 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
 }
 
 export type FakeProvider = Awaited<ReturnType<typeof startFakeProvider>>;
+
+async function get(base: string, path: string, accessToken: string, signal: AbortSignal): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${accessToken}` }, signal });
+  } catch {
+    throw new TemporaryProviderError("the feed could not be reached", "network");
+  }
+  if (response.status === 401) throw new AccessTokenRejectedError("the feed refused the access token");
+  if (response.status === 403) throw new ProviderAuthError("the feed refused access: a scope is missing");
+  if (response.status === 410) throw new CursorExpiredError("the feed no longer knows this position");
+  if (response.status === 429)
+    throw new TemporaryProviderError(
+      "too many requests",
+      "rate_limited",
+      retryAfterMs(response.headers.get("retry-after")),
+    );
+  if (!response.ok)
+    throw new TemporaryProviderError(
+      `HTTP ${response.status}`,
+      "unavailable",
+      retryAfterMs(response.headers.get("retry-after")),
+    );
+  return response.json();
+}
+
+function toChange(raw: unknown, skipped: SkippedItem[], fallbackId: string): SyncChange | null {
+  const parsed = messageShape.safeParse(raw);
+  if (!parsed.success) {
+    skipped.push({ externalId: fallbackId, reason: "malformed" });
+    return null;
+  }
+  const m = parsed.data;
+  return {
+    kind: "email",
+    externalId: m.id,
+    threadId: m.threadId,
+    rfcMessageId: `${m.id}@fake.example`,
+    subject: m.subject,
+    from: { email: m.from, name: null },
+    to: [],
+    cc: [],
+    sentAt: new Date(m.sentAt),
+    body: "",
+    quotedText: null,
+    attachmentNames: [],
+  };
+}
+
+/** Our side of the wire: a SyncProvider that reads a fake feed at `base` (in this process or another). */
+export function feedSyncProvider(base: string, id: IntegrationProvider): SyncProvider {
+  return {
+    id,
+    connectedAccount: () => Promise.resolve({ id: "fake", name: "fake" }),
+    async step({ accessToken, cursor, signal }): Promise<SyncStep> {
+      const position = cursor === null ? null : cursorShape.safeParse(cursor);
+      if (position && !position.success) throw new CursorExpiredError("unreadable cursor");
+      const at = position?.data ?? null;
+      const skipped: SkippedItem[] = [];
+      if (at === null || at.mode === "full") {
+        const offset = at?.offset ?? 0;
+        const answer = itemsAnswer.parse(await get(base, `/v1/items?offset=${offset}`, accessToken, signal));
+        const startSeq = at?.startSeq ?? answer.seq;
+        const changes = answer.items
+          .map((item, i) => toChange(item, skipped, `offset-${offset + i}`))
+          .filter((c): c is SyncChange => c !== null);
+        const done = offset + answer.items.length;
+        return {
+          changes,
+          skipped,
+          cursor:
+            answer.nextOffset === null
+              ? { mode: "incremental", seq: startSeq }
+              : { mode: "full", offset: answer.nextOffset, startSeq },
+          mode: "full",
+          caughtUp: answer.nextOffset === null,
+          progress: { done, total: answer.total },
+          requests: 1,
+        };
+      }
+      const answer = changesAnswer.parse(await get(base, `/v1/changes?since=${at.seq}`, accessToken, signal));
+      const changes: SyncChange[] = [];
+      for (const change of answer.changes) {
+        if (change.kind === "removed") changes.push({ kind: "email_removed", externalId: change.id });
+        else if (change.message !== undefined) {
+          const email = toChange(change.message, skipped, change.id);
+          if (email) changes.push(email);
+        }
+      }
+      return {
+        changes,
+        skipped,
+        cursor: { mode: "incremental", seq: answer.nextSeq },
+        mode: "incremental",
+        caughtUp: !answer.more,
+        requests: 1,
+      };
+    },
+  };
+}
