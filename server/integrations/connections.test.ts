@@ -86,6 +86,25 @@ describe("P12: disconnect", () => {
     expect(row.totalStats).toBeNull();
   });
 
+  it("P12: a sync in flight that then fails leaves the connection disconnected, not in error or scheduled", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 2);
+    const held = harness.feed.holdNextRequest();
+    const polling = sync(db, connection.id);
+    await held.arrived;
+    await disconnectConnection(db, user.id, connection.id);
+    harness.feed.fail({ status: 503 });
+    held.release();
+    expect(await polling).toMatchObject({ outcome: "disconnected", nextSyncAt: null });
+    const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(row).toMatchObject({
+      status: "disconnected",
+      nextSyncAt: null,
+      consecutiveFailures: 0,
+      lastSyncError: null,
+    });
+  });
+
   it("P12: when the provider fails to revoke, the tokens are deleted on our side anyway and the user is told", async () => {
     const { db, user, connection, tokens } = await harness.connectedUser();
     harness.google.fake.failRevocationsWith = 503;

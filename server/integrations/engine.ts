@@ -466,13 +466,16 @@ async function recordFailure(
     lastErrorAt: at,
     lastSyncError: words.message,
   };
+  // A disconnect (or the sweep) took the lease meanwhile: its state stands, ours is not written.
+  const written = (count: number) => (count === 1 ? Promise.resolve(null) : leaseLost(db, connection.id));
   if (error instanceof ProviderAuthError) {
     log.warn({ provider: connection.provider }, "the provider refused our credentials: the user must reconnect");
-    await db.integrationConnection.updateMany({
+    const stored = await db.integrationConnection.updateMany({
       where,
       data: { ...release, status: "needs_reauth", nextSyncAt: null },
     });
-    result.outcome = "needs_reauth";
+    const lost = await written(stored.count);
+    result.outcome = lost ? (lost.disconnected ? "disconnected" : "busy") : "needs_reauth";
     return result;
   }
   const failures = connection.consecutiveFailures + 1;
@@ -487,7 +490,7 @@ async function recordFailure(
     "sync failed",
   );
   if (failures >= maxAttempts) {
-    await db.integrationConnection.updateMany({
+    const stored = await db.integrationConnection.updateMany({
       where,
       data: {
         ...release,
@@ -500,15 +503,18 @@ async function recordFailure(
         ),
       },
     });
-    result.outcome = "failed";
+    const lost = await written(stored.count);
+    result.outcome = lost ? (lost.disconnected ? "disconnected" : "busy") : "failed";
     return result;
   }
-  result.nextSyncAt = new Date(at.getTime() + backoffMs(failures, words.retryAfterMs));
-  await db.integrationConnection.updateMany({
+  const retryAt = new Date(at.getTime() + backoffMs(failures, words.retryAfterMs));
+  const stored = await db.integrationConnection.updateMany({
     where,
-    data: { ...release, status: "error", consecutiveFailures: failures, nextSyncAt: result.nextSyncAt },
+    data: { ...release, status: "error", consecutiveFailures: failures, nextSyncAt: retryAt },
   });
-  result.outcome = "retry_scheduled";
+  const lost = await written(stored.count);
+  result.outcome = lost ? (lost.disconnected ? "disconnected" : "busy") : "retry_scheduled";
+  result.nextSyncAt = lost ? null : retryAt;
   return result;
 }
 

@@ -87,25 +87,26 @@ export async function startFakeProvider(options: { verifyToken: TokenVerifier; p
     );
     if (!caller) return void res.status(401).json({ error: { code: 401, message: "invalid credentials" } });
     res.locals.mailbox = mailboxOf(caller.email);
-    const fault = faults[0];
-    if (fault) {
-      fault.times -= 1;
-      if (fault.times <= 0) faults.shift();
-      if (fault.retryAfterSeconds !== undefined) res.set("Retry-After", String(fault.retryAfterSeconds));
-      return void res
-        .status(fault.status)
-        .json({ error: { code: fault.status, message: "injected", reason: fault.reason } });
-    }
     next();
   });
   app.use(
-    asyncHandler(async (_req, _res, next) => {
+    asyncHandler(async (_req, res, next) => {
       if (hold && hold.skip > 0) hold.skip -= 1;
       else if (hold) {
         const current = hold;
         hold = null;
         current.entered();
         await current.release;
+      }
+      // Faults are decided after a hold, so a test can fail a request that is already in flight.
+      const fault = faults[0];
+      if (fault) {
+        fault.times -= 1;
+        if (fault.times <= 0) faults.shift();
+        if (fault.retryAfterSeconds !== undefined) res.set("Retry-After", String(fault.retryAfterSeconds));
+        return void res
+          .status(fault.status)
+          .json({ error: { code: fault.status, message: "injected", reason: fault.reason } });
       }
       next();
     }),
