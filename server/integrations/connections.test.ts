@@ -201,6 +201,46 @@ describe("polling through the job system", () => {
   });
 });
 
+describe("long first syncs through the job system", () => {
+  it("a first sync longer than one job's budget goes on in the next job at once, until it is caught up", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 12);
+    // Budget 0: every job does one step (5 messages) and hands over to the next job.
+    const handlers = jobHandlers(db, { sync: { applyChanges: applyChangesStandIn, budgetMs: 0 } });
+    let runs = 0;
+    let caughtUp!: () => void;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    const poll = async (data: Record<string, unknown>) => {
+      await handlers[QUEUES.pollConnection](data);
+      if (data.connectionId !== connection.id) return;
+      runs += 1;
+      const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
+      if (row.firstSyncCompletedAt) caughtUp();
+    };
+    const jobs = await startJobs(
+      await getDatabase(),
+      { [QUEUES.pollConnection]: poll },
+      { schedule: false, pollingIntervalSeconds: 0.5 },
+    );
+    setJobs(jobs);
+    try {
+      await jobs.send(QUEUES.pollConnection, { connectionId: connection.id }, { singletonKey: connection.id });
+      await done;
+    } finally {
+      setJobs(null);
+      await jobs.stop();
+    }
+    expect(runs).toBe(3);
+    expect(await syncedEvents(db, user.id)).toBe(12);
+    expect(
+      (await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).totalStats,
+    ).toMatchObject({
+      fetched: 12,
+      created: 12,
+    });
+  });
+});
+
 describe("P3: scopes", () => {
   it("P3: the connect screen lists, for every provider, exactly the scopes kept in the one list", async () => {
     const db = await getDb();
