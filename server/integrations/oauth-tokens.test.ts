@@ -67,6 +67,19 @@ describe("refreshing a connection's access token", () => {
     expect(harness.google.fake.verifyAccessToken(tokens.accessToken)).toBeNull();
     expect(await revokeConnectionTokens("salesforce", tokens)).toBe(false);
   });
+
+  it("a grant the user already removed at Google counts as revoked; a refusal does not", async () => {
+    const { tokens, mailbox } = await harness.connectedUser();
+    harness.google.fake.revokeGrantsOf(mailbox);
+    expect(await revokeConnectionTokens("gmail", tokens)).toBe(true);
+    expect(harness.google.fake.revocations.at(-1)).toEqual({ outcome: "unknown_token", tokenType: null });
+    harness.google.fake.failRevocationsWith = 503;
+    try {
+      await expect(revokeConnectionTokens("gmail", tokens)).rejects.toThrow(/HTTP 503/);
+    } finally {
+      harness.google.fake.failRevocationsWith = null;
+    }
+  });
 });
 
 describe("the fake Google's connect flow", () => {

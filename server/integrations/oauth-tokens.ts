@@ -8,7 +8,7 @@ import type { Db } from "../db/client";
 import type { IntegrationProvider } from "../db/generated/client";
 import { env } from "../env";
 import { ProviderAuthError, TemporaryProviderError } from "./errors";
-import { revokeOAuthToken } from "./providers";
+import { RevocationError, revokeOAuthToken } from "./providers";
 import { decryptToken, encryptToken } from "./token-crypto";
 
 const GOOGLE_PROVIDERS: IntegrationProvider[] = ["gmail", "gcal"];
@@ -143,10 +143,17 @@ export async function revokeConnectionTokens(
     const token = tokens.refreshToken ?? tokens.accessToken;
     if (!token) return true;
     // Google's revocation endpoint takes the token alone (no client authentication).
-    await revokeOAuthToken(env().googleRevocationEndpoint, token, {
-      tokenTypeHint: tokens.refreshToken ? "refresh_token" : "access_token",
-      ...(signal ? { signal } : {}),
-    });
+    try {
+      await revokeOAuthToken(env().googleRevocationEndpoint, token, {
+        tokenTypeHint: tokens.refreshToken ? "refresh_token" : "access_token",
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      // Google answers 400 invalid_token for a grant that is already gone (the user removed our
+      // access in their Google Account, or it expired): nothing is left to revoke.
+      if (error instanceof RevocationError && error.status === 400 && error.code === "invalid_token") return true;
+      throw error;
+    }
     return true;
   }
   return false;

@@ -60,5 +60,21 @@ export async function revokeOAuthToken(
     body,
     signal: options.signal ?? AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`revocation refused: HTTP ${response.status}`);
+  if (!response.ok) {
+    // The OAuth error code (RFC 6749 §5.2) tells "already invalid" apart from a real refusal.
+    const body: unknown = await response.json().catch(() => null);
+    const code =
+      body && typeof body === "object" && "error" in body && typeof body.error === "string" ? body.error : null;
+    throw new RevocationError(response.status, code);
+  }
+}
+
+export class RevocationError extends Error {
+  override name = "RevocationError";
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+  ) {
+    super(`revocation refused: HTTP ${status}${code ? ` (${code.slice(0, 40)})` : ""}`);
+  }
 }
