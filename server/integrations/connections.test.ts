@@ -1,5 +1,8 @@
+// Disconnect (P12) and polling through the job system, on the sync engine, against a provider over
+// real HTTP whose tokens the fake Google OAuth server issues and revokes (RFC 7009).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeProvider } from "../../tests/fakes/provider";
+import { makeDue, startSyncHarness, type SyncHarness } from "../../tests/fakes/provider/harness";
+import { applyChangesStandIn } from "../../tests/fakes/provider/ingest-stand-in";
 import { watchedJob } from "../../tests/helpers/jobs";
 import { callerFor, createUser, loadContext, signIn } from "../../tests/helpers/users";
 import { action as connectionsAction, loader as connectionsLoader } from "../../app/routes/settings.connections";
@@ -7,51 +10,44 @@ import { getDatabase, getDb } from "../db/client";
 import { jobHandlers } from "../jobs/handlers";
 import { QUEUES, setJobs, startJobs } from "../jobs/jobs";
 import { disconnectConnection, storeConnection } from "./connections";
-import { PROVIDERS, setProviderClient } from "./providers";
-import { dueConnections, pollConnection } from "./sync";
+import { dueConnections, runSync } from "./engine";
+import { PROVIDERS } from "./providers";
 
 const GMAIL_SCOPES = PROVIDERS.find((p) => p.id === "gmail")!.scopes;
-let provider: Awaited<ReturnType<typeof startFakeProvider>>;
+let harness: SyncHarness;
 
 beforeAll(async () => {
-  provider = await startFakeProvider();
-  setProviderClient("gmail", provider.client);
+  harness = await startSyncHarness();
 });
-afterEach(() => provider.failRevocationWith(200));
+afterEach(() => {
+  harness.google.fake.failRevocationsWith = null;
+});
 afterAll(async () => {
-  setProviderClient("gmail", null);
-  await provider.close();
+  await harness.close();
 });
 
-let tokenCounter = 0;
-async function connectedUser() {
-  const db = await getDb();
-  const user = await createUser(db);
-  tokenCounter += 1;
-  const tokens = { accessToken: `access-${tokenCounter}`, refreshToken: `refresh-${tokenCounter}` };
-  provider.grant(tokens.accessToken, tokens.refreshToken);
-  const connection = await storeConnection(db, user.id, { provider: "gmail", scopes: GMAIL_SCOPES, ...tokens });
-  return { db, user, connection, tokens };
-}
-
-const feedRequestsWith = (token: string) =>
-  provider.requests.filter((r) => r.path === "/v1/events" && r.token === token);
+const sync = (db: Awaited<ReturnType<typeof getDb>>, connectionId: string) =>
+  runSync(db, connectionId, { applyChanges: applyChangesStandIn });
+const syncedEvents = (db: Awaited<ReturnType<typeof getDb>>, userId: string) =>
+  db.providerEvent.count({ where: { userId, provider: "gmail" } });
+const feedRequestsOf = (mailbox: string) => harness.feed.requests.filter((r) => r.email === mailbox);
 
 describe("P12: disconnect", () => {
   it("P12: disconnect stops polling at once, revokes and deletes the tokens, and keeps the events already synced", async () => {
-    const { db, user, connection, tokens } = await connectedUser();
-    provider.addEvents(3);
-    expect(await pollConnection(db, connection.id)).toMatchObject({ status: "stored" });
-    const synced = await db.providerEvent.count({ where: { connectionId: connection.id } });
-    expect(synced).toBeGreaterThanOrEqual(3);
+    const { db, user, connection, tokens, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 3);
+    expect(await sync(db, connection.id)).toMatchObject({ outcome: "caught_up" });
+    const synced = await syncedEvents(db, user.id);
+    expect(synced).toBe(3);
 
     const result = await (
       await callerFor((await signIn(db, user.id)).auth)
     ).connections.disconnect({ connectionId: connection.id });
     expect(result).toEqual({ id: connection.id, revoked: "yes" });
-    // Revoked at the provider (RFC 7009, with our client credentials)…
-    expect(provider.isRevoked(tokens.refreshToken)).toBe(true);
-    expect(provider.isRevoked(tokens.accessToken)).toBe(true);
+    // Revoked at Google (RFC 7009: the refresh token, which ends the whole grant)…
+    expect(harness.google.fake.revocations.at(-1)).toEqual({ outcome: "revoked", tokenType: "refresh" });
+    expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(false);
+    expect(harness.google.fake.isTokenLive(tokens.accessToken)).toBe(false);
     // …and gone from our side.
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(row).toMatchObject({
@@ -60,37 +56,58 @@ describe("P12: disconnect", () => {
       refreshTokenCipher: null,
       tokenKeyId: null,
       nextSyncAt: null,
+      leaseId: null,
     });
     expect(row.disconnectedAt).toBeInstanceOf(Date);
 
-    // Nothing more reaches the provider: not the scheduler, not a poll job that was already queued.
-    const before = feedRequestsWith(tokens.accessToken).length;
-    provider.addEvents(2);
+    // Nothing more reaches the provider: not the scheduler, not a sync job that was already queued.
+    const before = feedRequestsOf(mailbox).length;
+    harness.feed.addMessages(mailbox, 2);
     expect(await dueConnections(db, new Date(Date.now() + 365 * 86_400_000))).not.toContain(connection.id);
-    expect(await pollConnection(db, connection.id)).toEqual({ status: "skipped_inactive", stored: 0 });
-    expect(feedRequestsWith(tokens.accessToken).length).toBe(before);
+    expect(await sync(db, connection.id)).toMatchObject({ outcome: "inactive", steps: 0 });
+    expect(feedRequestsOf(mailbox).length).toBe(before);
     // What was already synced stays until the account is deleted.
-    expect(await db.providerEvent.count({ where: { connectionId: connection.id } })).toBe(synced);
+    expect(await syncedEvents(db, user.id)).toBe(synced);
   });
 
   it("P12: a poll in flight when the user disconnects stores nothing", async () => {
-    const { db, user, connection } = await connectedUser();
-    provider.addEvents(4);
-    const held = provider.holdNextFeedRequest();
-    const polling = pollConnection(db, connection.id);
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 4);
+    const held = harness.feed.holdNextRequest();
+    const polling = sync(db, connection.id);
     await held.arrived;
     await disconnectConnection(db, user.id, connection.id);
     held.release();
-    expect(await polling).toEqual({ status: "skipped_inactive", stored: 0 });
-    expect(await db.providerEvent.count({ where: { connectionId: connection.id } })).toBe(0);
+    expect(await polling).toMatchObject({ outcome: "disconnected" });
+    expect(await syncedEvents(db, user.id)).toBe(0);
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
-    expect(row.status).toBe("disconnected");
+    expect(row).toMatchObject({ status: "disconnected", leaseId: null, accessTokenCipher: null });
     expect(row.cursor).toBeNull();
+    expect(row.totalStats).toBeNull();
+  });
+
+  it("P12: a sync in flight that then fails leaves the connection disconnected, not in error or scheduled", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 2);
+    const held = harness.feed.holdNextRequest();
+    const polling = sync(db, connection.id);
+    await held.arrived;
+    await disconnectConnection(db, user.id, connection.id);
+    harness.feed.fail({ status: 503 });
+    held.release();
+    expect(await polling).toMatchObject({ outcome: "disconnected", nextSyncAt: null });
+    const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(row).toMatchObject({
+      status: "disconnected",
+      nextSyncAt: null,
+      consecutiveFailures: 0,
+      lastSyncError: null,
+    });
   });
 
   it("P12: when the provider fails to revoke, the tokens are deleted on our side anyway and the user is told", async () => {
-    const { db, user, connection } = await connectedUser();
-    provider.failRevocationWith(503);
+    const { db, user, connection, tokens } = await harness.connectedUser();
+    harness.google.fake.failRevocationsWith = 503;
     const { auth } = await signIn(db, user.id);
     const response = await connectionsAction({
       request: new Request("http://localhost/settings/connections", {
@@ -101,12 +118,13 @@ describe("P12: disconnect", () => {
       params: {},
     });
     expect(JSON.stringify(response)).toContain("did not confirm revoking our access");
+    expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(true);
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(row).toMatchObject({ status: "disconnected", accessTokenCipher: null, refreshTokenCipher: null });
   });
 
   it("P12: disconnecting someone else's or a missing connection is a 404 with a clear message, changing nothing", async () => {
-    const { db, connection } = await connectedUser();
+    const { db, connection } = await harness.connectedUser();
     const other = await createUser(db);
     const { auth } = await signIn(db, other.id);
     const response = (await connectionsAction({
@@ -122,22 +140,44 @@ describe("P12: disconnect", () => {
     expect((await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("active");
   });
 
+  it("P12: reconnecting after a disconnect starts a fresh full sync that merges with what was kept", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 4);
+    expect((await sync(db, connection.id)).outcome).toBe("caught_up");
+    await disconnectConnection(db, user.id, connection.id);
+    harness.feed.addMessages(mailbox, 1);
+
+    const tokens = harness.google.fake.issueGrant(mailbox, GMAIL_SCOPES);
+    const again = await storeConnection(db, user.id, {
+      provider: "gmail",
+      scopes: GMAIL_SCOPES,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    });
+    expect(again.id).toBe(connection.id);
+    await makeDue(db, connection.id);
+    const result = await sync(db, connection.id);
+    expect(result).toMatchObject({ outcome: "caught_up" });
+    // The full re-sync read all five again: four merged into what was kept, one new.
+    expect(result.stats).toMatchObject({ fetched: 5, created: 1, updated: 4, deleted: 0 });
+    expect(await syncedEvents(db, user.id)).toBe(5);
+  });
+
   it("a provider that refuses our token marks the connection for reconnecting and stops polling it", async () => {
-    const { db, connection, tokens } = await connectedUser();
-    provider.grant(tokens.accessToken, tokens.refreshToken);
-    await provider.client.revoke({ accessToken: null, refreshToken: tokens.refreshToken });
-    expect(await pollConnection(db, connection.id)).toMatchObject({ status: "failed" });
+    const { db, connection, mailbox } = await harness.connectedUser();
+    harness.google.fake.revokeGrantsOf(mailbox);
+    expect(await sync(db, connection.id)).toMatchObject({ outcome: "needs_reauth" });
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(row).toMatchObject({ status: "needs_reauth", nextSyncAt: null });
-    expect(row.lastSyncError).toMatch(/refused/);
+    expect(row.lastSyncError).toMatch(/reconnect/);
   });
 });
 
 describe("polling through the job system", () => {
   it("P2: the pollDue job enqueues a poll per due connection, and what the tool sends is stored server-side", async () => {
-    const { db, connection } = await connectedUser();
-    provider.addEvents(2);
-    const handlers = jobHandlers(db);
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 2);
+    const handlers = jobHandlers(db, { sync: { applyChanges: applyChangesStandIn } });
     const poll = watchedJob(handlers[QUEUES.pollConnection], {
       matching: (data) => data.connectionId === connection.id,
     });
@@ -155,9 +195,49 @@ describe("polling through the job system", () => {
       await jobs.stop();
     }
     const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
-    expect(row.lastSyncItemCount).toBeGreaterThanOrEqual(2);
+    expect(row).toMatchObject({ status: "active", stage: "idle", lastSyncItemCount: 2, leaseId: null });
     expect(row.nextSyncAt!.getTime()).toBeGreaterThan(Date.now());
-    expect(await db.providerEvent.count({ where: { connectionId: connection.id } })).toBe(row.lastSyncItemCount);
+    expect(await syncedEvents(db, user.id)).toBe(2);
+  });
+});
+
+describe("long first syncs through the job system", () => {
+  it("a first sync longer than one job's budget goes on in the next job at once, until it is caught up", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 12);
+    // Budget 0: every job does one step (5 messages) and hands over to the next job.
+    const handlers = jobHandlers(db, { sync: { applyChanges: applyChangesStandIn, budgetMs: 0 } });
+    let runs = 0;
+    let caughtUp!: () => void;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    const poll = async (data: Record<string, unknown>) => {
+      await handlers[QUEUES.pollConnection](data);
+      if (data.connectionId !== connection.id) return;
+      runs += 1;
+      const row = await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } });
+      if (row.firstSyncCompletedAt) caughtUp();
+    };
+    const jobs = await startJobs(
+      await getDatabase(),
+      { [QUEUES.pollConnection]: poll },
+      { schedule: false, pollingIntervalSeconds: 0.5 },
+    );
+    setJobs(jobs);
+    try {
+      await jobs.send(QUEUES.pollConnection, { connectionId: connection.id }, { singletonKey: connection.id });
+      await done;
+    } finally {
+      setJobs(null);
+      await jobs.stop();
+    }
+    expect(runs).toBe(3);
+    expect(await syncedEvents(db, user.id)).toBe(12);
+    expect(
+      (await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).totalStats,
+    ).toMatchObject({
+      fetched: 12,
+      created: 12,
+    });
   });
 });
 

@@ -8,7 +8,8 @@ import { FieldError, NotFoundError, RateLimitedError } from "../errors";
 import { enqueue, QUEUES } from "../jobs/jobs";
 import { logger } from "../logger";
 import { connectionHealth } from "./connection-health";
-import { providerClient, providerInfo, PROVIDERS } from "./providers";
+import { revokeConnectionTokens } from "./oauth-tokens";
+import { providerInfo, PROVIDERS } from "./providers";
 import { decryptToken, encryptToken } from "./token-crypto";
 import { z } from "zod";
 
@@ -115,8 +116,6 @@ export async function listConnections(db: Db, userId: string, now = new Date()) 
     };
   });
 }
-
-export const POLL_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Stores (or refreshes) a connection with its tokens encrypted under the connection's own id (P15),
@@ -296,6 +295,8 @@ export async function disconnectConnection(
             : null,
         }
       : null;
+  // One statement: from here on no sync can take the lease, and a sync holding it finds it gone when
+  // it goes to commit its step (the engine re-checks under a row lock), so it stores nothing (P12).
   await db.integrationConnection.update({
     where: { id: connection.id },
     data: {
@@ -306,15 +307,21 @@ export async function disconnectConnection(
       tokenKeyId: null,
       accessTokenExpiresAt: null,
       nextSyncAt: null,
-      cursor: undefined,
+      // Reconnecting starts from a fresh full sync (which merges: ingest upserts), never from a
+      // position that is stale by however long the connection was off.
+      cursor: Prisma.DbNull,
+      leaseId: null,
+      leaseExpiresAt: null,
+      stage: "idle",
+      stageStartedAt: now,
+      progressDone: null,
+      progressTotal: null,
     },
   });
   if (!tokens) return { id: connection.id, revoked: "no_tokens" };
-  const client = providerClient(connection.provider);
-  if (!client) return { id: connection.id, revoked: "not_available" };
   try {
-    await client.revoke(tokens);
-    return { id: connection.id, revoked: "yes" };
+    const revoked = await revokeConnectionTokens(connection.provider, tokens);
+    return { id: connection.id, revoked: revoked ? "yes" : "not_available" };
   } catch (error) {
     logger().warn(
       {

@@ -35,11 +35,6 @@ export function providerInfo(id: IntegrationProvider): ProviderInfo {
   return PROVIDERS.find((p) => p.id === id)!;
 }
 
-/** The provider refused our credentials (revoked, expired): the user must reconnect; polling stops. */
-export class ProviderAuthError extends Error {
-  override name = "ProviderAuthError";
-}
-
 /**
  * Revokes a token the standard way (RFC 7009: a form POST of `token`, with the client's credentials
  * when it has them). Google, Salesforce and Outreach all accept this shape. A 200 means revoked or
@@ -65,29 +60,21 @@ export async function revokeOAuthToken(
     body,
     signal: options.signal ?? AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`revocation refused: HTTP ${response.status}`);
+  if (!response.ok) {
+    // The OAuth error code (RFC 6749 §5.2) tells "already invalid" apart from a real refusal.
+    const body: unknown = await response.json().catch(() => null);
+    const code =
+      body && typeof body === "object" && "error" in body && typeof body.error === "string" ? body.error : null;
+    throw new RevocationError(response.status, code);
+  }
 }
 
-/** How we talk to one provider: fetch what changed since a cursor, and revoke our tokens. */
-export interface ProviderClient {
-  fetchEvents(input: { accessToken: string; cursor: unknown }): Promise<{
-    events: { externalId: string; eventType: string; occurredAt: Date | null; payload: unknown }[];
-    cursor: unknown;
-  }>;
-  revoke(tokens: { accessToken: string | null; refreshToken: string | null }): Promise<void>;
-}
-
-/**
- * Provider clients by provider. None is wired into the product yet (the integrations release plugs
- * the real ones in); tests register a client that speaks HTTP to a fake provider.
- */
-const clients = new Map<IntegrationProvider, ProviderClient>();
-
-export function setProviderClient(id: IntegrationProvider, client: ProviderClient | null): void {
-  if (client) clients.set(id, client);
-  else clients.delete(id);
-}
-
-export function providerClient(id: IntegrationProvider): ProviderClient | null {
-  return clients.get(id) ?? null;
+export class RevocationError extends Error {
+  override name = "RevocationError";
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+  ) {
+    super(`revocation refused: HTTP ${status}${code ? ` (${code.slice(0, 40)})` : ""}`);
+  }
 }

@@ -2,7 +2,7 @@
 // system with exactly the handlers it wants, and the server starts it with all of these.
 import type { Db } from "../db/client";
 import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-account";
-import { pollConnection, dueConnections } from "../integrations/sync";
+import { dueConnections, rescueStuckSyncs, runSync, type RunOptions } from "../integrations/engine";
 import { handlePasswordResetRequests } from "../auth/password-accounts";
 import { sweepRateLimits } from "../auth/rate-limit";
 import { failAbandonedAnswers } from "../brain/answer";
@@ -17,7 +17,11 @@ function stringField(data: Record<string, unknown>, field: string): string {
   return value;
 }
 
-export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
+export function jobHandlers(
+  db: Db,
+  /** How syncs run (tests of the engine alone pass their ingest stand-in here). */
+  options: { sync?: Pick<RunOptions, "applyChanges" | "budgetMs"> } = {},
+): Record<QueueName, JobHandler> {
   return {
     [QUEUES.purgeAccount]: async (data) => {
       const result = await purgeAccount(db, stringField(data, "userId"));
@@ -29,13 +33,23 @@ export function jobHandlers(db: Db): Record<QueueName, JobHandler> {
       if (result.purged + result.failed > 0) logger().info(result, "deletion sweep");
     },
     [QUEUES.pollDue]: async () => {
-      // One job per connection; the singleton key keeps a slow poll from being queued twice.
+      // Syncs whose worker died (kill -9) first get their lease back, so they are due again now.
+      await rescueStuckSyncs(db);
+      // One job per connection. The queue's singleton policy keeps at most one of them active per
+      // connection; the lease in runSync is what guarantees one sync at a time (ADR 018).
       for (const connectionId of await dueConnections(db)) {
         await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId });
       }
     },
     [QUEUES.pollConnection]: async (data) => {
-      await pollConnection(db, stringField(data, "connectionId"));
+      const connectionId = stringField(data, "connectionId");
+      const result = await runSync(db, connectionId, { ...options.sync, workerId: `pid-${process.pid}` });
+      // A long first sync goes on in the next bounded job right away, not at the next minute's sweep.
+      // A couple of seconds later, so this job is completed first: pg-boss 10 keeps one ACTIVE job
+      // per singleton key with a unique index, and activating the twin while this one is still
+      // active fails that fetch (ADR 018).
+      if (result.outcome === "continues")
+        await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId, startAfter: 2 });
     },
     [QUEUES.passwordResets]: async () => {
       if ((await handlePasswordResetRequests(db, { appUrl: env().APP_URL })) > 0) kickMailDelivery(db);

@@ -13,7 +13,7 @@ export const QUEUES = {
   purgeSweep: "account.purge-sweep",
   /** Every minute: enqueue a poll of each connection that is due. */
   pollDue: "connections.poll-due",
-  /** Poll one connection (only while it is active: disconnect stops it at once, P12). */
+  /** Sync one connection (runSync: only while it is syncing; disconnect stops it at once, P12). */
   pollConnection: "connections.poll",
   /** Handle waiting "forgot password" requests (look the email up, mail a link): kicked by each request. */
   passwordResets: "password-reset.requests",
@@ -44,7 +44,9 @@ const queueOptions: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.purgeAccount]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInMinutes: 15 },
   [QUEUES.purgeSweep]: { retryLimit: 0, policy: "singleton" },
   [QUEUES.pollDue]: { retryLimit: 0, policy: "singleton" },
-  [QUEUES.pollConnection]: { retryLimit: 3, retryDelay: 60, retryBackoff: true, policy: "singleton" },
+  // No pg-boss retries: the engine records a failed sync on the connection and schedules its own
+  // backoff (honouring Retry-After); a job that dies outright leaves the connection due for the next sweep.
+  [QUEUES.pollConnection]: { retryLimit: 0, policy: "singleton", expireInMinutes: 10 },
   // Stately: a kick while one run is busy queues one more run, and any further kicks fold into it.
   [QUEUES.passwordResets]: { retryLimit: 2, retryDelay: 5, policy: "stately" },
   [QUEUES.maintenance]: { retryLimit: 0, policy: "singleton" },

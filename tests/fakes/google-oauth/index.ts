@@ -1,7 +1,11 @@
 // A fake Google OAuth 2.0 / OpenID Connect provider that speaks the real wire protocol: the
 // authorization endpoint (an account chooser), the token endpoint (authorization_code grant with
-// client authentication and PKCE S256 verification, single-use codes), and a JWKS endpoint for the
-// RS256-signed ID tokens it issues. Tests run it on a loopback port (startFakeGoogle); the local
+// client authentication and PKCE S256 verification, single-use codes; refresh_token grant), RFC 7009
+// revocation at /revoke, and a JWKS endpoint for the RS256-signed ID tokens it issues. Like Google it
+// grants any scope set (sign-in asks openid; connecting Gmail asks only gmail.readonly), gives a
+// refresh token for access_type=offline + prompt=consent, unions earlier grants for
+// include_granted_scopes=true, expires access tokens, and revoking either token of a grant revokes
+// the grant. verifyAccessToken is the TokenVerifier the fake Gmail/Calendar APIs check bearers with. Tests run it on a loopback port (startFakeGoogle); the local
 // demo mounts the same router at /dev/fake-google (server/app.ts) so "Continue with Google" works
 // on a fresh machine without leaving this origin.
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
@@ -12,6 +16,8 @@ import type { GoogleConfig } from "../../../server/auth/google";
 export type FakeGoogleAccount = { sub: string; email: string; name: string; emailVerified?: boolean };
 
 export type FakeGoogleOptions = {
+  /** How long an access token lives (Google: 3599 s). */
+  accessTokenTtlSeconds?: number;
   /** Where the fake is reached (its issuer); endpoints are below it. */
   issuer: string;
   clientId: string;
@@ -30,11 +36,28 @@ type IssuedCode = {
   account: FakeGoogleAccount;
   expiresAt: number;
   used: boolean;
+  /** access_type=offline and prompt=consent: the answer carries a refresh token. */
+  offline: boolean;
+  includeGrantedScopes: boolean;
 };
+
+/** One grant: what an account allowed a client, with its live tokens. Revoking any token ends it. */
+type Grant = {
+  clientId: string;
+  email: string;
+  scopes: string[];
+  refreshToken: string | null;
+  accessTokens: Map<string, number>;
+  revoked: boolean;
+};
+
+export type GoogleApiCaller = { email: string; scopes: string[] };
 
 export type TokenRequestRecord = {
   grantType: string | undefined;
   hadVerifier: boolean;
+  /** The scope asked for or granted (never a token, code or secret). */
+  scope?: string;
   clientAuth: "basic" | "body" | "none";
   outcome: string;
 };
@@ -57,6 +80,74 @@ export class FakeGoogle {
   nextIdTokenOverrides: Record<string, unknown> | null = null;
   /** Sign the next ID token with a key that is not in the JWKS. */
   signNextWithUnknownKey = false;
+  private readonly grants: Grant[] = [];
+  /** Revocation requests (RFC 7009), for tests: the outcome and the token type, never the token. */
+  readonly revocations: {
+    outcome: "revoked" | "unknown_token" | "bad_request" | "refused";
+    tokenType: "access" | "refresh" | null;
+  }[] = [];
+  /** Answer the next revocation requests with this HTTP status instead (tests of a failing revocation). */
+  failRevocationsWith: number | null = null;
+
+  private get accessTokenTtlMs(): number {
+    return (this.options.accessTokenTtlSeconds ?? 3599) * 1000;
+  }
+
+  /** The TokenVerifier of the fake Google APIs: who holds a live access token, with which scopes. */
+  verifyAccessToken = (token: string): GoogleApiCaller | null => {
+    for (const grant of this.grants) {
+      const expiresAt = grant.accessTokens.get(token);
+      if (expiresAt === undefined) continue;
+      if (grant.revoked || expiresAt <= Date.now()) return null;
+      return { email: grant.email, scopes: [...grant.scopes] };
+    }
+    return null;
+  };
+
+  /**
+   * A grant as if `email` had gone through the consent screen with access_type=offline (a test
+   * shortcut past the browser; the connect flow's own tests go through /authorize and /token).
+   */
+  issueGrant(email: string, scopes: string[]): { accessToken: string; refreshToken: string; expiresInSeconds: number } {
+    const grant: Grant = {
+      clientId: this.options.clientId,
+      email,
+      scopes: [...scopes],
+      refreshToken: `1//fake-${randomBytes(24).toString("hex")}`,
+      accessTokens: new Map(),
+      revoked: false,
+    };
+    this.grants.push(grant);
+    const access = this.issueAccessToken(grant);
+    return { accessToken: access.token, refreshToken: grant.refreshToken!, expiresInSeconds: access.expiresIn };
+  }
+
+  /** Every access token issued so far expires now (a token expired mid-sync). */
+  expireAccessTokens(): void {
+    for (const grant of this.grants) for (const token of grant.accessTokens.keys()) grant.accessTokens.set(token, 0);
+  }
+
+  /** The account withdraws every grant (Google Account → Security → Third-party access → Remove). */
+  revokeGrantsOf(email: string): void {
+    for (const grant of this.grants) if (grant.email === email) grant.revoked = true;
+  }
+
+  /** Whether a token (access or refresh) still works. */
+  isTokenLive(token: string): boolean {
+    const grant = this.grantOf(token);
+    if (!grant || grant.revoked) return false;
+    return grant.refreshToken === token || (grant.accessTokens.get(token) ?? 0) > Date.now();
+  }
+
+  private grantOf(token: string): Grant | undefined {
+    return this.grants.find((g) => g.refreshToken === token || g.accessTokens.has(token));
+  }
+
+  private issueAccessToken(grant: Grant): { token: string; expiresIn: number } {
+    const token = `ya29.fake-${randomBytes(16).toString("hex")}`;
+    grant.accessTokens.set(token, Date.now() + this.accessTokenTtlMs);
+    return { token, expiresIn: Math.round(this.accessTokenTtlMs / 1000) };
+  }
 
   constructor(readonly options: FakeGoogleOptions) {
     ({ privateKey: this.privateKey, publicKey: this.publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 }));
@@ -102,8 +193,8 @@ export class FakeGoogle {
         return "redirect_uri_mismatch: The redirect URI in the request does not match the ones authorized for the OAuth client.";
       }
       if (params.response_type !== "code") return "unsupported_response_type";
-      if (typeof params.scope !== "string" || !params.scope.split(" ").includes("openid"))
-        return "invalid_scope: openid is required.";
+      if (typeof params.scope !== "string" || params.scope.trim() === "")
+        return "invalid_scope: Missing required parameter: scope";
       if (
         params.code_challenge_method !== "S256" ||
         typeof params.code_challenge !== "string" ||
@@ -130,6 +221,10 @@ export class FakeGoogle {
         "code_challenge",
         "code_challenge_method",
         "nonce",
+        "access_type",
+        "prompt",
+        "include_granted_scopes",
+        "login_hint",
       ]
         .flatMap((name) => {
           const value = req.query[name];
@@ -177,6 +272,10 @@ button:hover,button:focus{background:#eff6ff}p.note{color:#64748b;font-size:14px
         account,
         expiresAt: Date.now() + 60_000,
         used: false,
+        // Google sends a refresh token on the first offline grant and whenever prompt=consent is
+        // set; the product always asks with both, so the fake needs both.
+        offline: params.access_type === "offline" && (params.prompt ?? "").split(" ").includes("consent"),
+        includeGrantedScopes: params.include_granted_scopes === "true",
       });
       redirect.searchParams.set("code", code);
       redirect.searchParams.set("scope", params.scope!);
@@ -200,6 +299,20 @@ button:hover,button:focus{background:#eff6ff}p.note{color:#64748b;font-size:14px
       if (clientId !== this.options.clientId || clientSecret !== this.options.clientSecret) {
         return fail(401, "invalid_client", "The OAuth client was not found.");
       }
+      if (body.grant_type === "refresh_token") {
+        const grant = body.refresh_token ? this.grants.find((g) => g.refreshToken === body.refresh_token) : undefined;
+        if (!grant || grant.revoked || grant.clientId !== clientId)
+          return fail(400, "invalid_grant", "Token has been expired or revoked.");
+        const access = this.issueAccessToken(grant);
+        record.outcome = "ok";
+        record.scope = grant.scopes.join(" ");
+        return void res.json({
+          access_token: access.token,
+          expires_in: access.expiresIn,
+          token_type: "Bearer",
+          scope: grant.scopes.join(" "),
+        });
+      }
       if (body.grant_type !== "authorization_code") return fail(400, "unsupported_grant_type", "Invalid grant_type.");
       const issued = body.code ? this.codes.get(body.code) : undefined;
       if (!issued || issued.used || issued.expiresAt < Date.now()) {
@@ -212,14 +325,60 @@ button:hover,button:focus{background:#eff6ff}p.note{color:#64748b;font-size:14px
       const challenge = body.code_verifier ? createHash("sha256").update(body.code_verifier).digest("base64url") : null;
       if (!challenge || challenge !== issued.codeChallenge)
         return fail(400, "invalid_grant", "Missing code verifier. / Invalid code verifier.");
+      const asked = issued.scope.split(" ").filter(Boolean);
+      // include_granted_scopes=true: the new grant covers what this account gave this client before.
+      const earlier = issued.includeGrantedScopes
+        ? this.grants
+            .filter((g) => !g.revoked && g.clientId === clientId && g.email === issued.account.email)
+            .flatMap((g) => g.scopes)
+        : [];
+      const scopes = [...new Set([...earlier, ...asked])];
+      const grant: Grant = {
+        clientId,
+        email: issued.account.email,
+        scopes,
+        refreshToken: issued.offline ? `1//fake-${randomBytes(24).toString("hex")}` : null,
+        accessTokens: new Map(),
+        revoked: false,
+      };
+      this.grants.push(grant);
+      const access = this.issueAccessToken(grant);
       record.outcome = "ok";
+      record.scope = scopes.join(" ");
       res.json({
-        access_token: `ya29.fake-${randomBytes(16).toString("hex")}`,
-        expires_in: 3599,
+        access_token: access.token,
+        expires_in: access.expiresIn,
         token_type: "Bearer",
-        scope: issued.scope,
-        id_token: this.idToken(issued),
+        scope: scopes.join(" "),
+        ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+        // Like Google: an ID token only when openid was asked for.
+        ...(asked.includes("openid") ? { id_token: this.idToken(issued) } : {}),
       });
+    });
+
+    // RFC 7009 as Google does it: POST token=… (form); revoking either token of a grant ends it.
+    router.post("/revoke", (req, res) => {
+      if (this.failRevocationsWith !== null) {
+        this.revocations.push({ outcome: "refused", tokenType: null });
+        return void res.status(this.failRevocationsWith).json({ error: "temporarily_unavailable" });
+      }
+      const body = req.body as Record<string, string | undefined>;
+      const token = body.token ?? (typeof req.query.token === "string" ? req.query.token : undefined);
+      if (!token) {
+        this.revocations.push({ outcome: "bad_request", tokenType: null });
+        return void res
+          .status(400)
+          .json({ error: "invalid_request", error_description: "Missing required parameter: token" });
+      }
+      const grant = this.grantOf(token);
+      if (!grant || grant.revoked) {
+        // Google answers an unknown or already revoked token with 400 invalid_token.
+        this.revocations.push({ outcome: "unknown_token", tokenType: null });
+        return void res.status(400).json({ error: "invalid_token", error_description: "Token expired or revoked" });
+      }
+      grant.revoked = true;
+      this.revocations.push({ outcome: "revoked", tokenType: grant.refreshToken === token ? "refresh" : "access" });
+      res.status(200).json({});
     });
 
     router.get("/certs", (_req, res) => {
@@ -264,7 +423,12 @@ export async function startFakeGoogle(options: Omit<FakeGoogleOptions, "issuer">
   const issuer = `http://127.0.0.1:${port}`;
   const fake = new FakeGoogle({ ...options, issuer });
   app.use(fake.router());
-  const endpoints = { authorization: `${issuer}/authorize`, token: `${issuer}/token`, jwks: `${issuer}/certs` };
+  const endpoints = {
+    authorization: `${issuer}/authorize`,
+    token: `${issuer}/token`,
+    jwks: `${issuer}/certs`,
+    revocation: `${issuer}/revoke`,
+  };
   /** How the app under test is configured to use this fake. */
   const config: GoogleConfig = {
     kind: "fake",
