@@ -4,15 +4,13 @@
 // a huge message is kept, not lost.
 import { z } from "zod";
 import { isInDateRange, maxLengths } from "../../crm/limits";
+import { MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS } from "../../data-rights/workspace-format";
 import { truncateText } from "../../utils/text";
 import type { SkipReason, SyncChange, SyncedEmail, SyncedMeeting } from "../types";
 import { normalizeAddress } from "./people";
 
 /** Most recipients (to + cc) or attendees we keep for one item; past that, the rest are dropped. */
 export const MAX_PEOPLE_PER_ITEM = 200;
-/** Most attachment names kept for one message, and the longest name. */
-export const MAX_ATTACHMENTS = 100;
-export const MAX_ATTACHMENT_NAME = 255;
 
 const person = z.object({ email: z.string(), name: z.string().nullable() });
 const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()));
