@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/helpers/users";
+import { loadMeetings } from "../../brain/records";
 import { maxLengths } from "../../crm/limits";
 import { search } from "../../crm/search";
 import { getDb, type Db } from "../../db/client";
@@ -387,6 +388,9 @@ describe("ingest: meetings", () => {
     );
     expect(await apply([{ kind: "meeting_cancelled", externalId: ev.externalId }], gcal)).toMatchObject({ updated: 0 });
     expect(await db.meeting.count({ where: { userId: user.id } })).toBe(1);
+    // The brain reads it as cancelled, not as a meeting that happens.
+    const [forBrain] = await loadMeetings(db, user.id, [stored.id]);
+    expect(forBrain!.text).toMatch(/^Cancelled meeting \(cancelled 2026-12-01 12:00 UTC\) "Pilot kickoff"/);
   });
 
   it("replaces the attendees with the calendar's current list", async () => {
