@@ -6,13 +6,13 @@
 // Idempotent: applying the same page twice writes nothing the second time, and the counts say so —
 // `created` counts rows inserted, `updated` rows whose stored content changed, and an item already
 // stored exactly as the page has it counts in neither.
-import { createId } from "@paralleldrive/cuid2";
 import type { SyncChange } from "../types";
 import { writeEmails } from "./emails";
 import { meetingSummary, writeMeetings } from "./meetings";
 import { cleanChange, type CleanEmail, type CleanMeeting } from "./normalize";
 import { classify, createProspects, resolvePeople } from "./resolve";
 import { selfFrom } from "./people";
+import { newRecordId } from "./record-id";
 import { skip, type IngestContext, type IngestRun, type IngestStats, type Tx } from "./run";
 
 export type { IngestContext, IngestStats, Tx } from "./run";
@@ -56,7 +56,7 @@ export async function applyChanges(tx: Tx, context: IngestContext, changes: Sync
     for (const e of upsertEmails) for (const p of [e.from, ...e.recipients]) addresses.add(p.email);
     for (const m of upsertMeetings) for (const p of m.people) addresses.add(p.email);
     const people = await resolvePeople(tx, context.userId, self, addresses);
-    const run: IngestRun = { tx, context, self, people, stats, newId: createId };
+    const run: IngestRun = { tx, context, self, people, stats, newId: newRecordId };
     // Who a new prospect is: the name the first item that names them gives.
     const names = new Map<string, string | null>();
     for (const e of upsertEmails)

@@ -4,7 +4,6 @@
 // plain multi-row SQL and no matching at all.
 //   npx tsx server/integrations/ingest/measure-ingest.ts [emails=10000]
 //   (PostgreSQL too when TEST_DATABASE_URL is set, e.g. postgres://postgres@127.0.0.1:5432/postgres)
-import { createId } from "@paralleldrive/cuid2";
 import pg from "pg";
 import { pgliteDatabase, postgresDatabase, type DatabaseHandle } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
@@ -12,6 +11,7 @@ import { pgPoolExecutor } from "../../db/sql";
 import { createMigratedPGlite, databaseUrl, withAdminClient } from "../../../tests/setup/test-database";
 import type { SyncedEmail } from "../types";
 import { applyChanges } from "./index";
+import { newRecordId as createId } from "./record-id";
 
 const TOTAL = Number(process.argv[2] ?? 10_000);
 const PAGE = 100;
