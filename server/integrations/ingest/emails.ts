@@ -2,6 +2,7 @@
 // Message (keyed on the provider's message id, merged by RFC 5322 Message-ID with the same email
 // stored before), each message a timeline entry. Set-based: one statement per kind of row per page.
 import { maxLengths } from "../../crm/limits";
+import { Prisma } from "../../db/generated/client";
 import { truncateLine } from "../../utils/text";
 import { skip, type IngestRun } from "./run";
 import { threadSubject, type CleanEmail } from "./normalize";
@@ -133,15 +134,24 @@ export async function writeEmails(
     }
   }
 
-  await upsertConversations(run, conversations);
-  await addParticipants(
+  const newParticipants = await missingParticipants(
     run,
     participants,
     [...existingConversations.values()].map((c) => c.id),
   );
-  await upsertMessages(run, messages);
+  // One statement for the page's conversations, participants, messages and timeline entries (foreign
+  // keys are checked at its end, so children may name parents written beside them): each statement
+  // is a round trip, and at a hundred emails a page the round trips were most of the time.
+  const written = await tx.$queryRaw<{ inserted: boolean }[]>`
+    WITH conversations_written AS (${conversationsSql(run, conversations)}),
+         participants_written AS (${participantsSql(run, newParticipants)}),
+         activities_written AS (${activitiesSql(run, activities)})
+    ${messagesSql(run, messages)}`;
+  for (const row of written) {
+    if (row.inserted) stats.created += 1;
+    else stats.updated += 1;
+  }
   await mergeMessages(run, merges);
-  await upsertActivities(run, activities);
 }
 
 function emailActivity(run: IngestRun, email: CleanEmail, conversationId: string, accountId: string | null) {
@@ -168,15 +178,14 @@ function emailActivity(run: IngestRun, email: CleanEmail, conversationId: string
   };
 }
 
-async function upsertConversations(
+function conversationsSql(
   run: IngestRun,
   rows: { id: string; externalId: string; accountId: string | null; subject: string; lastMessageAt: Date }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const { tx, context } = run;
+): Prisma.Sql {
+  const { context } = run;
   const json = JSON.stringify(rows);
   // The user may have linked the conversation to another account or renamed it: those edits stay.
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO conversations (id, "userId", "accountId", channel, subject, "lastMessageAt", source, "externalId", "createdAt", "updatedAt")
     SELECT x.id, ${context.userId}, x."accountId", 'email'::"ConversationChannel", x.subject, x."lastMessageAt",
            ${context.source}::"RecordSource", x."externalId", ${context.now}, ${context.now}
@@ -190,40 +199,45 @@ async function upsertConversations(
        OR conversations."lastMessageAt" IS DISTINCT FROM GREATEST(conversations."lastMessageAt", EXCLUDED."lastMessageAt")`;
 }
 
-async function addParticipants(
+type Participant = { conversationId: string; prospectId: string | null; email: string | null };
+
+/** The participants not yet on their (existing) conversations, de-duplicated. */
+async function missingParticipants(
   run: IngestRun,
-  wanted: { conversationId: string; prospectId: string | null; email: string | null }[],
+  wanted: Participant[],
   existingConversationIds: string[],
-): Promise<void> {
+): Promise<Participant[]> {
   const { tx, context } = run;
-  const key = (p: { conversationId: string; prospectId: string | null; email: string | null }) =>
-    `${p.conversationId}\u0001${p.prospectId ?? ""}\u0001${p.email ?? ""}`;
+  const key = (p: Participant) => `${p.conversationId}\u0001${p.prospectId ?? ""}\u0001${p.email ?? ""}`;
   const have = new Set<string>();
   if (existingConversationIds.length > 0) {
-    const rows = await tx.$queryRaw<{ conversationId: string; prospectId: string | null; email: string | null }[]>`
+    const rows = await tx.$queryRaw<Participant[]>`
       SELECT "conversationId", "prospectId", lower(email) AS email FROM conversation_participants
       WHERE "userId" = ${context.userId} AND "conversationId" IN ${oneOf(existingConversationIds)}`;
     for (const row of rows) have.add(key(row));
   }
-  const missing = wanted.filter((p) => {
+  return wanted.filter((p) => {
     const k = key(p);
     if (have.has(k)) return false;
     have.add(k);
     return true;
   });
-  if (missing.length === 0) return;
-  const json = JSON.stringify(missing.map((p) => ({ id: run.newId(), ...p })));
-  await tx.$executeRaw`
+}
+
+function participantsSql(run: IngestRun, rows: Participant[]): Prisma.Sql {
+  const { context } = run;
+  const json = JSON.stringify(rows.map((p) => ({ id: run.newId(), ...p })));
+  return Prisma.sql`
     INSERT INTO conversation_participants (id, "userId", "conversationId", "prospectId", email)
     SELECT x.id, ${context.userId}, x."conversationId", x."prospectId", x.email
     FROM jsonb_to_recordset(${json}::jsonb) AS x(id text, "conversationId" text, "prospectId" text, email text)`;
 }
 
-async function upsertMessages(run: IngestRun, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const { tx, context, stats } = run;
+/** The messages' upsert; returns one row per message inserted or changed, saying which. */
+function messagesSql(run: IngestRun, rows: Record<string, unknown>[]): Prisma.Sql {
+  const { context } = run;
   const json = JSON.stringify(rows);
-  const written = await tx.$queryRaw<{ inserted: boolean }[]>`
+  return Prisma.sql`
     INSERT INTO messages (id, "userId", "conversationId", "fromEmail", "toEmails", "sentAt", body, "quotedText",
                           "attachmentNames", "rfcMessageId", source, "externalId", "createdAt", "updatedAt")
     SELECT x.id, ${context.userId}, x."conversationId", x."fromEmail", x."toEmails", x."sentAt", x.body, x."quotedText",
@@ -241,10 +255,6 @@ async function upsertMessages(run: IngestRun, rows: Record<string, unknown>[]): 
           (EXCLUDED."conversationId", EXCLUDED."fromEmail", EXCLUDED."toEmails", EXCLUDED."sentAt", EXCLUDED.body,
            EXCLUDED."quotedText", EXCLUDED."attachmentNames", EXCLUDED."rfcMessageId")
     RETURNING (xmax = 0) AS inserted`;
-  for (const row of written) {
-    if (row.inserted) stats.created += 1;
-    else stats.updated += 1;
-  }
 }
 
 /**
@@ -273,11 +283,10 @@ async function mergeMessages(
 }
 
 /** Timeline entries keyed on (source, externalId): rewritten only when what they say changed. */
-export async function upsertActivities(run: IngestRun, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const { tx, context } = run;
+export function activitiesSql(run: IngestRun, rows: Record<string, unknown>[]): Prisma.Sql {
+  const { context } = run;
   const json = JSON.stringify(rows.map((row) => ({ id: run.newId(), ...row })));
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO activities (id, "userId", type, at, "accountId", "prospectId", "conversationId", "meetingId", summary,
                             source, "externalId", "createdAt", "updatedAt")
     SELECT x.id, ${context.userId}, x.type::"ActivityType", x.at, x."accountId", x."prospectId", x."conversationId",

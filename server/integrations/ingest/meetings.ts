@@ -2,7 +2,7 @@
 // current list, cancelled and un-cancelled as the calendar says, one timeline entry each.
 import { maxLengths } from "../../crm/limits";
 import { truncateLine } from "../../utils/text";
-import { upsertActivities } from "./emails";
+import { activitiesSql } from "./emails";
 import { skip, type IngestRun } from "./run";
 import type { CleanMeeting } from "./normalize";
 import { accountOf, classify, oneOf, relevance } from "./resolve";
@@ -159,5 +159,5 @@ export async function writeMeetings(
       FROM jsonb_to_recordset(${attendeesJson}::jsonb) AS x(id text, "meetingId" text, "prospectId" text, email text)`;
   }
   stats.updated += changed.size;
-  await upsertActivities(run, activities);
+  await tx.$executeRaw`${activitiesSql(run, activities)}`;
 }
