@@ -13,7 +13,7 @@ import { accountOf, classify, oneOf, relevance } from "./resolve";
 const SUMMARY_MAX = 300;
 
 type ExistingConversation = { id: string; externalId: string; accountId: string | null };
-type ExistingMessage = { id: string; externalId: string | null; rfcMessageId: string | null; mine: boolean };
+type ExistingMessage = { id: string };
 
 export async function writeEmails(
   run: IngestRun,
@@ -30,14 +30,49 @@ export async function writeEmails(
   }
   for (const thread of threads.values()) thread.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
 
-  const existingConversations = new Map(
-    (
-      await tx.$queryRaw<ExistingConversation[]>`
-        SELECT id, "externalId", "accountId" FROM conversations
-        WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-          AND "externalId" IN ${oneOf(threads.keys())}`
-    ).map((c) => [c.externalId, c]),
-  );
+  // What is stored already, in one round trip: the threads' conversations and their participants,
+  // and the page's messages by this source's id or by Message-ID under any source.
+  const rfcIds = emails.flatMap((e) => (e.rfcMessageId ? [e.rfcMessageId] : []));
+  const found = await tx.$queryRaw<
+    {
+      kind: "conversation" | "message" | "participant";
+      id: string;
+      key: string | null;
+      a: string | null;
+      b: string | null;
+    }[]
+  >`
+    SELECT 'conversation' AS kind, id, "externalId" AS key, "accountId" AS a, NULL::text AS b, "createdAt" AS ord
+    FROM conversations
+    WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
+      AND "externalId" IN ${oneOf(threads.keys())}
+    UNION ALL
+    SELECT 'message', id, "externalId", "rfcMessageId",
+           CASE WHEN source = ${context.source}::"RecordSource" AND "externalId" IS NOT NULL THEN 'mine' END, "createdAt"
+    FROM messages
+    WHERE "userId" = ${context.userId}
+      AND ((source = ${context.source}::"RecordSource" AND "externalId" IN ${oneOf(emails.map((e) => e.externalId))})
+           OR "rfcMessageId" IN ${oneOf(rfcIds)})
+    UNION ALL
+    SELECT 'participant', cp."conversationId", cp."prospectId", lower(cp.email), NULL, NULL
+    FROM conversation_participants cp JOIN conversations c ON c.id = cp."conversationId"
+    WHERE c."userId" = ${context.userId} AND c.source = ${context.source}::"RecordSource"
+      AND c."externalId" IN ${oneOf(threads.keys())}
+    ORDER BY 1, 6, 2`;
+  const existingConversations = new Map<string, ExistingConversation>();
+  const existingParticipants: Participant[] = [];
+  const byKey = new Map<string, ExistingMessage>();
+  const byRfc = new Map<string, string>();
+  for (const row of found) {
+    if (row.kind === "conversation" && row.key)
+      existingConversations.set(row.key, { id: row.id, externalId: row.key, accountId: row.a });
+    else if (row.kind === "participant")
+      existingParticipants.push({ conversationId: row.id, prospectId: row.key, email: row.a });
+    else if (row.kind === "message") {
+      if (row.b === "mine" && row.key) byKey.set(row.key, { id: row.id });
+      if (row.a && !byRfc.has(row.a)) byRfc.set(row.a, row.id);
+    }
+  }
 
   // A thread already stored stays stored: its later messages are always added. A new thread is
   // stored when someone in it is a prospect or at a known account; otherwise it is skipped, per message.
@@ -52,24 +87,6 @@ export async function writeEmails(
   await ensureProspects(
     stored.flatMap(([, thread]) => thread.flatMap((e) => [e.from.email, ...e.recipients.map((r) => r.email)])),
   );
-
-  // The same email stored before: by this source's id, or by Message-ID under any source.
-  const storedEmails = stored.flatMap(([, thread]) => thread);
-  const rfcIds = storedEmails.flatMap((e) => (e.rfcMessageId ? [e.rfcMessageId] : []));
-  const existingMessages = await tx.$queryRaw<ExistingMessage[]>`
-    SELECT id, "externalId", "rfcMessageId",
-           (source = ${context.source}::"RecordSource" AND "externalId" IS NOT NULL) AS mine
-    FROM messages
-    WHERE "userId" = ${context.userId}
-      AND ((source = ${context.source}::"RecordSource" AND "externalId" IN ${oneOf(storedEmails.map((e) => e.externalId))})
-           OR "rfcMessageId" IN ${oneOf(rfcIds)})
-    ORDER BY "createdAt", id`;
-  const byKey = new Map<string, ExistingMessage>();
-  const byRfc = new Map<string, string>();
-  for (const m of existingMessages) {
-    if (m.mine && m.externalId) byKey.set(m.externalId, m);
-    if (m.rfcMessageId && !byRfc.has(m.rfcMessageId)) byRfc.set(m.rfcMessageId, m.id);
-  }
 
   const conversations: {
     id: string;
@@ -134,11 +151,7 @@ export async function writeEmails(
     }
   }
 
-  const newParticipants = await missingParticipants(
-    run,
-    participants,
-    [...existingConversations.values()].map((c) => c.id),
-  );
+  const newParticipants = missingParticipants(participants, existingParticipants);
   // One statement for the page's conversations, participants, messages and timeline entries (foreign
   // keys are checked at its end, so children may name parents written beside them): each statement
   // is a round trip, and at a hundred emails a page the round trips were most of the time.
@@ -202,20 +215,9 @@ function conversationsSql(
 type Participant = { conversationId: string; prospectId: string | null; email: string | null };
 
 /** The participants not yet on their (existing) conversations, de-duplicated. */
-async function missingParticipants(
-  run: IngestRun,
-  wanted: Participant[],
-  existingConversationIds: string[],
-): Promise<Participant[]> {
-  const { tx, context } = run;
+function missingParticipants(wanted: Participant[], existing: Participant[]): Participant[] {
   const key = (p: Participant) => `${p.conversationId}\u0001${p.prospectId ?? ""}\u0001${p.email ?? ""}`;
-  const have = new Set<string>();
-  if (existingConversationIds.length > 0) {
-    const rows = await tx.$queryRaw<Participant[]>`
-      SELECT "conversationId", "prospectId", lower(email) AS email FROM conversation_participants
-      WHERE "userId" = ${context.userId} AND "conversationId" IN ${oneOf(existingConversationIds)}`;
-    for (const row of rows) have.add(key(row));
-  }
+  const have = new Set(existing.map(key));
   return wanted.filter((p) => {
     const k = key(p);
     if (have.has(k)) return false;

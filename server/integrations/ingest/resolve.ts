@@ -45,26 +45,28 @@ export async function resolvePeople(tx: Tx, userId: string, self: Self, addresse
   const prospects = new Map<string, KnownProspect>();
   const accounts = new Map<string, string>();
   if (others.length === 0) return { prospects, accounts };
-  const prospectRows = await tx.$queryRaw<{ id: string; email: string; accountId: string | null }[]>`
-    SELECT id, lower(email) AS email, "accountId" FROM prospects
-    WHERE "userId" = ${userId} AND email IS NOT NULL AND lower(email) IN ${oneOf(others)}
-    ORDER BY "createdAt", id`;
-  for (const row of prospectRows)
-    if (!prospects.has(row.email)) prospects.set(row.email, { id: row.id, accountId: row.accountId });
   const domains = new Set<string>();
   for (const address of others) {
-    if (prospects.has(address) || isInternal(self, address) || isPersonal(address)) continue;
+    if (isInternal(self, address) || isPersonal(address)) continue;
     for (const domain of domainAndParents(domainOf(address))) domains.add(domain);
   }
-  if (domains.size > 0) {
-    const accountRows = await tx.$queryRaw<{ id: string; domain: string }[]>`
-      SELECT id, domain FROM accounts
-      WHERE "userId" = ${userId} AND domain IS NOT NULL
-        AND regexp_replace(regexp_replace(regexp_replace(lower(trim(domain)), ${SCHEME}, ''), ${WWW}, ''), ${PATH}, '')
-            IN ${oneOf(domains)}
-      ORDER BY "createdAt", id`;
-    for (const row of accountRows) {
-      const domain = normalizeAccountDomain(row.domain);
+  // Prospects by email and accounts by domain in one round trip; the oldest record wins a tie.
+  const rows = await tx.$queryRaw<
+    { kind: "prospect" | "account"; id: string; key: string; accountId: string | null }[]
+  >`
+    SELECT 'prospect' AS kind, id, lower(email) AS key, "accountId", "createdAt" AS ord FROM prospects
+    WHERE "userId" = ${userId} AND email IS NOT NULL AND lower(email) IN ${oneOf(others)}
+    UNION ALL
+    SELECT 'account', id, domain, NULL, "createdAt" FROM accounts
+    WHERE "userId" = ${userId} AND domain IS NOT NULL
+      AND regexp_replace(regexp_replace(regexp_replace(lower(trim(domain)), ${SCHEME}, ''), ${WWW}, ''), ${PATH}, '')
+          IN ${oneOf(domains)}
+    ORDER BY 1, 5, 2`;
+  for (const row of rows) {
+    if (row.kind === "prospect") {
+      if (!prospects.has(row.key)) prospects.set(row.key, { id: row.id, accountId: row.accountId });
+    } else {
+      const domain = normalizeAccountDomain(row.key);
       if (!accounts.has(domain)) accounts.set(domain, row.id);
     }
   }
