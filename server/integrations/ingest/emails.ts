@@ -45,19 +45,19 @@ export async function writeEmails(
     SELECT 'conversation' AS kind, id, "externalId" AS key, "accountId" AS a, NULL::text AS b, "createdAt" AS ord
     FROM conversations
     WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-      AND "externalId" IN ${oneOf(threads.keys())}
+      AND "externalId" = ${oneOf(threads.keys())}
     UNION ALL
     SELECT 'message', id, "externalId", "rfcMessageId",
            CASE WHEN source = ${context.source}::"RecordSource" AND "externalId" IS NOT NULL THEN 'mine' END, "createdAt"
     FROM messages
     WHERE "userId" = ${context.userId}
-      AND ((source = ${context.source}::"RecordSource" AND "externalId" IN ${oneOf(emails.map((e) => e.externalId))})
-           OR "rfcMessageId" IN ${oneOf(rfcIds)})
+      AND ((source = ${context.source}::"RecordSource" AND "externalId" = ${oneOf(emails.map((e) => e.externalId))})
+           OR "rfcMessageId" = ${oneOf(rfcIds)})
     UNION ALL
     SELECT 'participant', cp."conversationId", cp."prospectId", lower(cp.email), NULL, NULL
     FROM conversation_participants cp JOIN conversations c ON c.id = cp."conversationId"
     WHERE c."userId" = ${context.userId} AND c.source = ${context.source}::"RecordSource"
-      AND c."externalId" IN ${oneOf(threads.keys())}
+      AND c."externalId" = ${oneOf(threads.keys())}
     ORDER BY 1, 6, 2`;
   const existingConversations = new Map<string, ExistingConversation>();
   const existingParticipants: Participant[] = [];

@@ -30,7 +30,7 @@ export async function writeMeetings(
       await tx.$queryRaw<{ id: string; externalId: string; accountId: string | null }[]>`
         SELECT id, "externalId", "accountId" FROM meetings
         WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-          AND "externalId" IN ${oneOf(meetings.map((m) => m.externalId))}`
+          AND "externalId" = ${oneOf(meetings.map((m) => m.externalId))}`
     ).map((m) => [m.externalId, m]),
   );
   // A meeting already stored stays stored (and follows the calendar); a new one is stored when one of
@@ -129,7 +129,7 @@ export async function writeMeetings(
   if (existingIds.length > 0) {
     const rows = await tx.$queryRaw<Attendee[]>`
       SELECT "meetingId", "prospectId", lower(email) AS email FROM meeting_attendees
-      WHERE "userId" = ${context.userId} AND "meetingId" IN ${oneOf(existingIds)}`;
+      WHERE "userId" = ${context.userId} AND "meetingId" = ${oneOf(existingIds)}`;
     for (const row of rows) {
       const list = have.get(row.meetingId) ?? [];
       list.push(key(row));
@@ -150,7 +150,7 @@ export async function writeMeetings(
   }
   if (replace.length > 0)
     await tx.$executeRaw`
-      DELETE FROM meeting_attendees WHERE "userId" = ${context.userId} AND "meetingId" IN ${oneOf(replace)}`;
+      DELETE FROM meeting_attendees WHERE "userId" = ${context.userId} AND "meetingId" = ${oneOf(replace)}`;
   if (insert.length > 0) {
     const attendeesJson = JSON.stringify(insert.map((a) => ({ id: run.newId(), ...a })));
     await tx.$executeRaw`
