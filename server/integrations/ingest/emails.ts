@@ -47,12 +47,16 @@ export async function writeEmails(
     WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
       AND "externalId" = ${oneOf(threads.keys())}
     UNION ALL
+    SELECT 'message', id, "externalId", "rfcMessageId", 'mine', "createdAt"
+    FROM messages
+    WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
+      AND "externalId" = ${oneOf(emails.map((e) => e.externalId))}
+    UNION ALL
+    -- Two selects rather than one with OR: each uses its own index, whatever the statistics say.
     SELECT 'message', id, "externalId", "rfcMessageId",
            CASE WHEN source = ${context.source}::"RecordSource" AND "externalId" IS NOT NULL THEN 'mine' END, "createdAt"
     FROM messages
-    WHERE "userId" = ${context.userId}
-      AND ((source = ${context.source}::"RecordSource" AND "externalId" = ${oneOf(emails.map((e) => e.externalId))})
-           OR "rfcMessageId" = ${oneOf(rfcIds)})
+    WHERE "userId" = ${context.userId} AND "rfcMessageId" = ${oneOf(rfcIds)}
     UNION ALL
     SELECT 'participant', cp."conversationId", cp."prospectId", lower(cp.email), NULL, NULL
     FROM conversation_participants cp JOIN conversations c ON c.id = cp."conversationId"
