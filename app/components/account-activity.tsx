@@ -4,6 +4,7 @@ import { Link } from "@remix-run/react";
 import { activityLabel } from "../utils/account-labels";
 import { formatDateTime, personName } from "../utils/format";
 import { PagerFooter } from "./pager";
+import { SourceBadge } from "./source-badge";
 import { Badge, EmptyState } from "./ui";
 
 export type ActivityEntry = {
@@ -55,6 +56,12 @@ export function ActivityList({
               <p className="text-slate-900">{entry.summary}</p>
               <p className="mt-0.5 text-xs text-slate-500">
                 <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at)}</time>
+                {entry.source !== "manual" ? (
+                  <>
+                    {" · "}
+                    <SourceBadge source={entry.source} />
+                  </>
+                ) : null}
                 {show.account && entry.account ? (
                   <>
                     {" · "}

@@ -4,7 +4,17 @@ import { Link } from "@remix-run/react";
 import { ownValue } from "../../server/utils/own";
 import { formatDateTime } from "../utils/format";
 
-export type ThreadMessage = { id: string; fromEmail: string; toEmails: string[]; sentAt: Date | string; body: string };
+export type ThreadMessage = {
+  id: string;
+  fromEmail: string;
+  toEmails: string[];
+  sentAt: Date | string;
+  body: string;
+  /** Synced mail: the quoted history trimmed from the body, shown collapsed. */
+  quotedText?: string | null;
+  /** Synced mail: attachments by name (their content is never stored). */
+  attachmentNames?: string[];
+};
 export type KnownPerson = { id: string; name: string };
 
 export function ConversationThread({
@@ -64,6 +74,29 @@ export function ConversationThread({
             <p className="mt-2 whitespace-pre-wrap break-words text-sm text-slate-800" data-testid="message-body">
               {message.body}
             </p>
+            {message.attachmentNames && message.attachmentNames.length > 0 ? (
+              <ul
+                className="mt-2 flex flex-wrap gap-1.5 text-xs text-slate-600"
+                aria-label="Attachments"
+                data-testid="message-attachments"
+              >
+                {message.attachmentNames.map((name, i) => (
+                  <li key={`${name}-${i}`} className="rounded bg-slate-100 px-1.5 py-0.5">
+                    📎 {name}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {message.quotedText ? (
+              <details className="mt-2 text-sm" data-testid="message-quoted">
+                <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-700">
+                  Show quoted text
+                </summary>
+                <p className="mt-1 whitespace-pre-wrap break-words border-l-2 border-slate-200 pl-3 text-slate-600">
+                  {message.quotedText}
+                </p>
+              </details>
+            ) : null}
           </li>
         );
       })}

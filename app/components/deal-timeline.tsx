@@ -3,6 +3,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatDateTime } from "../utils/format";
 import { PagerFooter } from "./pager";
+import { SourceBadge } from "./source-badge";
 
 type TimelinePage = inferRouterOutputs<AppRouter>["activity"]["timeline"];
 
@@ -15,13 +16,6 @@ const typeLabels: Record<string, string> = {
   stage_changed: "Stage",
   task_completed: "Task",
   sequence_step: "Sequence",
-};
-
-const sourceLabels: Record<string, string> = {
-  gmail: "Gmail",
-  gcal: "Google Calendar",
-  salesforce: "Salesforce",
-  outreach: "Outreach",
 };
 
 export function DealTimeline({
@@ -52,7 +46,12 @@ export function DealTimeline({
               <p className="text-slate-800">{item.summary}</p>
               <p className="text-xs text-slate-500">
                 {formatDateTime(item.at)}
-                {item.source !== "manual" ? ` · from ${sourceLabels[item.source] ?? item.source}` : ""}
+                {item.source !== "manual" ? (
+                  <>
+                    {" · "}
+                    <SourceBadge source={item.source} />
+                  </>
+                ) : null}
               </p>
             </div>
           </li>

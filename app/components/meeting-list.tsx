@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { formatDateTime, personName } from "../utils/format";
+import { CancelledBadge, SourceBadge } from "./source-badge";
 import { Badge } from "./ui";
 
 type MeetingsPage = inferRouterOutputs<AppRouter>["meetings"]["list"];
@@ -32,12 +33,16 @@ export function MeetingList({ meetings }: { meetings: MeetingsPage["items"] }) {
         >
           <div className="min-w-0">
             <p className="text-xs font-medium text-slate-500">{formatMeetingTime(meeting.startsAt, meeting.endsAt)}</p>
-            <Link
-              to={`/meetings/${meeting.id}`}
-              className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
-            >
-              {meeting.title}
-            </Link>
+            <div className="flex flex-wrap items-center gap-2">
+              <Link
+                to={`/meetings/${meeting.id}`}
+                className={`font-medium hover:text-brand-600 hover:underline ${meeting.cancelledAt ? "text-slate-500 line-through" : "text-slate-900"}`}
+              >
+                {meeting.title}
+              </Link>
+              {meeting.cancelledAt ? <CancelledBadge /> : null}
+              <SourceBadge source={meeting.source} />
+            </div>
             <p className="text-sm text-slate-600">
               {meeting.account ? meeting.account.name : "No account"}
               {meeting.opportunity ? ` · ${meeting.opportunity.name}` : ""}

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChannelBadge } from "../components/conversation-channel";
 import { ConversationThread, type KnownPerson } from "../components/conversation-thread";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
+import { SourceBadge } from "../components/source-badge";
 import { BackLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
@@ -80,6 +81,7 @@ export default function Conversation() {
         description={
           <span className="flex flex-wrap items-center gap-2">
             <ChannelBadge channel={conversation.channel} />
+            <SourceBadge source={conversation.source} />
             {conversation.account ? (
               <Link to={`/accounts/${conversation.account.id}`} className="font-medium text-brand-600 hover:underline">
                 {conversation.account.name}

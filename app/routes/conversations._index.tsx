@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { conversationChannels } from "../../server/data-rights/workspace-format";
 import { ChannelBadge } from "../components/conversation-channel";
 import { PagerFooter } from "../components/pager";
+import { SourceBadge } from "../components/source-badge";
 import { ButtonLink, EmptyState, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
 import { formatCount, formatDateTime } from "../utils/format";
@@ -98,6 +99,7 @@ export default function Conversations() {
                     >
                       {conversation.subject}
                     </Link>
+                    <SourceBadge source={conversation.source} />
                   </div>
                   <p className="mt-0.5 text-sm text-slate-600">
                     {conversation.account ? conversation.account.name : "No account"}

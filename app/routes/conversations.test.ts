@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callerFor } from "../../tests/helpers/users";
 import { get, post, seller as signedInSeller, thrownBy, type Answer } from "../../tests/helpers/routes";
+import { applyChanges } from "../../server/integrations/ingest";
 import { action as conversationAction, loader as conversationLoader } from "./conversations.$conversationId";
 import { loader as listLoader } from "./conversations._index";
 import { action as newAction, loader as newLoader } from "./conversations.new";
@@ -204,5 +205,45 @@ describe("/conversations", () => {
     });
     expect(conversation.messages.map((m) => m.body)).toEqual(["Agreed on\nthree seats."]);
     expect(conversation.participants.some((p) => p.prospectId === ana.id)).toBe(true);
+  });
+});
+
+describe("synced conversations", () => {
+  it("list and page say the thread came from Gmail, with attachments and quoted text on the message", async () => {
+    const { db, user, context, account } = await seller();
+    await db.account.update({ where: { id: account.id }, data: { domain: "acme.example" } });
+    const ingestContext = { userId: user.id, source: "gmail" as const, ownEmails: [user.email], now: new Date() };
+    await db.$transaction((tx) =>
+      applyChanges(tx, ingestContext, [
+        {
+          kind: "email",
+          externalId: "18c1",
+          threadId: "18c0",
+          rfcMessageId: "abc@acme.example",
+          subject: "Re: Security questionnaire",
+          from: { email: "ana@acme.example", name: "Ana Ruiz" },
+          to: [{ email: user.email, name: null }],
+          cc: [],
+          sentAt: new Date("2026-11-20T10:00:00Z"),
+          body: "Answers attached.",
+          quotedText: "> Could you fill this in?",
+          attachmentNames: ["questionnaire.xlsx"],
+        },
+      ]),
+    );
+    const listed = await listLoader({ request: get("/conversations"), context, params: {} });
+    expect(listed.page.items.map((c) => [c.subject, c.source, c.account?.name])).toEqual([
+      ["Security questionnaire", "gmail", "Acme Logistics"],
+    ]);
+    const id = listed.page.items[0]!.id;
+    const loaded = await conversationLoader({
+      request: get(`/conversations/${id}`),
+      context,
+      params: { conversationId: id },
+    });
+    expect(loaded.conversation.source).toBe("gmail");
+    expect(loaded.conversation.messages).toMatchObject([
+      { body: "Answers attached.", quotedText: "> Could you fill this in?", attachmentNames: ["questionnaire.xlsx"] },
+    ]);
   });
 });

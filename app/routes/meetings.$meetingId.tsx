@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage, SubmitButton, TextAreaField } from "../components/forms";
 import { formatMeetingTime } from "../components/meeting-list";
+import { CancelledBadge, SourceBadge } from "../components/source-badge";
 import { BackLink, ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
@@ -83,7 +84,13 @@ export default function Meeting() {
       <BackLink to="/meetings">Meetings</BackLink>
       <PageHeader
         title={meeting.title}
-        description={<span data-testid="meeting-time">{formatMeetingTime(meeting.startsAt, meeting.endsAt)}</span>}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <span data-testid="meeting-time">{formatMeetingTime(meeting.startsAt, meeting.endsAt)}</span>
+            {meeting.cancelledAt ? <CancelledBadge /> : null}
+            <SourceBadge source={meeting.source} />
+          </span>
+        }
         actions={
           <>
             <ButtonLink to={`/meetings/${meeting.id}/edit`} variant="secondary">
@@ -101,6 +108,13 @@ export default function Meeting() {
           </>
         }
       />
+      {meeting.cancelledAt ? (
+        <div className="mb-4">
+          <FormMessage tone="info" testId="meeting-cancelled">
+            The calendar cancelled this meeting on {formatDateTime(meeting.cancelledAt)}. Its notes stay here.
+          </FormMessage>
+        </div>
+      ) : null}
       {answer?.formError && !notesAnswer ? (
         <div className="mb-4">
           <FormMessage tone="error">{answer.formError}</FormMessage>

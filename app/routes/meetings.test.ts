@@ -8,6 +8,7 @@ import {
   type Answer as RouteAnswer,
   type FormAnswer,
 } from "../../tests/helpers/routes";
+import { applyChanges } from "../../server/integrations/ingest";
 import { action as meetingAction, loader as meetingLoader } from "./meetings.$meetingId";
 import { action as editAction, loader as editLoader } from "./meetings.$meetingId_.edit";
 import { loader as listLoader } from "./meetings._index";
@@ -323,5 +324,38 @@ describe("/meetings/:id", () => {
     })) as Response;
     expect(response.headers.get("location")).toBe("/meetings?toast=meeting-deleted");
     expect(await db.meeting.count({ where: { id: meeting.id } })).toBe(0);
+  });
+});
+
+describe("synced meetings", () => {
+  it("list and page say where a meeting came from, and that it was cancelled", async () => {
+    const { db, user, context, account } = await seller();
+    await db.account.update({ where: { id: account.id }, data: { domain: "acme.example" } });
+    const startsAt = new Date(Date.now() + 24 * hour);
+    const event = {
+      kind: "meeting" as const,
+      externalId: "primary:evt-1",
+      title: "Renewal review",
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + hour),
+      location: null,
+      organizer: null,
+      attendees: [{ email: "ana@acme.example", name: "Ana Ruiz" }],
+      cancelled: false,
+    };
+    const ingestContext = { userId: user.id, source: "gcal" as const, ownEmails: [user.email], now: new Date() };
+    await db.$transaction((tx) => applyChanges(tx, ingestContext, [event]));
+    const listed = await listLoader({ request: get("/meetings"), context, params: {} });
+    expect(listed.page.items.map((m) => [m.title, m.source, m.cancelledAt])).toEqual([
+      ["Renewal review", "gcal", null],
+    ]);
+
+    await db.$transaction((tx) =>
+      applyChanges(tx, ingestContext, [{ kind: "meeting_cancelled", externalId: event.externalId }]),
+    );
+    const id = listed.page.items[0]!.id;
+    const loaded = await meetingLoader({ request: get(`/meetings/${id}`), context, params: { meetingId: id } });
+    expect(loaded.meeting).toMatchObject({ title: "Renewal review", source: "gcal" });
+    expect(loaded.meeting.cancelledAt).toEqual(ingestContext.now);
   });
 });

@@ -157,6 +157,7 @@ export async function loadMeetings(db: Queryable, userId: string, ids: string[])
       startsAt: true,
       endsAt: true,
       location: true,
+      cancelledAt: true,
       account: { select: { name: true } },
       attendees: { select: { email: true, prospect: { select: { firstName: true, lastName: true, title: true } } } },
       notes: { select: { body: true } },
@@ -171,7 +172,8 @@ export async function loadMeetings(db: Queryable, userId: string, ids: string[])
       id: m.id,
       label: m.title,
       href: `/meetings/${m.id}`,
-      text: `Meeting "${m.title}" · ${minute(m.startsAt)} to ${minute(m.endsAt)}${m.account ? ` · account ${m.account.name}` : ""}${people.length ? ` · with ${people.join(", ")}` : ""}${m.location ? ` · at ${clip(m.location, 120)}` : ""}${m.notes ? ` · notes: ${clip(m.notes.body, 400)}` : ""}`,
+      // A cancelled meeting stays (with its notes) and must not read as one that happens.
+      text: `${m.cancelledAt ? `Cancelled meeting (cancelled ${minute(m.cancelledAt)})` : "Meeting"} "${m.title}" · ${minute(m.startsAt)} to ${minute(m.endsAt)}${m.account ? ` · account ${m.account.name}` : ""}${people.length ? ` · with ${people.join(", ")}` : ""}${m.location ? ` · at ${clip(m.location, 120)}` : ""}${m.notes ? ` · notes: ${clip(m.notes.body, 400)}` : ""}`,
     };
   });
 }

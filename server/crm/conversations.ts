@@ -23,6 +23,7 @@ const listSelect = {
   subject: true,
   channel: true,
   lastMessageAt: true,
+  source: true,
   account: { select: { id: true, name: true } },
   opportunity: { select: { id: true, name: true } },
   _count: { select: { messages: true } },
@@ -58,7 +59,6 @@ export async function getConversation(db: Db, userId: string, id: string) {
     where: { id, userId },
     select: {
       ...listSelect,
-      source: true,
       participants: {
         select: {
           id: true,
@@ -68,7 +68,15 @@ export async function getConversation(db: Db, userId: string, id: string) {
       },
       messages: {
         orderBy: { sentAt: "asc" },
-        select: { id: true, fromEmail: true, toEmails: true, sentAt: true, body: true },
+        select: {
+          id: true,
+          fromEmail: true,
+          toEmails: true,
+          sentAt: true,
+          body: true,
+          quotedText: true,
+          attachmentNames: true,
+        },
       },
     },
   });

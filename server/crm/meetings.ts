@@ -22,6 +22,8 @@ const listSelect = {
   startsAt: true,
   endsAt: true,
   location: true,
+  cancelledAt: true,
+  source: true,
   account: { select: { id: true, name: true } },
   opportunity: { select: { id: true, name: true } },
   attendees: { select: { prospect: { select: { id: true, firstName: true, lastName: true } } } },
@@ -62,7 +64,6 @@ export async function getMeeting(db: Db, userId: string, id: string) {
     where: { id, userId },
     select: {
       ...listSelect,
-      source: true,
       attendees: {
         select: {
           email: true,

@@ -140,6 +140,10 @@ export const opportunitySchema = z.object({
   stageHistory: z.array(stageChangeSchema).nullish(),
 });
 
+/** Most attachment names a message keeps, and the longest name (their content is never stored). */
+export const MAX_ATTACHMENTS = 100;
+export const MAX_ATTACHMENT_NAME = 255;
+
 export const messageSchema = z.object({
   id: fileId(idPrefixes.messages),
   from: z.string().min(1, "is required").max(maxLengths.email, atMost(maxLengths.email)),
@@ -147,6 +151,16 @@ export const messageSchema = z.object({
   sentAt: timestamp,
   body: text(maxLengths.messageBody),
   externalId: optionalText(maxLengths.externalId),
+  /** The quoted history trimmed from `body` (synced mail), kept for display. */
+  quotedText: optionalText(maxLengths.messageBody),
+  /** Attachments by file name only. */
+  attachmentNames: z
+    .array(text(MAX_ATTACHMENT_NAME))
+    .max(MAX_ATTACHMENTS, `must list at most ${MAX_ATTACHMENTS} attachments`)
+    .nullish(),
+  /** RFC 5322 Message-ID without angle brackets: the same email seen twice is one message. */
+  rfcMessageId: optionalText(maxLengths.externalId),
+  updatedAt: timestamp.nullish(),
 });
 
 export const conversationSchema = z.object({
@@ -173,6 +187,8 @@ export const meetingSchema = z
     attendees: z.array(personRef).nullish(),
     location: optionalText(maxLengths.location),
     notesId: optionalRef,
+    /** When the calendar cancelled it; absent or null for a meeting that is on. */
+    cancelledAt: timestamp.nullish(),
   })
   .refine((m) => Date.parse(m.endsAt) >= Date.parse(m.startsAt), {
     message: "must not end before it starts",

@@ -260,6 +260,18 @@ describe("workspace export", () => {
     });
     const conversation = await db.conversation.findFirstOrThrow({ where: { userId: a.id } });
     const meeting = await db.meeting.findFirstOrThrow({ where: { userId: a.id } });
+    // What a sync adds to mail and meetings: quoted history, attachment names, the Message-ID, a
+    // cancellation.
+    const synced = await db.message.findFirstOrThrow({ where: { userId: a.id, conversationId: conversation.id } });
+    await db.message.update({
+      where: { id: synced.id },
+      data: {
+        quotedText: "> On Monday, Dana wrote:\n> the earlier mail",
+        attachmentNames: ["pricing.pdf", "Terms – v2.docx"],
+        rfcMessageId: "CAF=abc123@mail.example",
+      },
+    });
+    await db.meeting.update({ where: { id: meeting.id }, data: { cancelledAt: new Date("2026-11-27T08:30:00Z") } });
     const linked = await db.activity.create({
       data: {
         userId: a.id,
@@ -283,6 +295,15 @@ describe("workspace export", () => {
     expect(doc.owner).toEqual({ name: "Alex Morgan", email: a.email });
     const validation = validateWorkspace(doc);
     expect(validation.ok ? [] : validation.problems).toEqual([]);
+
+    const exportedMessage = doc.conversations.flatMap((c) => c.messages).find((m) => m.id === `msg_${synced.id}`);
+    expect(exportedMessage).toMatchObject({
+      attachmentNames: ["pricing.pdf", "Terms – v2.docx"],
+      rfcMessageId: "CAF=abc123@mail.example",
+    });
+    expect(doc.meetings.find((m) => m.id === `mtg_${meeting.id}`)).toMatchObject({
+      cancelledAt: "2026-11-27T08:30:00.000Z",
+    });
 
     // An activity's conversation and meeting are in the file (and, below, survive the round trip).
     const exportedLinked = doc.activities.find((x) => x.id === `act_${linked.id}`);
@@ -761,10 +782,14 @@ const LEDGER: Record<string, LedgerEntry> = {
       toEmails: field("to"),
       sentAt: field("sentAt"),
       body: field("body"),
+      quotedText: field("quotedText"),
+      attachmentNames: field("attachmentNames"),
+      rfcMessageId: field("rfcMessageId"),
       source: field("source"),
       externalId: field("externalId"),
       importedId: IMPORT_BOOKKEEPING,
       createdAt: field("createdAt"),
+      updatedAt: field("updatedAt"),
     },
   },
   meetings: {
@@ -777,6 +802,7 @@ const LEDGER: Record<string, LedgerEntry> = {
       startsAt: field("startsAt"),
       endsAt: field("endsAt"),
       location: field("location"),
+      cancelledAt: field("cancelledAt"),
     },
   },
   meeting_attendees: {
@@ -875,6 +901,18 @@ const LEDGER: Record<string, LedgerEntry> = {
       lastSyncError: field("lastSyncError"),
       consecutiveFailures: field("consecutiveFailures"),
       nextSyncAt: field("nextSyncAt"),
+      stage: field("stage"),
+      stageStartedAt: field("stageStartedAt"),
+      leaseId: omitted("a worker's claim on the running sync: machinery, not the user's data"),
+      leaseExpiresAt: omitted("a worker's claim on the running sync: machinery, not the user's data"),
+      firstSyncCompletedAt: field("firstSyncCompletedAt"),
+      progressDone: field("progressDone"),
+      progressTotal: field("progressTotal"),
+      lastRunStats: field("lastRunStats"),
+      totalStats: field("totalStats"),
+      lastErrorKind: field("lastErrorKind"),
+      lastErrorAt: field("lastErrorAt"),
+      syncRequestedAt: field("syncRequestedAt"),
       connectedAt: field("connectedAt"),
       disconnectedAt: field("disconnectedAt"),
       createdAt: field("createdAt"),

@@ -383,7 +383,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
       source: c.source,
       conversationId: c.id,
       createdAt: m.sentAt,
-      updatedAt: m.sentAt,
+      updatedAt: m.updatedAt ?? m.sentAt,
       path: ["conversations", i, "messages", j],
     })),
   );
@@ -504,6 +504,7 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
         startsAt: time(m.startsAt),
         endsAt: time(m.endsAt),
         location: m.location ?? null,
+        cancelledAt: m.cancelledAt ? time(m.cancelledAt) : null,
       };
     },
     (rows) => tx.meeting.createMany({ data: rows }),
@@ -589,14 +590,16 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
     messageMatches,
     (i): Prisma.MessageCreateManyInput & { id: string } => {
       const m = fileMessages[i]!;
-      const { updatedAt: _updatedAt, ...rest } = common(m);
       return {
-        ...rest,
+        ...common(m),
         conversationId: ids.get(m.conversationId)!,
         fromEmail: m.from.toLowerCase(),
         toEmails: m.to.map((address) => address.toLowerCase()),
         sentAt: time(m.sentAt),
         body: m.body,
+        quotedText: m.quotedText ?? null,
+        attachmentNames: m.attachmentNames ?? [],
+        rfcMessageId: m.rfcMessageId ?? null,
       };
     },
     (rows) => tx.message.createMany({ data: rows }),
