@@ -40,6 +40,8 @@ const revokedText = {
   failed: "the tool did not confirm revoking our access (remove it there too to be sure)",
   not_available: "revoke our access in the tool itself too",
   no_tokens: "we held no access to it",
+  shared_grant:
+    "the access stays granted at Google because another tool you connected uses the same Google account (disconnect that one too to revoke it there)",
 } as const;
 
 /** The two buttons of a connection: Sync now (intent=sync) and Disconnect (the default, P12). */

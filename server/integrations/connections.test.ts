@@ -123,6 +123,35 @@ describe("P12: disconnect", () => {
     expect(row).toMatchObject({ status: "disconnected", accessTokenCipher: null, refreshTokenCipher: null });
   });
 
+  it("P12: disconnecting one Google tool keeps the grant the other still uses on the same Google account, and the last one revokes it", async () => {
+    const { db, user, connection, tokens, mailbox } = await harness.connectedUser();
+    // Connecting Calendar with include_granted_scopes: Google answers with the same account's grant.
+    const calendarScopes = PROVIDERS.find((p) => p.id === "gcal")!.scopes;
+    const calendar = await storeConnection(db, user.id, {
+      provider: "gcal",
+      scopes: calendarScopes,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      externalAccountId: mailbox,
+      externalAccountName: mailbox,
+    });
+    const revocationsBefore = harness.google.fake.revocations.length;
+
+    const first = await disconnectConnection(db, user.id, connection.id);
+    expect(first).toEqual({ id: connection.id, revoked: "shared_grant" });
+    expect(harness.google.fake.revocations.length).toBe(revocationsBefore);
+    expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(true);
+    expect(await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({
+      status: "disconnected",
+      accessTokenCipher: null,
+      refreshTokenCipher: null,
+    });
+
+    const last = await disconnectConnection(db, user.id, calendar.id);
+    expect(last).toEqual({ id: calendar.id, revoked: "yes" });
+    expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(false);
+  });
+
   it("P12: disconnecting someone else's or a missing connection is a 404 with a clear message, changing nothing", async () => {
     const { db, connection } = await harness.connectedUser();
     const other = await createUser(db);

@@ -8,7 +8,7 @@ import { FieldError, NotFoundError, RateLimitedError } from "../errors";
 import { enqueue, QUEUES } from "../jobs/jobs";
 import { logger } from "../logger";
 import { connectionHealth } from "./connection-health";
-import { revokeConnectionTokens } from "./oauth-tokens";
+import { grantSharers, revokeConnectionTokens, sharesGrant } from "./oauth-tokens";
 import { providerInfo, PROVIDERS } from "./providers";
 import { decryptToken, encryptToken } from "./token-crypto";
 import { z } from "zod";
@@ -259,7 +259,11 @@ export async function requestSync(db: Db, userId: string, connectionId: string, 
   return { id: connection.id, queued, requestedAt: now };
 }
 
-export type DisconnectResult = { id: string; revoked: "yes" | "failed" | "not_available" | "no_tokens" };
+export type DisconnectResult = {
+  id: string;
+  /** shared_grant: another connected tool uses the same grant at the provider, so it was not revoked. */
+  revoked: "yes" | "failed" | "not_available" | "no_tokens" | "shared_grant";
+};
 
 /**
  * Disconnects: first (in one statement) the connection stops being active and loses its tokens —
@@ -281,6 +285,7 @@ export async function disconnectConnection(
       accessTokenCipher: true,
       refreshTokenCipher: true,
       tokenKeyId: true,
+      externalAccountId: true,
     },
   });
   if (!connection) throw new NotFoundError("connection");
@@ -319,6 +324,22 @@ export async function disconnectConnection(
     },
   });
   if (!tokens) return { id: connection.id, revoked: "no_tokens" };
+  // Google keeps one grant per Google account and app (connecting asks for include_granted_scopes), so
+  // revoking Gmail's token would also end Calendar's access on the same account. While another tool
+  // still uses that grant, our copy of the tokens is deleted and nothing more is read, but the grant
+  // stays for the other tool; disconnecting the last one revokes it.
+  if (connection.externalAccountId && sharesGrant(connection.provider)) {
+    const sharing = await db.integrationConnection.count({
+      where: {
+        userId,
+        id: { not: connection.id },
+        provider: { in: grantSharers(connection.provider) },
+        externalAccountId: connection.externalAccountId,
+        status: { not: "disconnected" },
+      },
+    });
+    if (sharing > 0) return { id: connection.id, revoked: "shared_grant" };
+  }
   try {
     const revoked = await revokeConnectionTokens(connection.provider, tokens);
     return { id: connection.id, revoked: revoked ? "yes" : "not_available" };

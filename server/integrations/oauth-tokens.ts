@@ -13,6 +13,16 @@ import { decryptToken, encryptToken } from "./token-crypto";
 
 const GOOGLE_PROVIDERS: IntegrationProvider[] = ["gmail", "gcal"];
 
+/** Whether one grant at the provider can serve several of our connections (Google's tools can). */
+export function sharesGrant(provider: IntegrationProvider): boolean {
+  return GOOGLE_PROVIDERS.includes(provider);
+}
+
+/** The tools whose connections can share a grant with `provider`'s (itself excluded). */
+export function grantSharers(provider: IntegrationProvider): IntegrationProvider[] {
+  return sharesGrant(provider) ? GOOGLE_PROVIDERS.filter((p) => p !== provider) : [];
+}
+
 /** Refresh this long before the access token's expiry, so a step never starts with a dying token. */
 export const REFRESH_MARGIN_MS = 2 * 60_000;
 
