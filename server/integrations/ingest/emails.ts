@@ -7,7 +7,7 @@ import { truncateLine } from "../../utils/text";
 import { skip, type IngestRun } from "./run";
 import { threadSubject, type CleanEmail } from "./normalize";
 import { personLabel } from "./people";
-import { accountOf, classify, oneOf, relevance } from "./resolve";
+import { accountOf, classify, keys, relevance } from "./resolve";
 
 /** How long a timeline entry's summary of an email may be (the subject is cut to fit). */
 const SUMMARY_MAX = 300;
@@ -42,26 +42,26 @@ export async function writeEmails(
       b: string | null;
     }[]
   >`
-    SELECT 'conversation' AS kind, id, "externalId" AS key, "accountId" AS a, NULL::text AS b, "createdAt" AS ord
-    FROM conversations
-    WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-      AND "externalId" = ${oneOf(threads.keys())}
+    SELECT 'conversation' AS kind, c.id, c."externalId" AS key, c."accountId" AS a, NULL::text AS b, c."createdAt" AS ord
+    FROM ${keys(threads.keys())},
+      LATERAL (SELECT * FROM conversations
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) c
     UNION ALL
-    SELECT 'message', id, "externalId", "rfcMessageId", 'mine', "createdAt"
-    FROM messages
-    WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-      AND "externalId" = ${oneOf(emails.map((e) => e.externalId))}
+    SELECT 'message', m.id, m."externalId", m."rfcMessageId", 'mine', m."createdAt"
+    FROM ${keys(emails.map((e) => e.externalId))},
+      LATERAL (SELECT * FROM messages
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) m
     UNION ALL
-    -- Two selects rather than one with OR: each uses its own index, whatever the statistics say.
-    SELECT 'message', id, "externalId", "rfcMessageId",
-           CASE WHEN source = ${context.source}::"RecordSource" AND "externalId" IS NOT NULL THEN 'mine' END, "createdAt"
-    FROM messages
-    WHERE "userId" = ${context.userId} AND "rfcMessageId" = ${oneOf(rfcIds)}
+    SELECT 'message', m.id, m."externalId", m."rfcMessageId",
+           CASE WHEN m.source = ${context.source}::"RecordSource" AND m."externalId" IS NOT NULL THEN 'mine' END, m."createdAt"
+    FROM ${keys(rfcIds)},
+      LATERAL (SELECT * FROM messages WHERE "userId" = ${context.userId} AND "rfcMessageId" = k.v) m
     UNION ALL
     SELECT 'participant', cp."conversationId", cp."prospectId", lower(cp.email), NULL, NULL
-    FROM conversation_participants cp JOIN conversations c ON c.id = cp."conversationId"
-    WHERE c."userId" = ${context.userId} AND c.source = ${context.source}::"RecordSource"
-      AND c."externalId" = ${oneOf(threads.keys())}
+    FROM ${keys(threads.keys())},
+      LATERAL (SELECT id FROM conversations
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) c
+      JOIN conversation_participants cp ON cp."conversationId" = c.id
     ORDER BY 1, 6, 2`;
   const existingConversations = new Map<string, ExistingConversation>();
   const existingParticipants: Participant[] = [];

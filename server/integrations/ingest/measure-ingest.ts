@@ -3,7 +3,8 @@
 // baseline in the same run that inserts the same rows (conversations, messages, activities) with
 // plain multi-row SQL and no matching at all.
 //   npx tsx server/integrations/ingest/measure-ingest.ts [emails=10000]
-//   (PostgreSQL too when TEST_DATABASE_URL is set, e.g. postgres://postgres@127.0.0.1:5432/postgres)
+//   (PostgreSQL too when TEST_DATABASE_URL is set, e.g. postgres://postgres@127.0.0.1:5432/postgres;
+//   MEASURE_SKIP_PGLITE=1 for PostgreSQL only)
 import pg from "pg";
 import { pgliteDatabase, postgresDatabase, type DatabaseHandle } from "../../db/client";
 import { applyMigrations } from "../../db/migrate";
@@ -172,7 +173,8 @@ async function measure(label: string, open: () => Promise<DatabaseHandle>) {
   for (const row of rows) console.log(row);
 }
 
-await measure("PGlite", async () => pgliteDatabase(await createMigratedPGlite()));
+// MEASURE_SKIP_PGLITE=1 measures PostgreSQL only.
+if (!process.env.MEASURE_SKIP_PGLITE) await measure("PGlite", async () => pgliteDatabase(await createMigratedPGlite()));
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
   let n = 0;

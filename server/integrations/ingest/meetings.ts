@@ -5,7 +5,7 @@ import { truncateLine } from "../../utils/text";
 import { activitiesSql } from "./emails";
 import { skip, type IngestRun } from "./run";
 import type { CleanMeeting } from "./normalize";
-import { accountOf, classify, oneOf, relevance } from "./resolve";
+import { accountOf, classify, keys, oneOf, relevance } from "./resolve";
 
 const SUMMARY_MAX = 300;
 
@@ -28,9 +28,10 @@ export async function writeMeetings(
   const existing = new Map(
     (
       await tx.$queryRaw<{ id: string; externalId: string; accountId: string | null }[]>`
-        SELECT id, "externalId", "accountId" FROM meetings
-        WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource"
-          AND "externalId" = ${oneOf(meetings.map((m) => m.externalId))}`
+        SELECT m.id, m."externalId", m."accountId"
+        FROM ${keys(meetings.map((m) => m.externalId))},
+          LATERAL (SELECT * FROM meetings
+                   WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) m`
     ).map((m) => [m.externalId, m]),
   );
   // A meeting already stored stays stored (and follows the calendar); a new one is stored when one of

@@ -39,6 +39,17 @@ export function oneOf(values: Iterable<string>): Prisma.Sql {
   return Prisma.sql`ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb)))`;
 }
 
+/**
+ * SQL for a row source `k(v)` of these strings, to look records up one key at a time with
+ * `FROM ${keys(list)}, LATERAL (SELECT … WHERE "externalId" = k.v)`: an equality on every column of a
+ * unique index is an index lookup whatever the planner believes about the table. (With `= ANY(…)` and
+ * the statistics of a table that was empty a minute ago, PostgreSQL filtered all of a user's messages
+ * on every page: 65 ms a page at 20,000 messages, growing.)
+ */
+export function keys(values: Iterable<string>): Prisma.Sql {
+  return Prisma.sql`jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb) AS k(v)`;
+}
+
 // What normalizeAccountDomain does, in SQL (the patterns are parameters: no escaping to get wrong).
 const SCHEME = "^[a-z]+://";
 const WWW = "^www\\.";
