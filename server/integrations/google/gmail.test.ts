@@ -148,10 +148,16 @@ describe("Gmail provider: full sync", () => {
     // Empty pages really were served and followed (every 3rd listing page is empty).
     const listings = apis.requests.filter((r) => /\/users\/me\/messages$/.test(r.path));
     expect(listings.length).toBeGreaterThan(fullSteps.length);
-    // Each message fetched exactly once, with format=full.
+    // Each message fetched exactly once, inside batches of at most 50 (one batch HTTP request each).
     const gets = apis.requests.filter((r) => /\/users\/me\/messages\/[^/]+$/.test(r.path));
     expect(gets.length).toBe(inWindow.size);
-    expect(run.steps.reduce((sum, s) => sum + s.requests, 0)).toBe(apis.requests.length);
+    expect(gets.every((r) => r.inBatch && r.status === 200)).toBe(true);
+    const batches = apis.requests.filter((r) => r.path === "/batch/gmail/v1");
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(inWindow.size / 50));
+    expect(batches.every((r) => r.status === 200 && !r.inBatch)).toBe(true);
+    // The steps count HTTP requests: the batches, not the calls inside them.
+    const httpRequests = apis.requests.filter((r) => !r.inBatch);
+    expect(run.steps.reduce((sum, s) => sum + s.requests, 0)).toBe(httpRequests.length);
   });
 
   it("catches what arrives during the full sync with the incremental step that follows it", async () => {
@@ -326,13 +332,17 @@ describe("Gmail provider: errors become the engine's classes", () => {
     });
     apis.injectFault({ status: 503, reason: "backendError" });
     await expect(step(null)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "unavailable" });
-    // Profile and listing pass, then the third request (a messages.get) fails.
+    // The history page passes, then the message's fetch inside the batch fails: the step fails.
     const synced = await syncUntilCaughtUp(null);
     store.addMessage(plainMessage("x", "y"));
     const before = apis.requests.length;
     apis.injectFault({ pathPrefix: "/gmail/v1/users/me/messages/", status: 500, reason: "backendError" });
     await expect(step(synced.cursor)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "unavailable" });
-    expect(apis.requests.length - before).toBe(2);
+    expect(apis.requests.slice(before).map((r) => [r.path.replace(/messages\/\w+$/, "messages/…"), r.status])).toEqual([
+      ["/gmail/v1/users/me/history", 200],
+      ["/gmail/v1/users/me/messages/…", 500],
+      ["/batch/gmail/v1", 200],
+    ]);
   });
 
   it("401 → AccessTokenRejectedError (refresh and retry); a missing scope → ProviderAuthError (reconnect)", async () => {
