@@ -234,7 +234,9 @@ export class FakeGoogleApis {
       );
     }
     out.push(`--${responseBoundary}--\r\n`);
-    res.status(200).type(`multipart/mixed; boundary=${responseBoundary}`).send(out.join(""));
+    // Set as is: express's res.type() would add a charset parameter Google does not send.
+    res.status(200).set("Content-Type", `multipart/mixed; boundary=${responseBoundary}`);
+    res.send(Buffer.from(out.join("")));
   }
 
   private answerInner(
@@ -255,21 +257,21 @@ export class FakeGoogleApis {
       method = requestLine[1]!;
       const url = new URL(requestLine[2]!, "http://batch.invalid");
       path = url.pathname;
-      // An inner request may carry its own token; without one it is the batch's.
-      const authorized = headers.has("authorization")
-        ? this.authorize(headers.get("authorization"), path)
-        : this.authorize(req.get("authorization"), path);
-      if ("status" in authorized) result = authorized;
-      else if (!path.startsWith(`${prefix}/`)) {
+      if (!path.startsWith(`${prefix}/`)) {
         result = googleError(400, "All requests in a batch must go to the same API", "badRequest");
       } else {
-        caller = authorized;
-        const query: Record<string, string | string[]> = {};
-        for (const [key, value] of url.searchParams) {
-          const seen = query[key];
-          query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+        // An inner request may carry its own token; without one it is the batch's.
+        const authorized = this.authorize(headers.get("authorization") ?? req.get("authorization"), path);
+        if ("status" in authorized) result = authorized;
+        else {
+          caller = authorized;
+          const query: Record<string, string | string[]> = {};
+          for (const [key, value] of url.searchParams) {
+            const seen = query[key];
+            query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+          }
+          result = this.takeFault(path) ?? answer(caller, method, path.slice(prefix.length), query);
         }
-        result = this.takeFault(path) ?? answer(caller, method, path.slice(prefix.length), query);
       }
     }
     this.requests.push({
