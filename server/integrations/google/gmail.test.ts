@@ -460,6 +460,19 @@ describe("Gmail provider: errors become the engine's classes", () => {
     await expect(step(null)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "network" });
   });
 
+  it("a step the engine aborted rejects with the abort itself, not a provider error", async () => {
+    await start(10);
+    const controller = new AbortController();
+    controller.abort();
+    const error: unknown = await provider
+      .step({ accessToken: TOKEN, cursor: null, window, now: NOW, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TemporaryProviderError);
+    expect((error as Error).name).toBe("AbortError");
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(TOKEN);
+  });
+
   it("P5: no error the provider throws carries the access token or a message body", async () => {
     await start(10);
     const synced = await syncUntilCaughtUp(null);

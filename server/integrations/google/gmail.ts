@@ -87,12 +87,15 @@ export type GmailProviderOptions = {
 export function createGmailProvider(options: GmailProviderOptions): SyncProvider {
   const client = options.client ?? officialGmailClient(options.rootUrl);
 
-  /** One call; every failure leaves as a class of ../errors.ts (Gmail's 404 on history = cursor expired). */
-  async function request<T>(run: () => Promise<T>, cursorStatuses: number[] = []): Promise<T> {
+  /**
+   * One call; every failure leaves as a class of ../errors.ts (Gmail's 404 on history = cursor
+   * expired), or as the engine's own abort once it stopped the step (as the Calendar provider does).
+   */
+  async function request<T>(signal: AbortSignal, run: () => Promise<T>, cursorStatuses: number[] = []): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw toProviderError(error, cursorStatuses);
+      throw toProviderError(error, cursorStatuses, signal);
     }
   }
 
@@ -106,7 +109,9 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
   async function fetchMessages(input: SyncStepInput, ids: string[], mode: "full" | "incremental") {
     const changes: SyncChange[] = [];
     const skipped: SkippedItem[] = [];
-    const { answers, requests } = await request(() => client.getMessages(input.accessToken, ids, input.signal));
+    const { answers, requests } = await request(input.signal, () =>
+      client.getMessages(input.accessToken, ids, input.signal),
+    );
     answers.forEach((answer, index) => {
       const id = ids[index]!;
       if (answer.status === 404) {
@@ -139,7 +144,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
   async function startFullSync(input: SyncStepInput): Promise<{ cursor: FullCursor; requests: number }> {
     const profile = readAnswer(
       profileSchema,
-      await request(() => client.getProfile(input.accessToken, input.signal)),
+      await request(input.signal, () => client.getProfile(input.accessToken, input.signal)),
       "the profile",
     );
     return {
@@ -164,7 +169,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     for (let page = 0; page < EMPTY_PAGES_PER_STEP; page += 1) {
       const listing = readAnswer(
         messageListSchema,
-        await request(() =>
+        await request(input.signal, () =>
           client.listMessages(
             input.accessToken,
             { q: `after:${cursor.after}`, maxResults: MESSAGES_PER_STEP, pageToken: pageToken ?? undefined },
@@ -217,6 +222,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
       answer = readAnswer(
         historyListSchema,
         await request(
+          input.signal,
           () =>
             client.listHistory(
               input.accessToken,
@@ -284,7 +290,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     async connectedAccount(accessToken, signal) {
       const profile = readAnswer(
         profileSchema,
-        await request(() => client.getProfile(accessToken, signal)),
+        await request(signal, () => client.getProfile(accessToken, signal)),
         "the profile",
       );
       return { id: profile.emailAddress.toLowerCase(), name: profile.emailAddress };
