@@ -381,10 +381,17 @@ describe("Gmail provider: messages come through Gmail's batch endpoint", () => {
     expect(emailIds(retried.changes).length + retried.skipped.length).toBe(listed().length);
   });
 
-  it("an inner 401 → AccessTokenRejectedError; a 429 for the whole batch → rate-limited", async () => {
+  it("an inner 401 → AccessTokenRejectedError; an inner 403 quota error or a 429 for the whole batch → rate-limited", async () => {
     await start(10, { emptyPageEvery: 0 });
     apis.injectFault({ pathPrefix: "/gmail/v1/users/me/messages/", status: 401, reason: "authError" });
     await expect(step(null)).rejects.toBeInstanceOf(AccessTokenRejectedError);
+    apis.injectFault({
+      pathPrefix: "/gmail/v1/users/me/messages/",
+      status: 403,
+      reason: "userRateLimitExceeded",
+      retryAfterSeconds: 3,
+    });
+    await expect(step(null)).rejects.toMatchObject({ kind: "rate_limited", retryAfterMs: 3_000 });
     apis.injectFault({ pathPrefix: "/batch/", status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 4 });
     await expect(step(null)).rejects.toMatchObject({
       name: "TemporaryProviderError",

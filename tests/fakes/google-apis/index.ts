@@ -193,9 +193,15 @@ export class FakeGoogleApis {
       router.use(prefix, mounted);
       const answer = (mounted as Router & { answer?: ApiAnswerer }).answer;
       if (answer) {
-        router.post(`/batch${prefix}`, express.raw({ type: () => true, limit: "1mb" }), (req: Request, res: Response) =>
-          this.answerBatch(req, res, prefix, answer),
-        );
+        router.post(`/batch${prefix}`, (req: Request, res: Response) => {
+          // Inside the app (the demo's /dev/fake-google-apis) its body middleware may have read the
+          // body already; on its own port the fake reads it here.
+          const read = (res.locals.body as { bytes?: Uint8Array } | null | undefined)?.bytes;
+          if (read) return this.answerBatch(req, res, prefix, answer, Buffer.from(read).toString("utf8"));
+          const chunks: Buffer[] = [];
+          req.on("data", (chunk: Buffer) => chunks.push(chunk));
+          req.on("end", () => this.answerBatch(req, res, prefix, answer, Buffer.concat(chunks).toString("utf8")));
+        });
       }
     }
     router.use((_req: Request, res: Response) => sendGoogleError(res, 404, "Not Found", "notFound"));
@@ -209,13 +215,12 @@ export class FakeGoogleApis {
    * request's Content-ID prefixed "response-". Inner requests are answered in order, each with its
    * own status: an inner 404 or 429 does not fail the batch.
    */
-  private answerBatch(req: Request, res: Response, prefix: string, answer: ApiAnswerer): void {
+  private answerBatch(req: Request, res: Response, prefix: string, answer: ApiAnswerer, body: string): void {
     const caller = FakeGoogleApis.caller(res);
     const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(req.get("content-type") ?? "");
     if (!/^multipart\/mixed/i.test(req.get("content-type") ?? "") || !boundary) {
       return sendGoogleError(res, 400, "A batch must be multipart/mixed with a boundary", "badRequest");
     }
-    const body = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     const parts = splitMultipart(body, boundary[1] ?? boundary[2]!);
     if (parts.length === 0) return sendGoogleError(res, 400, "A batch needs at least one request", "badRequest");
     if (parts.length > MAX_BATCH_REQUESTS) {
