@@ -1,7 +1,10 @@
 // Google's REST APIs (Gmail, Calendar) answer errors the same way: an HTTP status and a JSON body
 // `{ error: { code, message, errors: [{ reason, domain }], status } }`. This module turns such an
 // answer, or a failure to get one, into the classes of ../errors.ts, which decide what the sync
-// engine does next. Both Google providers use it, so a quota error means the same thing in both.
+// engine does next. Both Google providers (Gmail and Calendar) use it, so a quota error means the
+// same thing in both. Messages say what happened and never carry the request: a gaxios error (the
+// official clients') holds its config, Authorization header included (P5), so it is read for its
+// status, body and Retry-After only and never passed on.
 import { z } from "zod";
 import {
   AccessTokenRejectedError,
@@ -51,6 +54,7 @@ const RATE_LIMIT_REASONS = new Set([
   "quotaExceeded",
   "concurrentLimitExceeded",
   "RESOURCE_EXHAUSTED",
+  "RATE_LIMIT_EXCEEDED",
 ]);
 
 const PERMISSION_REASONS = new Set([
@@ -103,11 +107,17 @@ function isNetworkFailure(error: unknown): boolean {
 }
 
 /**
- * Any failure of a call to a Google API → a class of ../errors.ts. Errors already of those classes
+ * Any failure of a call to a Google API → a class of ../errors.ts; with the engine's `signal`, once
+ * it is aborted, the abort's own reason instead. Errors already of those classes
  * pass through; a GoogleApiHttpError is classified by status and reason; a gaxios error (the
  * official clients) is read for its status, body and Retry-After; a network failure is temporary.
  */
-export function toProviderError(error: unknown, cursorStatuses: number[] = [410]): Error {
+export function toProviderError(error: unknown, cursorStatuses: number[] = [410], signal?: AbortSignal): Error {
+  // The engine stopped the step: hand back its own abort (not the client's wrapper of it, which
+  // carries the request), so the engine sees an abort and not a provider failure.
+  if (signal?.aborted) {
+    return signal.reason instanceof Error ? signal.reason : new DOMException("Google request aborted", "AbortError");
+  }
   if (
     error instanceof TemporaryProviderError ||
     error instanceof AccessTokenRejectedError ||
@@ -142,4 +152,10 @@ function gaxiosResponse(error: unknown): { status: number; data: unknown; retryA
     retryAfter = typeof value === "string" ? value : null;
   }
   return { status: response.status, data: response.data, retryAfter };
+}
+
+/** The HTTP status of a failed call (a GoogleApiHttpError or a gaxios error), or null when none came back. */
+export function googleHttpStatus(error: unknown): number | null {
+  if (error instanceof GoogleApiHttpError) return error.status;
+  return gaxiosResponse(error)?.status ?? null;
 }

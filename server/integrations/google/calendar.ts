@@ -29,7 +29,10 @@ import type {
   SyncStepInput,
   SyncWindow,
 } from "../types";
-import { calendarApiError, httpStatus } from "./calendar-errors";
+import { googleHttpStatus, toProviderError } from "./api-errors";
+
+/** Calendar answers 410 Gone to a sync token it no longer honours: a full re-sync (merging). */
+const CURSOR_STATUSES = [410];
 
 export type CalendarProviderOptions = {
   /** Where the API is (a fake Google in tests and the demo); null for Google's own. */
@@ -118,7 +121,7 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
     try {
       return (await request()).data;
     } catch (error) {
-      throw calendarApiError(error, signal);
+      throw toProviderError(error, CURSOR_STATUSES, signal);
     }
   }
 
@@ -164,8 +167,8 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
       data = (await api.events.list(params, requestOptions(accessToken, signal))).data;
     } catch (error) {
       // The calendar was deleted (or unshared) since it was listed: null, and it leaves the cursor.
-      if (httpStatus(error) === 404 && !signal.aborted) return null;
-      throw calendarApiError(error, signal);
+      if (googleHttpStatus(error) === 404 && !signal.aborted) return null;
+      throw toProviderError(error, CURSOR_STATUSES, signal);
     }
     const page = eventsPage.safeParse(data);
     if (!page.success || (!page.data.nextPageToken && !page.data.nextSyncToken)) {

@@ -1,11 +1,16 @@
-// The four Gmail API calls the sync needs, through Google's official typed client
-// (@googleapis/gmail 18, the newest that runs on Node 20), with gaxios' retries off so the sync
-// engine alone decides when to try again (docs/decisions/017-google-api-clients.md). Answers are
+// The Gmail API calls the sync needs. Profile, listing and history go through Google's official
+// typed client (@googleapis/gmail 18, the newest that runs on Node 20), with gaxios' retries off so
+// the sync engine alone decides when to try again; messages are fetched through Gmail's batch
+// endpoint (./gmail-batch.ts), which the official client does not offer, MESSAGES_PER_BATCH at a
+// time (docs/decisions/017-google-api-clients.md). Answers are
 // returned as JSON of unknown shape: the caller checks each with zod. A non-2xx answer becomes a
 // GoogleApiHttpError (status, reasons, Retry-After) for the caller to classify; a failure to reach
 // Google is thrown as it came (api-errors.ts classifies it as a network error).
 import { gmail, type gmail_v1 } from "@googleapis/gmail";
 import { googleHttpError } from "./api-errors";
+import { batchGetMessages, MESSAGES_PER_BATCH, type BatchAnswer } from "./gmail-batch";
+
+export type { BatchAnswer } from "./gmail-batch";
 
 export type ListMessagesParams = { q: string; maxResults: number; pageToken: string | undefined };
 export type ListHistoryParams = {
@@ -15,12 +20,19 @@ export type ListHistoryParams = {
   pageToken: string | undefined;
 };
 
-/** What the Gmail provider asks of Gmail. Each call is one HTTP request. */
+/** What the Gmail provider asks of Gmail. Each call is one HTTP request, but getMessages. */
 export interface GmailApiClient {
   getProfile(accessToken: string, signal: AbortSignal): Promise<unknown>;
   listMessages(accessToken: string, params: ListMessagesParams, signal: AbortSignal): Promise<unknown>;
-  /** users.messages.get with format=full. */
-  getMessage(accessToken: string, id: string, signal: AbortSignal): Promise<unknown>;
+  /**
+   * users.messages.get with format=full for each id: one answer per id, in order, each with its own
+   * status (a 404 for one message does not fail the others), and the HTTP requests it took.
+   */
+  getMessages(
+    accessToken: string,
+    ids: string[],
+    signal: AbortSignal,
+  ): Promise<{ answers: BatchAnswer[]; requests: number }>;
   listHistory(accessToken: string, params: ListHistoryParams, signal: AbortSignal): Promise<unknown>;
 }
 
@@ -60,8 +72,18 @@ export function officialGmailClient(rootUrl: string | null): GmailApiClient {
           options(accessToken, signal),
         ),
       ),
-    getMessage: (accessToken, id, signal) =>
-      call(() => api.users.messages.get({ userId: "me", id, format: "full" }, options(accessToken, signal))),
+    getMessages: async (accessToken, ids, signal) => {
+      const answers: BatchAnswer[] = [];
+      let requests = 0;
+      // One batch at a time: a step holds at most two, and Google counts every inner call against
+      // the per-user concurrency quota, so batches in parallel buy little and risk 429s.
+      for (let start = 0; start < ids.length; start += MESSAGES_PER_BATCH) {
+        const batch = ids.slice(start, start + MESSAGES_PER_BATCH);
+        answers.push(...(await batchGetMessages({ rootUrl, accessToken, ids: batch, signal })));
+        requests += 1;
+      }
+      return { answers, requests };
+    },
     listHistory: (accessToken, params, signal) =>
       call(() =>
         api.users.history.list(

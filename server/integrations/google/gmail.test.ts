@@ -148,10 +148,16 @@ describe("Gmail provider: full sync", () => {
     // Empty pages really were served and followed (every 3rd listing page is empty).
     const listings = apis.requests.filter((r) => /\/users\/me\/messages$/.test(r.path));
     expect(listings.length).toBeGreaterThan(fullSteps.length);
-    // Each message fetched exactly once, with format=full.
+    // Each message fetched exactly once, inside batches of at most 50 (one batch HTTP request each).
     const gets = apis.requests.filter((r) => /\/users\/me\/messages\/[^/]+$/.test(r.path));
     expect(gets.length).toBe(inWindow.size);
-    expect(run.steps.reduce((sum, s) => sum + s.requests, 0)).toBe(apis.requests.length);
+    expect(gets.every((r) => r.inBatch && r.status === 200)).toBe(true);
+    const batches = apis.requests.filter((r) => r.path === "/batch/gmail/v1");
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(inWindow.size / 50));
+    expect(batches.every((r) => r.status === 200 && !r.inBatch)).toBe(true);
+    // The steps count HTTP requests: the batches, not the calls inside them.
+    const httpRequests = apis.requests.filter((r) => !r.inBatch);
+    expect(run.steps.reduce((sum, s) => sum + s.requests, 0)).toBe(httpRequests.length);
   });
 
   it("catches what arrives during the full sync with the incremental step that follows it", async () => {
@@ -305,6 +311,112 @@ describe("Gmail provider: bad input is skipped, the rest comes through", () => {
   });
 });
 
+describe("Gmail provider: messages come through Gmail's batch endpoint", () => {
+  /** What a full sync lists: the window, without spam and trash, newest first. */
+  const listed = () =>
+    store.ids(
+      (entry) =>
+        entry.internalDate >= window.mailSince.getTime() && !entry.labelIds.some((l) => l === "SPAM" || l === "TRASH"),
+    );
+
+  /** The inner calls of each batch, in order (the fake logs a batch's calls before the batch itself). */
+  function batchSizes(): number[] {
+    const sizes: number[] = [];
+    let inner = 0;
+    for (const record of apis.requests) {
+      if (record.inBatch) inner += 1;
+      else if (record.path === "/batch/gmail/v1") {
+        sizes.push(inner);
+        inner = 0;
+      }
+    }
+    return sizes;
+  }
+
+  it("a full sync over several pages fetches every message once, in batches of at most 50", async () => {
+    await start(260, { emptyPageEvery: 0 });
+    const run = await syncUntilCaughtUp(null);
+    const fetched = [...emailIds(run.changes), ...run.skipped.map((s) => s.externalId)];
+    const sizes = batchSizes();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(fetched.length);
+    expect(Math.max(...sizes)).toBe(50);
+    // 100 listed per step → two batches of 50 per full page; a short last page → one or two smaller.
+    expect(sizes.length).toBe(
+      run.steps.filter((s) => s.mode === "full").length * 2 - (fetched.length % 100 <= 50 ? 1 : 0),
+    );
+    // No message reaches Gmail as a request of its own.
+    expect(apis.requests.filter((r) => !r.inBatch && /\/messages\/[^/]+$/.test(r.path))).toEqual([]);
+  });
+
+  it("an inner 404 (deleted between listing and fetch) is reported removed; its siblings come through", async () => {
+    await start(30, { emptyPageEvery: 0 });
+    const ids = listed();
+    const [first, gone, third] = ids;
+    store.corruptMessage(gone!, undefined); // listed, but its fetch answers 404
+    const result = await step(null);
+    expect(removedIds(result.changes)).toEqual([gone]);
+    expect(emailIds(result.changes)).toEqual(expect.arrayContaining([first, third]));
+    expect(emailIds(result.changes).length + result.skipped.length).toBe(ids.length - 1);
+    expect(apis.requests.find((r) => r.inBatch && r.path.endsWith(`/${gone}`))?.status).toBe(404);
+  });
+
+  it("an inner 429 fails the step as rate-limited with its Retry-After; the retried step gets everything", async () => {
+    await start(30, { emptyPageEvery: 0 });
+    apis.injectFault({
+      pathPrefix: "/gmail/v1/users/me/messages/",
+      status: 429,
+      reason: "rateLimitExceeded",
+      retryAfterSeconds: 9,
+    });
+    const error = await step(null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemporaryProviderError);
+    expect(error).toMatchObject({ kind: "rate_limited", retryAfterMs: 9_000 });
+    // Google answered the batch itself 200, with one inner 429 among 200s.
+    const batch = apis.requests.filter((r) => r.path === "/batch/gmail/v1");
+    expect(batch.map((r) => r.status)).toEqual([200]);
+    const inner = apis.requests.filter((r) => r.inBatch).map((r) => r.status);
+    expect(inner.filter((status) => status === 429)).toHaveLength(1);
+    expect(inner.filter((status) => status === 200)).toHaveLength(inner.length - 1);
+    const retried = await step(null);
+    expect(emailIds(retried.changes).length + retried.skipped.length).toBe(listed().length);
+  });
+
+  it("an inner 401 → AccessTokenRejectedError; an inner 403 quota error or a 429 for the whole batch → rate-limited", async () => {
+    await start(10, { emptyPageEvery: 0 });
+    apis.injectFault({ pathPrefix: "/gmail/v1/users/me/messages/", status: 401, reason: "authError" });
+    await expect(step(null)).rejects.toBeInstanceOf(AccessTokenRejectedError);
+    apis.injectFault({
+      pathPrefix: "/gmail/v1/users/me/messages/",
+      status: 403,
+      reason: "userRateLimitExceeded",
+      retryAfterSeconds: 3,
+    });
+    await expect(step(null)).rejects.toMatchObject({ kind: "rate_limited", retryAfterMs: 3_000 });
+    apis.injectFault({ pathPrefix: "/batch/", status: 429, reason: "rateLimitExceeded", retryAfterSeconds: 4 });
+    await expect(step(null)).rejects.toMatchObject({
+      name: "TemporaryProviderError",
+      kind: "rate_limited",
+      retryAfterMs: 4_000,
+    });
+  });
+
+  it("a malformed answer inside a batch is skipped as malformed while its siblings come through", async () => {
+    await start(20, { emptyPageEvery: 0 });
+    const ids = listed();
+    store.corruptMessage(ids[3]!, { id: ids[3], payload: { headers: "not a list" } });
+    store.corruptMessage(ids[7]!, "just a string");
+    const result = await step(null);
+    expect(result.skipped).toEqual(
+      expect.arrayContaining([
+        { externalId: ids[3], reason: "malformed" },
+        { externalId: ids[7], reason: "malformed" },
+      ]),
+    );
+    const seen = [...emailIds(result.changes), ...result.skipped.map((s) => s.externalId)];
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+});
+
 describe("Gmail provider: errors become the engine's classes", () => {
   it("429 with Retry-After → TemporaryProviderError rate_limited with the wait", async () => {
     await start(10);
@@ -326,13 +438,17 @@ describe("Gmail provider: errors become the engine's classes", () => {
     });
     apis.injectFault({ status: 503, reason: "backendError" });
     await expect(step(null)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "unavailable" });
-    // Profile and listing pass, then the third request (a messages.get) fails.
+    // The history page passes, then the message's fetch inside the batch fails: the step fails.
     const synced = await syncUntilCaughtUp(null);
     store.addMessage(plainMessage("x", "y"));
     const before = apis.requests.length;
     apis.injectFault({ pathPrefix: "/gmail/v1/users/me/messages/", status: 500, reason: "backendError" });
     await expect(step(synced.cursor)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "unavailable" });
-    expect(apis.requests.length - before).toBe(2);
+    expect(apis.requests.slice(before).map((r) => [r.path.replace(/messages\/\w+$/, "messages/…"), r.status])).toEqual([
+      ["/gmail/v1/users/me/history", 200],
+      ["/gmail/v1/users/me/messages/…", 500],
+      ["/batch/gmail/v1", 200],
+    ]);
   });
 
   it("401 → AccessTokenRejectedError (refresh and retry); a missing scope → ProviderAuthError (reconnect)", async () => {
@@ -349,6 +465,19 @@ describe("Gmail provider: errors become the engine's classes", () => {
     await start(1);
     await server.close();
     await expect(step(null)).rejects.toMatchObject({ name: "TemporaryProviderError", kind: "network" });
+  });
+
+  it("a step the engine aborted rejects with the abort itself, not a provider error", async () => {
+    await start(10);
+    const controller = new AbortController();
+    controller.abort();
+    const error: unknown = await provider
+      .step({ accessToken: TOKEN, cursor: null, window, now: NOW, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TemporaryProviderError);
+    expect((error as Error).name).toBe("AbortError");
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(TOKEN);
   });
 
   it("P5: no error the provider throws carries the access token or a message body", async () => {

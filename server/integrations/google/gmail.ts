@@ -1,13 +1,13 @@
 // The Gmail SyncProvider. A full sync notes the mailbox's historyId first (where incremental sync
 // will resume, so nothing that arrives during the full sync is missed), then pages
-// users.messages.list over the window and fetches each listed message (format=full) with bounded
-// concurrency. Incremental sync reads users.history.list from the stored historyId, one page per
+// users.messages.list over the window and fetches the listed messages (format=full) through Gmail's
+// batch endpoint. Incremental sync reads users.history.list from the stored historyId, one page per
 // step, and turns what it reports into fetches and removals. Every answer is checked with zod; one
 // bad message is skipped and counted, a bad listing fails the step (the engine retries it).
 import { z } from "zod";
 import { CursorExpiredError, TemporaryProviderError } from "../errors";
 import type { SkippedItem, SyncChange, SyncCursor, SyncProvider, SyncStep, SyncStepInput } from "../types";
-import { GoogleApiHttpError, toProviderError } from "./api-errors";
+import { classifyGoogleHttpError, googleHttpError, toProviderError } from "./api-errors";
 import { officialGmailClient, type GmailApiClient } from "./gmail-client";
 import { parseGmailMessage } from "./mime";
 
@@ -15,8 +15,6 @@ import { parseGmailMessage } from "./mime";
 export const MESSAGES_PER_STEP = 100;
 /** History records per step. */
 export const HISTORY_PER_STEP = 100;
-/** messages.get requests in flight at once: fast on one connection, well under Gmail's per-user quota. */
-export const FETCH_CONCURRENCY = 10;
 /** Empty pages (with a nextPageToken) followed within one step before handing the cursor back. */
 const EMPTY_PAGES_PER_STEP = 5;
 const HISTORY_TYPES = ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"];
@@ -89,70 +87,64 @@ export type GmailProviderOptions = {
 export function createGmailProvider(options: GmailProviderOptions): SyncProvider {
   const client = options.client ?? officialGmailClient(options.rootUrl);
 
-  /** One call; every failure leaves as a class of ../errors.ts (Gmail's 404 on history = cursor expired). */
-  async function request<T>(run: () => Promise<T>, cursorStatuses: number[] = []): Promise<T> {
+  /**
+   * One call; every failure leaves as a class of ../errors.ts (Gmail's 404 on history = cursor
+   * expired), or as the engine's own abort once it stopped the step (as the Calendar provider does).
+   */
+  async function request<T>(signal: AbortSignal, run: () => Promise<T>, cursorStatuses: number[] = []): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw toProviderError(error, cursorStatuses);
+      throw toProviderError(error, cursorStatuses, signal);
     }
   }
 
   /**
-   * Fetches messages (format=full), FETCH_CONCURRENCY at a time, in the order given. A message gone
-   * meanwhile (404) is reported removed; in incremental mode a message now in Trash or Spam is too.
+   * Fetches messages (format=full) through the client (Gmail's batch endpoint), in the order
+   * given. A message gone meanwhile (an inner 404) is reported removed; in incremental mode a
+   * message now in Trash or Spam is too. Any other inner error fails the whole step with its class
+   * (a 429 → rate-limited with Retry-After, a 401 → refresh the token): nothing of the step is
+   * saved and the engine retries it.
    */
   async function fetchMessages(input: SyncStepInput, ids: string[], mode: "full" | "incremental") {
-    const changes: (SyncChange | null)[] = new Array<SyncChange | null>(ids.length).fill(null);
-    const skipped: (SkippedItem | null)[] = new Array<SkippedItem | null>(ids.length).fill(null);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      // After one fetch fails the step fails; the other workers stop instead of fetching on for nothing.
-      while (next < ids.length && !failed) {
-        const index = next;
-        next += 1;
-        const id = ids[index]!;
-        let answer: unknown;
-        try {
-          answer = await client.getMessage(input.accessToken, id, input.signal);
-        } catch (error) {
-          if (error instanceof GoogleApiHttpError && error.status === 404) {
-            changes[index] = { kind: "email_removed", externalId: id };
-            continue;
-          }
-          failed = true;
-          throw toProviderError(error);
-        }
-        const labels = (answer as { labelIds?: unknown } | null)?.labelIds;
-        if (
-          mode === "incremental" &&
-          Array.isArray(labels) &&
-          labels.some((label) => REMOVING_LABELS.has(String(label)))
-        ) {
-          changes[index] = { kind: "email_removed", externalId: id };
-          continue;
-        }
-        const parsed = parseGmailMessage(answer);
-        if ("email" in parsed) changes[index] = parsed.email;
-        else
-          skipped[index] = {
-            ...parsed.skipped,
-            externalId: parsed.skipped.externalId === "unknown" ? id : parsed.skipped.externalId,
-          };
+    const changes: SyncChange[] = [];
+    const skipped: SkippedItem[] = [];
+    const { answers, requests } = await request(input.signal, () =>
+      client.getMessages(input.accessToken, ids, input.signal),
+    );
+    answers.forEach((answer, index) => {
+      const id = ids[index]!;
+      if (answer.status === 404) {
+        changes.push({ kind: "email_removed", externalId: id });
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, ids.length) }, worker));
-    return {
-      changes: changes.filter((change): change is SyncChange => change !== null),
-      skipped: skipped.filter((item): item is SkippedItem => item !== null),
-    };
+      if (answer.status < 200 || answer.status > 299) {
+        throw classifyGoogleHttpError(googleHttpError(answer.status, answer.body, answer.retryAfter), []);
+      }
+      const labels = (answer.body as { labelIds?: unknown } | null | undefined)?.labelIds;
+      if (
+        mode === "incremental" &&
+        Array.isArray(labels) &&
+        labels.some((label) => REMOVING_LABELS.has(String(label)))
+      ) {
+        changes.push({ kind: "email_removed", externalId: id });
+        return;
+      }
+      const parsed = parseGmailMessage(answer.body);
+      if ("email" in parsed) changes.push(parsed.email);
+      else
+        skipped.push({
+          ...parsed.skipped,
+          externalId: parsed.skipped.externalId === "unknown" ? id : parsed.skipped.externalId,
+        });
+    });
+    return { changes, skipped, requests };
   }
 
   async function startFullSync(input: SyncStepInput): Promise<{ cursor: FullCursor; requests: number }> {
     const profile = readAnswer(
       profileSchema,
-      await request(() => client.getProfile(input.accessToken, input.signal)),
+      await request(input.signal, () => client.getProfile(input.accessToken, input.signal)),
       "the profile",
     );
     return {
@@ -177,7 +169,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     for (let page = 0; page < EMPTY_PAGES_PER_STEP; page += 1) {
       const listing = readAnswer(
         messageListSchema,
-        await request(() =>
+        await request(input.signal, () =>
           client.listMessages(
             input.accessToken,
             { q: `after:${cursor.after}`, maxResults: MESSAGES_PER_STEP, pageToken: pageToken ?? undefined },
@@ -195,12 +187,13 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
       pageToken = next;
     }
     const fetched = await fetchMessages(input, ids, "full");
-    requests += ids.length;
+    requests += fetched.requests;
     const done = cursor.done + ids.length;
     const progress = { done, total: total === null ? null : Math.max(total, done) };
     if (next) {
       return {
-        ...fetched,
+        changes: fetched.changes,
+        skipped: fetched.skipped,
         cursor: { ...cursor, pageToken: next, done, total } satisfies FullCursor,
         mode: "full",
         caughtUp: false,
@@ -211,7 +204,8 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     // The listing is done: incremental sync takes over from the historyId noted before it began,
     // and at once (caughtUp false), to catch what arrived while the listing ran.
     return {
-      ...fetched,
+      changes: fetched.changes,
+      skipped: fetched.skipped,
       cursor: { mode: "incremental", historyId: cursor.historyId, pageToken: null } satisfies IncrementalCursor,
       mode: "full",
       caughtUp: false,
@@ -228,6 +222,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
       answer = readAnswer(
         historyListSchema,
         await request(
+          input.signal,
           () =>
             client.listHistory(
               input.accessToken,
@@ -270,7 +265,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     for (const id of deleted) if (!action.has(id)) removals.push({ kind: "email_removed", externalId: id });
 
     const fetched = await fetchMessages(input, toFetch, "incremental");
-    requests += toFetch.length;
+    requests += fetched.requests;
     const last = !page.nextPageToken;
     return {
       changes: [...removals, ...fetched.changes],
@@ -295,7 +290,7 @@ export function createGmailProvider(options: GmailProviderOptions): SyncProvider
     async connectedAccount(accessToken, signal) {
       const profile = readAnswer(
         profileSchema,
-        await request(() => client.getProfile(accessToken, signal)),
+        await request(signal, () => client.getProfile(accessToken, signal)),
         "the profile",
       );
       return { id: profile.emailAddress.toLowerCase(), name: profile.emailAddress };

@@ -19,9 +19,10 @@ store.seed(
   }),
 );
 let server: Awaited<ReturnType<typeof listenOnLoopback>>;
+let apis: FakeGoogleApis;
 
 beforeAll(async () => {
-  const apis = new FakeGoogleApis((token) =>
+  apis = new FakeGoogleApis((token) =>
     token === "good" ? { email: OWNER.email, scopes: ["https://www.googleapis.com/auth/gmail.readonly"] } : null,
   );
   apis.mount(
@@ -130,5 +131,103 @@ describe("fake Gmail", () => {
         .map((h) => h.value),
     );
     expect(senders.some((from) => /@(?!northbeam)[a-z-]+\.example>$/.test(from))).toBe(true);
+  });
+});
+
+/** A batch body as Google documents it, with the given inner request lines. */
+function batchBody(boundary: string, requestLines: string[]) {
+  return (
+    requestLines
+      .map(
+        (line, i) =>
+          `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <item${i}:x@example>\r\n\r\n${line}\r\n\r\n`,
+      )
+      .join("") + `--${boundary}--\r\n`
+  );
+}
+
+async function postBatch(requestLines: string[], token = "good") {
+  const response = await fetch(`${server.base}/batch/gmail/v1`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "multipart/mixed; boundary=zz_b" },
+    body: batchBody("zz_b", requestLines),
+  });
+  return { status: response.status, type: response.headers.get("content-type") ?? "", text: await response.text() };
+}
+
+describe("fake Gmail: the batch endpoint", () => {
+  it("answers each inner request like the single call, in order, with response- Content-IDs", async () => {
+    const [a, b] = store.ids();
+    apis.requests.length = 0;
+    const batch = await postBatch([
+      `GET /gmail/v1/users/me/messages/${a}?format=full HTTP/1.1`,
+      `GET /gmail/v1/users/me/messages/ffffffffffffffff`,
+      `GET /gmail/v1/users/me/messages/${b}?format=minimal`,
+      `GET /gmail/v1/users/me/profile`,
+    ]);
+    expect(batch.status).toBe(200);
+    const boundary = /^multipart\/mixed; boundary=(\S+)$/.exec(batch.type)?.[1];
+    expect(boundary).toBeTruthy();
+    const parts = batch.text.split(`--${boundary}`);
+    expect(parts.at(-1)).toBe("--\r\n");
+    const inner = parts.slice(1, -1).map((part) => {
+      const [mime, http] = part.split("\r\n\r\n", 2) as [string, string];
+      const statusLine = http.split("\r\n")[0]!;
+      const body = JSON.parse(part.slice(part.indexOf("\r\n\r\n", mime.length + 4) + 4)) as Record<string, unknown>;
+      return { mime, statusLine, body };
+    });
+    expect(inner.map((p) => p.statusLine)).toEqual([
+      "HTTP/1.1 200 OK",
+      "HTTP/1.1 404 Not Found",
+      "HTTP/1.1 200 OK",
+      "HTTP/1.1 200 OK",
+    ]);
+    expect(inner.map((p) => /Content-ID: (\S+)/.exec(p.mime)?.[1])).toEqual([
+      "<response-item0:x@example>",
+      "<response-item1:x@example>",
+      "<response-item2:x@example>",
+      "<response-item3:x@example>",
+    ]);
+    for (const p of inner) expect(p.mime).toMatch(/^\r\nContent-Type: application\/http\r\n/);
+    // The same answers as the single calls.
+    expect(inner[0]!.body).toEqual((await get(`me/messages/${a}?format=full`)).body);
+    expect(inner[1]!.body).toEqual((await get("me/messages/ffffffffffffffff")).body);
+    expect(inner[2]!.body).toEqual((await get(`me/messages/${b}?format=minimal`)).body);
+    expect(inner[3]!.body).toMatchObject({ emailAddress: OWNER.email });
+    // Each inner request is in the log as well as the batch itself.
+    expect(apis.requests.slice(0, 5).map((r) => [r.inBatch, r.path, r.status])).toEqual([
+      [true, `/gmail/v1/users/me/messages/${a}`, 200],
+      [true, "/gmail/v1/users/me/messages/ffffffffffffffff", 404],
+      [true, `/gmail/v1/users/me/messages/${b}`, 200],
+      [true, "/gmail/v1/users/me/profile", 200],
+      [false, "/batch/gmail/v1", 200],
+    ]);
+  });
+
+  it("refuses more than 100 inner requests, a bad token once for the whole batch, and another API", async () => {
+    const [a] = store.ids();
+    const many = await postBatch(Array.from({ length: 101 }, () => `GET /gmail/v1/users/me/messages/${a}`));
+    expect(many.status).toBe(400);
+    expect(JSON.parse(many.text)).toMatchObject({ error: { code: 400 } });
+    expect((await postBatch(Array.from({ length: 100 }, () => `GET /gmail/v1/users/me/messages/${a}`))).status).toBe(
+      200,
+    );
+    const unauthorised = await postBatch([`GET /gmail/v1/users/me/messages/${a}`], "bad");
+    expect(unauthorised.status).toBe(401);
+    expect(JSON.parse(unauthorised.text)).toMatchObject({ error: { code: 401 } });
+    const elsewhere = await postBatch(["GET /calendar/v3/users/me/calendarList"]);
+    expect(elsewhere.text).toContain("HTTP/1.1 400 Bad Request");
+  });
+
+  it("injected faults hit inner requests (a 429 inside a 200 batch) or the whole batch", async () => {
+    const [a, b] = store.ids();
+    apis.injectFault({ pathPrefix: "/gmail/v1/users/me/messages/", status: 429, retryAfterSeconds: 5 });
+    const some = await postBatch([`GET /gmail/v1/users/me/messages/${a}`, `GET /gmail/v1/users/me/messages/${b}`]);
+    expect(some.status).toBe(200);
+    expect(some.text).toMatch(/HTTP\/1\.1 429 Too Many Requests\r\n(?:[^\r]+\r\n)*Retry-After: 5\r\n/);
+    expect(some.text).toContain("HTTP/1.1 200 OK");
+    apis.injectFault({ pathPrefix: "/batch/gmail/v1", status: 503, reason: "backendError" });
+    const whole = await postBatch([`GET /gmail/v1/users/me/messages/${a}`]);
+    expect(whole.status).toBe(503);
   });
 });

@@ -5,8 +5,16 @@
 // Listings sometimes answer an empty page that still carries a nextPageToken, as Gmail does, so
 // clients are tested on following it. A mailbox can be seeded from a generator that builds each
 // message on demand (./mailbox.ts), so a 50,000-message mailbox holds only light metadata in memory.
-import express, { type Request, type Response, type Router } from "express";
-import { FakeGoogleApis, sendGoogleError } from "./index";
+import express, { type Request, type Response } from "express";
+import {
+  FakeGoogleApis,
+  googleError,
+  sendAnswer,
+  type ApiAnswer,
+  type ApiAnswerer,
+  type BatchableRouter,
+  type GoogleApiCaller,
+} from "./index";
 
 export type GmailHeader = { name: string; value: string };
 
@@ -431,110 +439,121 @@ function many(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-function boundedMaxResults(value: unknown, res: Response): number | null {
+/** maxResults as Gmail reads it (default 100, at most 500), or Google's 400 for a bad one. */
+function boundedMaxResults(value: unknown): number | ApiAnswer {
   if (value === undefined) return 100;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    sendGoogleError(res, 400, "Invalid maxResults", "invalidArgument");
-    return null;
-  }
+  if (!Number.isInteger(number) || number < 1) return googleError(400, "Invalid maxResults", "invalidArgument");
   return Math.min(number, 500);
 }
 
-/** The Gmail API routes, mounted at /gmail/v1 of a FakeGoogleApis. `lookup` finds a caller's mailbox. */
-export function gmailRouter(lookup: (email: string) => GmailStore | undefined): Router {
-  const router = express.Router();
+type Query = Record<string, unknown>;
 
-  const mailbox = (req: Request, res: Response): GmailStore | null => {
-    const caller = FakeGoogleApis.caller(res);
-    const userId = String(req.params.userId);
+/**
+ * The Gmail API as one function of (caller, method, path under /gmail/v1, query): the routes of
+ * `gmailRouter` and the inner requests of a batch (/batch/gmail/v1) are both answered by it.
+ */
+export function gmailApi(lookup: (email: string) => GmailStore | undefined): ApiAnswerer {
+  const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
+
+  const mailbox = (caller: GoogleApiCaller, userId: string): GmailStore | ApiAnswer => {
     if (userId !== "me" && userId.toLowerCase() !== caller.email.toLowerCase()) {
-      sendGoogleError(res, 403, "Delegation denied for " + caller.email, "forbidden");
-      return null;
+      return googleError(403, "Delegation denied for " + caller.email, "forbidden");
     }
-    const store = lookup(caller.email);
-    if (!store) {
-      sendGoogleError(res, 400, "Mail service not enabled", "failedPrecondition");
-      return null;
-    }
-    return store;
+    return lookup(caller.email) ?? googleError(400, "Mail service not enabled", "failedPrecondition");
   };
 
-  router.get("/users/:userId/profile", (req, res) => {
-    const store = mailbox(req, res);
-    if (!store) return;
-    res.json({
+  const profile = (store: GmailStore): ApiAnswer =>
+    ok({
       emailAddress: store.emailAddress,
       messagesTotal: store.messageCount,
       threadsTotal: store.messageCount,
       historyId: String(store.historyId),
     });
-  });
 
-  router.get("/users/:userId/messages", (req, res) => {
-    const store = mailbox(req, res);
-    if (!store) return;
-    const maxResults = boundedMaxResults(req.query.maxResults, res);
-    if (maxResults === null) return;
+  const listMessages = (store: GmailStore, query: Query): ApiAnswer => {
+    const maxResults = boundedMaxResults(query.maxResults);
+    if (typeof maxResults !== "number") return maxResults;
     let after: number | null = null;
     let before: number | null = null;
-    for (const term of (one(req.query.q) ?? "").split(/\s+/).filter(Boolean)) {
+    for (const term of (one(query.q) ?? "").split(/\s+/).filter(Boolean)) {
       const match = /^(after|before|newer|older):(.+)$/i.exec(term);
       if (!match) continue;
       const at = parseQueryDate(match[2]!);
-      if (at === null) return sendGoogleError(res, 400, "Invalid query", "invalidArgument");
+      if (at === null) return googleError(400, "Invalid query", "invalidArgument");
       if (/^(after|newer)$/i.test(match[1]!)) after = at;
       else before = at;
     }
-    const pageToken = one(req.query.pageToken);
+    const pageToken = one(query.pageToken);
     if (pageToken !== undefined && !decodeToken(pageToken))
-      return sendGoogleError(res, 400, "Invalid pageToken", "invalidArgument");
-    res.json(
+      return googleError(400, "Invalid pageToken", "invalidArgument");
+    return ok(
       store.listMessages({
         after,
         before,
-        labelIds: many(req.query.labelIds),
-        includeSpamTrash: one(req.query.includeSpamTrash) === "true",
+        labelIds: many(query.labelIds),
+        includeSpamTrash: one(query.includeSpamTrash) === "true",
         maxResults,
         pageToken,
       }),
     );
-  });
+  };
 
-  router.get("/users/:userId/messages/:id", (req, res) => {
-    const store = mailbox(req, res);
-    if (!store) return;
-    const format = one(req.query.format) ?? "full";
+  const getMessage = (store: GmailStore, id: string, query: Query): ApiAnswer => {
+    const format = one(query.format) ?? "full";
     if (!["full", "metadata", "minimal", "raw"].includes(format)) {
-      return sendGoogleError(res, 400, "Invalid format", "invalidArgument");
+      return googleError(400, "Invalid format", "invalidArgument");
     }
-    const answer = store.answerFor(String(req.params.id), format, many(req.query.metadataHeaders));
-    if (answer === undefined) return sendGoogleError(res, 404, "Requested entity was not found.", "notFound");
-    res.json(answer);
-  });
+    const answer = store.answerFor(id, format, many(query.metadataHeaders));
+    if (answer === undefined) return googleError(404, "Requested entity was not found.", "notFound");
+    return ok(answer);
+  };
 
-  router.get("/users/:userId/history", (req, res) => {
-    const store = mailbox(req, res);
-    if (!store) return;
-    const start = Number(req.query.startHistoryId);
-    if (req.query.startHistoryId === undefined || !Number.isSafeInteger(start) || start < 0) {
-      return sendGoogleError(res, 400, "Invalid startHistoryId", "invalidArgument");
+  const listHistory = (store: GmailStore, query: Query): ApiAnswer => {
+    const start = Number(query.startHistoryId);
+    if (query.startHistoryId === undefined || !Number.isSafeInteger(start) || start < 0) {
+      return googleError(400, "Invalid startHistoryId", "invalidArgument");
     }
-    const maxResults = boundedMaxResults(req.query.maxResults, res);
-    if (maxResults === null) return;
-    const pageToken = one(req.query.pageToken);
+    const maxResults = boundedMaxResults(query.maxResults);
+    if (typeof maxResults !== "number") return maxResults;
+    const pageToken = one(query.pageToken);
     if (pageToken !== undefined && !decodeToken(pageToken))
-      return sendGoogleError(res, 400, "Invalid pageToken", "invalidArgument");
+      return googleError(400, "Invalid pageToken", "invalidArgument");
     const answer = store.listHistory({
       startHistoryId: start,
-      historyTypes: many(req.query.historyTypes),
-      labelId: one(req.query.labelId),
+      historyTypes: many(query.historyTypes),
+      labelId: one(query.labelId),
       maxResults,
       pageToken,
     });
-    if (answer === "expired") return sendGoogleError(res, 404, "Requested entity was not found.", "notFound");
-    res.json(answer);
-  });
+    if (answer === "expired") return googleError(404, "Requested entity was not found.", "notFound");
+    return ok(answer);
+  };
 
-  return router;
+  return (caller, method, path, query) => {
+    const match = /^\/users\/([^/]+)\/(profile|messages|history)(?:\/([^/]+))?\/?$/.exec(path);
+    if (method !== "GET" || !match || (match[3] !== undefined && match[2] !== "messages")) {
+      return googleError(404, "Not Found", "notFound");
+    }
+    const store = mailbox(caller, decodeURIComponent(match[1]!));
+    if (!(store instanceof GmailStore)) return store;
+    if (match[2] === "profile")
+      return match[3] === undefined ? profile(store) : googleError(404, "Not Found", "notFound");
+    if (match[2] === "history") return listHistory(store, query);
+    if (match[3] !== undefined) return getMessage(store, decodeURIComponent(match[3]), query);
+    return listMessages(store, query);
+  };
+}
+
+/**
+ * The Gmail API routes, mounted at /gmail/v1 of a FakeGoogleApis (which then also serves
+ * /batch/gmail/v1 with the same answers). `lookup` finds a caller's mailbox.
+ */
+export function gmailRouter(lookup: (email: string) => GmailStore | undefined): BatchableRouter {
+  const answer = gmailApi(lookup);
+  const router = express.Router();
+  router.use((req: Request, res: Response) =>
+    sendAnswer(res, answer(FakeGoogleApis.caller(res), req.method, req.path, req.query as Query)),
+  );
+  return Object.assign(router, { answer });
 }
