@@ -110,6 +110,8 @@ describe("every 429 carries Retry-After", () => {
       // These read Claude's 429s; they answer none.
       "app/utils/brain-user-key.ts": "reads",
       "server/brain/claude.ts": "reads",
+      // Reads Google's 429s (the sync backs off); answers none.
+      "server/integrations/google/api-errors.ts": "reads",
     } as Record<string, string>;
     const offenders: string[] = [];
     const walk = (dir: string) => {
