@@ -69,6 +69,25 @@ export function clearStateCookie(secure: boolean): string {
   return stateCookie("", 0, secure);
 }
 
+/** Where to send the browser for these scopes: PKCE S256 with a fresh state and verifier. */
+function authorizationRequest(config: GoogleConfig, appUrl: string, scopes: string[]) {
+  const state = generateState();
+  const verifier = generateCodeVerifier();
+  const url = client(config, appUrl).createAuthorizationURLWithPKCE(
+    config.authorizationEndpoint,
+    state,
+    CodeChallengeMethod.S256,
+    verifier,
+    scopes,
+  );
+  return { url, state, verifier };
+}
+
+/** The short-lived state cookie carrying what the callback needs to check and finish the handshake. */
+function encodeStateCookie(payload: StateCookie, secure: boolean): string {
+  return stateCookie(Buffer.from(JSON.stringify(payload)).toString("base64url"), OAUTH_STATE_MAX_AGE_S, secure);
+}
+
 /** Where to send the browser, and the state cookie to set on the way. */
 export function beginGoogleSignIn(
   config: GoogleConfig,
@@ -81,15 +100,7 @@ export function beginGoogleSignIn(
     now?: Date;
   },
 ): { url: string; cookie: string } {
-  const state = generateState();
-  const verifier = generateCodeVerifier();
-  const url = client(config, options.appUrl).createAuthorizationURLWithPKCE(
-    config.authorizationEndpoint,
-    state,
-    CodeChallengeMethod.S256,
-    verifier,
-    GOOGLE_SIGN_IN_SCOPES,
-  );
+  const { url, state, verifier } = authorizationRequest(config, options.appUrl, GOOGLE_SIGN_IN_SCOPES);
   url.searchParams.set("prompt", "select_account");
   if (options.loginHint) url.searchParams.set("login_hint", options.loginHint);
   const payload: StateCookie = {
@@ -101,8 +112,7 @@ export function beginGoogleSignIn(
     provider: null,
     userId: null,
   };
-  const value = Buffer.from(JSON.stringify(payload)).toString("base64url");
-  return { url: url.toString(), cookie: stateCookie(value, OAUTH_STATE_MAX_AGE_S, options.secure) };
+  return { url: url.toString(), cookie: encodeStateCookie(payload, options.secure) };
 }
 
 function readStateCookie(cookieHeader: string | null): StateCookie | null {
@@ -139,15 +149,7 @@ export function beginGoogleConnect(
   config: GoogleConfig,
   options: { appUrl: string; secure: boolean; provider: GoogleTool; userId: string; now?: Date },
 ): { url: string; cookie: string } {
-  const state = generateState();
-  const verifier = generateCodeVerifier();
-  const url = client(config, options.appUrl).createAuthorizationURLWithPKCE(
-    config.authorizationEndpoint,
-    state,
-    CodeChallengeMethod.S256,
-    verifier,
-    providerInfo(options.provider).scopes,
-  );
+  const { url, state, verifier } = authorizationRequest(config, options.appUrl, providerInfo(options.provider).scopes);
   url.searchParams.set("access_type", "offline");
   url.searchParams.set("prompt", "consent");
   url.searchParams.set("include_granted_scopes", "true");
@@ -160,8 +162,7 @@ export function beginGoogleConnect(
     provider: options.provider,
     userId: options.userId,
   };
-  const value = Buffer.from(JSON.stringify(payload)).toString("base64url");
-  return { url: url.toString(), cookie: stateCookie(value, OAUTH_STATE_MAX_AGE_S, options.secure) };
+  return { url: url.toString(), cookie: encodeStateCookie(payload, options.secure) };
 }
 
 /** What the callback's state cookie says the handshake was for (null: no valid cookie). */
