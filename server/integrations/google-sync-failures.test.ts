@@ -64,7 +64,8 @@ describe("429 storms", () => {
   it("a run of 429s with Retry-After: no attempt before it; after they stop the sync completes with exact counts", async () => {
     const { db, user, connection, mailbox } = await workspace.seller();
     const { expected } = workspace.mailboxFor(mailbox, 150, 41);
-    // One page committed, then Gmail throttles three requests in a row.
+    // One page committed, then Gmail throttles three requests in a row, asking for two hours (longer
+    // than the engine's own backoff would wait, so only honouring Retry-After passes).
     expect((await runSync(db, connection.id, { budgetMs: 0 })).outcome).toBe("continues");
     const committed = (await gmailCounts(db, user.id)).messages;
     expect(committed).toBeGreaterThan(0);
@@ -72,7 +73,7 @@ describe("429 storms", () => {
       pathPrefix: "/gmail/v1",
       status: 429,
       reason: "rateLimitExceeded",
-      retryAfterSeconds: 90,
+      retryAfterSeconds: 7200,
       times: 3,
     });
     for (let storm = 1; storm <= 3; storm += 1) {
@@ -80,8 +81,8 @@ describe("429 storms", () => {
       expect((await runSync(db, connection.id)).outcome).toBe("retry_scheduled");
       const row = await connectionRow(db, connection.id);
       expect(row).toMatchObject({ status: "error", consecutiveFailures: storm, lastErrorKind: "rate_limited" });
-      expect(row.nextSyncAt!.getTime()).toBeGreaterThanOrEqual(at + 90_000);
-      expect(await dueConnections(db, new Date(at + 89_000))).not.toContain(connection.id);
+      expect(row.nextSyncAt!.getTime()).toBeGreaterThanOrEqual(at + 7_200_000);
+      expect(await dueConnections(db, new Date(at + 7_190_000))).not.toContain(connection.id);
       // Not due: a poll now does nothing and asks Gmail nothing.
       const asked = apis().requests.length;
       expect((await runSync(db, connection.id)).outcome).toBe("busy");
@@ -224,6 +225,42 @@ describe("P12: disconnect", () => {
     expect(disconnected.totalStats).toEqual(row.totalStats);
     const asked = apis().requests.length;
     expect(await dueConnections(db, new Date(Date.now() + 365 * 86_400_000))).not.toContain(connection.id);
+    expect((await runSync(db, connection.id)).outcome).toBe("inactive");
+    expect(apis().requests.length).toBe(asked);
+  });
+
+  it("P12: a step read in full while the user disconnects (revocation failing at Google) is dropped at commit, and polling stops", async () => {
+    const { db, user, connection, mailbox, tokens } = await workspace.seller();
+    workspace.mailboxFor(mailbox, 150, 49);
+    expect((await runSync(db, connection.id, { budgetMs: 0 })).outcome).toBe("continues");
+    const kept = await gmailCounts(db, user.id);
+    const row = await connectionRow(db, connection.id);
+
+    // Google is down for revocation: the tokens stay live there, so the step in flight reads its
+    // whole page. Only the engine's check at commit stands between that page and the database.
+    harness.google.fake.failRevocationsWith = 503;
+    const held = harness.googleApis!.holdRequest((path) => /\/users\/me\/messages$/.test(path));
+    const running = runSync(db, connection.id);
+    await held.arrived;
+    try {
+      expect(await disconnectConnection(db, user.id, connection.id)).toMatchObject({ revoked: "failed" });
+    } finally {
+      harness.google.fake.failRevocationsWith = null;
+    }
+    expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(true);
+    const afterDisconnect = apis().requests.length;
+    held.release();
+    expect((await running).outcome).toBe("disconnected");
+    // The page was read (with the still-live token)…
+    expect(
+      apis()
+        .requests.slice(afterDisconnect)
+        .filter((r) => r.status === 200).length,
+    ).toBeGreaterThan(1);
+    // …and none of it stored.
+    expect(await gmailCounts(db, user.id)).toEqual(kept);
+    expect((await connectionRow(db, connection.id)).totalStats).toEqual(row.totalStats);
+    const asked = apis().requests.length;
     expect((await runSync(db, connection.id)).outcome).toBe("inactive");
     expect(apis().requests.length).toBe(asked);
   });
