@@ -2,7 +2,6 @@
 // google-sync.test.ts for the setting): 429 storms, a token expired mid-sync (P15), a revoked grant,
 // a disconnect in the middle of a Gmail sync (P12), the connect flow's scopes (P3), what reaches the
 // logs (P5), and a worker killed with SIGKILL mid-sync. Proven by counts of records in the database.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -17,12 +16,12 @@ import {
 import {
   CALENDAR_SCOPES,
   GMAIL_SCOPES,
+  killWorkerMidSync,
   makeDue,
   startSyncHarness,
   type SyncHarness,
 } from "../../tests/fakes/provider/harness";
 import { createUser } from "../../tests/helpers/users";
-import { databaseUrl } from "../../tests/setup/test-database";
 import { beginGoogleConnect, completeGoogleConnect, googleRedirectUri } from "../auth/google";
 import { getDb } from "../db/client";
 import { createLogger, setLogger } from "../logger";
@@ -315,27 +314,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("crash in the middle of a Gmail 
     setTokenKeys(parseTokenKeys(keys));
     const { db, user, connection, mailbox } = await workspace.seller();
     const { expected } = workspace.mailboxFor(mailbox, 320, 47);
-    const [current] = await db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
     // The third listing request is held: the steps before it are committed, and the worker killed.
     const held = harness.googleApis!.holdRequest((path) => /\/users\/me\/messages$/.test(path), 2);
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/fakes/provider/sync-worker.ts"], {
-      env: {
-        ...process.env,
-        TOKEN_ENCRYPTION_KEYS: keys,
-        SYNC_WORKER_DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, current!.name),
-        SYNC_WORKER_CONNECTION: connection.id,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-      child.once("exit", (code, signal) => resolve(signal ?? code)),
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    await Promise.race([held.arrived, exited.then(() => Promise.reject(new Error(`worker exited early: ${stderr}`)))]);
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
-    held.release();
+    expect(await killWorkerMidSync(db, connection.id, held, { TOKEN_ENCRYPTION_KEYS: keys })).toBe("SIGKILL");
 
     const partial = await gmailCounts(db, user.id);
     expect(partial.messages).toBeGreaterThan(0);

@@ -3,10 +3,12 @@
 // environment pointed at both, and connected users whose tokens are stored the product's way.
 // With `googleApis`, the fake Gmail and Calendar APIs run too (same token checks) and the REAL
 // registry providers sync from them (google-sync.test.ts): the feed is then not put in Gmail's place.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { createUser } from "../../helpers/users";
 import { getDb, type Db } from "../../../server/db/client";
+import { databaseUrl } from "../../setup/test-database";
 import { resetEnvCache } from "../../../server/env";
 import { storeConnection } from "../../../server/integrations/connections";
 import { PROVIDERS } from "../../../server/integrations/providers";
@@ -176,4 +178,39 @@ export type SyncHarness = Awaited<ReturnType<typeof startSyncHarness>>;
 /** Makes a connection due now (the scheduler's job, done by hand between runs of a test). */
 export async function makeDue(db: Db, connectionId: string): Promise<void> {
   await db.integrationConnection.update({ where: { id: connectionId }, data: { nextSyncAt: new Date() } });
+}
+
+/**
+ * Runs one sync of `connectionId` in a worker process of its own (./sync-worker.ts) on this test
+ * file's PostgreSQL database, waits until `held` (a request the fake holds) arrives, and kills the
+ * worker with SIGKILL there, in the middle of its sync. `env` is passed on: the token keys the
+ * worker needs to open the stored tokens, and SYNC_WORKER_FEED for the fake feed (without it the
+ * worker uses the real providers and ingest).
+ */
+export async function killWorkerMidSync(
+  db: Db,
+  connectionId: string,
+  held: { arrived: Promise<void>; release: () => void },
+  env: Record<string, string>,
+): Promise<NodeJS.Signals | number | null> {
+  const [current] = await db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/fakes/provider/sync-worker.ts"], {
+    env: {
+      ...process.env,
+      ...env,
+      SYNC_WORKER_DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, current!.name),
+      SYNC_WORKER_CONNECTION: connectionId,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code)),
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  await Promise.race([held.arrived, exited.then(() => Promise.reject(new Error(`worker exited early: ${stderr}`)))]);
+  child.kill("SIGKILL");
+  const signal = await exited;
+  held.release();
+  return signal;
 }
