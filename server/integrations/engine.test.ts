@@ -1,16 +1,14 @@
 // The sync engine against a provider over real HTTP (tests/fakes/provider) whose bearer tokens the
 // fake Google OAuth server issues, refreshes and revokes; real database (PGlite or PostgreSQL).
 // Ingest is replaced by a stand-in with its contract (tests/fakes/provider/ingest-stand-in.ts).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeDue, startSyncHarness, type SyncHarness } from "../../tests/fakes/provider/harness";
+import { killWorkerMidSync, makeDue, startSyncHarness, type SyncHarness } from "../../tests/fakes/provider/harness";
 import { applyChangesStandIn } from "../../tests/fakes/provider/ingest-stand-in";
 import { env } from "../env";
 import { createLogger, setLogger } from "../logger";
 import { dueConnections, LEASE_MS, rescueStuckSyncs, runSync, type RunOptions, type SyncStats } from "./engine";
-import { databaseUrl } from "../../tests/setup/test-database";
 import { decryptToken, parseTokenKeys, setTokenKeys } from "./token-crypto";
 
 let harness: SyncHarness;
@@ -167,28 +165,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("crash in the middle of a sync",
     setTokenKeys(parseTokenKeys(keys));
     const { db, user, connection, mailbox } = await harness.connectedUser();
     harness.feed.addMessages(mailbox, 40);
-    const [current] = await db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
     // Three pages go through and are committed; the fourth request is held, and the worker killed.
     const held = harness.feed.holdAfter(3);
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/fakes/provider/sync-worker.ts"], {
-      env: {
-        ...process.env,
+    expect(
+      await killWorkerMidSync(db, connection.id, held, {
         TOKEN_ENCRYPTION_KEYS: keys,
-        SYNC_WORKER_DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, current!.name),
         SYNC_WORKER_FEED: harness.feed.base,
-        SYNC_WORKER_CONNECTION: connection.id,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-      child.once("exit", (code, signal) => resolve(signal ?? code)),
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    await Promise.race([held.arrived, exited.then(() => Promise.reject(new Error(`worker exited early: ${stderr}`)))]);
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
-    held.release();
+      }),
+    ).toBe("SIGKILL");
 
     let row = await connectionRow(db, connection.id);
     expect(row.leaseId).toMatch(/^child:/);

@@ -354,7 +354,11 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
           : stage === "full_resync" && !step.caughtUp
             ? "full_resync"
             : "incremental";
-      const completesFullSync = step.mode === "full" && step.caughtUp;
+      // A full read ends on a full step that is caught up, or where the provider hands over to
+      // incremental reading: Gmail's last listing page hands over with caughtUp false (to catch what
+      // arrived while it listed), so the first incremental step of a full read completes it.
+      const completesFullSync =
+        step.mode === "full" ? step.caughtUp : stage === "first_sync" || stage === "full_resync";
       const at = now();
       const counted = await db.$transaction(
         async (tx) => {

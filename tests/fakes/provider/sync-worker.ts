@@ -1,6 +1,9 @@
-// A sync worker in a process of its own, for the crash test (engine.test.ts): it runs one sync of a
-// connection against the fake feed, on the test's PostgreSQL database, and the test kills it with
-// SIGKILL in the middle. Run with `node --import tsx` (one process, so the kill hits the worker).
+// A sync worker in a process of its own, for the crash tests (engine.test.ts, google-sync.test.ts):
+// it runs one sync of a connection on the test's PostgreSQL database, and the test kills it with
+// SIGKILL in the middle. With SYNC_WORKER_FEED it reads the fake feed through the ingest stand-in;
+// without it, the REAL registry provider reads the fake Google APIs (GOOGLE_API_BASE_URL, inherited)
+// and the REAL ingest stores what it finds. Run with `node --import tsx` (one process, so the kill
+// hits the worker).
 import { postgresDatabase } from "../../../server/db/client";
 import { runSync } from "../../../server/integrations/engine";
 import { setSyncProvider } from "../../../server/integrations/registry";
@@ -13,12 +16,12 @@ async function main() {
     process.env.SYNC_WORKER_FEED,
     process.env.SYNC_WORKER_CONNECTION,
   ];
-  if (!databaseUrl || !feedBase || !connectionId) throw new Error("sync-worker: SYNC_WORKER_* variables are missing");
+  if (!databaseUrl || !connectionId) throw new Error("sync-worker: SYNC_WORKER_* variables are missing");
   const database = postgresDatabase(databaseUrl, { max: 2 });
-  setSyncProvider("gmail", feedSyncProvider(feedBase, "gmail"));
+  if (feedBase) setSyncProvider("gmail", feedSyncProvider(feedBase, "gmail"));
   try {
     const result = await runSync(database.prisma, connectionId, {
-      applyChanges: applyChangesStandIn,
+      ...(feedBase ? { applyChanges: applyChangesStandIn } : {}),
       workerId: "child",
       budgetMs: 10 * 60_000,
     });
