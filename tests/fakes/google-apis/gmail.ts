@@ -181,6 +181,8 @@ export class GmailStore {
 
   /** Forgets history before `historyId`, as Gmail does after about a week: older starts answer 404. */
   expireHistoryBefore(historyId: number): void {
+    // Gmail always keeps the mailbox's current position: a history id from a fresh profile is valid.
+    historyId = Math.min(historyId, this.historyId);
     this.oldestKeptHistoryId = Math.max(this.oldestKeptHistoryId, historyId);
     while (this.history.length > 0 && this.history[0]!.id < historyId) this.history.shift();
   }
