@@ -5,6 +5,8 @@ import { startTestServer } from "../../tests/helpers/server";
 import { createApp } from "../app";
 import { demoFakeGoogle } from "../../tests/fakes/google-oauth/demo";
 import { env, EnvError, parseEnv, resetEnvCache } from "../env";
+import { createCalendarProvider } from "../integrations/google/calendar";
+import { createGmailProvider } from "../integrations/google/gmail";
 
 const servers: Awaited<ReturnType<typeof startRemixTestServer>>[] = [];
 const saved = { ...process.env };
@@ -120,6 +122,29 @@ describe("/dev/fake-google-apis (the demo's fake Gmail and Calendar)", () => {
         404,
       );
     }
+  });
+
+  it("is where the real Gmail and Calendar providers sync from, path and all", async () => {
+    const server = await serve({ NODE_ENV: "production" });
+    // env().googleApiBaseUrl names APP_URL's port; the test server listens on its own.
+    const rootUrl = `${server.url}/dev/fake-google-apis`;
+    const { accessToken } = demoFakeGoogle(env()).issueGrant("alex@northbeam.example", [
+      "https://www.googleapis.com/auth/gmail.readonly",
+      "https://www.googleapis.com/auth/calendar.readonly",
+    ]);
+    const signal = new AbortController().signal;
+    const gmail = createGmailProvider({ rootUrl });
+    expect(await gmail.connectedAccount(accessToken, signal)).toMatchObject({ id: "alex@northbeam.example" });
+    const now = new Date();
+    const window = {
+      mailSince: new Date(now.getTime() - 90 * 86_400_000),
+      calendarFrom: new Date(now.getTime() - 90 * 86_400_000),
+      calendarTo: new Date(now.getTime() + 180 * 86_400_000),
+    };
+    const step = await gmail.step({ accessToken, cursor: null, window, now, signal });
+    expect(step.changes.length + step.skipped.length).toBeGreaterThan(0);
+    const calendar = createCalendarProvider({ rootUrl });
+    expect((await calendar.connectedAccount(accessToken, signal)).id).toBe("alex@northbeam.example");
   });
 
   it("does not exist without FAKE_GOOGLE", async () => {
