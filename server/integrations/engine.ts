@@ -354,7 +354,10 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
           : stage === "full_resync" && !step.caughtUp
             ? "full_resync"
             : "incremental";
-      const completesFullSync = step.mode === "full" && step.caughtUp;
+      // A full sync is complete once a step catches up: either its last full page (caughtUp), or, for
+      // a provider that hands over from its listing to its change feed before catching up (Gmail
+      // reads the history that arrived while it listed), the first caught-up step after the listing.
+      const completesFullSync = step.caughtUp && (step.mode === "full" || stage !== "incremental");
       const at = now();
       const counted = await db.$transaction(
         async (tx) => {
