@@ -83,7 +83,7 @@ function Header() {
           Sales-as-Code
         </Link>
         {user ? (
-          <nav aria-label="Main" className="flex items-center gap-0.5">
+          <nav aria-label="Main" className="flex min-w-0 items-center gap-0.5 overflow-x-auto">
             <NavLink to="/dashboard" className={navClass}>
               Dashboard
             </NavLink>
