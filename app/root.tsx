@@ -77,13 +77,16 @@ function Header() {
     `whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+      <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-4 px-4 md:flex-nowrap">
         <Link to="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold text-slate-900">
           <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
           Sales-as-Code
         </Link>
         {user ? (
-          <nav aria-label="Main" className="flex items-center gap-0.5">
+          <nav
+            aria-label="Main"
+            className="order-last -mx-2 flex w-full min-w-0 items-center gap-0.5 overflow-x-auto pb-2 md:order-none md:mx-0 md:w-auto md:pb-0"
+          >
             <NavLink to="/dashboard" className={navClass}>
               Dashboard
             </NavLink>

@@ -1,6 +1,6 @@
 // The Express application: the order of middleware is the request's path through the server.
 //   request log → security headers → body limit → same origin → static files → /healthz
-//   → /dev guard (→ fake Google) → session → /api/trpc → Remix
+//   → /dev guard (→ fake Google and its APIs) → session → /api/trpc → Remix
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -107,6 +107,11 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     // router parses its own form posts; the body limit has read the body already, so it gets it parsed.
     const { demoFakeGoogle } = await import("../tests/fakes/google-oauth/demo");
     app.use("/dev/fake-google", formBodyFromLimit, demoFakeGoogle(env).router());
+    // Its Gmail and Calendar APIs (env().googleApiBaseUrl), which this server's own sync calls over
+    // loopback with bearer tokens the fake issued: GET requests with no session cookie, answered
+    // before the session middleware and the pages.
+    const { demoFakeGoogleApisRouter } = await import("../tests/fakes/google-apis/demo");
+    app.use("/dev/fake-google-apis", await demoFakeGoogleApisRouter(env));
   }
 
   app.use(sessionMiddleware({ db: getDb, secureCookies: secure }));

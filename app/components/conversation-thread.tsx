@@ -81,8 +81,12 @@ export function ConversationThread({
                 data-testid="message-attachments"
               >
                 {message.attachmentNames.map((name, i) => (
-                  <li key={`${name}-${i}`} className="rounded bg-slate-100 px-1.5 py-0.5">
-                    📎 {name}
+                  <li
+                    key={`${name}-${i}`}
+                    className="inline-flex max-w-full items-center gap-1 break-all rounded bg-slate-100 px-1.5 py-0.5"
+                  >
+                    <PaperclipIcon />
+                    {name}
                   </li>
                 ))}
               </ul>
@@ -101,5 +105,21 @@ export function ConversationThread({
         );
       })}
     </ol>
+  );
+}
+
+/** Drawn, not an emoji: a machine without an emoji font showed the paperclip as an empty box. */
+function PaperclipIcon() {
+  return (
+    <svg
+      aria-hidden
+      viewBox="0 0 16 16"
+      className="h-3 w-3 shrink-0"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+    >
+      <path d="M10.5 4.5 5.6 9.4a1.5 1.5 0 0 0 2.1 2.1l5-5a3 3 0 0 0-4.2-4.2l-5 5a4.5 4.5 0 0 0 6.4 6.4l4.1-4.2" />
+    </svg>
   );
 }

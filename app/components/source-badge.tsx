@@ -6,7 +6,8 @@ import { Badge } from "./ui";
 export function SourceBadge({ source }: { source: string }) {
   if (!isSynced(source)) return null;
   return (
-    <span data-testid="source-badge">
+    // Never broken over two lines: on a phone a long subject beside it is what gets truncated.
+    <span className="shrink-0 whitespace-nowrap" data-testid="source-badge">
       <Badge tone="blue">from {sourceLabel(source)}</Badge>
     </span>
   );
@@ -15,7 +16,7 @@ export function SourceBadge({ source }: { source: string }) {
 /** A cancelled meeting, said plainly. */
 export function CancelledBadge() {
   return (
-    <span data-testid="cancelled-badge">
+    <span className="shrink-0 whitespace-nowrap" data-testid="cancelled-badge">
       <Badge tone="red">Cancelled</Badge>
     </span>
   );

@@ -214,7 +214,7 @@ function ProviderRow({
           {provider.scopes.map((scope, i) => (
             <span key={scope}>
               {i > 0 ? ", " : ""}
-              <code className="rounded bg-slate-100 px-1 py-0.5 text-slate-700">{scope}</code>
+              <code className="break-all rounded bg-slate-100 px-1 py-0.5 text-slate-700">{scope}</code>
             </span>
           ))}
         </span>

@@ -52,6 +52,9 @@ export class BodyTooLargeError extends Error {
 
 export function bodyKind(req: Request): BodyKind {
   if (req.path.startsWith("/api/trpc/") || req.path === "/api/trpc") return "api";
+  // The demo's fake Google APIs (FAKE_GOOGLE, server/app.ts) take Gmail's batches: multipart/mixed
+  // bodies from our own sync, bounded like an API request, not forms.
+  if (req.path.startsWith("/dev/fake-google-apis/")) return "api";
   if (req.method === "POST" && UPLOAD_PATHS.has(req.path)) return "upload";
   return "form";
 }

@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startRemixTestServer } from "../../tests/helpers/remix-server";
 import { startTestServer } from "../../tests/helpers/server";
 import { createApp } from "../app";
-import { EnvError, parseEnv, resetEnvCache } from "../env";
+import { demoFakeGoogle } from "../../tests/fakes/google-oauth/demo";
+import { env, EnvError, parseEnv, resetEnvCache } from "../env";
+import { createCalendarProvider } from "../integrations/google/calendar";
+import { createGmailProvider } from "../integrations/google/gmail";
 
 const servers: Awaited<ReturnType<typeof startRemixTestServer>>[] = [];
 const saved = { ...process.env };
@@ -87,6 +90,72 @@ describe("/dev/fake-google (the demo's stand-in for Google)", () => {
   it("and the demo are off by default for an instance behind a trusted proxy", () => {
     expect(parseEnv({ TRUST_PROXY: "true" })).toMatchObject({ DEMO_MODE: false, FAKE_GOOGLE: false });
     expect(parseEnv({})).toMatchObject({ DEMO_MODE: true, FAKE_GOOGLE: true });
+  });
+});
+
+describe("/dev/fake-google-apis (the demo's fake Gmail and Calendar)", () => {
+  it("serves a demo mailbox and calendar to a token the demo's fake Google issued, and nothing else", async () => {
+    const server = await serve({ NODE_ENV: "production" });
+    const base = env().googleApiBaseUrl;
+    expect(base).toBe(`${env().APP_URL}/dev/fake-google-apis`);
+    const api = `${server.url}/dev/fake-google-apis`;
+    const { accessToken } = demoFakeGoogle(env()).issueGrant("alex@northbeam.example", [
+      "https://www.googleapis.com/auth/gmail.readonly",
+      "https://www.googleapis.com/auth/calendar.readonly",
+    ]);
+    const bearer = { authorization: `Bearer ${accessToken}` };
+    const profile = await fetch(`${api}/gmail/v1/users/me/profile`, { headers: bearer });
+    expect(profile.status).toBe(200);
+    expect(await profile.json()).toMatchObject({ emailAddress: "alex@northbeam.example" });
+    const listed = (await (
+      await fetch(`${api}/gmail/v1/users/me/messages?maxResults=5`, { headers: bearer })
+    ).json()) as {
+      messages?: unknown[];
+    };
+    expect(listed.messages?.length ?? 0).toBeGreaterThan(0);
+    const calendars = await fetch(`${api}/calendar/v3/users/me/calendarList`, { headers: bearer });
+    expect(calendars.status).toBe(200);
+    // No session cookie makes a bearer valid, and a relayed request finds nothing.
+    expect((await fetch(`${api}/gmail/v1/users/me/profile`)).status).toBe(401);
+    for (const headers of RELAYED) {
+      expect((await fetch(`${api}/gmail/v1/users/me/profile`, { headers: { ...bearer, ...headers } })).status).toBe(
+        404,
+      );
+    }
+  });
+
+  it("is where the real Gmail and Calendar providers sync from, path and all", async () => {
+    const server = await serve({ NODE_ENV: "production" });
+    // env().googleApiBaseUrl names APP_URL's port; the test server listens on its own.
+    const rootUrl = `${server.url}/dev/fake-google-apis`;
+    const { accessToken } = demoFakeGoogle(env()).issueGrant("alex@northbeam.example", [
+      "https://www.googleapis.com/auth/gmail.readonly",
+      "https://www.googleapis.com/auth/calendar.readonly",
+    ]);
+    const signal = new AbortController().signal;
+    const gmail = createGmailProvider({ rootUrl });
+    expect(await gmail.connectedAccount(accessToken, signal)).toMatchObject({ id: "alex@northbeam.example" });
+    const now = new Date();
+    const window = {
+      mailSince: new Date(now.getTime() - 90 * 86_400_000),
+      calendarFrom: new Date(now.getTime() - 90 * 86_400_000),
+      calendarTo: new Date(now.getTime() + 180 * 86_400_000),
+    };
+    const step = await gmail.step({ accessToken, cursor: null, window, now, signal });
+    expect(step.changes.length + step.skipped.length).toBeGreaterThan(0);
+    const calendar = createCalendarProvider({ rootUrl });
+    expect((await calendar.connectedAccount(accessToken, signal)).id).toBe("alex@northbeam.example");
+  });
+
+  it("does not exist without FAKE_GOOGLE", async () => {
+    const server = await serve({ NODE_ENV: "production", FAKE_GOOGLE: "false" });
+    expect(env().googleApiBaseUrl).toBeNull();
+    const response = await fetch(`${server.url}/dev/fake-google-apis/gmail/v1/users/me/profile`, {
+      headers: { authorization: "Bearer anything" },
+    });
+    expect(response.status).toBe(404);
+    // The app's own not-found answer, not the fake API's Google-shaped error.
+    expect(await response.text()).not.toContain("UNAUTHENTICATED");
   });
 });
 

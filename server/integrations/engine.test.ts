@@ -8,6 +8,7 @@ import { killWorkerMidSync, makeDue, startSyncHarness, type SyncHarness } from "
 import { applyChangesStandIn } from "../../tests/fakes/provider/ingest-stand-in";
 import { env } from "../env";
 import { createLogger, setLogger } from "../logger";
+import { setSyncProvider, syncProvider } from "./registry";
 import { dueConnections, LEASE_MS, rescueStuckSyncs, runSync, type RunOptions, type SyncStats } from "./engine";
 import { decryptToken, parseTokenKeys, setTokenKeys } from "./token-crypto";
 
@@ -88,6 +89,32 @@ describe("first sync and incremental polling", () => {
     expect(result.stats).toMatchObject({ fetched: 4, created: 3, skipped: { malformed: 1 } });
     expect((await connectionRow(db, connection.id)).totalStats).toMatchObject({ skipped: { malformed: 1 } });
     expect(await countEvents(db, user.id)).toBe(3);
+  });
+});
+
+describe("a provider that hands over from its listing to its change feed", () => {
+  it("completes the first sync with the first caught-up step after the listing (Gmail reads history before it is caught up)", async () => {
+    const { db, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 7);
+    const listing = (await syncProvider("gmail"))!;
+    // Like Gmail: the listing's last page moves the cursor to the change feed without being caught up.
+    setSyncProvider("gmail", {
+      ...listing,
+      connectedAccount: (token, signal) => listing.connectedAccount(token, signal),
+      step: async (input) => {
+        const step = await listing.step(input);
+        return step.mode === "full" ? { ...step, caughtUp: false } : step;
+      },
+    });
+    try {
+      const first = await run(db, connection.id);
+      expect(first).toMatchObject({ outcome: "caught_up" });
+      const row = await connectionRow(db, connection.id);
+      expect(row).toMatchObject({ status: "active", stage: "idle" });
+      expect(row.firstSyncCompletedAt).toBeInstanceOf(Date);
+    } finally {
+      setSyncProvider("gmail", listing);
+    }
   });
 });
 

@@ -354,11 +354,10 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
           : stage === "full_resync" && !step.caughtUp
             ? "full_resync"
             : "incremental";
-      // A full read ends on a full step that is caught up, or where the provider hands over to
-      // incremental reading: Gmail's last listing page hands over with caughtUp false (to catch what
-      // arrived while it listed), so the first incremental step of a full read completes it.
-      const completesFullSync =
-        step.mode === "full" ? step.caughtUp : stage === "first_sync" || stage === "full_resync";
+      // A full sync is complete once a step catches up: either its last full page (caughtUp), or, for
+      // a provider that hands over from its listing to its change feed before catching up (Gmail
+      // reads the history that arrived while it listed), the first caught-up step after the listing.
+      const completesFullSync = step.caughtUp && (step.mode === "full" || stage !== "incremental");
       const at = now();
       const counted = await db.$transaction(
         async (tx) => {

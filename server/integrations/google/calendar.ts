@@ -109,7 +109,6 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
   const pageSize = options.pageSize ?? 100;
   const api = calendar({
     version: "v3",
-    ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
     retry: false,
     timeout: options.timeoutMs ?? 30_000,
   });
@@ -126,6 +125,9 @@ export function createCalendarProvider(options: CalendarProviderOptions): SyncPr
   }
 
   const requestOptions = (accessToken: string, signal: AbortSignal) => ({
+    // Per request, not on the client: a client-wide rootUrl keeps only its origin, so the demo's fake
+    // under /dev/fake-google-apis was never reached (see gmail-client.ts).
+    ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
     headers: { Authorization: `Bearer ${accessToken}` },
     signal,
   });

@@ -43,7 +43,6 @@ export interface GmailApiClient {
 export function officialGmailClient(rootUrl: string | null): GmailApiClient {
   const api: gmail_v1.Gmail = gmail({
     version: "v1",
-    ...(rootUrl ? { rootUrl: rootUrl.endsWith("/") ? rootUrl : `${rootUrl}/` } : {}),
     // The engine owns backoff (it honours Retry-After and counts attempts); gaxios retrying on its
     // own would hide 429s from it and multiply requests during a quota storm.
     retry: false,
@@ -51,6 +50,10 @@ export function officialGmailClient(rootUrl: string | null): GmailApiClient {
     timeout: 60_000,
   });
   const options = (accessToken: string, signal: AbortSignal) => ({
+    // Per request, not on the client: a client-wide rootUrl keeps only its origin (googleapis-common
+    // resolves the absolute /gmail/v1/… path against it), so a fake under a path such as the demo's
+    // /dev/fake-google-apis was never reached. Per request the path is kept.
+    ...(rootUrl ? { rootUrl } : {}),
     headers: { Authorization: `Bearer ${accessToken}` },
     signal,
     // Answers are read as JSON whatever their content type; a non-JSON body fails the caller's zod check.

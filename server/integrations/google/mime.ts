@@ -7,7 +7,7 @@
 // sentence once). No exception escapes: a message that cannot be read is skipped with a reason.
 import { compile, type HtmlToTextOptions } from "html-to-text";
 import libmime from "libmime";
-import addressparser from "nodemailer/lib/addressparser";
+import addressparser from "nodemailer/lib/addressparser/index.js";
 import { z } from "zod";
 import { maxLengths } from "../../crm/limits";
 import { truncateLine, truncateText } from "../../utils/text";

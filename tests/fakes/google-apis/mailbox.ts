@@ -502,16 +502,8 @@ function encodeWindows1252(text: string): Buffer {
  * colleagues at the owner's domain, free-mail senders and newsletters (so it has things to skip).
  */
 export async function demoGmailStore(owner: MailboxPerson, now = new Date()): Promise<GmailStore> {
-  const { generateDemoWorkspace } = await import("../../../prisma/seed/demo-workspace");
   const { GmailStore: Store } = await import("./gmail");
-  const workspace = generateDemoWorkspace();
-  const counterparts = (workspace.prospects ?? [])
-    .flatMap((prospect) =>
-      prospect.email
-        ? [{ email: prospect.email, name: `${prospect.firstName ?? ""} ${prospect.lastName ?? ""}`.trim() }]
-        : [],
-    )
-    .slice(0, 60);
+  const counterparts = await demoCounterparts();
   const domain = owner.email.split("@")[1] ?? "example.com";
   const store = new Store(owner.email);
   store.seed(
@@ -529,4 +521,16 @@ export async function demoGmailStore(owner: MailboxPerson, now = new Date()): Pr
     }),
   );
   return store;
+}
+
+/** The demo workspace's prospects who write to the demo mailboxes (the first 60 with an address). */
+export async function demoCounterparts(): Promise<MailboxPerson[]> {
+  const { generateDemoWorkspace } = await import("../../../prisma/seed/demo-workspace");
+  return (generateDemoWorkspace().prospects ?? [])
+    .flatMap((prospect) =>
+      prospect.email
+        ? [{ email: prospect.email, name: `${prospect.firstName ?? ""} ${prospect.lastName ?? ""}`.trim() }]
+        : [],
+    )
+    .slice(0, 60);
 }
