@@ -2,7 +2,8 @@
 // mailbox from the fake Gmail through the real engine (runSync in a loop, the real Gmail provider
 // and its official client, real ingest matching people to a seeded workspace), against a baseline in
 // the same run that inserts the same mail, already fetched and parsed, as plain multi-row SQL into a
-// fresh database of the same schema. Both rates are the same mailbox divided by each one's time.
+// fresh database of the same schema (the messages the sync kept, with their conversations and
+// timeline entries). Both rates are the same mailbox divided by each one's time.
 // Then an incremental poll with nothing new (requests and milliseconds). The fake Google runs in a
 // child process (bench/sync-fake-gmail.ts) so the sampled RSS is the syncing process's own.
 //   npm run bench -- sync
@@ -11,7 +12,8 @@
 // PostgreSQL). Goals (printed, never failing the run): ≥ 0.5× the baseline and ≥ 1,000 messages/s.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
@@ -19,12 +21,13 @@ import { postgresDatabase, type DatabaseHandle } from "../server/db/client";
 import { applyMigrations } from "../server/db/migrate";
 import { pgPoolExecutor } from "../server/db/sql";
 import { storeConnection } from "../server/integrations/connections";
-import { emptyStats, addStats, runSync, type SyncStats } from "../server/integrations/engine";
+import { addStats, emptyStats, runSync, type ApplyChanges, type SyncStats } from "../server/integrations/engine";
 import { createGmailProvider } from "../server/integrations/google/gmail";
+import { applyChanges } from "../server/integrations/ingest";
 import { newRecordId } from "../server/integrations/ingest/record-id";
 import { setSyncProvider } from "../server/integrations/registry";
 import { parseTokenKeys, setTokenKeys } from "../server/integrations/token-crypto";
-import type { SyncCursor, SyncedEmail } from "../server/integrations/types";
+import type { SyncCursor, SyncedEmail, SyncProvider } from "../server/integrations/types";
 import { projectRoot } from "../server/utils/project-root";
 import { databaseUrl, TEST_DATABASE_PREFIX, withAdminClient } from "../tests/setup/test-database";
 import { printTable } from "./lib";
@@ -54,7 +57,28 @@ type FakeGmail = {
   refreshToken: string;
   expiresInSeconds: number;
   messages: number;
+  /** CPU seconds (user + system) the fake has used so far; null without /proc. */
+  cpuSeconds: () => number | null;
   stop: () => Promise<void>;
+};
+
+/** CPU seconds (user + system) of a process from /proc/<pid>/stat (Linux; null elsewhere). */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After "pid (comm) ", fields 14 and 15 (utime, stime, in USER_HZ = 100 ticks a second) are at 11, 12.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** This process's CPU seconds so far. */
+const ownCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 };
 
 /** Starts the fake Google child and waits for its one line: where it listens, and the grant. */
@@ -86,7 +110,11 @@ async function startFakeGmail(messages: number, now: Date): Promise<FakeGmail> {
     child.once("exit", (code) => reject(new Error(`the fake Gmail exited (${code}) before it was ready:\n${errors}`)));
   });
   lines.close();
-  return { ...(JSON.parse(first) as Omit<FakeGmail, "stop">), stop };
+  return {
+    ...(JSON.parse(first) as Omit<FakeGmail, "stop" | "cpuSeconds">),
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    stop,
+  };
 }
 
 /** A fresh, migrated database on the server; PostgreSQL's own pools, with room for long statements. */
@@ -141,13 +169,43 @@ function sampleRss() {
   };
 }
 
+/** Where a sync's time goes: inside the provider's steps (fetch + parse) and inside ingest's SQL. */
+type PhaseTimes = { providerMs: number; ingestMs: number };
+
+/** The real provider, its steps timed. */
+function timedProvider(provider: SyncProvider, phases: PhaseTimes): SyncProvider {
+  return {
+    ...provider,
+    async step(input) {
+      const started = performance.now();
+      try {
+        return await provider.step(input);
+      } finally {
+        phases.providerMs += performance.now() - started;
+      }
+    },
+  };
+}
+
+/** The real ingest, timed. */
+const timedIngest =
+  (phases: PhaseTimes): ApplyChanges =>
+  async (tx, context, changes) => {
+    const started = performance.now();
+    try {
+      return await applyChanges(tx, context, changes);
+    } finally {
+      phases.ingestMs += performance.now() - started;
+    }
+  };
+
 type FirstSync = { ms: number; runs: number; steps: number; requests: number; stats: SyncStats };
 
-async function firstSync(db: DatabaseHandle, connectionId: string): Promise<FirstSync> {
+async function firstSync(db: DatabaseHandle, connectionId: string, phases: PhaseTimes): Promise<FirstSync> {
   const total: FirstSync = { ms: 0, runs: 0, steps: 0, requests: 0, stats: emptyStats() };
   const started = performance.now();
   for (;;) {
-    const result = await runSync(db.prisma, connectionId, { workerId: "bench" });
+    const result = await runSync(db.prisma, connectionId, { workerId: "bench", applyChanges: timedIngest(phases) });
     total.runs += 1;
     total.steps += result.steps;
     total.requests += result.requests;
@@ -301,6 +359,7 @@ export async function run() {
   }
 
   const now = new Date();
+  const loadStart = loadavg()[0]!;
   console.log(`\nsync: generating a ${count(messages)}-message mailbox in the fake Gmail (a child process)…`);
   const fake = await startFakeGmail(messages, now);
   const opened: DatabaseHandle[] = [];
@@ -311,7 +370,8 @@ export async function run() {
     // The bench's own key: tokens are encrypted at rest as always (P15), with nothing written to disk.
     setTokenKeys(parseTokenKeys(`bench:${randomBytes(32).toString("base64")}`));
     // The real Gmail provider, pointed at the fake (as GOOGLE_API_BASE_URL would point the registry's).
-    setSyncProvider("gmail", createGmailProvider({ rootUrl: fake.base }));
+    const phases: PhaseTimes = { providerMs: 0, ingestMs: 0 };
+    setSyncProvider("gmail", timedProvider(createGmailProvider({ rootUrl: fake.base }), phases));
     const connection = await storeConnection(db.prisma, userId, {
       provider: "gmail",
       scopes: GMAIL_SCOPES,
@@ -324,19 +384,31 @@ export async function run() {
 
     console.log(`sync: first sync of ${count(fake.messages)} messages through runSync…`);
     const rss = sampleRss();
-    const sync = await firstSync(db, connection.id);
+    const cpuBefore = { own: ownCpuSeconds(), fake: fake.cpuSeconds() };
+    const sync = await firstSync(db, connection.id, phases);
     const memory = rss.stop();
+    const cpu = {
+      own: ownCpuSeconds() - cpuBefore.own,
+      fake: cpuBefore.fake === null ? null : (fake.cpuSeconds() ?? 0) - cpuBefore.fake,
+    };
     const synced = await tableCounts(db);
 
     console.log(`sync: ${rounds} incremental polls with nothing new…`);
     const polls = await idlePolls(db, connection.id, rounds);
 
     console.log("sync: fetching and parsing the same mailbox for the baseline (not timed)…");
-    const parsed = await fetchParsed(fake.base, fake.accessToken, now);
+    // The same rows as the sync stored: the messages ingest kept (not those it skipped by rule).
+    const kept = new Set(
+      (await db.prisma.message.findMany({ select: { externalId: true } })).map((message) => message.externalId),
+    );
+    const fetchedParsed = await fetchParsed(fake.base, fake.accessToken, now);
+    const parsed = fetchedParsed.filter((email) => kept.has(email.externalId));
     const baselineDb = await freshDatabase(serverUrl, BASELINE_DATABASE);
     opened.push(baselineDb);
     const baselineUserId = await seedWorkspace(baselineDb);
-    console.log(`sync: baseline — ${count(parsed.length)} parsed messages as plain multi-row INSERTs…`);
+    console.log(
+      `sync: baseline — the ${count(parsed.length)} of ${count(fetchedParsed.length)} parsed messages the sync kept, as plain multi-row INSERTs…`,
+    );
     const baselineMs = await baselineInsert(databaseUrl(serverUrl, BASELINE_DATABASE), baselineUserId, parsed);
     const inserted = await tableCounts(baselineDb);
 
@@ -386,6 +458,16 @@ export async function run() {
         ],
         ["skipped (reasons)", skipped || "none"],
         [
+          "time in provider steps (fetch + parse) / in ingest (inside the transaction) / the rest (engine, commit)",
+          [phases.providerMs, phases.ingestMs, sync.ms - phases.providerMs - phases.ingestMs]
+            .map((ms) => `${(ms / 1000).toFixed(1)} s (${((100 * ms) / sync.ms).toFixed(0)}%)`)
+            .join(" / "),
+        ],
+        [
+          "CPU seconds during the sync: the syncing process / the fake Gmail",
+          `${cpu.own.toFixed(1)} / ${cpu.fake === null ? "n/a" : cpu.fake.toFixed(1)}`,
+        ],
+        [
           `RSS of the syncing process (sampled every ${RSS_SAMPLE_MS} ms): start / peak / end`,
           `${mb(memory.start)} / ${mb(memory.peak)} / ${mb(memory.end)}`,
         ],
@@ -406,7 +488,7 @@ export async function run() {
         `≥ ${count(GOAL_PER_SECOND)} messages/s — ${goal(syncRate >= GOAL_PER_SECOND)} (${count(Math.round(syncRate))}).`,
     );
     console.log(
-      `Machine: ${availableParallelism()} CPUs shared by the sync, the fake Gmail and PostgreSQL; Node ${process.version}.`,
+      `Machine: ${availableParallelism()} CPUs shared by the sync, the fake Gmail and PostgreSQL (load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end: anything above ${availableParallelism()} means other work competed for the CPUs); Node ${process.version}.`,
     );
   } finally {
     setSyncProvider("gmail", null);
