@@ -75,6 +75,26 @@ function processCpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU seconds each PostgreSQL backend serving `database` has used so far, by pid (the server is
+ * local; other helpers' databases are not counted). A backend that closes before the second snapshot
+ * takes its share with it, so the difference is a lower bound.
+ */
+async function backendCpuSeconds(serverUrl: string, database: string): Promise<Map<number, number>> {
+  const { rows } = await withAdminClient(serverUrl, (client) =>
+    client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [database]),
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== null) cpu.set(pid, seconds);
+  }
+  return cpu;
+}
+
+const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
+
 /** This process's CPU seconds so far. */
 const ownCpuSeconds = () => {
   const usage = process.cpuUsage();
@@ -256,11 +276,19 @@ async function fetchParsed(base: string, accessToken: string, now: Date): Promis
  * transaction, one multi-row INSERT (unnest of arrays) each of new conversations, messages and
  * timeline entries. No matching, no upserts, no look-ups: the floor of what writing this mail costs.
  */
-async function baselineInsert(url: string, userId: string, emails: SyncedEmail[]): Promise<number> {
+async function baselineInsert(
+  url: string,
+  userId: string,
+  emails: SyncedEmail[],
+): Promise<{ ms: number; cpuSeconds: number; postgresCpuSeconds: number | null }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const conversationOf = new Map<string, string>();
+    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    const backend = rows[0]!.pid;
+    const backendBefore = processCpuSeconds(backend);
+    const cpuBefore = ownCpuSeconds();
     const started = performance.now();
     for (let from = 0; from < emails.length; from += BASELINE_PAGE) {
       const page = emails.slice(from, from + BASELINE_PAGE);
@@ -327,7 +355,13 @@ async function baselineInsert(url: string, userId: string, emails: SyncedEmail[]
       );
       await client.query("COMMIT");
     }
-    return performance.now() - started;
+    const ms = performance.now() - started;
+    const backendAfter = processCpuSeconds(backend);
+    return {
+      ms,
+      cpuSeconds: ownCpuSeconds() - cpuBefore,
+      postgresCpuSeconds: backendBefore === null || backendAfter === null ? null : backendAfter - backendBefore,
+    };
   } finally {
     await client.end();
   }
@@ -384,12 +418,17 @@ export async function run() {
 
     console.log(`sync: first sync of ${count(fake.messages)} messages through runSync…`);
     const rss = sampleRss();
-    const cpuBefore = { own: ownCpuSeconds(), fake: fake.cpuSeconds() };
+    const cpuBefore = {
+      own: ownCpuSeconds(),
+      fake: fake.cpuSeconds(),
+      postgres: await backendCpuSeconds(serverUrl, SYNC_DATABASE),
+    };
     const sync = await firstSync(db, connection.id, phases);
     const memory = rss.stop();
     const cpu = {
       own: ownCpuSeconds() - cpuBefore.own,
       fake: cpuBefore.fake === null ? null : (fake.cpuSeconds() ?? 0) - cpuBefore.fake,
+      postgres: cpuSince(cpuBefore.postgres, await backendCpuSeconds(serverUrl, SYNC_DATABASE)),
     };
     const synced = await tableCounts(db);
 
@@ -409,7 +448,8 @@ export async function run() {
     console.log(
       `sync: baseline — the ${count(parsed.length)} of ${count(fetchedParsed.length)} parsed messages the sync kept, as plain multi-row INSERTs…`,
     );
-    const baselineMs = await baselineInsert(databaseUrl(serverUrl, BASELINE_DATABASE), baselineUserId, parsed);
+    const baseline = await baselineInsert(databaseUrl(serverUrl, BASELINE_DATABASE), baselineUserId, parsed);
+    const baselineMs = baseline.ms;
     const inserted = await tableCounts(baselineDb);
 
     const syncRate = fake.messages / (sync.ms / 1000);
@@ -464,8 +504,16 @@ export async function run() {
             .join(" / "),
         ],
         [
-          "CPU seconds during the sync: the syncing process / the fake Gmail",
-          `${cpu.own.toFixed(1)} / ${cpu.fake === null ? "n/a" : cpu.fake.toFixed(1)}`,
+          "CPU seconds of the sync: the syncing process / the fake Gmail / its PostgreSQL backends (≥)",
+          `${cpu.own.toFixed(1)} / ${cpu.fake === null ? "n/a" : cpu.fake.toFixed(1)} / ${cpu.postgres.toFixed(1)}`,
+        ],
+        [
+          "CPU seconds of the baseline: its process / its PostgreSQL backend",
+          `${baseline.cpuSeconds.toFixed(1)} / ${baseline.postgresCpuSeconds === null ? "n/a" : baseline.postgresCpuSeconds.toFixed(1)}`,
+        ],
+        [
+          "messages per CPU-second, all processes counted: sync (without the fake's) / baseline",
+          `${count(Math.round(fake.messages / (cpu.own + cpu.postgres)))} / ${count(Math.round(fake.messages / (baseline.cpuSeconds + (baseline.postgresCpuSeconds ?? 0))))}`,
         ],
         [
           `RSS of the syncing process (sampled every ${RSS_SAMPLE_MS} ms): start / peak / end`,
