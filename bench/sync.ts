@@ -12,7 +12,6 @@
 // PostgreSQL). Goals (printed, never failing the run): ≥ 0.5× the baseline and ≥ 1,000 messages/s.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -30,7 +29,7 @@ import { parseTokenKeys, setTokenKeys } from "../server/integrations/token-crypt
 import type { SyncCursor, SyncedEmail, SyncProvider } from "../server/integrations/types";
 import { projectRoot } from "../server/utils/project-root";
 import { databaseUrl, TEST_DATABASE_PREFIX, withAdminClient } from "../tests/setup/test-database";
-import { printTable } from "./lib";
+import { printTable, processCpuSeconds } from "./lib";
 import { ACCOUNTS, accountDomain, GMAIL_SCOPES, KNOWN_PER_ACCOUNT, knownPerson, OWNER } from "./sync-plan";
 
 const SYNC_DATABASE = "sac_bench_sync";
@@ -61,19 +60,6 @@ type FakeGmail = {
   cpuSeconds: () => number | null;
   stop: () => Promise<void>;
 };
-
-/** CPU seconds (user + system) of a process from /proc/<pid>/stat (Linux; null elsewhere). */
-function processCpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After "pid (comm) ", fields 14 and 15 (utime, stime, in USER_HZ = 100 ticks a second) are at 11, 12.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * CPU seconds each PostgreSQL backend serving `database` has used so far, by pid (the server is
