@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmarks: repeat a task, print each row's ratio to the first row of
-// its table (the baseline, measured in the same run on the same machine), find a free port, and
-// print a plain table.
+// its table (the baseline, measured in the same run on the same machine), find a free port, print a
+// plain table, and read a process's CPU time.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 export type Timing = { name: string; rounds: number; medianMs: number; p90Ms: number };
@@ -55,4 +56,20 @@ export function printTable(title: string, header: string[], rows: string[][]): v
   console.log(line(header));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
   for (const row of rows) console.log(line(row));
+}
+
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux; null elsewhere). */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After "pid (comm) ", field 3 (state) comes first: utime and stime (fields 14, 15) are at 11, 12.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }

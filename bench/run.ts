@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   "workspace-http": () => import("./workspace-http"),
   export: () => import("./export"),
   "forgot-password-timing": () => import("./forgot-password-timing"),
+  sync: () => import("./sync"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -13,7 +13,6 @@
 // Environment: BENCH_SECONDS (measured seconds per route and server, default 10), BENCH_KEEP_DB=1
 // (keep the database for a look afterwards), TEST_DATABASE_URL.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -27,7 +26,7 @@ import { pgPoolExecutor, type SqlExecutor } from "../server/db/sql";
 import { acknowledgeCurrentPolicy } from "../server/privacy/policy";
 import { projectRoot } from "../server/utils/project-root";
 import { databaseUrl, TEST_DATABASE_PREFIX, withAdminClient } from "../tests/setup/test-database";
-import { freePort, printTable } from "./lib";
+import { freePort, printTable, processCpuSeconds } from "./lib";
 import { BENCH_USER, COMMON_SEARCH_WORD, countRows, seedWorkspace, SEED_SIZES } from "./workspace-seed";
 
 const DATABASE_NAME = "sac_bench_http";
@@ -40,8 +39,6 @@ const WARMUP_SECONDS = 2;
  */
 const REQUEST_TIMEOUT_SECONDS = 120;
 const READY_TIMEOUT_MS = 60_000;
-/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 if (DATABASE_NAME.startsWith(TEST_DATABASE_PREFIX))
   throw new Error("The benchmark database must not look like a test database.");
@@ -236,20 +233,13 @@ type Measured = {
 };
 
 /**
- * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (Linux; null
- * elsewhere). Under load every route here is bound by the database, so throughput hides the
- * framework; the server's own CPU per request shows it.
+ * CPU time (user + system, ms) a process has used so far; null without /proc. Under load every route
+ * here is bound by the database, so throughput hides the framework; the server's own CPU per request
+ * shows it.
  */
 function cpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After "pid (comm) ", field 3 (state) comes first: utime and stime (fields 14, 15) are at 11, 12.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
-  } catch {
-    return null;
-  }
+  const seconds = processCpuSeconds(pid);
+  return seconds === null ? null : seconds * 1000;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -31,7 +31,8 @@ export async function writeEmails(
   for (const thread of threads.values()) thread.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
 
   // What is stored already, in one round trip: the threads' conversations and their participants,
-  // and the page's messages by this source's id or by Message-ID under any source.
+  // and the page's messages by this source's id or by Message-ID under any source. Each look-up is one
+  // index probe per key (see `keys`).
   const rfcIds = emails.flatMap((e) => (e.rfcMessageId ? [e.rfcMessageId] : []));
   const found = await tx.$queryRaw<
     {
