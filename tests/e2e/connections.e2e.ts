@@ -113,7 +113,8 @@ describe("connecting Google on a fresh machine", () => {
     await expect
       .poll(() => page.getByTestId("disconnect-success").textContent())
       .toMatch(
-        /Disconnected Gmail: nothing more is read from it, its tokens are deleted here, and we revoked our access there\. The [\d,]+ .+ already synced stay until you delete your account\./,
+        // Calendar is still connected with the same Google account, so Google's one grant stays for it.
+        /Disconnected Gmail: nothing more is read from it, its tokens are deleted here, and the access stays granted at Google because another tool you connected uses the same Google account \(disconnect that one too to revoke it there\)\. The [\d,]+ .+ already synced stay until you delete your account\./,
       );
     await expect.poll(() => statusOf(page, "gmail")).toBe("Disconnected");
     await page.goto(`${appUrl}${threadPath}`);
