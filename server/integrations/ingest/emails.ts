@@ -46,22 +46,22 @@ export async function writeEmails(
     SELECT 'conversation' AS kind, c.id, c."externalId" AS key, c."accountId" AS a, NULL::text AS b, c."createdAt" AS ord
     FROM ${keys(threads.keys())},
       LATERAL (SELECT * FROM conversations
-               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) c
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v OFFSET 0) c
     UNION ALL
     SELECT 'message', m.id, m."externalId", m."rfcMessageId", 'mine', m."createdAt"
     FROM ${keys(emails.map((e) => e.externalId))},
       LATERAL (SELECT * FROM messages
-               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) m
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v OFFSET 0) m
     UNION ALL
     SELECT 'message', m.id, m."externalId", m."rfcMessageId",
            CASE WHEN m.source = ${context.source}::"RecordSource" AND m."externalId" IS NOT NULL THEN 'mine' END, m."createdAt"
     FROM ${keys(rfcIds)},
-      LATERAL (SELECT * FROM messages WHERE "userId" = ${context.userId} AND "rfcMessageId" = k.v) m
+      LATERAL (SELECT * FROM messages WHERE "userId" = ${context.userId} AND "rfcMessageId" = k.v OFFSET 0) m
     UNION ALL
     SELECT 'participant', cp."conversationId", cp."prospectId", lower(cp.email), NULL, NULL
     FROM ${keys(threads.keys())},
       LATERAL (SELECT id FROM conversations
-               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) c
+               WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v OFFSET 0) c
       JOIN conversation_participants cp ON cp."conversationId" = c.id
     ORDER BY 1, 6, 2`;
   const existingConversations = new Map<string, ExistingConversation>();

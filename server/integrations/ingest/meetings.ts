@@ -31,7 +31,7 @@ export async function writeMeetings(
         SELECT m.id, m."externalId", m."accountId"
         FROM ${keys(meetings.map((m) => m.externalId))},
           LATERAL (SELECT * FROM meetings
-                   WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v) m`
+                   WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v OFFSET 0) m`
     ).map((m) => [m.externalId, m]),
   );
   // A meeting already stored stays stored (and follows the calendar); a new one is stored when one of

@@ -41,8 +41,10 @@ export function oneOf(values: Iterable<string>): Prisma.Sql {
 
 /**
  * SQL for a row source `k(v)` of these strings, to look records up one key at a time with
- * `FROM ${keys(list)}, LATERAL (SELECT … WHERE "externalId" = k.v)`: an equality on every column of a
- * unique index is an index lookup whatever the planner believes about the table. (With `= ANY(…)` and
+ * `FROM ${keys(list)}, LATERAL (SELECT … WHERE "externalId" = k.v OFFSET 0)`: an equality on every
+ * column of a unique index is an index lookup whatever the planner believes about the table, as long
+ * as the planner cannot pull the subquery up into a join (OFFSET 0 fences it: without the fence, a
+ * first sync's young tables were scanned whole on every page, twice the ingest time at 50,000). (With `= ANY(…)` and
  * the statistics of a table that was empty a minute ago, PostgreSQL filtered all of a user's messages
  * on every page: 65 ms a page at 20,000 messages, growing.)
  */
