@@ -361,23 +361,23 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
       const at = now();
       const counted = await db.$transaction(
         async (tx) => {
-          const [locked] = await tx.$queryRaw<{ status: string; leaseId: string | null }[]>`
-            SELECT status::text AS status, "leaseId" FROM integration_connections WHERE id = ${connectionId} FOR UPDATE`;
+          // The row lock, the checks and the running totals in one read.
+          const [locked] = await tx.$queryRaw<
+            { status: string; leaseId: string | null; totalStats: Prisma.JsonValue | null }[]
+          >`
+            SELECT status::text AS status, "leaseId", "totalStats"
+              FROM integration_connections WHERE id = ${connectionId} FOR UPDATE`;
           if (!locked || locked.status === "disconnected" || locked.leaseId !== leaseId)
             throw new LeaseLostError(!locked || locked.status === "disconnected");
           const ingested = await apply(tx, { userId: connection.userId, source, ownEmails, now: at }, step.changes);
           const stats = stepStats(step, ingested);
-          const current = await tx.integrationConnection.findUniqueOrThrow({
-            where: { id: connectionId },
-            select: { totalStats: true },
-          });
           const runStats = addStats(result.stats, stats);
           await tx.integrationConnection.update({
             where: { id: connectionId },
             data: {
               cursor: step.cursor as Prisma.InputJsonValue,
               lastRunStats: runStats,
-              totalStats: addStats(storedStats(current.totalStats), stats),
+              totalStats: addStats(storedStats(locked.totalStats), stats),
               leaseExpiresAt: new Date(at.getTime() + LEASE_MS),
               ...(step.progress && step.mode === "full"
                 ? { progressDone: step.progress.done, progressTotal: step.progress.total }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { isInDateRange, maxLengths } from "../../crm/limits";
 import { MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS } from "../../data-rights/workspace-format";
 import { truncateText } from "../../utils/text";
-import type { SkipReason, SyncChange, SyncedEmail, SyncedMeeting } from "../types";
+import type { SkipReason, SyncChange, SyncedEmail, SyncedMeeting, SyncedPerson } from "../types";
 import { normalizeAddress } from "./people";
 
 /** Most recipients (to + cc) or attendees we keep for one item; past that, the rest are dropped. */
@@ -42,7 +42,7 @@ const meetingShape = z.object({
 const idOnly = z.object({ kind: z.enum(["email_removed", "meeting_cancelled"]), externalId: z.string() });
 
 /** A person as stored: a valid lower-case address and a cleaned name. */
-export type Person = { email: string; name: string | null };
+export type Person = SyncedPerson;
 
 export type CleanEmail = {
   kind: "email";
