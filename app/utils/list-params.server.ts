@@ -3,9 +3,12 @@
 import { TRPCError } from "@trpc/server";
 import { truncateText } from "../../server/utils/text";
 
-/** A query parameter as a filter value: trimmed, cut to what the API accepts, null when empty. */
+/**
+ * A query parameter as a filter value: without NUL characters (which no stored text holds, and which
+ * the API refuses), trimmed, cut to what the API accepts, null when empty.
+ */
 export function queryFilter(params: URLSearchParams, name: string, max: number): string | null {
-  const value = truncateText((params.get(name) ?? "").trim(), max, "");
+  const value = truncateText((params.get(name) ?? "").replaceAll("\u0000", "").trim(), max, "");
   return value === "" ? null : value;
 }
 

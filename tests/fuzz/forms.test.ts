@@ -218,7 +218,7 @@ async function fuzzLoader(route: (typeof actions.pages)[number]) {
   const failures: string[] = [];
   const record = (problem: string | null) => void (problem && failures.push(problem));
   const path = fillPattern(route.pattern, world.a);
-  for (const name of ["redirectTo", "cursor"])
+  for (const name of ["redirectTo", "cursor", "q"])
     for (const value of QUERY_SUBSTITUTES)
       for (const signedIn of name === "redirectTo" ? [true, false] : [true])
         record(await send(`${path}?${new URLSearchParams({ [name]: value }).toString()}`, { method: "GET", signedIn }));
