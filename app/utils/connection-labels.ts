@@ -41,6 +41,8 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   outside_window: "outside the sync window",
   not_correspondence: "drafts, chats and other non-email",
   all_day: "all-day entries (holidays, out of office)",
+  unknown_value: "a value the tool's documented set does not have",
+  not_done: "open tasks (to-dos, not yet done)",
 };
 
 export function skipReasonLabel(reason: string): string {

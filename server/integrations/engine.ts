@@ -13,7 +13,13 @@ import { Prisma, type IntegrationProvider } from "../db/generated/client";
 import { env } from "../env";
 import { logger } from "../logger";
 import { truncateText } from "../utils/text";
-import { AccessTokenRejectedError, CursorExpiredError, ProviderAuthError, TemporaryProviderError } from "./errors";
+import {
+  AccessTokenRejectedError,
+  CursorExpiredError,
+  ProviderAuthError,
+  QuotaPausedError,
+  TemporaryProviderError,
+} from "./errors";
 import { applyChanges as ingestChanges, type IngestContext, type IngestStats } from "./ingest";
 import { REFRESH_MARGIN_MS, refreshConnectionTokens } from "./oauth-tokens";
 import { syncProvider } from "./registry";
@@ -34,7 +40,7 @@ export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 const MAX_CURSOR_RESETS_PER_RUN = 2;
 
 export type SyncStage = "idle" | "first_sync" | "full_resync" | "incremental";
-export type ErrorKind = "rate_limited" | "unavailable" | "network" | "permission";
+export type ErrorKind = "rate_limited" | "unavailable" | "network" | "permission" | "quota_paused";
 
 /** Counts of a run, and (summed) of a connection's whole life: what the Connections page shows. */
 export type SyncStats = {
@@ -60,6 +66,8 @@ export type RunOutcome =
   | "no_provider"
   /** A temporary failure: retried with backoff at `nextSyncAt`. */
   | "retry_scheduled"
+  /** The provider's allowance for the period is used up: paused until `nextSyncAt`, not a failure. */
+  | "paused"
   /** Temporary failures `maxAttempts` times in a row: polling stops until the user asks again. */
   | "failed"
   /** The provider refused our credentials for good: the user must reconnect. */
@@ -151,10 +159,6 @@ export function backoffMs(failures: number, retryAfter: number | null, random = 
   return Math.max(Math.min(jittered, MAX_BACKOFF_MS), Math.min(retryAfter ?? 0, MAX_RETRY_AFTER_MS));
 }
 
-function ingestSource(provider: IntegrationProvider): IngestContext["source"] | null {
-  return provider === "gmail" || provider === "gcal" ? provider : null;
-}
-
 /** Thrown inside a run when the connection was disconnected, or the lease taken from us, meanwhile. */
 class LeaseLostError extends Error {
   override name = "LeaseLostError";
@@ -180,6 +184,8 @@ function plainWords(error: unknown): { kind: ErrorKind; message: string; retryAf
   }
   if (error instanceof ProviderAuthError)
     return { kind: "permission", message: truncateText(error.message, 500), retryAfterMs: null };
+  if (error instanceof QuotaPausedError)
+    return { kind: "quota_paused", message: truncateText(error.message, 500), retryAfterMs: null };
   // Unknown errors may carry anything in their message (a driver's query values, a URL): only the
   // class name is shown; the log line has the detail, cut short.
   const name = error instanceof Error ? error.name : "Error";
@@ -201,6 +207,7 @@ const connectionSelect = {
   accessTokenCipher: true,
   tokenKeyId: true,
   accessTokenExpiresAt: true,
+  apiBaseUrl: true,
   externalAccountId: true,
   externalAccountName: true,
   consecutiveFailures: true,
@@ -252,8 +259,8 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
     db.integrationConnection.updateMany({ where: { id: connectionId, leaseId }, data });
 
   const provider = await syncProvider(connection.provider);
-  const source = ingestSource(connection.provider);
-  if (!provider || !source) {
+  const source: IngestContext["source"] = connection.provider;
+  if (!provider) {
     log.warn({ provider: connection.provider }, "no sync provider is built for this tool; polling later");
     result.outcome = "no_provider";
     result.nextSyncAt = new Date(now().getTime() + env().sync.pollIntervalMs);
@@ -303,6 +310,7 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
         const signals = [AbortSignal.timeout(STEP_TIMEOUT_MS), ...(options.signal ? [options.signal] : [])];
         step = await provider.step({
           accessToken: accessToken!,
+          apiBaseUrl: connection.apiBaseUrl,
           cursor,
           window: syncWindow(now()),
           now: now(),
@@ -479,6 +487,19 @@ async function recordFailure(
     });
     const lost = await written(stored.count);
     result.outcome = lost ? (lost.disconnected ? "disconnected" : "busy") : "needs_reauth";
+    return result;
+  }
+  if (error instanceof QuotaPausedError) {
+    // Not a failure: the allowance comes back on its own. Paused until then, without backoff.
+    const resumeAt = new Date(Math.min(error.resumeAt.getTime(), at.getTime() + MAX_RETRY_AFTER_MS));
+    log.warn({ provider: connection.provider, resumeAt: resumeAt.toISOString() }, "sync paused: allowance used up");
+    const stored = await db.integrationConnection.updateMany({
+      where,
+      data: { ...release, status: "active", nextSyncAt: resumeAt },
+    });
+    const lost = await written(stored.count);
+    result.outcome = lost ? (lost.disconnected ? "disconnected" : "busy") : "paused";
+    result.nextSyncAt = lost ? null : resumeAt;
     return result;
   }
   const failures = connection.consecutiveFailures + 1;

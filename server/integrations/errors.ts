@@ -40,3 +40,18 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
+
+/**
+ * The provider's allowance for the period is (nearly) used up — Salesforce's daily API requests, read
+ * from `Sforce-Limit-Info`, or `REQUEST_LIMIT_EXCEEDED`: the connection pauses until `resumeAt` (the
+ * next day) without counting as a failure, and the Connections page says so.
+ */
+export class QuotaPausedError extends Error {
+  override name = "QuotaPausedError";
+  constructor(
+    message: string,
+    readonly resumeAt: Date,
+  ) {
+    super(message);
+  }
+}

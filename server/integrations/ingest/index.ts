@@ -6,7 +6,8 @@
 // Idempotent: applying the same page twice writes nothing the second time, and the counts say so —
 // `created` counts rows inserted, `updated` rows whose stored content changed, and an item already
 // stored exactly as the page has it counts in neither.
-import type { SyncChange } from "../types";
+import { isCrmChange, type CrmChange, type SyncChange } from "../types";
+import { applyCrmChanges } from "./crm";
 import { writeEmails } from "./emails";
 import { meetingSummary, writeMeetings } from "./meetings";
 import { cleanChange, type CleanEmail, type CleanMeeting } from "./normalize";
@@ -25,7 +26,12 @@ export async function applyChanges(tx: Tx, context: IngestContext, changes: Sync
   // cancelled then restored is restored.
   const emails = new Map<string, CleanEmail | null>();
   const meetings = new Map<string, CleanMeeting | "cancelled">();
+  const crm: CrmChange[] = [];
   for (const change of changes) {
+    if (isCrmChange(change)) {
+      crm.push(change);
+      continue;
+    }
     const cleaned = cleanChange(change);
     if (!cleaned.ok) {
       skip(stats, cleaned.reason);
@@ -69,6 +75,9 @@ export async function applyChanges(tx: Tx, context: IngestContext, changes: Sync
   }
   if (removedEmails.length > 0) stats.deleted += await removeEmails(tx, context, removedEmails);
   if (cancelledMeetings.length > 0) stats.updated += await cancelMeetings(tx, context, cancelledMeetings);
+  // CRM records after mail: a page holds one or the other (a provider sends one family), and a CRM
+  // page's people and accounts are in place before the Outreach mailings of a later page.
+  if (crm.length > 0) await applyCrmChanges(tx, context, crm, stats);
   return stats;
 }
 

@@ -1,12 +1,13 @@
 // The shapes ingest's parts share: the engine's context, the counts, and one run's state.
-import type { Prisma } from "../../db/generated/client";
+import type { IntegrationProvider, Prisma } from "../../db/generated/client";
 import type { SkipReason } from "../types";
 import type { Self } from "./people";
 import type { PeopleIndex } from "./resolve";
 
 export type IngestContext = {
   userId: string;
-  source: "gmail" | "gcal";
+  /** The provider the changes come from: the `source` of every record they create. */
+  source: IntegrationProvider;
   /** The connected mailbox address and the user's sign-in email, lower-case. */
   ownEmails: string[];
   now: Date;

@@ -13,6 +13,7 @@ export async function applyChangesStandIn(
 ): Promise<IngestStats> {
   const stats: IngestStats = { created: 0, updated: 0, deleted: 0, skipped: {} };
   for (const change of changes) {
+    if (!("externalId" in change)) continue;
     const key = { userId: context.userId, provider: context.source, externalId: change.externalId };
     if (change.kind === "email" || change.kind === "meeting") {
       const existing = await tx.providerEvent.findUnique({
