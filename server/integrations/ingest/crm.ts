@@ -3,11 +3,12 @@
 import type { CrmChange } from "../types";
 import { skip, type IngestContext, type IngestStats, type Tx } from "./run";
 
-export async function applyCrmChanges(
+export function applyCrmChanges(
   _tx: Tx,
   _context: IngestContext,
   changes: CrmChange[],
   stats: IngestStats,
 ): Promise<void> {
   skip(stats, "unknown_value", changes.length);
+  return Promise.resolve();
 }
