@@ -20,14 +20,25 @@ export const PROVIDERS: ProviderInfo[] = [
   {
     id: "salesforce",
     name: "Salesforce",
-    reads: "Accounts, contacts, opportunities and tasks.",
+    reads:
+      "Accounts, contacts, leads, opportunities with their stage history and people, tasks and events (read-only).",
     scopes: ["api", "refresh_token"],
   },
   {
     id: "outreach",
     name: "Outreach",
-    reads: "Prospects, sequences, mailings and calls (read-only).",
-    scopes: ["prospects.read", "sequences.read", "mailings.read", "calls.read"],
+    reads:
+      "Accounts, prospects, opportunities, sequences and who is in them, mailings and calls; your own user, to name the connection (read-only).",
+    scopes: [
+      "accounts.read",
+      "prospects.read",
+      "opportunities.read",
+      "sequences.read",
+      "sequenceStates.read",
+      "mailings.read",
+      "calls.read",
+      "users.read",
+    ],
   },
 ];
 

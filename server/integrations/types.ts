@@ -296,6 +296,14 @@ export type SyncStep = {
   requests: number;
 };
 
+/** What a token answer said beyond the tokens, for providers whose API is per account (Salesforce). */
+export type GrantDetails = {
+  /** Salesforce's `instance_url`: where every API call of this connection goes. */
+  apiBaseUrl?: string | null;
+  /** Salesforce's `id`: the identity URL https://login…/id/<orgId>/<userId>. */
+  identityUrl?: string | null;
+};
+
 /** The connected account at the provider, for the Connections page ("Connected as …"). */
 export type ConnectedAccount = { id: string; name: string };
 
@@ -303,9 +311,9 @@ export interface SyncProvider {
   readonly id: IntegrationProvider;
   /**
    * Who the token belongs to (Gmail: the mailbox address; Calendar: the primary calendar's id;
-   * Salesforce: the user at `apiBaseUrl`, the instance_url of the grant).
+   * Salesforce: the User named by the grant's identity URL, read at its instance_url).
    */
-  connectedAccount(accessToken: string, signal: AbortSignal, apiBaseUrl?: string | null): Promise<ConnectedAccount>;
+  connectedAccount(accessToken: string, signal: AbortSignal, grant?: GrantDetails): Promise<ConnectedAccount>;
   /**
    * One bounded step: at most one page of the provider's listing, and the items it names. Throws the
    * errors of ./errors.ts; anything else counts as a temporary failure.
