@@ -107,6 +107,12 @@ export type SyncedDeal = {
   modifiedAt: Date;
   account: ExternalRef | null;
   stage: SyncedStage;
+  /**
+   * The CRM's own id of this deal when an engagement tool says which CRM deal it mirrors (an Outreach
+   * opportunity synced from Salesforce): ingest links it to that Salesforce deal instead of making a
+   * second one. Deals are matched by Salesforce id only, never by name.
+   */
+  crmId?: string | null;
   fields: {
     name: string;
     /** Integer minor units of `currency` (cents), or null. */
