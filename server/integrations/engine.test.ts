@@ -10,6 +10,7 @@ import { env } from "../env";
 import { createLogger, setLogger } from "../logger";
 import { setSyncProvider, syncProvider } from "./registry";
 import { dueConnections, LEASE_MS, rescueStuckSyncs, runSync, type RunOptions, type SyncStats } from "./engine";
+import { QuotaPausedError } from "./errors";
 import { decryptToken, parseTokenKeys, setTokenKeys } from "./token-crypto";
 
 let harness: SyncHarness;
@@ -298,6 +299,42 @@ describe("temporary errors", () => {
       lastSyncError: null,
       lastErrorKind: null,
     });
+  });
+});
+
+describe("an allowance used up", () => {
+  it("pauses the connection until the provider's allowance returns: not a failure, no backoff, the reason stored for the Connections page", async () => {
+    const { db, user, connection, mailbox } = await harness.connectedUser();
+    harness.feed.addMessages(mailbox, 3);
+    const real = (await syncProvider("gmail"))!;
+    const resumeAt = new Date(Date.now() + 5 * 3_600_000);
+    setSyncProvider("gmail", {
+      ...real,
+      step: () => Promise.reject(new QuotaPausedError("The daily API allowance is nearly used.", resumeAt)),
+    });
+    try {
+      const result = await run(db, connection.id);
+      expect(result).toMatchObject({ outcome: "paused", nextSyncAt: resumeAt });
+      const row = await connectionRow(db, connection.id);
+      expect(row).toMatchObject({
+        status: "active",
+        consecutiveFailures: 0,
+        lastErrorKind: "quota_paused",
+        nextSyncAt: resumeAt,
+        leaseId: null,
+        stage: "idle",
+      });
+      expect(row.lastSyncError).toMatch(/allowance/);
+      expect(await dueConnections(db, new Date(resumeAt.getTime() - 60_000))).not.toContain(connection.id);
+      expect(await dueConnections(db, resumeAt)).toContain(connection.id);
+    } finally {
+      setSyncProvider("gmail", real);
+    }
+    // Once the allowance is back the sync goes on, and the pause is cleared.
+    await makeDue(db, connection.id);
+    expect((await run(db, connection.id)).outcome).toBe("caught_up");
+    expect(await connectionRow(db, connection.id)).toMatchObject({ lastErrorKind: null, lastSyncError: null });
+    expect(await countEvents(db, user.id)).toBe(3);
   });
 });
 
