@@ -65,7 +65,10 @@ export function refTo(value: string | null | undefined, only?: string[]): Extern
   return { objectType, externalId: value };
 }
 
-/** Parses with `schema`; `required` fields must be non-empty. */
+/** The schema of a shape, built once per shape (building one per record costs more than parsing). */
+const schemas = new WeakMap<z.ZodRawShape, z.ZodObject>();
+
+/** Parses with `shape`'s schema; `required` fields must be non-empty. */
 function read<T extends z.ZodRawShape>(
   record: Record<string, unknown>,
   shape: T,
@@ -76,8 +79,13 @@ function read<T extends z.ZodRawShape>(
     if (value === null || value === undefined || (typeof value === "string" && value.trim() === ""))
       return { skip: "missing_field" };
   }
-  const parsed = z.object(shape).safeParse(record);
-  return parsed.success ? { data: parsed.data } : { skip: "malformed" };
+  let schema = schemas.get(shape);
+  if (!schema) {
+    schema = z.object(shape);
+    schemas.set(shape, schema);
+  }
+  const parsed = schema.safeParse(record);
+  return parsed.success ? { data: parsed.data as z.infer<z.ZodObject<T>> } : { skip: "malformed" };
 }
 
 /** Decimal places of a currency's minor unit (ISO 4217); two for every currency not listed. */
