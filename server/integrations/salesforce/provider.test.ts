@@ -193,6 +193,36 @@ describe("incremental sync", () => {
     expect(third.changes.filter((c) => c.kind === "sweep_end").map((c) => c.objectType)).toEqual(ORDER);
   });
 
+  it("reads the stage picklist again daily, so a stage the admin added maps by its label from then on", async () => {
+    const { org, fake, provider } = await setUp();
+    const first = await syncRound(provider, fake.instanceUrl, null);
+    org.create("OpportunityStage", {
+      ApiName: "Discovery_Call",
+      MasterLabel: "Discovery",
+      IsActive: true,
+      IsClosed: false,
+      IsWon: false,
+      DefaultProbability: 15,
+      SortOrder: 99,
+    });
+    const deal = org.live("Opportunity")[0]!;
+    org.update(deal.Id, { StageName: "Discovery_Call" });
+    const sameDay = await syncRound(provider, fake.instanceUrl, first.cursor, new Date(NOW.getTime() + 3600_000));
+    expect(sameDay.changes.find((c) => c.kind === "deal")).toMatchObject({
+      stage: { label: "Discovery_Call", mapped: null },
+    });
+    org.update(deal.Id, { Name: "Touched again" });
+    const nextDay = await syncRound(
+      provider,
+      fake.instanceUrl,
+      sameDay.cursor,
+      new Date(NOW.getTime() + 25 * 3600_000),
+    );
+    expect(nextDay.changes.find((c) => c.kind === "deal")).toMatchObject({
+      stage: { label: "Discovery", mapped: "discovery" },
+    });
+  });
+
   it("loses nothing and reads nothing twice across a crash, an expired locator and ties on SystemModstamp", async () => {
     const { org, fake, provider } = await setUp({ tasks: 10 });
     // 500 tasks share one SystemModstamp: every page boundary falls inside the tie.
