@@ -10,6 +10,7 @@ type Factory = () => Promise<SyncProvider>;
 const FACTORIES: Partial<Record<IntegrationProvider, Factory>> = {
   gmail: async () => (await import("./google/gmail")).createGmailProvider({ rootUrl: env().googleApiBaseUrl }),
   gcal: async () => (await import("./google/calendar")).createCalendarProvider({ rootUrl: env().googleApiBaseUrl }),
+  outreach: async () => (await import("./outreach/provider")).createOutreachProvider({ baseUrl: null }),
 };
 
 const overrides = new Map<IntegrationProvider, SyncProvider>();
