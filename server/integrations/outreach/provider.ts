@@ -167,7 +167,12 @@ const includedSequence = z.object({
   sequenceStepCount: z.number().int().nonnegative().nullish(),
 });
 const includedStep = z.object({ order: z.number().int().positive().nullish() });
-const includedProspect = z.object({ emails: z.array(z.string()).nullish(), firstName: text, lastName: text });
+// What a mailing or call needs of its prospect is the address; an unreadable name is left out.
+const includedProspect = z.object({
+  emails: z.array(z.string()).nullish(),
+  firstName: text.catch(null),
+  lastName: text.catch(null),
+});
 
 const rootAnswer = z.object({
   meta: z.object({
