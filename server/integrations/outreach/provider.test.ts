@@ -426,6 +426,9 @@ describe("Outreach connector", () => {
   it("asks for a page too large to read again in halves, and skips a single record that is too large alone", async () => {
     const small = createOutreachProvider({ baseUrl: api.baseUrl, pageSize: 4, maxPageBytes: 6_000 });
     data.update("account", 3, { description: "x".repeat(7_000) });
+    // Another account changes after it, so the listing has to go on past the one too large.
+    data.advance(1_000);
+    data.update("account", 1, { name: "Acme Renamed" });
     const changes: SyncChange[] = [];
     const skipped: SkippedItem[] = [];
     let cursor: SyncCursor | null = null;
@@ -444,6 +447,10 @@ describe("Outreach connector", () => {
     }
     expect(skipped).toContainEqual({ externalId: "account:3", reason: "too_large" });
     expect(idsOf(changes, "account").sort()).toEqual(["1", "2", "4"]);
+    // The account after it came with its full fields (the probe for the id asked for updatedAt only).
+    expect(changes.find((c) => c.kind === "account" && c.externalId === "1")).toMatchObject({
+      fields: { name: "Acme Renamed", domain: expect.any(String) },
+    });
     expect(idsOf(changes, "prospect")).toHaveLength(12);
   });
 

@@ -594,6 +594,17 @@ export function createOutreachProvider(options: OutreachProviderOptions = {}): S
     return url.toString();
   }
 
+  /** The listing `url` continued at the page a `next` link points to (its page[after]), at the normal page size. */
+  function continueAfter(url: string, next: string): string {
+    const continued = new URL(url);
+    const after = new URL(next).searchParams.get("page[after]");
+    if (after === null)
+      throw new TemporaryProviderError("Outreach answered a next link without a cursor", "unavailable");
+    continued.searchParams.set("page[after]", after);
+    continued.searchParams.set("page[size]", String(pageSize));
+    return continued.toString();
+  }
+
   /** The same request for updatedAt only: to learn the id and the way on past a record too large to read. */
   function idsOnly(link: string, spec: ResourceSpec): string {
     const url = new URL(link);
@@ -751,7 +762,6 @@ export function createOutreachProvider(options: OutreachProviderOptions = {}): S
         if (size > 1) {
           // Ask for the same page in halves until it can be read.
           cursor.pageSize = Math.max(1, Math.floor(size / 2));
-          if (!cursor.next) cursor.next = null;
           return result(false);
         }
         // One record alone is too large: learn its id and the way on past it, and skip it.
@@ -772,9 +782,12 @@ export function createOutreachProvider(options: OutreachProviderOptions = {}): S
           skipped.push({ externalId: `${spec.type}:${head.data.id}`, reason: "too_large" });
           raiseWatermark(position, head.data.attributes?.updatedAt);
         }
-        const next = ownLink(page.data.links?.next);
-        if (next) {
-          cursor.next = next;
+        const probeNext = ownLink(page.data.links?.next);
+        // On past it with the listing's own fields and includes (the probe's link asks for ids only),
+        // and at the normal page size again.
+        cursor.pageSize = null;
+        if (probeNext) {
+          cursor.next = continueAfter(url, probeNext);
           return result(false);
         }
         return result(finishListing());
