@@ -116,11 +116,13 @@ export async function loadProspects(db: Queryable, userId: string, ids: string[]
       account: { select: { name: true } },
       // Where the person stands in the seller's sequences and deals: what "what should I do next" turns on.
       sequences: {
+        where: { userId },
         orderBy: [{ stateChangedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
         take: MAX_SEQUENCES,
         select: { sequenceName: true, step: true, totalSteps: true, state: true, stateChangedAt: true },
       },
       deals: {
+        where: { userId, opportunity: { userId } },
         orderBy: [{ isPrimary: "desc" }, { opportunity: { updatedAt: "desc" } }, { id: "asc" }],
         take: MAX_PEOPLE_DEALS,
         select: { role: true, isPrimary: true, opportunity: { select: { name: true } } },
@@ -207,6 +209,7 @@ export async function loadDeals(db: Queryable, userId: string, ids: string[]): P
       crmStageUnmapped: true,
       account: { select: { name: true } },
       contacts: {
+        where: { userId, prospect: { userId } },
         orderBy: [{ isPrimary: "desc" }, { prospect: { lastName: "asc" } }, { id: "asc" }],
         take: MAX_DEAL_PEOPLE,
         select: { role: true, isPrimary: true, prospect: { select: { firstName: true, lastName: true } } },

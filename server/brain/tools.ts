@@ -155,14 +155,15 @@ const tools = {
         }),
         // The people on the deal: their lines carry their role on it and their sequences.
         db.opportunityContact.findMany({
-          where: { userId, opportunityId: deal.id },
+          where: { userId, opportunityId: deal.id, prospect: { userId } },
           orderBy: [{ isPrimary: "desc" }, { id: "asc" }],
           select: { prospectId: true },
           take: 8,
         }),
       ]);
+      // Each entry as the CRM named it too, when it did in other words than ours.
       const entry = (h: (typeof history)[number]) =>
-        h.crmStage === null
+        h.crmStage === null || h.crmStage.trim().toLowerCase() === stageLabels[h.stage].toLowerCase()
           ? stageLabels[h.stage]
           : isUnmappedChange(h, deal)
             ? `"${h.crmStage}" (a CRM stage not mapped here)`
@@ -204,7 +205,7 @@ const tools = {
           take: 5,
         }),
         db.opportunityContact.findMany({
-          where: { userId, prospectId: person.id },
+          where: { userId, prospectId: person.id, opportunity: { userId } },
           orderBy: [{ isPrimary: "desc" }, { id: "asc" }],
           select: { opportunityId: true },
           take: 5,

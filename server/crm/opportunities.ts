@@ -193,11 +193,15 @@ export async function getOpportunity(db: Db, userId: string, id: string) {
       ...listSelect,
       lossReason: true,
       createdAt: true,
+      // Every nested list is scoped to the user too: a row of someone else's that pointed here (a bad
+      // sync) must not show their people on this page.
       stageHistory: {
+        where: { userId },
         orderBy: [{ at: "asc" }, { id: "asc" }],
         select: { id: true, fromStage: true, stage: true, at: true, crmStage: true, source: true },
       },
       contacts: {
+        where: { userId, prospect: { userId } },
         // The primary contact first, then by name; as many as a CRM is likely to attach to one deal.
         orderBy: [{ isPrimary: "desc" }, { prospect: { lastName: "asc" } }, { prospect: { firstName: "asc" } }],
         take: 50,

@@ -98,7 +98,9 @@ export async function getProspect(db: Db, userId: string, id: string) {
         take: 20,
         select: { meeting: { select: { id: true, title: true, startsAt: true } } },
       },
+      // Scoped to the user as well as to the person: another user's row must never show here.
       sequences: {
+        where: { userId },
         // What is running now first, then what changed last.
         orderBy: [{ stateChangedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
         take: 20,
@@ -113,6 +115,7 @@ export async function getProspect(db: Db, userId: string, id: string) {
         },
       },
       deals: {
+        where: { userId, opportunity: { userId } },
         orderBy: [{ isPrimary: "desc" }, { opportunity: { updatedAt: "desc" } }],
         take: 20,
         select: {
@@ -158,11 +161,17 @@ export async function getProspect(db: Db, userId: string, id: string) {
   };
 }
 
-/** Enrollments still running ("active") before the rest; within each, the latest change first. */
+/**
+ * Enrollments still running ("active") first, then those waiting (paused, pending), then the ended
+ * ones; within each, the latest change first.
+ */
 export function sortEnrollments<T extends { state: string; stateChangedAt: Date | null }>(enrollments: T[]): T[] {
-  const running = (e: T) => (e.state.trim().toLowerCase() === "active" ? 0 : 1);
+  const rank = (e: T) => {
+    const state = e.state.trim().toLowerCase();
+    return state === "active" ? 0 : state === "paused" || state === "pending" ? 1 : 2;
+  };
   return [...enrollments].sort(
-    (a, b) => running(a) - running(b) || (b.stateChangedAt?.getTime() ?? 0) - (a.stateChangedAt?.getTime() ?? 0),
+    (a, b) => rank(a) - rank(b) || (b.stateChangedAt?.getTime() ?? 0) - (a.stateChangedAt?.getTime() ?? 0),
   );
 }
 
