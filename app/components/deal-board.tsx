@@ -3,16 +3,23 @@
 // column, or its select changed, and the move goes through the typed client: the card moves at once
 // (optimistically), goes back with the error beside it if the server refuses, and the loader is
 // revalidated on success so counts and totals come from the server again.
+// Deals whose CRM stage maps onto none of ours sit in their own group, under the CRM's label, between
+// the open and the closed columns: a column of ours would be a guess, and would count them in its
+// total. Choosing a stage for one (drag or select) places it there.
 import { Form, Link, useRevalidator } from "@remix-run/react";
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useEffect, useRef, useState, type DragEvent } from "react";
+import { useEffect, useRef, useState, type DragEvent, type ReactNode } from "react";
 import { useHydrated } from "../utils/use-hydrated";
 import type { AppRouter } from "../../server/trpc/root";
 import { dateInputValue, formatCount, formatDate, formatMoney, formatMoneyShort } from "../utils/format";
+import { dealStageView, sourceLabel } from "../utils/source-labels";
 import { useTRPC } from "../utils/trpc";
+import { DealStage } from "./deal-stage";
 
-export type Board = inferRouterOutputs<AppRouter>["opportunities"]["board"];
+type BoardOutput = inferRouterOutputs<AppRouter>["opportunities"]["board"];
+export type Board = BoardOutput["columns"];
+export type UnmappedGroup = BoardOutput["unmapped"];
 type Column = Board[number];
 type Deal = Column["deals"][number];
 type Stage = Column["stage"];
@@ -31,8 +38,18 @@ function byCloseDate(a: Deal, b: Deal) {
   return at === bt ? (a.id < b.id ? -1 : 1) : at - bt;
 }
 
-/** The columns as the user should see them: the server's, with pending moves applied to cards, counts and totals. */
-function applyMoves(board: Board, moves: Record<string, Move>) {
+type Totals = Map<string, number>;
+const addTo = (totals: Totals, deal: Deal, sign: 1 | -1) => {
+  if (deal.amount !== null) totals.set(deal.currency, (totals.get(deal.currency) ?? 0) + sign * deal.amount);
+};
+const totalsList = (totals: Totals) =>
+  [...totals.entries()].filter(([, amount]) => amount > 0).sort((a, b) => b[1] - a[1]);
+
+/**
+ * The columns as the user should see them: the server's, with pending moves applied to cards, counts
+ * and totals. A moved unmapped deal leaves the unmapped group for the column it was moved to.
+ */
+function applyMoves(board: Board, unmapped: UnmappedGroup, moves: Record<string, Move>) {
   const columns = new Map(
     board.map((column) => [
       column.stage,
@@ -48,20 +65,53 @@ function applyMoves(board: Board, moves: Record<string, Move>) {
       const to = columns.get(target)!;
       from.count -= 1;
       to.count += 1;
-      if (deal.amount !== null) {
-        from.totals.set(deal.currency, (from.totals.get(deal.currency) ?? 0) - deal.amount);
-        to.totals.set(deal.currency, (to.totals.get(deal.currency) ?? 0) + deal.amount);
-      }
+      addTo(from.totals, deal, -1);
+      addTo(to.totals, deal, 1);
     }
   }
-  return [...columns.values()].map((column) => ({
-    ...column,
-    deals: column.deals.sort(byCloseDate),
-    totals: [...column.totals.entries()].filter(([, amount]) => amount > 0).sort((a, b) => b[1] - a[1]),
+  const rest = {
+    count: unmapped.count,
+    deals: [] as Deal[],
+    totals: new Map(unmapped.totals.map((t) => [t.currency, t.amount])),
+  };
+  for (const deal of unmapped.deals) {
+    const target = moves[deal.id]?.stage;
+    if (!target) {
+      rest.deals.push(deal);
+      continue;
+    }
+    const to = columns.get(target)!;
+    to.deals.push(deal);
+    to.count += 1;
+    addTo(to.totals, deal, 1);
+    rest.count -= 1;
+    addTo(rest.totals, deal, -1);
+  }
+  return {
+    columns: [...columns.values()].map((column) => ({
+      ...column,
+      deals: column.deals.sort(byCloseDate),
+      totals: totalsList(column.totals),
+    })),
+    unmapped: { ...rest, totals: totalsList(rest.totals) },
+  };
+}
+
+/** The unmapped deals under each CRM label, in the server's order (label, then close date). */
+function byCrmLabel(deals: Deal[]) {
+  const groups = new Map<string, Deal[]>();
+  for (const deal of deals) {
+    const key = `${deal.crmSource ?? ""}\u0000${deal.crmStage ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), deal]);
+  }
+  return [...groups.values()].map((deals) => ({
+    label: deals[0]!.crmStage ?? "",
+    tool: deals[0]!.crmSource ? sourceLabel(deals[0]!.crmSource) : "CRM",
+    deals,
   }));
 }
 
-export function DealBoard({ board, today }: { board: Board; today: string }) {
+export function DealBoard({ board, unmapped, today }: { board: Board; unmapped: UnmappedGroup; today: string }) {
   const trpc = useTRPC();
   const revalidator = useRevalidator();
   // The "Move" buttons are for browsers without JavaScript; once it runs, the select moves by itself.
@@ -84,7 +134,9 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
   }
 
   const labels = new Map(board.map((column) => [column.stage, column.label]));
-  const dealNames = new Map(board.flatMap((column) => column.deals.map((deal) => [deal.id, deal.name] as const)));
+  const dealNames = new Map(
+    [...board.flatMap((column) => column.deals), ...unmapped.deals].map((deal) => [deal.id, deal.name] as const),
+  );
 
   const moveStage = useMutation(
     // The callbacks read `seq` when a move happens, not while rendering (the compiler rule cannot tell).
@@ -116,8 +168,36 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
     }),
   );
 
-  const columns = applyMoves(board, moves);
+  const { columns, unmapped: rest } = applyMoves(board, unmapped, moves);
   const stageOf = (id: string) => columns.find((column) => column.deals.some((deal) => deal.id === id))?.stage;
+  const stageLabels = Object.fromEntries(board.map((column) => [column.stage, column.label]));
+  const cardProps = (deal: Deal) => ({
+    deal,
+    stages: board,
+    stageLabels,
+    today,
+    hydrated,
+    pending: moves[deal.id]?.pending ?? false,
+    error: errors[deal.id],
+    takeFocus: focusDeal === deal.id,
+    dragging: dragging === deal.id,
+    onDragStart: (event: DragEvent<HTMLLIElement>) => {
+      event.dataTransfer.setData("application/x-deal-id", deal.id);
+      // Some browsers start a drag only when there is a plain-text payload.
+      event.dataTransfer.setData("text/plain", deal.name);
+      event.dataTransfer.effectAllowed = "move";
+      setDragging(deal.id);
+      setFocusDeal(null);
+    },
+    onDragEnd: () => {
+      setDragging(null);
+      setDropTarget(null);
+    },
+    onSelectStage: (stage: Stage) => {
+      setFocusDeal(deal.id);
+      move(deal.id, stage);
+    },
+  });
 
   function move(id: string, stage: Stage) {
     if (stageOf(id) === stage) return;
@@ -156,8 +236,17 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
         <div className="flex items-start gap-4">
           {columns.map((column) => {
             const closed = isClosed(column.stage);
+            const unmappedGroup =
+              column.stage === "closed_won" && rest.count > 0 ? (
+                <UnmappedColumn
+                  key="unmapped"
+                  group={rest}
+                  renderCard={(deal) => <DealCard key={deal.id} stage={null} {...cardProps(deal)} />}
+                />
+              ) : null;
             const headingId = `board-column-${column.stage}-heading`;
-            return (
+            return [
+              unmappedGroup,
               <section
                 key={column.stage}
                 aria-labelledby={headingId}
@@ -191,34 +280,7 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
                 </header>
                 <ol className="flex min-h-16 flex-col gap-2" data-testid="column-cards">
                   {column.deals.map((deal) => (
-                    <DealCard
-                      key={deal.id}
-                      deal={deal}
-                      stage={column.stage}
-                      stages={board}
-                      today={today}
-                      hydrated={hydrated}
-                      pending={moves[deal.id]?.pending ?? false}
-                      error={errors[deal.id]}
-                      takeFocus={focusDeal === deal.id}
-                      dragging={dragging === deal.id}
-                      onDragStart={(event) => {
-                        event.dataTransfer.setData("application/x-deal-id", deal.id);
-                        // Some browsers start a drag only when there is a plain-text payload.
-                        event.dataTransfer.setData("text/plain", deal.name);
-                        event.dataTransfer.effectAllowed = "move";
-                        setDragging(deal.id);
-                        setFocusDeal(null);
-                      }}
-                      onDragEnd={() => {
-                        setDragging(null);
-                        setDropTarget(null);
-                      }}
-                      onSelectStage={(stage) => {
-                        setFocusDeal(deal.id);
-                        move(deal.id, stage);
-                      }}
-                    />
+                    <DealCard key={deal.id} stage={column.stage} {...cardProps(deal)} />
                   ))}
                 </ol>
                 {column.deals.length === 0 ? (
@@ -237,8 +299,8 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
                     </Link>
                   </p>
                 ) : null}
-              </section>
-            );
+              </section>,
+            ];
           })}
         </div>
       </div>
@@ -246,10 +308,71 @@ export function DealBoard({ board, today }: { board: Board; today: string }) {
   );
 }
 
+/** The deals whose CRM stage maps onto none of ours, grouped under the CRM's label. */
+function UnmappedColumn({
+  group,
+  renderCard,
+}: {
+  group: ReturnType<typeof applyMoves>["unmapped"];
+  renderCard: (deal: Deal) => ReactNode;
+}) {
+  const headingId = "board-column-unmapped-heading";
+  return (
+    <section
+      aria-labelledby={headingId}
+      data-testid="board-column-unmapped"
+      className="flex w-72 shrink-0 flex-col rounded-lg border border-dashed border-amber-400 bg-amber-50/60 p-2"
+    >
+      <header className="px-1 pb-2">
+        <div className="flex items-center justify-between gap-2">
+          <h2 id={headingId} className="text-sm font-semibold text-slate-900">
+            Stages not mapped here
+          </h2>
+          <span
+            className="rounded-full bg-white px-2 py-0.5 text-xs font-medium tabular-nums text-slate-700 ring-1 ring-amber-200"
+            data-testid="column-count"
+          >
+            {formatCount(group.count)}
+          </span>
+        </div>
+        <p className="mt-0.5 text-xs tabular-nums text-slate-600" data-testid="column-totals">
+          {group.totals.length
+            ? group.totals.map(([currency, amount]) => formatMoneyShort(amount, currency)).join(" · ")
+            : "No amounts"}
+        </p>
+        <p className="mt-1 text-xs text-slate-700">
+          Your CRM has these deals in stages that match none of ours. Choose a stage to place one.
+        </p>
+      </header>
+      <div className="flex flex-col gap-3">
+        {byCrmLabel(group.deals).map((labelGroup) => (
+          <div key={`${labelGroup.tool}:${labelGroup.label}`} data-testid="unmapped-stage-group">
+            <h3 className="px-1 pb-1 text-xs font-semibold text-amber-900">
+              {labelGroup.label} <span className="font-normal text-slate-600">· {labelGroup.tool} stage</span>
+            </h3>
+            <ol className="flex flex-col gap-2" data-testid="column-cards">
+              {labelGroup.deals.map(renderCard)}
+            </ol>
+          </div>
+        ))}
+      </div>
+      {group.count > group.deals.length ? (
+        <p className="px-1 pt-2 text-xs text-slate-500">
+          Showing {formatCount(group.deals.length)} of {formatCount(group.count)}.{" "}
+          <Link to="?view=list&state=all" className="font-medium text-brand-600 hover:underline">
+            See them all in the list
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function DealCard({
   deal,
   stage,
   stages,
+  stageLabels,
   today,
   hydrated,
   pending,
@@ -261,8 +384,10 @@ function DealCard({
   onSelectStage,
 }: {
   deal: Deal;
-  stage: Stage;
+  /** The column the card is in; null in the group of stages not mapped here. */
+  stage: Stage | null;
   stages: Board;
+  stageLabels: Record<string, string>;
   today: string;
   hydrated: boolean;
   pending: boolean;
@@ -278,8 +403,10 @@ function DealCard({
     if (takeFocus) select.current?.focus();
   }, [takeFocus]);
   const closeDay = deal.closeDate ? dateInputValue(deal.closeDate) : null;
-  const pastDue = closeDay !== null && closeDay < today && !isClosed(stage);
+  const pastDue = closeDay !== null && closeDay < today && (stage === null || !isClosed(stage));
   const selectId = `stage-${deal.id}`;
+  // On a card in a column of ours, the CRM's label shows only when it differs from the column's.
+  const crmView = stage === null ? null : dealStageView({ ...deal, stage }, stageLabels);
   return (
     <li
       id={`deal-${deal.id}`}
@@ -301,6 +428,15 @@ function DealCard({
         {deal.name}
       </Link>
       {deal.account ? <p className="mt-0.5 truncate text-xs text-slate-600">{deal.account.name}</p> : null}
+      {stage === null ? (
+        <div className="mt-1.5">
+          <DealStage deal={deal} labels={stageLabels} compact />
+        </div>
+      ) : crmView?.kind === "both" ? (
+        <p className="mt-0.5 truncate text-xs text-slate-500" data-testid="crm-stage-label">
+          {crmView.crmName}: {crmView.crmLabel}
+        </p>
+      ) : null}
       <div className="mt-2 flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-xs">
         <span className="font-medium tabular-nums text-slate-800">{formatMoney(deal.amount, deal.currency)}</span>
         {deal.closeDate ? (
@@ -334,11 +470,18 @@ function DealCard({
           ref={select}
           id={selectId}
           name="stage"
-          value={stage}
-          onChange={(event) => onSelectStage(event.target.value as Stage)}
+          value={stage ?? ""}
+          onChange={(event) => {
+            if (event.target.value) onSelectStage(event.target.value as Stage);
+          }}
           className="min-w-0 flex-1 rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-800 focus:outline-2 focus:outline-brand-600"
           data-testid="deal-stage-select"
         >
+          {stage === null ? (
+            <option value="" disabled>
+              Choose a stage…
+            </option>
+          ) : null}
           {stages.map((column) => (
             <option key={column.stage} value={column.stage}>
               {column.label}

@@ -1,9 +1,34 @@
 // A deal's way through the pipeline: each stage it entered, when, and how long it stayed there (the
 // current stage counts up to `now`, the loader's time, so server and browser render the same).
+// An entry a CRM reported (Salesforce's OpportunityHistory) shows the stage as the CRM named it: alone
+// when it mapped onto none of ours, with ours beside it when they differ.
 import { formatDateTime } from "../utils/format";
+import { dealStageView, sourceLabel } from "../utils/source-labels";
+import { UnmappedStageChip } from "./deal-stage";
 import { Badge, stageTone } from "./ui";
 
-type Change = { id: string; fromStage: string | null; stage: string; at: Date | string };
+type Change = {
+  id: string;
+  fromStage: string | null;
+  stage: string;
+  at: Date | string;
+  crmStage?: string | null;
+  crmStageUnmapped?: boolean;
+  source?: string;
+};
+
+/** The CRM's name for an entry's stage, when a CRM reported it. */
+function crmView(change: Change, labels: Record<string, string>) {
+  return dealStageView(
+    {
+      stage: change.stage,
+      crmStage: change.crmStage ?? null,
+      crmStageUnmapped: change.crmStageUnmapped ?? false,
+      crmSource: change.source === "salesforce" || change.source === "outreach" ? change.source : null,
+    },
+    labels,
+  );
+}
 
 /** "3 days", "5 hours", "under an hour". */
 export function formatDuration(ms: number): string {
@@ -38,6 +63,7 @@ export function DealStageHistory({
         const start = new Date(change.at).getTime();
         const end = new Date(history[i + 1]?.at ?? now).getTime();
         const current = i === history.length - 1;
+        const view = crmView(change, labels);
         return (
           <li key={change.id} className="relative" data-testid="stage-history-entry">
             <span
@@ -45,15 +71,31 @@ export function DealStageHistory({
               className={`absolute -left-[26px] top-1 h-3 w-3 rounded-full ring-4 ring-white ${current ? "bg-brand-600" : "bg-slate-300"}`}
             />
             <div className="flex flex-wrap items-center gap-2">
-              <Badge tone={stageTone(change.stage)}>{labels[change.stage] ?? change.stage}</Badge>
+              {view.kind === "unmapped" ? (
+                <UnmappedStageChip label={view.crmLabel} />
+              ) : (
+                <Badge tone={stageTone(change.stage)}>{labels[change.stage] ?? change.stage}</Badge>
+              )}
+              {view.kind === "both" ? (
+                <span className="text-xs text-slate-600" data-testid="stage-history-crm">
+                  {view.crmName}: {view.crmLabel}
+                </span>
+              ) : null}
               <span className="text-xs text-slate-600">
                 for {formatDuration(Math.max(0, end - start))}
                 {current ? " so far" : ""}
               </span>
             </div>
             <p className="mt-0.5 text-xs text-slate-500">
-              {change.fromStage ? `From ${labels[change.fromStage] ?? change.fromStage} · ` : "Started here · "}
+              {view.kind === "unmapped"
+                ? `${view.note} · `
+                : change.fromStage
+                  ? `From ${labels[change.fromStage] ?? change.fromStage} · `
+                  : "Started here · "}
               {formatDateTime(change.at)}
+              {view.kind !== "unmapped" && change.source && change.source !== "manual"
+                ? ` · from ${sourceLabel(change.source)}`
+                : ""}
             </p>
           </li>
         );

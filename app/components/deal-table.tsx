@@ -5,7 +5,8 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/root";
 import { dateInputValue, formatDate, formatMoney } from "../utils/format";
 import { PagerFooter, shownSoFar } from "./pager";
-import { Badge, EmptyState, LinkToggle, stageTone, TableHead } from "./ui";
+import { DealStage } from "./deal-stage";
+import { EmptyState, LinkToggle, TableHead } from "./ui";
 
 type DealsPage = inferRouterOutputs<AppRouter>["opportunities"]["list"];
 export type DealSort = "closeDate" | "amount" | "recent" | "name";
@@ -117,7 +118,7 @@ export function DealTable({
                       {deal.account ? <div className="text-xs text-slate-500">{deal.account.name}</div> : null}
                     </td>
                     <td className="px-4 py-3">
-                      <Badge tone={stageTone(deal.stage)}>{stageLabels[deal.stage] ?? deal.stage}</Badge>
+                      <DealStage deal={deal} labels={stageLabels} compact />
                     </td>
                     <td className="px-4 py-3 text-right tabular-nums text-slate-800">
                       {formatMoney(deal.amount, deal.currency)}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { SourceBadges } from "../components/source-badge";
 import { BackLink, Badge, ButtonLink, ConfirmDelete } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
@@ -65,6 +66,7 @@ export default function AccountLayout() {
                   <Badge tone="blue">{formatTier(account.tier)}</Badge>
                 </span>
               ) : null}
+              <SourceBadges source={account.source} links={account.links} />
             </div>
             {account.domain ? <p className="mt-1 text-sm text-slate-600">{account.domain}</p> : null}
           </div>

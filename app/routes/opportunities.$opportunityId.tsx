@@ -3,15 +3,19 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BrainAskPanel } from "../components/brain-ask-panel";
 import { channelLabels } from "../components/conversation-channel";
+import { DealContacts } from "../components/deal-contacts";
+import { DealStage } from "../components/deal-stage";
 import { DealStageHistory } from "../components/deal-stage-history";
+import { SourceBadges } from "../components/source-badge";
 import { DealTimeline } from "../components/deal-timeline";
 import { FormMessage, SelectField, TextAreaField } from "../components/forms";
-import { BackLink, Badge, Button, ButtonLink, Card, ConfirmDelete, PageHeader, stageTone } from "../components/ui";
+import { BackLink, Button, ButtonLink, Card, ConfirmDelete, PageHeader } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
 import { isStage, stageOptions } from "../utils/deal-stages.server";
 import { dateInputValue, formatDate, formatDateTime, formatMoney } from "../utils/format";
 import { formErrorsFrom, formText } from "../utils/forms.server";
+import { sourceLabel } from "../utils/source-labels";
 import { pageOrFirst } from "../utils/list-params.server";
 import { readNoteForm } from "../utils/record-forms.server";
 import { withToast } from "../utils/toasts";
@@ -104,20 +108,23 @@ export default function Opportunity() {
       <PageHeader
         title={deal.name}
         description={
-          deal.account ? (
-            <>
-              Deal with{" "}
-              <Link
-                to={`/accounts/${deal.account.id}`}
-                className="font-medium text-brand-600 hover:underline"
-                data-testid="deal-account"
-              >
-                {deal.account.name}
-              </Link>
-            </>
-          ) : (
-            "Not linked to an account."
-          )
+          <>
+            {deal.account ? (
+              <>
+                Deal with{" "}
+                <Link
+                  to={`/accounts/${deal.account.id}`}
+                  className="font-medium text-brand-600 hover:underline"
+                  data-testid="deal-account"
+                >
+                  {deal.account.name}
+                </Link>
+              </>
+            ) : (
+              "Not linked to an account."
+            )}{" "}
+            <SourceBadges source={deal.source} links={deal.links} />
+          </>
         }
         actions={
           <>
@@ -147,7 +154,7 @@ export default function Opportunity() {
           <div>
             <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Stage</dt>
             <dd className="mt-1" data-testid="deal-stage">
-              <Badge tone={stageTone(deal.stage)}>{stageLabels[deal.stage]}</Badge>
+              <DealStage deal={deal} labels={stageLabels} />
             </dd>
           </div>
           <div>
@@ -193,6 +200,12 @@ export default function Opportunity() {
               </p>
             )}
           </Card>
+
+          <div id="people">
+            <Card title="People on this deal">
+              <DealContacts contacts={deal.contacts} />
+            </Card>
+          </div>
 
           <div id="notes">
             <Card title="Notes">
@@ -266,15 +279,23 @@ export default function Opportunity() {
 
         <div className="space-y-6">
           <BrainAskPanel name={deal.name} about={{ opportunityId: deal.id }} />
-          <Card title="Move to another stage">
+          <Card title={deal.crmStageUnmapped ? "Place it in a stage" : "Move to another stage"}>
             <Form method="post" className="space-y-3">
               <input type="hidden" name="intent" value="move" />
+              {deal.crmStageUnmapped ? (
+                <p className="text-sm text-slate-600" data-testid="deal-unmapped-help">
+                  {deal.crmSource ? sourceLabel(deal.crmSource) : "Your CRM"} has this deal in “{deal.crmStage}”, which
+                  matches none of the stages here. Choose the one it belongs to;{" "}
+                  {deal.crmSource ? sourceLabel(deal.crmSource) : "the CRM"} is not changed.
+                </p>
+              ) : null}
               <SelectField
                 label="Stage"
                 name="stage"
                 options={stages}
-                defaultValue={deal.stage}
-                key={deal.stage}
+                emptyLabel={deal.crmStageUnmapped ? "Choose a stage…" : undefined}
+                defaultValue={deal.crmStageUnmapped ? "" : deal.stage}
+                key={`${deal.stage}:${deal.crmStageUnmapped}`}
                 error={answer?.intent === "move" ? answer.fieldErrors?.stage : undefined}
               />
               <div className="flex justify-end">

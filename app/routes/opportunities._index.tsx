@@ -34,7 +34,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     );
     return { view: "list" as const, page, sort, state, isFirstPage: !cursor, today, stageLabels };
   }
-  return { view: "board" as const, board: await api.opportunities.board(), today };
+  const { columns, unmapped } = await api.opportunities.board();
+  return { view: "board" as const, board: columns, unmapped, today };
 }
 
 /** The board's no-JavaScript move: a card's stage select and its "Move" button. */
@@ -113,12 +114,13 @@ export default function Opportunities() {
     .filter(([, amount]) => amount > 0)
     .map(([currency, amount]) => formatMoneyShort(amount, currency))
     .join(" + ");
-  const everything = loaded.board.reduce((n, column) => n + column.count, 0);
+  const unmapped = loaded.unmapped.count;
+  const everything = loaded.board.reduce((n, column) => n + column.count, 0) + unmapped;
   return (
     <>
       <PageHeader
         title="Deals"
-        description={`${formatCount(openCount)} open ${openCount === 1 ? "deal" : "deals"}${totalText ? ` worth ${totalText}` : ""}. Drag a card to another stage, or use its stage menu.`}
+        description={`${formatCount(openCount)} open ${openCount === 1 ? "deal" : "deals"}${totalText ? ` worth ${totalText}` : ""}${unmapped ? `, and ${formatCount(unmapped)} in ${unmapped === 1 ? "a CRM stage" : "CRM stages"} not mapped here` : ""}. Drag a card to another stage, or use its stage menu.`}
         actions={actions}
       />
       {answer?.formError ? (
@@ -134,7 +136,7 @@ export default function Opportunities() {
           </p>
         </EmptyState>
       ) : (
-        <DealBoard board={loaded.board} today={loaded.today} />
+        <DealBoard board={loaded.board} unmapped={loaded.unmapped} today={loaded.today} />
       )}
     </>
   );

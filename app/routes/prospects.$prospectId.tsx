@@ -3,6 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ActivityList } from "../components/account-activity";
 import { NotesPanel } from "../components/account-notes";
+import { PersonDeals } from "../components/person-deals";
+import { SequenceEnrollments } from "../components/sequence-enrollments";
+import { SourceBadges } from "../components/source-badge";
 import { BackLink, Badge, ButtonLink, Card, ConfirmDelete } from "../components/ui";
 import { orNotFound } from "../utils/api-errors.server";
 import { requireUser } from "../utils/auth.server";
@@ -12,6 +15,7 @@ import { pageOrFirst } from "../utils/list-params.server";
 import { roleLabel, roleTone, statusLabel } from "../utils/person-labels";
 import { answerNoteForm } from "../utils/record-forms.server";
 import { serverCaller } from "../utils/trpc.server";
+import { stageLabels } from "../../server/crm/stage-labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${personName(data.person)} · People · Sales-as-Code` : "Person not found · Sales-as-Code" },
@@ -87,6 +91,7 @@ export default function ProspectPage() {
             </h1>
             <Badge tone={roleTone(person.role)}>{roleLabel(person.role)}</Badge>
             {person.status !== "active" ? <Badge tone="amber">{statusLabel(person.status)}</Badge> : null}
+            <SourceBadges source={person.source} links={person.links} />
           </div>
           <p className="mt-1 text-sm text-slate-600">
             {person.title ?? "No title"}
@@ -170,6 +175,16 @@ export default function ProspectPage() {
               <Detail label="Status">{statusLabel(person.status)}</Detail>
             </dl>
           </Card>
+          <div id="sequences">
+            <Card title="Sequences">
+              <SequenceEnrollments enrollments={person.sequences} firstName={person.firstName} />
+            </Card>
+          </div>
+          <div id="deals">
+            <Card title="Deals">
+              <PersonDeals deals={person.deals} firstName={person.firstName} stageLabels={stageLabels} />
+            </Card>
+          </div>
           <Card title="Conversations">
             {conversations.length === 0 ? (
               <p className="text-sm text-slate-600">

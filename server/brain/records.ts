@@ -3,6 +3,9 @@
 // tools, so the model sees the same shape whichever way a record reached it.
 import type { Queryable } from "../db/client";
 import { stageLabels } from "../crm/opportunities";
+import { crmSourceOf, linksOf } from "../crm/record-links";
+import { sequenceStateWords, sequenceStepWords } from "../crm/stage-labels";
+import type { OpportunityStage, RecordSource } from "../db/generated/client";
 import { ownValue } from "../utils/own";
 import { truncateLine } from "../utils/text";
 
@@ -67,6 +70,11 @@ const roleLabels: Record<string, string> = {
   other: "other",
 };
 
+/** At most this many sequences and deals on a person's line, and people on a deal's. */
+const MAX_SEQUENCES = 5;
+const MAX_PEOPLE_DEALS = 6;
+const MAX_DEAL_PEOPLE = 8;
+
 export async function loadAccounts(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
   if (ids.length === 0) return [];
   const rows = await db.account.findMany({
@@ -106,6 +114,19 @@ export async function loadProspects(db: Queryable, userId: string, ids: string[]
       role: true,
       status: true,
       account: { select: { name: true } },
+      // Where the person stands in the seller's sequences and deals: what "what should I do next" turns on.
+      sequences: {
+        where: { userId },
+        orderBy: [{ stateChangedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+        take: MAX_SEQUENCES,
+        select: { sequenceName: true, step: true, totalSteps: true, state: true, stateChangedAt: true },
+      },
+      deals: {
+        where: { userId, opportunity: { userId } },
+        orderBy: [{ isPrimary: "desc" }, { opportunity: { updatedAt: "desc" } }, { id: "asc" }],
+        take: MAX_PEOPLE_DEALS,
+        select: { role: true, isPrimary: true, opportunity: { select: { name: true } } },
+      },
     },
   });
   return order(ids, rows).map((p) => {
@@ -115,9 +136,57 @@ export async function loadProspects(db: Queryable, userId: string, ids: string[]
       id: p.id,
       label: name,
       href: `/prospects/${p.id}`,
-      text: `Person ${name}${p.title ? `, ${p.title}` : ""}${p.account ? ` at ${p.account.name}` : ""} · role: ${ownValue(roleLabels, p.role) ?? p.role} · status: ${p.status.replace("_", " ")}${p.email ? ` · ${p.email}` : ""}${p.phone ? ` · ${p.phone}` : ""}`,
+      text: `Person ${name}${p.title ? `, ${p.title}` : ""}${p.account ? ` at ${p.account.name}` : ""} · role: ${ownValue(roleLabels, p.role) ?? p.role} · status: ${p.status.replace("_", " ")}${p.email ? ` · ${p.email}` : ""}${p.phone ? ` · ${p.phone}` : ""}${sequencesText(p.sequences)}${personDealsText(p.deals)}`,
     };
   });
+}
+
+/** ` · sequences: "Q4 Outbound" step 3 of 5, paused (since 2026-11-02); …` */
+function sequencesText(
+  sequences: {
+    sequenceName: string;
+    step: number | null;
+    totalSteps: number | null;
+    state: string;
+    stateChangedAt: Date | null;
+  }[],
+): string {
+  if (sequences.length === 0) return "";
+  const items = sequences.map((e) => {
+    const step = sequenceStepWords(e.step, e.totalSteps);
+    return `"${clip(e.sequenceName, 80)}"${step ? ` ${step}` : ""}, ${sequenceStateWords(clip(e.state, 40))}${e.stateChangedAt ? ` (since ${day(e.stateChangedAt)})` : ""}`;
+  });
+  return ` · sequences: ${items.join("; ")}`;
+}
+
+/** ` · on deals: "Acme – Platform" as Decision Maker (primary contact); …` */
+function personDealsText(deals: { role: string | null; isPrimary: boolean; opportunity: { name: string } }[]): string {
+  if (deals.length === 0) return "";
+  const items = deals.map(
+    (d) =>
+      `"${clip(d.opportunity.name, 120)}"${d.role ? ` as ${clip(d.role, 60)}` : ""}${d.isPrimary ? " (primary contact)" : ""}`,
+  );
+  return ` · on deals: ${items.join("; ")}`;
+}
+
+/**
+ * A deal's stage as the model must read it: ours; ours with the CRM's name for it when they differ;
+ * or, when the CRM's stage maps onto none of ours, the CRM's label alone, said to be unmapped (the
+ * stage column then only holds where the deal was before: stating it would be a guess).
+ */
+export function dealStageText(deal: {
+  stage: OpportunityStage;
+  crmStage: string | null;
+  crmStageUnmapped: boolean;
+  crmSource: RecordSource | null;
+}): string {
+  const ours = stageLabels[deal.stage];
+  const tool = deal.crmSource === "salesforce" ? "Salesforce" : deal.crmSource === "outreach" ? "Outreach" : "the CRM";
+  const crm = deal.crmStage?.trim() ? clip(deal.crmStage, 80) : null;
+  if (crm === null) return `stage: ${ours}`;
+  if (deal.crmStageUnmapped) return `stage: "${crm}" in ${tool} (not mapped to any stage here)`;
+  if (crm.toLowerCase() === ours.toLowerCase()) return `stage: ${ours}`;
+  return `stage: ${ours} (${tool} calls it "${crm}")`;
 }
 
 export async function loadDeals(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {
@@ -135,16 +204,38 @@ export async function loadDeals(db: Queryable, userId: string, ids: string[]): P
       nextStep: true,
       lossReason: true,
       updatedAt: true,
+      source: true,
+      crmStage: true,
+      crmStageUnmapped: true,
       account: { select: { name: true } },
+      contacts: {
+        where: { userId, prospect: { userId } },
+        orderBy: [{ isPrimary: "desc" }, { prospect: { lastName: "asc" } }, { id: "asc" }],
+        take: MAX_DEAL_PEOPLE,
+        select: { role: true, isPrimary: true, prospect: { select: { firstName: true, lastName: true } } },
+      },
     },
   });
-  return order(ids, rows).map((o) => ({
-    type: "opportunity",
-    id: o.id,
-    label: o.name,
-    href: `/opportunities/${o.id}`,
-    text: `Deal "${o.name}"${o.account ? ` with ${o.account.name}` : ""} · stage: ${stageLabels[o.stage]} · ${o.amount === null ? "no amount" : moneyText(o.amount, o.currency)} · close date ${day(o.closeDate)}${o.probability !== null ? ` · ${o.probability}% probability` : ""}${o.nextStep ? ` · next step: ${clip(o.nextStep, 200)}` : ""}${o.lossReason ? ` · loss reason: ${clip(o.lossReason, 200)}` : ""}`,
-  }));
+  const links = await linksOf(
+    db,
+    userId,
+    "opportunity",
+    rows.filter((o) => o.crmStage !== null).map((o) => o.id),
+  );
+  return order(ids, rows).map((o) => {
+    const stage = dealStageText({ ...o, crmSource: crmSourceOf(o.source, links.get(o.id) ?? []) });
+    const people = o.contacts.map(
+      (c) =>
+        `${`${c.prospect.firstName} ${c.prospect.lastName}`.trim()}${c.role || c.isPrimary ? ` (${[c.role ? clip(c.role, 60) : null, c.isPrimary ? "primary contact" : null].filter(Boolean).join(", ")})` : ""}`,
+    );
+    return {
+      type: "opportunity",
+      id: o.id,
+      label: o.name,
+      href: `/opportunities/${o.id}`,
+      text: `Deal "${o.name}"${o.account ? ` with ${o.account.name}` : ""} · ${stage} · ${o.amount === null ? "no amount" : moneyText(o.amount, o.currency)} · close date ${day(o.closeDate)}${o.probability !== null ? ` · ${o.probability}% probability` : ""}${o.nextStep ? ` · next step: ${clip(o.nextStep, 200)}` : ""}${o.lossReason ? ` · loss reason: ${clip(o.lossReason, 200)}` : ""}${people.length ? ` · people on the deal: ${people.join(", ")}` : ""}`,
+    };
+  });
 }
 
 export async function loadMeetings(db: Queryable, userId: string, ids: string[]): Promise<BrainRecord[]> {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { opportunityStages } from "../data-rights/workspace-format";
 import { DATE_RANGE_MESSAGE, isOutOfDateRange } from "../crm/limits";
-import { OPEN_STAGES, stageLabels } from "../crm/opportunities";
+import { isUnmappedChange, OPEN_STAGES, stageLabels } from "../crm/opportunities";
 import { search } from "../crm/search";
 import type { Manifest } from "./manifest";
 import { recordLine } from "./prompt";
@@ -125,23 +125,27 @@ const tools = {
   }),
 
   get_deal: tool({
-    description: "A deal with its stage history and latest timeline.",
+    description:
+      "A deal with the people on it and their roles, its stage history (with the CRM's stage names) and latest timeline.",
     input: z.object({ name_or_id: nameOrId }),
     async run(input, { db, userId }) {
       const key = input.name_or_id;
       const deal =
-        (await db.opportunity.findFirst({ where: { userId, id: key }, select: { id: true } })) ??
+        (await db.opportunity.findFirst({
+          where: { userId, id: key },
+          select: { id: true, crmStage: true, crmStageUnmapped: true },
+        })) ??
         (await db.opportunity.findFirst({
           where: { userId, name: { contains: key, mode: "insensitive" } },
           orderBy: { updatedAt: "desc" },
-          select: { id: true },
+          select: { id: true, crmStage: true, crmStageUnmapped: true },
         }));
       if (!deal) return { answer: `No deal matches “${key}”.` };
-      const [history, timeline] = await Promise.all([
+      const [history, timeline, people] = await Promise.all([
         db.opportunityStageChange.findMany({
           where: { userId, opportunityId: deal.id },
-          orderBy: { at: "asc" },
-          select: { stage: true, at: true },
+          orderBy: [{ at: "asc" }, { id: "asc" }],
+          select: { fromStage: true, stage: true, at: true, crmStage: true },
         }),
         db.activity.findMany({
           where: { userId, opportunityId: deal.id },
@@ -149,20 +153,37 @@ const tools = {
           select: { id: true },
           take: 8,
         }),
+        // The people on the deal: their lines carry their role on it and their sequences.
+        db.opportunityContact.findMany({
+          where: { userId, opportunityId: deal.id, prospect: { userId } },
+          orderBy: [{ isPrimary: "desc" }, { id: "asc" }],
+          select: { prospectId: true },
+          take: 8,
+        }),
       ]);
+      // Each entry as the CRM named it too, when it did in other words than ours.
+      const entry = (h: (typeof history)[number]) =>
+        h.crmStage === null || h.crmStage.trim().toLowerCase() === stageLabels[h.stage].toLowerCase()
+          ? stageLabels[h.stage]
+          : isUnmappedChange(h, deal)
+            ? `"${h.crmStage}" (a CRM stage not mapped here)`
+            : `${stageLabels[h.stage]} ("${h.crmStage}" in the CRM)`;
       return {
-        refs: [{ type: "opportunity", id: deal.id }, ...timeline.map((a) => ({ type: "activity" as const, id: a.id }))],
+        refs: [
+          { type: "opportunity", id: deal.id },
+          ...people.map((p) => ({ type: "prospect" as const, id: p.prospectId })),
+          ...timeline.map((a) => ({ type: "activity" as const, id: a.id })),
+        ],
         facts: history.length
-          ? [
-              `Stage history: ${history.map((h) => `${stageLabels[h.stage]} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`,
-            ]
+          ? [`Stage history: ${history.map((h) => `${entry(h)} on ${h.at.toISOString().slice(0, 10)}`).join(", ")}.`]
           : [],
       };
     },
   }),
 
   get_person: tool({
-    description: "A person with their account, role, recent emails and meetings.",
+    description:
+      "A person with their account, role, sequences (step and state), the deals they are on, recent emails and meetings.",
     input: z.object({ name_or_id: nameOrId }),
     async run(input, { db, userId }) {
       const key = input.name_or_id;
@@ -170,7 +191,7 @@ const tools = {
         (await db.prospect.findFirst({ where: { userId, id: key }, select: { id: true } })) ??
         (await resolveEntities(db, userId, key).then((r) => (r.prospects[0] ? { id: r.prospects[0] } : null)));
       if (!person) return { answer: `No person matches “${key}”.` };
-      const [messages, meetings] = await Promise.all([
+      const [messages, meetings, deals] = await Promise.all([
         db.message.findMany({
           where: { userId, conversation: { participants: { some: { prospectId: person.id } } } },
           orderBy: [{ sentAt: "desc" }],
@@ -183,10 +204,17 @@ const tools = {
           select: { id: true },
           take: 5,
         }),
+        db.opportunityContact.findMany({
+          where: { userId, prospectId: person.id, opportunity: { userId } },
+          orderBy: [{ isPrimary: "desc" }, { id: "asc" }],
+          select: { opportunityId: true },
+          take: 5,
+        }),
       ]);
       return {
         refs: [
           { type: "prospect", id: person.id },
+          ...deals.map((d) => ({ type: "opportunity" as const, id: d.opportunityId })),
           ...messages.map((m) => ({ type: "message" as const, id: m.id })),
           ...meetings.map((m) => ({ type: "meeting" as const, id: m.id })),
         ],
@@ -214,7 +242,8 @@ const tools = {
           userId,
           ...(accountId ? { accountId } : {}),
           ...(input.stage
-            ? { stage: input.stage }
+            ? // A deal in a CRM stage mapped to none of ours is in no stage of ours (its line says which).
+              { stage: input.stage, crmStageUnmapped: false }
             : state === "open"
               ? { stage: { in: OPEN_STAGES } }
               : state === "closed"

@@ -6,6 +6,7 @@ import type { Prisma } from "../db/generated/client";
 import { NotFoundError } from "../errors";
 import { definedOnly, idInput, optionalText, requiredText } from "./inputs";
 import { EMPLOYEE_COUNT_MAX, maxLengths } from "./limits";
+import { linksOfRecord } from "./record-links";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const accountSorts = ["name", "recent"] as const;
@@ -115,7 +116,7 @@ export async function getAccount(db: Db, userId: string, id: string) {
     },
   });
   if (!account) throw new NotFoundError("account");
-  return account;
+  return { ...account, links: await linksOfRecord(db, userId, "account", id) };
 }
 
 const accountFields = {

@@ -2,11 +2,12 @@
 // stage history (how long it sat in each stage) and on the timeline (what happened when).
 import { z } from "zod";
 import type { Db, Queryable } from "../db/client";
-import type { OpportunityStage, Prisma } from "../db/generated/client";
+import type { OpportunityStage, Prisma, RecordSource } from "../db/generated/client";
 import { opportunityStages } from "../data-rights/workspace-format";
 import { NotFoundError } from "../errors";
 import { deleteOrphans } from "./accounts";
 import { recordActivity } from "./activity";
+import { crmSourceOf, linksOf, linksOfRecord } from "./record-links";
 import { stageLabels } from "./stage-labels";
 import {
   amountInput,
@@ -48,6 +49,9 @@ const listSelect = {
   probability: true,
   nextStep: true,
   updatedAt: true,
+  source: true,
+  crmStage: true,
+  crmStageUnmapped: true,
   account: { select: { id: true, name: true } },
 } satisfies Prisma.OpportunitySelect;
 type OpportunityRow = Prisma.OpportunityGetPayload<{ select: typeof listSelect }>;
@@ -56,7 +60,27 @@ type OpportunityRow = Prisma.OpportunityGetPayload<{ select: typeof listSelect }
 function present<T extends { amount: bigint | null }>(row: T): Omit<T, "amount"> & { amount: number | null } {
   return { ...row, amount: row.amount === null ? null : Number(row.amount) };
 }
-export type OpportunityListItem = ReturnType<typeof present<OpportunityRow>>;
+
+/**
+ * Each deal with the tool its CRM stage comes from (`crmSource`: "salesforce", "outreach", or null for
+ * a deal no tool names a stage of), so a page can say "Legal Review · Salesforce stage". Only deals
+ * with a CRM stage cost a look at their links.
+ */
+async function withCrmSource<T extends { id: string; source: RecordSource; crmStage: string | null }>(
+  db: Queryable,
+  userId: string,
+  deals: T[],
+): Promise<(T & { crmSource: "salesforce" | "outreach" | null })[]> {
+  const staged = deals.filter((deal) => deal.crmStage !== null).map((deal) => deal.id);
+  const links = await linksOf(db, userId, "opportunity", staged);
+  return deals.map((deal) => ({
+    ...deal,
+    crmSource: deal.crmStage === null ? null : crmSourceOf(deal.source, links.get(deal.id) ?? []),
+  }));
+}
+export type OpportunityListItem = Awaited<
+  ReturnType<typeof withCrmSource<ReturnType<typeof present<OpportunityRow>>>>
+>[number];
 
 const sortKeys: Record<(typeof opportunitySorts)[number], SortKey<OpportunityRow>> = {
   closeDate: { field: "closeDate", direction: "asc", kind: "date", nullable: true, value: (row) => row.closeDate },
@@ -92,43 +116,74 @@ export async function listOpportunities(db: Db, userId: string, input: ListOppor
     db.opportunity.count({ where: filters }),
   ]);
   const page = keysetPage(rows, input.limit, key);
-  return { items: page.items.map(present), nextCursor: page.nextCursor, total };
+  return { items: await withCrmSource(db, userId, page.items.map(present)), nextCursor: page.nextCursor, total };
 }
 
 export const boardInput = z.object({ perStage: z.number().int().min(1).max(200).default(50) });
 
-/** The pipeline as columns: every stage with its count, total per currency, and its first deals. */
+/**
+ * The pipeline as columns: every stage with its count, total per currency, and its first deals. A deal
+ * whose CRM stage maps onto none of ours is in no column (its `stage` would be a guess): it is in
+ * `unmapped`, with the CRM's label on its card, counted and totalled apart.
+ */
 export async function opportunityBoard(db: Db, userId: string, input: z.output<typeof boardInput>) {
-  const [groups, columns] = await Promise.all([
+  const mapped = { userId, crmStageUnmapped: false } satisfies Prisma.OpportunityWhereInput;
+  const unmapped = { userId, crmStageUnmapped: true } satisfies Prisma.OpportunityWhereInput;
+  const [groups, columnRows, unmappedGroups, unmappedRows] = await Promise.all([
     db.opportunity.groupBy({
       by: ["stage", "currency"],
-      where: { userId },
+      where: mapped,
       _count: { _all: true },
       _sum: { amount: true },
     }),
     Promise.all(
       opportunityStages.map((stage) =>
         db.opportunity.findMany({
-          where: { userId, stage },
+          where: { ...mapped, stage },
           orderBy: [{ closeDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
           take: input.perStage,
           select: listSelect,
         }),
       ),
     ),
+    db.opportunity.groupBy({
+      by: ["currency"],
+      where: unmapped,
+      _count: { _all: true },
+      _sum: { amount: true },
+    }),
+    db.opportunity.findMany({
+      where: unmapped,
+      // Grouped by the CRM's label on the board, so sorted by it first.
+      orderBy: [{ crmStage: "asc" }, { closeDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      take: input.perStage,
+      select: listSelect,
+    }),
   ]);
-  return opportunityStages.map((stage, i) => {
+  const deals = await withCrmSource(db, userId, [...columnRows.flat(), ...unmappedRows].map(present));
+  const byId = new Map(deals.map((deal) => [deal.id, deal]));
+  const totalsOf = (rows: { currency: string; _sum: { amount: bigint | null } }[]) =>
+    rows
+      .map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) }))
+      .sort((a, b) => b.amount - a.amount);
+  const columns = opportunityStages.map((stage, i) => {
     const mine = groups.filter((g) => g.stage === stage);
     return {
       stage,
       label: stageLabels[stage],
       count: mine.reduce((n, g) => n + g._count._all, 0),
-      totals: mine
-        .map((g) => ({ currency: g.currency, amount: Number(g._sum.amount ?? 0n) }))
-        .sort((a, b) => b.amount - a.amount),
-      deals: columns[i]!.map(present),
+      totals: totalsOf(mine),
+      deals: columnRows[i]!.map((row) => byId.get(row.id)!),
     };
   });
+  return {
+    columns,
+    unmapped: {
+      count: unmappedGroups.reduce((n, g) => n + g._count._all, 0),
+      totals: totalsOf(unmappedGroups),
+      deals: unmappedRows.map((row) => byId.get(row.id)!),
+    },
+  };
 }
 
 export async function getOpportunity(db: Db, userId: string, id: string) {
@@ -137,9 +192,27 @@ export async function getOpportunity(db: Db, userId: string, id: string) {
     select: {
       ...listSelect,
       lossReason: true,
-      source: true,
       createdAt: true,
-      stageHistory: { orderBy: { at: "asc" }, select: { id: true, fromStage: true, stage: true, at: true } },
+      // Every nested list is scoped to the user too: a row of someone else's that pointed here (a bad
+      // sync) must not show their people on this page.
+      stageHistory: {
+        where: { userId },
+        orderBy: [{ at: "asc" }, { id: "asc" }],
+        select: { id: true, fromStage: true, stage: true, at: true, crmStage: true, source: true },
+      },
+      contacts: {
+        where: { userId, prospect: { userId } },
+        // The primary contact first, then by name; as many as a CRM is likely to attach to one deal.
+        orderBy: [{ isPrimary: "desc" }, { prospect: { lastName: "asc" } }, { prospect: { firstName: "asc" } }],
+        take: 50,
+        select: {
+          id: true,
+          role: true,
+          isPrimary: true,
+          source: true,
+          prospect: { select: { id: true, firstName: true, lastName: true, title: true, email: true } },
+        },
+      },
       conversations: {
         orderBy: { lastMessageAt: "desc" },
         take: 20,
@@ -149,7 +222,32 @@ export async function getOpportunity(db: Db, userId: string, id: string) {
     },
   });
   if (!deal) throw new NotFoundError("deal");
-  return present(deal);
+  const links = await linksOfRecord(db, userId, "opportunity", id);
+  const { stageHistory, ...rest } = present(deal);
+  return {
+    ...rest,
+    links,
+    crmSource: deal.crmStage === null ? null : crmSourceOf(deal.source, links),
+    stageHistory: stageHistory.map((change) => ({
+      ...change,
+      crmStageUnmapped: isUnmappedChange(change, deal),
+    })),
+  };
+}
+
+/**
+ * Whether a history entry's CRM stage mapped onto none of ours. Entries carry no flag of their own, so
+ * this is read from what the entry shows: the deal's current unmapped label, or a CRM change that left
+ * our stage where it was (a mapped CRM stage moves ours; an unmapped one cannot). When unsure, the
+ * page shows the CRM's label alone, which is never a guess.
+ */
+export function isUnmappedChange(
+  change: { fromStage: OpportunityStage | null; stage: OpportunityStage; crmStage: string | null },
+  deal: { crmStage: string | null; crmStageUnmapped: boolean },
+): boolean {
+  if (change.crmStage === null) return false;
+  if (deal.crmStageUnmapped && change.crmStage === deal.crmStage) return true;
+  return change.fromStage !== null && change.fromStage === change.stage;
 }
 
 const dealFields = {
@@ -237,6 +335,8 @@ export async function updateOpportunity(
     if (changes.accountId !== undefined)
       data.account = changes.accountId ? { connect: { id: changes.accountId } } : { disconnect: true };
     if (amount !== undefined) data.amount = amount === null ? null : BigInt(amount);
+    // The seller's own choice of stage maps a deal whose CRM stage had none of ours (as a move does).
+    if (changes.stage && changes.stage !== before.stage) data.crmStageUnmapped = false;
     const after = await tx.opportunity.update({
       where: { id },
       data,
@@ -256,13 +356,19 @@ export async function moveOpportunityStage(
   now = new Date(),
 ) {
   return db.$transaction(async (tx) => {
-    const deal = await tx.opportunity.findFirst({
+    const found = await tx.opportunity.findFirst({
       where: { id: input.id, userId },
-      select: { id: true, name: true, stage: true, accountId: true },
+      select: { id: true, name: true, stage: true, accountId: true, crmStageUnmapped: true },
     });
-    if (!deal) throw new NotFoundError("deal");
-    if (deal.stage === input.stage) return { id: deal.id, stage: deal.stage, changed: false };
-    await tx.opportunity.update({ where: { id: deal.id }, data: { stage: input.stage } });
+    if (!found) throw new NotFoundError("deal");
+    const { crmStageUnmapped, ...deal } = found;
+    // A deal whose CRM stage maps onto none of ours gets the stage the seller chooses for it, even the
+    // one it was last known in: from then on the page shows that stage, the CRM's label beside it.
+    if (deal.stage === input.stage) {
+      if (crmStageUnmapped) await tx.opportunity.update({ where: { id: deal.id }, data: { crmStageUnmapped: false } });
+      return { id: deal.id, stage: deal.stage, changed: crmStageUnmapped };
+    }
+    await tx.opportunity.update({ where: { id: deal.id }, data: { stage: input.stage, crmStageUnmapped: false } });
     await changeStage(tx, userId, deal, input.stage, now);
     return { id: deal.id, stage: input.stage, changed: true };
   });

@@ -7,6 +7,7 @@ import { NotFoundError } from "../errors";
 import { deleteOrphans } from "./accounts";
 import { definedOnly, emailInput, ensureOwnedRef, idInput, optionalRef, optionalText, requiredText } from "./inputs";
 import { maxLengths } from "./limits";
+import { crmSourceOf, linksOf, linksOfRecord } from "./record-links";
 import { cursorInput, keysetOrderBy, keysetPage, keysetWhere, pageSizeInput, type SortKey } from "./pagination";
 
 export const prospectSorts = ["name", "recent"] as const;
@@ -97,10 +98,81 @@ export async function getProspect(db: Db, userId: string, id: string) {
         take: 20,
         select: { meeting: { select: { id: true, title: true, startsAt: true } } },
       },
+      // Scoped to the user as well as to the person: another user's row must never show here.
+      sequences: {
+        where: { userId },
+        // What is running now first, then what changed last.
+        orderBy: [{ stateChangedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+        take: 20,
+        select: {
+          id: true,
+          sequenceName: true,
+          step: true,
+          totalSteps: true,
+          state: true,
+          stateChangedAt: true,
+          source: true,
+        },
+      },
+      deals: {
+        where: { userId, opportunity: { userId } },
+        orderBy: [{ isPrimary: "desc" }, { opportunity: { updatedAt: "desc" } }],
+        take: 20,
+        select: {
+          id: true,
+          role: true,
+          isPrimary: true,
+          opportunity: {
+            select: {
+              id: true,
+              name: true,
+              stage: true,
+              crmStage: true,
+              crmStageUnmapped: true,
+              source: true,
+              amount: true,
+              currency: true,
+              closeDate: true,
+            },
+          },
+        },
+      },
     },
   });
   if (!prospect) throw new NotFoundError("person");
-  return prospect;
+  const { sequences, deals, ...rest } = prospect;
+  const dealIds = deals.map((d) => d.opportunity.id);
+  const [links, dealLinks] = await Promise.all([
+    linksOfRecord(db, userId, "prospect", id),
+    linksOf(db, userId, "opportunity", dealIds),
+  ]);
+  return {
+    ...rest,
+    links,
+    sequences: sortEnrollments(sequences),
+    deals: deals.map(({ opportunity: { amount, ...deal }, ...onDeal }) => ({
+      ...onDeal,
+      opportunity: {
+        ...deal,
+        amount: amount === null ? null : Number(amount),
+        crmSource: deal.crmStage === null ? null : crmSourceOf(deal.source, dealLinks.get(deal.id) ?? []),
+      },
+    })),
+  };
+}
+
+/**
+ * Enrollments still running ("active") first, then those waiting (paused, pending), then the ended
+ * ones; within each, the latest change first.
+ */
+export function sortEnrollments<T extends { state: string; stateChangedAt: Date | null }>(enrollments: T[]): T[] {
+  const rank = (e: T) => {
+    const state = e.state.trim().toLowerCase();
+    return state === "active" ? 0 : state === "paused" || state === "pending" ? 1 : 2;
+  };
+  return [...enrollments].sort(
+    (a, b) => rank(a) - rank(b) || (b.stateChangedAt?.getTime() ?? 0) - (a.stateChangedAt?.getTime() ?? 0),
+  );
 }
 
 const prospectFields = {
