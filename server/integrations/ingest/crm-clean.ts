@@ -190,7 +190,7 @@ export function cleanCrmChange(raw: CrmChange): CleanedCrm {
       if (!/^[A-Z]{3}$/.test(currency)) return { ok: false, reason: "unknown_value" };
       const closeDate = change.fields.closeDate;
       if (closeDate !== null && !isDay(closeDate)) return { ok: false, reason: "malformed" };
-      const label = text(change.stage.label, 200);
+      const label = text(change.stage.label, 255);
       if (!label) return { ok: false, reason: "missing_field" };
       change.stage = { label, mapped: change.stage.mapped };
       change.crmId = change.crmId ? text(change.crmId, maxLengths.externalId) : null;
@@ -206,7 +206,7 @@ export function cleanCrmChange(raw: CrmChange): CleanedCrm {
       return { ok: true, change };
     }
     case "stage_change": {
-      const label = text(change.stage.label, 200);
+      const label = text(change.stage.label, 255);
       if (!label) return { ok: false, reason: "missing_field" };
       change.stage = { label, mapped: change.stage.mapped };
       return { ok: true, change };
