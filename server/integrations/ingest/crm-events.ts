@@ -9,7 +9,7 @@ import type { OpportunityStage } from "../../db/generated/client";
 import { truncateLine } from "../../utils/text";
 import type { Clean } from "./crm-clean";
 import { linkKey, resolveRef, setLink, storedRef, type CrmRun, type Json, type Remote } from "./crm-links";
-import { oneOf } from "./resolve";
+import { keys, oneOf } from "./resolve";
 import { personLabel } from "./people";
 
 const SUMMARY_MAX = 300;
@@ -520,15 +520,16 @@ export async function writeCrmActivities(run: CrmRun, items: Clean<"activity">[]
     if (row.inserted) stats.created += 1;
     else stats.updated += 1;
   }
-  // The links name the timeline entry; one already stored is found by its key.
+  // The links name the timeline entry; one already stored (and unchanged) is found by its key.
+  const writtenIds = new Set(written.map((w) => w.id));
   const ids = new Map<string, string>();
-  for (const [i, row] of activities.entries())
-    ids.set(row.externalId, written.find((w) => w.id === row.id)?.id ?? activities[i]!.id);
-  const missing = activities.filter((a) => !written.some((w) => w.id === a.id)).map((a) => a.externalId);
+  for (const row of activities) if (writtenIds.has(row.id)) ids.set(row.externalId, row.id);
+  const missing = activities.filter((a) => !writtenIds.has(a.id)).map((a) => a.externalId);
   if (missing.length > 0) {
     const found = await tx.$queryRaw<{ id: string; externalId: string }[]>`
-      SELECT id, "externalId" FROM activities
-      WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = ${oneOf(missing)}`;
+      SELECT a.id, a."externalId" FROM ${keys(missing)},
+        LATERAL (SELECT id, "externalId" FROM activities
+                 WHERE "userId" = ${context.userId} AND source = ${context.source}::"RecordSource" AND "externalId" = k.v OFFSET 0) a`;
     for (const f of found) ids.set(f.externalId, f.id);
   }
   for (const a of items) {
