@@ -18,6 +18,8 @@ import { QUEUES, setJobs, startJobs, type Jobs } from "../jobs/jobs";
 import { acknowledgeCurrentPolicy } from "../privacy/policy";
 import { importWorkspace } from "./import/import-workspace";
 import { purgeAccount, requestAccountDeletion, sweepDeletionRequests } from "./delete-account";
+import { applyChanges } from "../integrations/ingest";
+import type { SyncChange } from "../integrations/types";
 
 const APP_URL = "http://app.test";
 const PASSWORD = "correct horse battery staple";
@@ -85,6 +87,98 @@ async function populatedUser(db: Db, options: { email?: string; googleSub?: stri
       payload: { subject: "Hi" },
     },
   });
+  // What a Salesforce and an Outreach sync store: links, a person on a deal, a sequence state.
+  const at = new Date("2026-11-20T08:00:00Z");
+  const sync = (source: "salesforce" | "outreach", changes: SyncChange[]) =>
+    db.$transaction((tx) =>
+      applyChanges(tx, { userId: user.id, source, ownEmails: [email], now: new Date() }, changes),
+    );
+  const accountRef = { objectType: "Account", externalId: "001000000000001" };
+  const contactRef = { objectType: "Contact", externalId: "003000000000001" };
+  const dealRef = { objectType: "Opportunity", externalId: "006000000000001" };
+  await sync("salesforce", [
+    {
+      kind: "account",
+      ...accountRef,
+      modifiedAt: at,
+      fields: {
+        name: "Synced Co",
+        domain: "synced.test",
+        industry: null,
+        employeeCount: null,
+        hqCity: null,
+        tier: null,
+        description: null,
+      },
+    },
+    {
+      kind: "prospect",
+      ...contactRef,
+      modifiedAt: at,
+      account: accountRef,
+      fields: {
+        firstName: "Ada",
+        lastName: "Synced",
+        email: "ada@synced.test",
+        title: null,
+        phone: null,
+        linkedinUrl: null,
+      },
+    },
+    {
+      kind: "deal",
+      ...dealRef,
+      modifiedAt: at,
+      account: accountRef,
+      stage: { label: "Legal Review", mapped: null },
+      fields: {
+        name: "Synced deal",
+        amount: null,
+        currency: "USD",
+        closeDate: null,
+        probability: null,
+        nextStep: null,
+      },
+    },
+    {
+      kind: "deal_contact",
+      objectType: "OpportunityContactRole",
+      externalId: "00K000000000001",
+      modifiedAt: at,
+      deal: dealRef,
+      person: contactRef,
+      role: "Economic Buyer",
+      isPrimary: true,
+    },
+  ]);
+  await sync("outreach", [
+    {
+      kind: "prospect",
+      objectType: "prospect",
+      externalId: "501",
+      modifiedAt: at,
+      account: null,
+      fields: {
+        firstName: "Ada",
+        lastName: "Synced",
+        email: "ada@synced.test",
+        title: null,
+        phone: null,
+        linkedinUrl: null,
+      },
+    },
+    {
+      kind: "sequence_state",
+      objectType: "sequenceState",
+      externalId: "9001",
+      modifiedAt: at,
+      person: { objectType: "prospect", externalId: "501" },
+      sequenceName: "Outbound",
+      step: 1,
+      totalSteps: 3,
+      state: "active",
+    },
+  ]);
   await requestPasswordReset(db, email, { appUrl: APP_URL, ip: "127.0.0.1" });
   await db.billingAccount.create({ data: { userId: user.id, stripeCustomerId: `cus_${user.id}` } });
   await consumeRateLimit(db, rateLimits.changePasswordPerAccount, user.id);

@@ -111,9 +111,16 @@ export const prospectSchema = z.object({
   status: optionalText(maxLengths.prospectStatus),
 });
 
+/** The longest CRM stage label kept (Salesforce's picklist values are at most 255 characters). */
+export const MAX_CRM_STAGE = 255;
+
 export const stageChangeSchema = z.object({
   stage: z.enum(opportunityStages),
   at: timestamp,
+  /** The stage as the seller's CRM named it, and the CRM's entry it came from (a synced deal's history). */
+  crmStage: optionalText(MAX_CRM_STAGE),
+  source: z.enum(recordSources).nullish(),
+  externalId: optionalText(maxLengths.externalId),
 });
 
 export const opportunitySchema = z.object({
@@ -137,6 +144,9 @@ export const opportunitySchema = z.object({
   probability: z.number().int().min(0).max(100).nullish(),
   nextStep: optionalText(maxLengths.nextStep),
   lossReason: optionalText(maxLengths.lossReason),
+  /** The stage as the seller's CRM names it, and whether it maps onto none of ours (a synced deal). */
+  crmStage: optionalText(MAX_CRM_STAGE),
+  crmStageUnmapped: z.boolean().nullish(),
   stageHistory: z.array(stageChangeSchema).nullish(),
 });
 

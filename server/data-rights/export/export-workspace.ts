@@ -60,6 +60,7 @@ export const EXPORT_LIST_SECTIONS = [
   "providerEvents",
   "brainThreads",
   "mail",
+  "syncLinks",
 ] as const;
 export type ExportListSection = (typeof EXPORT_LIST_SECTIONS)[number];
 /** Sections that are one object (or null) on one line. */
@@ -94,6 +95,7 @@ export async function exportSummary(db: Queryable, userId: string): Promise<Expo
     providerEvents: await db.providerEvent.count(where),
     brainThreads: await db.brainThread.count(where),
     mail: await db.mailOutbox.count(where),
+    syncLinks: await db.syncedRecord.count(where),
   };
   const recordLines = Object.values(sections).reduce((sum, n) => sum + n, 0);
   return { sections, recordLines, totalLines: recordLines + EXPORT_STRUCTURE_LINES };
@@ -191,6 +193,7 @@ export async function* exportChunks(
   yield* list("providerEvents", providerEvents(db, userId, size));
   yield* list("brainThreads", brainThreads(db, userId, size));
   yield* list("mail", mail(db, userId, size));
+  yield* list("syncLinks", syncLinks(db, userId, size));
   yield object("billing", await billing(db, userId));
   yield object("deletion", await deletion(db, userId), { last: true });
   yield "}\n";
@@ -319,6 +322,30 @@ async function* prospects(db: Queryable, userId: string, size: number) {
   for await (const rows of keyset(size, (page, take) =>
     db.prospect.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
   )) {
+    const ids = rows.map((p) => p.id);
+    const sequences = await childrenOf(
+      size,
+      (page, take) =>
+        db.sequenceEnrollment.findMany({
+          where: { userId, prospectId: { in: ids }, ...page },
+          orderBy: { id: "asc" },
+          take,
+          select: {
+            id: true,
+            prospectId: true,
+            sequenceName: true,
+            step: true,
+            totalSteps: true,
+            state: true,
+            stateChangedAt: true,
+            source: true,
+            externalId: true,
+            createdAt: true,
+            updatedAt: true,
+          },
+        }),
+      (enrollment) => enrollment.prospectId,
+    );
     yield rows.map((p) => ({
       ...common(idPrefixes.prospects, p),
       accountId: ref(idPrefixes.accounts, p.accountId),
@@ -330,6 +357,18 @@ async function* prospects(db: Queryable, userId: string, size: number) {
       linkedinUrl: p.linkedinUrl,
       role: p.role,
       status: p.status,
+      // Export only (readers ignore it): the sequences an engagement tool has the person in.
+      sequences: (sequences.get(p.id) ?? []).map((e) => ({
+        sequenceName: e.sequenceName,
+        step: e.step,
+        totalSteps: e.totalSteps,
+        state: e.state,
+        stateChangedAt: isoOrNull(e.stateChangedAt),
+        source: e.source,
+        externalId: e.externalId,
+        createdAt: iso(e.createdAt),
+        updatedAt: iso(e.updatedAt),
+      })),
     }));
   }
 }
@@ -346,6 +385,8 @@ async function* opportunities(db: Queryable, userId: string, size: number) {
     probability: true,
     nextStep: true,
     lossReason: true,
+    crmStage: true,
+    crmStageUnmapped: true,
   } satisfies Prisma.OpportunitySelect;
   for await (const rows of keyset(size, (page, take) =>
     db.opportunity.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
@@ -358,9 +399,38 @@ async function* opportunities(db: Queryable, userId: string, size: number) {
           where: { userId, opportunityId: { in: ids }, ...page },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, opportunityId: true, stage: true, at: true },
+          select: {
+            id: true,
+            opportunityId: true,
+            stage: true,
+            at: true,
+            crmStage: true,
+            source: true,
+            externalId: true,
+          },
         }),
       (change) => change.opportunityId,
+    );
+    const contacts = await childrenOf(
+      size,
+      (page, take) =>
+        db.opportunityContact.findMany({
+          where: { userId, opportunityId: { in: ids }, ...page },
+          orderBy: { id: "asc" },
+          take,
+          select: {
+            id: true,
+            opportunityId: true,
+            prospectId: true,
+            role: true,
+            isPrimary: true,
+            source: true,
+            externalId: true,
+            createdAt: true,
+            updatedAt: true,
+          },
+        }),
+      (contact) => contact.opportunityId,
     );
     yield rows.map((o) => ({
       ...common(idPrefixes.opportunities, o),
@@ -374,9 +444,26 @@ async function* opportunities(db: Queryable, userId: string, size: number) {
       probability: o.probability,
       nextStep: o.nextStep,
       lossReason: o.lossReason,
-      stageHistory: (history.get(o.id) ?? [])
-        .sort(byTimeThenId((c) => c.at))
-        .map((c) => ({ stage: c.stage, at: iso(c.at) })),
+      // Export only (readers ignore them): the stage as the CRM names it, and whether it maps onto ours.
+      crmStage: o.crmStage,
+      crmStageUnmapped: o.crmStageUnmapped,
+      stageHistory: (history.get(o.id) ?? []).sort(byTimeThenId((c) => c.at)).map((c) => ({
+        stage: c.stage,
+        at: iso(c.at),
+        crmStage: c.crmStage,
+        source: c.source,
+        externalId: c.externalId,
+      })),
+      // Export only: the people on the deal, with their role.
+      contacts: (contacts.get(o.id) ?? []).map((c) => ({
+        prospectId: fileId(idPrefixes.prospects, c.prospectId),
+        role: c.role,
+        isPrimary: c.isPrimary,
+        source: c.source,
+        externalId: c.externalId,
+        createdAt: iso(c.createdAt),
+        updatedAt: iso(c.updatedAt),
+      })),
     }));
   }
 }
@@ -678,6 +765,8 @@ async function* connections(db: Queryable, userId: string, size: number) {
     externalAccountId: true,
     externalAccountName: true,
     accessTokenExpiresAt: true,
+    apiBaseUrl: true,
+    authBaseUrl: true,
     cursor: true,
     lastSyncStartedAt: true,
     lastSyncFinishedAt: true,
@@ -713,6 +802,8 @@ async function* connections(db: Queryable, userId: string, size: number) {
       connectedAt: iso(c.connectedAt),
       disconnectedAt: isoOrNull(c.disconnectedAt),
       accessTokenExpiresAt: isoOrNull(c.accessTokenExpiresAt),
+      apiBaseUrl: c.apiBaseUrl,
+      authBaseUrl: c.authBaseUrl,
       lastSyncStartedAt: isoOrNull(c.lastSyncStartedAt),
       lastSyncFinishedAt: isoOrNull(c.lastSyncFinishedAt),
       lastSyncItemCount: c.lastSyncItemCount,
@@ -876,6 +967,45 @@ async function* mail(db: Queryable, userId: string, size: number) {
       subject: m.subject,
       createdAt: iso(m.createdAt),
       sentAt: isoOrNull(m.sentAt),
+    }));
+  }
+}
+
+/**
+ * Which provider record each workspace record is linked to (Salesforce and Outreach ids): export
+ * only. The provider's field values as last synced (`remote`) are left out: they are the sync's base
+ * for merging, copies of values the records themselves hold.
+ */
+async function* syncLinks(db: Queryable, userId: string, size: number) {
+  const select = {
+    id: true,
+    source: true,
+    objectType: true,
+    externalId: true,
+    recordType: true,
+    recordId: true,
+    createdBySync: true,
+    remoteModifiedAt: true,
+    lastSeenAt: true,
+    deletedAt: true,
+    createdAt: true,
+    updatedAt: true,
+  } satisfies Prisma.SyncedRecordSelect;
+  for await (const rows of keyset(size, (page, take) =>
+    db.syncedRecord.findMany({ where: { userId, ...page }, orderBy: { id: "asc" }, take, select }),
+  )) {
+    yield rows.map((l) => ({
+      source: l.source,
+      objectType: l.objectType,
+      externalId: l.externalId,
+      recordType: l.recordType,
+      recordId: l.recordId === null ? null : citedId(l.recordType, l.recordId),
+      createdBySync: l.createdBySync,
+      remoteModifiedAt: isoOrNull(l.remoteModifiedAt),
+      lastSeenAt: isoOrNull(l.lastSeenAt),
+      deletedAt: isoOrNull(l.deletedAt),
+      createdAt: iso(l.createdAt),
+      updatedAt: iso(l.updatedAt),
     }));
   }
 }

@@ -26,8 +26,8 @@ async function exportText(db: Queryable, userId: string, options: { now?: Date; 
 
 type ExportDoc = {
   accounts: Record<string, unknown>[];
-  prospects: Record<string, unknown>[];
-  opportunities: (Record<string, unknown> & { stageHistory: unknown[] })[];
+  prospects: (Record<string, unknown> & { sequences: Record<string, unknown>[] })[];
+  opportunities: (Record<string, unknown> & { stageHistory: unknown[]; contacts: Record<string, unknown>[] })[];
   conversations: (Record<string, unknown> & { participants: string[]; messages: Record<string, unknown>[] })[];
   meetings: (Record<string, unknown> & { attendees: string[] })[];
   notes: Record<string, unknown>[];
@@ -44,6 +44,7 @@ type ExportDoc = {
     messages: (Record<string, unknown> & { citations: Record<string, unknown>[] })[];
   })[];
   mail: Record<string, unknown>[];
+  syncLinks: Record<string, unknown>[];
   billing: Record<string, unknown> | null;
   deletion: Record<string, unknown> | null;
 };
@@ -92,6 +93,63 @@ async function addEverythingElse(db: Db, userId: string) {
         processedAt: new Date("2026-11-29T08:00:00Z"),
       },
     ],
+  });
+  // What a CRM sync stores: a link, a person on a deal, a sequence state, a CRM stage and its history.
+  const person = await db.prospect.findFirstOrThrow({ where: { userId }, orderBy: { id: "asc" } });
+  const deal = await db.opportunity.findFirstOrThrow({ where: { userId }, orderBy: { id: "asc" } });
+  await db.opportunity.update({ where: { id: deal.id }, data: { crmStage: "Legal Review", crmStageUnmapped: true } });
+  // The newest entry of the deal's history, as the sync writes it (fromStage: the entry before).
+  const before = await db.opportunityStageChange.findFirst({
+    where: { opportunityId: deal.id },
+    orderBy: { at: "desc" },
+  });
+  await db.opportunityStageChange.create({
+    data: {
+      userId,
+      opportunityId: deal.id,
+      fromStage: before?.stage ?? null,
+      stage: deal.stage,
+      at: before ? new Date(before.at.getTime() + 60_000) : new Date("2026-11-28T09:00:00Z"),
+      crmStage: "Legal Review",
+      source: "salesforce",
+      externalId: "008000000000001",
+    },
+  });
+  await db.opportunityContact.create({
+    data: {
+      userId,
+      opportunityId: deal.id,
+      prospectId: person.id,
+      role: "Economic Buyer",
+      isPrimary: true,
+      source: "salesforce",
+      externalId: "00K000000000001",
+    },
+  });
+  await db.sequenceEnrollment.create({
+    data: {
+      userId,
+      prospectId: person.id,
+      sequenceName: "Enterprise outbound",
+      step: 3,
+      totalSteps: 5,
+      state: "active",
+      stateChangedAt: new Date("2026-11-28T10:00:00Z"),
+      source: "outreach",
+      externalId: "9001",
+    },
+  });
+  await db.syncedRecord.create({
+    data: {
+      userId,
+      source: "salesforce",
+      objectType: "Account",
+      externalId: "001000000000001",
+      recordType: "account",
+      recordId: account.id,
+      remote: { f: { name: account.name }, r: {} },
+      remoteModifiedAt: new Date("2026-11-28T09:00:00Z"),
+    },
   });
   const thread = await db.brainThread.create({
     data: { userId, title: "What's up with this account?", accountId: account.id },
@@ -741,6 +799,56 @@ const LEDGER: Record<string, LedgerEntry> = {
       probability: field("probability"),
       nextStep: field("nextStep"),
       lossReason: field("lossReason"),
+      crmStage: field("crmStage"),
+      crmStageUnmapped: field("crmStageUnmapped"),
+    },
+  },
+  opportunity_contacts: {
+    rows: (doc) => doc.opportunities.flatMap((o) => o.contacts),
+    columns: {
+      id: INTERNAL_KEY,
+      opportunityId: nested("opportunities[].contacts"),
+      prospectId: field("prospectId"),
+      role: field("role"),
+      isPrimary: field("isPrimary"),
+      source: field("source"),
+      externalId: field("externalId"),
+      createdAt: field("createdAt"),
+      updatedAt: field("updatedAt"),
+    },
+  },
+  sequence_enrollments: {
+    rows: (doc) => doc.prospects.flatMap((p) => p.sequences),
+    columns: {
+      id: INTERNAL_KEY,
+      prospectId: nested("prospects[].sequences"),
+      sequenceName: field("sequenceName"),
+      step: field("step"),
+      totalSteps: field("totalSteps"),
+      state: field("state"),
+      stateChangedAt: field("stateChangedAt"),
+      source: field("source"),
+      externalId: field("externalId"),
+      createdAt: field("createdAt"),
+      updatedAt: field("updatedAt"),
+    },
+  },
+  synced_records: {
+    rows: (doc) => doc.syncLinks,
+    columns: {
+      id: INTERNAL_KEY,
+      source: field("source"),
+      objectType: field("objectType"),
+      externalId: field("externalId"),
+      recordType: field("recordType"),
+      recordId: field("recordId"),
+      createdBySync: field("createdBySync"),
+      remote: omitted("the provider's field values as last synced: the merge's base, copies of what the records hold"),
+      remoteModifiedAt: field("remoteModifiedAt"),
+      lastSeenAt: field("lastSeenAt"),
+      deletedAt: field("deletedAt"),
+      createdAt: field("createdAt"),
+      updatedAt: field("updatedAt"),
     },
   },
   opportunity_stage_changes: {
@@ -751,6 +859,9 @@ const LEDGER: Record<string, LedgerEntry> = {
       fromStage: omitted("derived: the stage of the entry before it"),
       stage: field("stage"),
       at: field("at"),
+      crmStage: field("crmStage"),
+      source: field("source"),
+      externalId: field("externalId"),
     },
   },
   conversations: {
@@ -893,6 +1004,8 @@ const LEDGER: Record<string, LedgerEntry> = {
       refreshTokenCipher: omitted("secret: an OAuth token (P15)"),
       tokenKeyId: omitted("names the key that decrypts the tokens"),
       accessTokenExpiresAt: field("accessTokenExpiresAt"),
+      apiBaseUrl: field("apiBaseUrl"),
+      authBaseUrl: field("authBaseUrl"),
       cursor: field("cursor"),
       lastSyncStartedAt: field("lastSyncStartedAt"),
       lastSyncFinishedAt: field("lastSyncFinishedAt"),

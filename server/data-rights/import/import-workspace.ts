@@ -468,6 +468,8 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
         probability: o.probability ?? null,
         nextStep: o.nextStep ?? null,
         lossReason: o.lossReason ?? null,
+        crmStage: o.crmStage ?? null,
+        crmStageUnmapped: o.crmStageUnmapped ?? false,
       };
     },
     (rows) => tx.opportunity.createMany({ data: rows }),
@@ -484,6 +486,9 @@ async function writeDocument(tx: Tx, userId: string, doc: WorkspaceDocument, shi
       fromStage: j > 0 ? history[j - 1]!.stage : null,
       stage: change.stage,
       at: time(change.at),
+      crmStage: change.crmStage ?? null,
+      source: change.source ?? "manual",
+      externalId: change.source && change.source !== "manual" ? (change.externalId ?? null) : null,
     })),
   );
   for (const part of chunks(stageChanges)) await tx.opportunityStageChange.createMany({ data: part });
