@@ -1,6 +1,7 @@
 // /auth/salesforce/connect: Settings → Connections' "Connect Salesforce" (and "Reconnect") button posts here.
 // POST only, like every form that changes something (the global same-origin check guards it); a GET
-// just goes back to the page. A refusal (not set up here, a My Domain that is not one) is a page with words.
+// starts nothing and points back to the page. (The loader does not redirect: Remix runs it after the
+// action too, and a redirect there would swallow the refusal's words.) A refusal (not set up here, a My Domain that is not one) is a page with words.
 import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { AuthCard } from "../components/auth-card";
@@ -16,7 +17,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export function loader() {
-  return redirect("/settings/connections");
+  return null;
 }
 
 export default function ConnectSalesforce() {
@@ -27,7 +28,9 @@ export default function ConnectSalesforce() {
         <FormMessage tone="error" testId="connect-error">
           {answer.message}
         </FormMessage>
-      ) : null}
+      ) : (
+        <p className="text-sm text-slate-600">Connections are started from Settings → Connections.</p>
+      )}
       <Link to="/settings/connections" className="inline-block font-medium text-brand-600 hover:underline">
         Back to Connections
       </Link>
