@@ -52,11 +52,11 @@ beforeAll(async () => {
   // it is given is live, as the API would.
   const standIn: SyncProvider = {
     id: "salesforce",
-    connectedAccount: async (token, _signal, grant) => {
+    connectedAccount: (token, _signal, grant) => {
       const caller = salesforce.fake.verify(token);
       lookups.push({ token, grant, live: caller !== null });
-      if (lookupAnswer === "refused" || !caller) throw new ProviderAuthError("INVALID_SESSION_ID");
-      return { id: caller.userId, name: ALEX.name };
+      if (lookupAnswer === "refused" || !caller) return Promise.reject(new ProviderAuthError("INVALID_SESSION_ID"));
+      return Promise.resolve({ id: caller.userId, name: ALEX.name });
     },
     step: () => Promise.reject(new Error("not used here")),
   };
