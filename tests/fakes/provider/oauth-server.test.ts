@@ -98,7 +98,7 @@ describe("the fake OAuth server", () => {
     }
   });
 
-  it("verify() knows live tokens only: expired, revoked and unknown ones are null", async () => {
+  it("verify() knows live tokens only: expired, revoked and unknown ones are null", () => {
     const { accessToken } = server.fake.issueGrant("kim@acme.example", ["prospects.read"]);
     expect(server.fake.verify(accessToken)).toEqual({
       userId: "7",
