@@ -1,6 +1,6 @@
 // The Express application: the order of middleware is the request's path through the server.
 //   request log → security headers → body limit → same origin → static files → /healthz
-//   → /dev guard (→ fake Google and its APIs) → session → /api/trpc → Remix
+//   → /dev guard (→ fake Google and its APIs, fake Salesforce, fake Outreach) → session → /api/trpc → Remix
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -112,6 +112,17 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     // before the session middleware and the pages.
     const { demoFakeGoogleApisRouter } = await import("../tests/fakes/google-apis/demo");
     app.use("/dev/fake-google-apis", await demoFakeGoogleApisRouter(env));
+  }
+  if (env.FAKE_SALESFORCE) {
+    // The demo's stand-in for Salesforce: its OAuth (the login host) at /dev/fake-salesforce, which is
+    // also the instance_url its grants name, so its REST API is mounted beside it.
+    const { demoFakeSalesforceOAuth } = await import("../tests/fakes/salesforce/oauth");
+    app.use("/dev/fake-salesforce", formBodyFromLimit, demoFakeSalesforceOAuth(env).router());
+  }
+  if (env.FAKE_OUTREACH) {
+    // The demo's stand-in for Outreach: OAuth at /dev/fake-outreach/oauth/…, its API at /api/v2.
+    const { demoFakeOutreachOAuth } = await import("../tests/fakes/outreach/oauth");
+    app.use("/dev/fake-outreach", formBodyFromLimit, demoFakeOutreachOAuth(env).router());
   }
 
   app.use(sessionMiddleware({ db: getDb, secureCookies: secure }));

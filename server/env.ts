@@ -60,6 +60,28 @@ const postgresUrl = z
   .url("must be a URL such as postgres://user:password@host:5432/database")
   .refine((value) => /^postgres(ql)?:\/\//.test(value), "must start with postgres:// or postgresql://");
 
+/** True for a loopback host, where plain http is acceptable (a fake on this machine). */
+export function isLoopbackHost(hostname: string): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+}
+
+/** A Salesforce login host: an origin (no path), https unless it is on this machine. Trailing slash dropped. */
+const loginUrl = z
+  .string()
+  .url("must be an absolute URL such as https://login.salesforce.com")
+  .transform((value, ctx) => {
+    const url = new URL(value);
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "must be an origin only, such as https://test.salesforce.com" });
+      return z.NEVER;
+    }
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+      ctx.addIssue({ code: "custom", message: "must use https" });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -100,6 +122,27 @@ const envSchema = z
     /** Serve a fake Google at /dev/fake-google and sign in through it. Default: on in DEMO_MODE
      *  when no Google client is configured, so "Continue with Google" works on a fresh machine. */
     FAKE_GOOGLE: booleanFlag.optional(),
+
+    /** Salesforce (an External Client App or Connected App with PKCE); both or neither. */
+    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Where sellers log in to Salesforce by default: production, a sandbox (https://test.salesforce.com)
+     *  or an org's My Domain. An origin only; https (plain http only on this machine, for a fake). */
+    SALESFORCE_LOGIN_URL: loginUrl.default("https://login.salesforce.com"),
+    /** Serve a fake Salesforce (its OAuth and, with it, its API) at /dev/fake-salesforce. Default: on
+     *  in DEMO_MODE when no Salesforce client is configured, so connecting works on a fresh machine. */
+    FAKE_SALESFORCE: booleanFlag.optional(),
+
+    /** Outreach (an OAuth app in Outreach's developer portal); both or neither. */
+    OUTREACH_CLIENT_ID: z.string().min(1).optional(),
+    OUTREACH_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Outreach's endpoints; overridden only to point at a fake Outreach. */
+    OUTREACH_AUTHORIZATION_ENDPOINT: z.string().url().default("https://api.outreach.io/oauth/authorize"),
+    OUTREACH_TOKEN_ENDPOINT: z.string().url().default("https://api.outreach.io/oauth/token"),
+    OUTREACH_API_BASE_URL: z.string().url().default("https://api.outreach.io/api/v2"),
+    /** Serve a fake Outreach (OAuth at /oauth, API at /api/v2) at /dev/fake-outreach. Default: on in
+     *  DEMO_MODE when no Outreach client is configured. */
+    FAKE_OUTREACH: booleanFlag.optional(),
 
     /** SMTP server for transactional mail, e.g. smtps://user:pass@smtp.example.com:465. Unset: mail
      *  stays in the outbox (readable at /dev/outbox from this machine in development and demo). */
@@ -152,7 +195,7 @@ const envSchema = z
   .superRefine((raw, ctx) => {
     // Dev routes show what only this machine may see (every user's reset links); behind a proxy
     // every request arrives from the proxy, i.e. from "this machine" (docs/decisions/013).
-    for (const name of ["DEV_ROUTES", "FAKE_GOOGLE"] as const) {
+    for (const name of ["DEV_ROUTES", "FAKE_GOOGLE", "FAKE_SALESFORCE", "FAKE_OUTREACH"] as const) {
       if (raw[name] === true && raw.TRUST_PROXY !== false) {
         ctx.addIssue({
           code: "custom",
@@ -161,12 +204,16 @@ const envSchema = z
         });
       }
     }
-    if (Boolean(raw.GOOGLE_CLIENT_ID) !== Boolean(raw.GOOGLE_CLIENT_SECRET)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [raw.GOOGLE_CLIENT_ID ? "GOOGLE_CLIENT_SECRET" : "GOOGLE_CLIENT_ID"],
-        message: "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET go together: set both or neither",
-      });
+    for (const tool of ["GOOGLE", "SALESFORCE", "OUTREACH"] as const) {
+      const id = raw[`${tool}_CLIENT_ID`];
+      const secret = raw[`${tool}_CLIENT_SECRET`];
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [id ? `${tool}_CLIENT_SECRET` : `${tool}_CLIENT_ID`],
+          message: `${tool}_CLIENT_ID and ${tool}_CLIENT_SECRET go together: set both or neither`,
+        });
+      }
     }
   })
   .transform((raw) => {
@@ -177,6 +224,8 @@ const envSchema = z
     // embedded database, not for an instance that declares a proxy in front of it.
     const demoMode = raw.DEMO_MODE ?? (raw.DATABASE_URL === undefined && !behindProxy);
     const fakeGoogle = raw.FAKE_GOOGLE ?? (demoMode && !raw.GOOGLE_CLIENT_ID && !behindProxy);
+    const fakeSalesforce = raw.FAKE_SALESFORCE ?? (demoMode && !raw.SALESFORCE_CLIENT_ID && !behindProxy);
+    const fakeOutreach = raw.FAKE_OUTREACH ?? (demoMode && !raw.OUTREACH_CLIENT_ID && !behindProxy);
     const devRoutes = raw.DEV_ROUTES ?? (raw.NODE_ENV === "development" && !behindProxy);
     const appOrigin = appUrl.origin;
     const loopbackHttp = appUrl.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
@@ -189,6 +238,8 @@ const envSchema = z
       DATA_DIR: path.resolve(raw.DATA_DIR),
       DEMO_MODE: demoMode,
       FAKE_GOOGLE: fakeGoogle,
+      FAKE_SALESFORCE: fakeSalesforce,
+      FAKE_OUTREACH: fakeOutreach,
       DEV_ROUTES: devRoutes,
       /** The brain's server-side Claude, or null for retrieval-only answers. */
       claude: raw.ANTHROPIC_API_KEY
@@ -224,6 +275,44 @@ const envSchema = z
       /** The Gmail/Calendar API root, or null to use Google's (the official clients' default). */
       googleApiBaseUrl: raw.GOOGLE_API_BASE_URL ?? (fakeGoogle ? `${appOrigin}/dev/fake-google-apis` : null),
       googleRevocationEndpoint: fakeGoogle ? `${appOrigin}/dev/fake-google/revoke` : raw.GOOGLE_REVOCATION_ENDPOINT,
+      /** Connecting Salesforce as configured: the real one (at SALESFORCE_LOGIN_URL by default), the
+       *  built-in fake, or none. The login host is where the handshake, refreshes and revocation go;
+       *  the API is at the instance_url each grant names. */
+      salesforce: fakeSalesforce
+        ? {
+            kind: "fake" as const,
+            clientId: "sales-as-code-demo-salesforce",
+            clientSecret: "fake-salesforce-secret",
+            loginUrl: `${appOrigin}/dev/fake-salesforce`,
+          }
+        : raw.SALESFORCE_CLIENT_ID && raw.SALESFORCE_CLIENT_SECRET
+          ? {
+              kind: "salesforce" as const,
+              clientId: raw.SALESFORCE_CLIENT_ID,
+              clientSecret: raw.SALESFORCE_CLIENT_SECRET,
+              loginUrl: raw.SALESFORCE_LOGIN_URL,
+            }
+          : null,
+      /** Connecting Outreach as configured: the real one, the built-in fake, or none. */
+      outreach: fakeOutreach
+        ? {
+            kind: "fake" as const,
+            clientId: "sales-as-code-demo-outreach",
+            clientSecret: "fake-outreach-secret",
+            authorizationEndpoint: `${appOrigin}/dev/fake-outreach/oauth/authorize`,
+            tokenEndpoint: `${appOrigin}/dev/fake-outreach/oauth/token`,
+            apiBaseUrl: `${appOrigin}/dev/fake-outreach/api/v2`,
+          }
+        : raw.OUTREACH_CLIENT_ID && raw.OUTREACH_CLIENT_SECRET
+          ? {
+              kind: "outreach" as const,
+              clientId: raw.OUTREACH_CLIENT_ID,
+              clientSecret: raw.OUTREACH_CLIENT_SECRET,
+              authorizationEndpoint: raw.OUTREACH_AUTHORIZATION_ENDPOINT,
+              tokenEndpoint: raw.OUTREACH_TOKEN_ENDPOINT,
+              apiBaseUrl: raw.OUTREACH_API_BASE_URL.replace(/\/+$/, ""),
+            }
+          : null,
       sync: {
         pollIntervalMs: raw.SYNC_POLL_INTERVAL_MINUTES * 60_000,
         mailDays: raw.SYNC_MAIL_DAYS,
@@ -260,7 +349,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new EnvError(`Invalid environment:\n${lines.join("\n")}\nSee .env.example for every variable.`);
 }
 
-const SECRET_VARIABLES = new Set(["TOKEN_ENCRYPTION_KEYS", "ANTHROPIC_API_KEY", "GOOGLE_CLIENT_SECRET"]);
+const SECRET_VARIABLES = new Set([
+  "TOKEN_ENCRYPTION_KEYS",
+  "ANTHROPIC_API_KEY",
+  "GOOGLE_CLIENT_SECRET",
+  "SALESFORCE_CLIENT_SECRET",
+  "OUTREACH_CLIENT_SECRET",
+]);
 
 function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):([^@]+)@/, "//$1:***@");

@@ -1,11 +1,24 @@
-// What only the Connections page's loader needs from the server: whether Google can be connected on
-// this instance, and the notice after a handshake.
+// What only the Connections page's loader needs from the server: which tools can be connected on
+// this instance (and whether through a built-in fake), and the notice after a handshake.
 import { googleToolName, isGoogleTool } from "../../server/auth/google";
+import { connectToolName, isConnectTool } from "../../server/auth/tool-connect";
 import { env } from "../../server/env";
 
 export function googleOnThisInstance(): { fake: boolean } | null {
   const google = env().google;
   return google ? { fake: google.kind === "fake" } : null;
+}
+
+/** Salesforce and Outreach as set up here: null when not, else whether it is the built-in fake. */
+export function crmToolsOnThisInstance(): {
+  salesforce: { fake: boolean; loginUrl: string } | null;
+  outreach: { fake: boolean } | null;
+} {
+  const { salesforce, outreach } = env();
+  return {
+    salesforce: salesforce ? { fake: salesforce.kind === "fake", loginUrl: salesforce.loginUrl } : null,
+    outreach: outreach ? { fake: outreach.kind === "fake" } : null,
+  };
 }
 
 /**
@@ -14,5 +27,7 @@ export function googleOnThisInstance(): { fake: boolean } | null {
  */
 export function justConnectedTool(url: URL): string | null {
   const connected = url.searchParams.get("connected");
-  return connected && isGoogleTool(connected) ? googleToolName(connected) : null;
+  if (!connected) return null;
+  if (isGoogleTool(connected)) return googleToolName(connected);
+  return isConnectTool(connected) ? connectToolName(connected) : null;
 }

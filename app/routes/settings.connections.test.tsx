@@ -7,6 +7,7 @@ import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "r
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppLoadContext } from "@remix-run/node";
 import { getDatabase, type Db } from "../../server/db/client";
+import { resetEnvCache } from "../../server/env";
 import type { Prisma } from "../../server/db/generated/client";
 import { QUEUES, setJobs, startJobs, type Jobs } from "../../server/jobs/jobs";
 import { requestSync, SYNC_NOW_INTERVAL_MS, storeConnection } from "../../server/integrations/connections";
@@ -74,7 +75,7 @@ async function setRow(db: Db, id: string, data: Prisma.IntegrationConnectionUpda
 }
 
 describe("Settings → Connections: every state in words (no JavaScript needed)", () => {
-  it("offers Connect for Gmail and Calendar as a real form post, and says Salesforce and Outreach are coming", async () => {
+  it("offers Connect for every tool set up here as a real form post to its own route", async () => {
     const { context } = await seller();
     const html = await renderPage(context);
     for (const id of ["gmail", "gcal"]) {
@@ -84,10 +85,17 @@ describe("Settings → Connections: every state in words (no JavaScript needed)"
     }
     expect(rowText(html, "gmail")).toContain("Connect Gmail");
     expect(rowText(html, "gcal")).toContain("Connect Google Calendar");
-    for (const id of ["salesforce", "outreach"]) {
-      expect(rowText(html, id)).toContain("coming in the next release");
-      expect(rowHtml(html, id)).not.toContain("<button");
+    // The test instance runs the built-in fakes (demo defaults): one login host, no choice to make.
+    for (const [id, name] of [
+      ["salesforce", "Salesforce"],
+      ["outreach", "Outreach"],
+    ] as const) {
+      const row = rowHtml(html, id);
+      expect(row).toMatch(new RegExp(`<form method="post" action="/auth/${id}/connect"[^>]*>`));
+      expect(rowText(html, id)).toContain(`Connect ${name}`);
+      expect(row).not.toContain('name="provider"');
     }
+    expect(rowHtml(html, "salesforce")).not.toContain('name="environment"');
   });
 
   it("Connecting: connected, first sync not started yet — and the notice after the handshake", async () => {
@@ -457,5 +465,137 @@ describe("Sync now", () => {
     expect((await db.integrationConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe(
       "disconnected",
     );
+  });
+});
+
+describe("Settings → Connections: Salesforce and Outreach", () => {
+  const SALESFORCE_SCOPES = PROVIDERS.find((p) => p.id === "salesforce")!.scopes;
+
+  async function withEnv<T>(variables: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+    const saved = { ...process.env };
+    for (const [name, value] of Object.entries(variables)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    resetEnvCache();
+    try {
+      return await run();
+    } finally {
+      process.env = saved;
+      resetEnvCache();
+    }
+  }
+
+  async function salesforceSeller() {
+    const who = await seller();
+    const connection = await storeConnection(who.db, who.user.id, {
+      provider: "salesforce",
+      scopes: SALESFORCE_SCOPES,
+      accessToken: "00Dpage!access",
+      refreshToken: "page-refresh",
+      apiBaseUrl: "https://northbeam.my.salesforce.com",
+      // Nothing listens there: a Disconnect in these tests reaches no real Salesforce.
+      authBaseUrl: "http://127.0.0.1:9",
+      externalAccountId: "005000000000001AAA",
+      externalAccountName: "Alex Morgan",
+    });
+    return { ...who, connection };
+  }
+
+  it("Paused until T: the org's daily API allowance is nearly used — amber, not a failure, next attempt at T", async () => {
+    const { db, context, connection } = await salesforceSeller();
+    const resume = new Date(Date.now() + minutes(600));
+    await setRow(db, connection.id, {
+      status: "active",
+      firstSyncCompletedAt: new Date(Date.now() - minutes(60)),
+      lastErrorKind: "quota_paused",
+      lastErrorAt: new Date(),
+      lastSyncError: "Sforce-Limit-Info api-usage=14600/15000",
+      nextSyncAt: resume,
+    });
+    const html = await renderPage(context);
+    const text = rowText(html, "salesforce");
+    expect(text).toContain(
+      `Paused until ${formatDateTime(resume)}: the Salesforce org's daily API allowance is nearly used`,
+    );
+    expect(text).toContain(`${formatDateTime(resume)} (when the allowance renews)`);
+    expect(text).not.toMatch(/\bActive\b|Failed|Retrying/);
+    expect(text).toContain("Detail: Sforce-Limit-Info api-usage=14600/15000");
+    // Still connected: Sync now and Disconnect, no Reconnect.
+    expect(rowHtml(html, "salesforce")).toContain('data-testid="sync-now-salesforce"');
+    expect(rowHtml(html, "salesforce")).not.toContain('data-testid="connect-salesforce"');
+  });
+
+  it("a Salesforce that no longer accepts our access says Salesforce, not Google", async () => {
+    const { db, context, connection } = await salesforceSeller();
+    await setRow(db, connection.id, { status: "needs_reauth", lastErrorKind: "permission", nextSyncAt: null });
+    const text = rowText(await renderPage(context), "salesforce");
+    expect(text).toContain("Salesforce no longer accepts our access to Salesforce");
+    expect(text).not.toContain("Google");
+  });
+
+  it("a real Salesforce client: the seller chooses Production, Sandbox or My Domain in the form", async () => {
+    await withEnv(
+      {
+        FAKE_SALESFORCE: "false",
+        SALESFORCE_CLIENT_ID: "3MVG9-page-test",
+        SALESFORCE_CLIENT_SECRET: "page-test-secret",
+        SALESFORCE_LOGIN_URL: "https://login.salesforce.com",
+      },
+      async () => {
+        const { context } = await seller();
+        const row = rowHtml(await renderPage(context), "salesforce");
+        expect(row).toMatch(/<form method="post" action="\/auth\/salesforce\/connect"[^>]*>/);
+        expect(row).toContain('<select name="environment"');
+        for (const value of ["production", "sandbox", "my_domain"]) expect(row).toContain(`value="${value}"`);
+        expect(row).toContain("Production (login.salesforce.com)");
+        expect(row).toContain('name="myDomain"');
+      },
+    );
+  });
+
+  it("a tool not set up on this instance says so, with no Connect button", async () => {
+    await withEnv({ FAKE_SALESFORCE: "false", FAKE_OUTREACH: "false" }, async () => {
+      const { context } = await seller();
+      const html = await renderPage(context);
+      for (const [id, name] of [
+        ["salesforce", "Salesforce"],
+        ["outreach", "Outreach"],
+      ] as const) {
+        expect(rowText(html, id)).toContain(`${name} is not set up on this instance`);
+        expect(rowText(html, id)).toContain("Connecting Salesforce and Outreach");
+        expect(rowHtml(html, id)).not.toContain("<button");
+      }
+      expect(rowHtml(html, "gmail")).toContain('data-testid="connect-gmail"');
+    });
+  });
+
+  it("Disconnect says how many Salesforce records stay (P12): its links to records that still exist", async () => {
+    const { db, context, connection, user } = await salesforceSeller();
+    const account = await db.account.create({ data: { userId: user.id, name: "Northbeam", source: "salesforce" } });
+    const link = (objectType: string, externalId: string, recordId: string | null, deletedAt: Date | null = null) =>
+      db.syncedRecord.create({
+        data: {
+          userId: user.id,
+          source: "salesforce",
+          objectType,
+          externalId,
+          recordType: "account",
+          recordId,
+          remote: {},
+          deletedAt,
+        },
+      });
+    await link("Account", "001000000000001AAA", account.id);
+    await link("Account", "001000000000002AAA", account.id);
+    await link("Account", "001000000000003AAA", null);
+    await link("Account", "001000000000004AAA", account.id, new Date());
+    const answer = (await action({
+      request: post(PAGE, { intent: "disconnect", connectionId: connection.id }),
+      context,
+      params: {},
+    })) as { success: string };
+    expect(answer.success).toMatch(/^Disconnected Salesforce: nothing more is read from it/);
+    expect(answer.success).toContain("The 2 Salesforce records already synced stay until you delete your account.");
   });
 });

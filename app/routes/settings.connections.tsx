@@ -9,15 +9,17 @@ import { rateLimitedAnswer } from "../utils/auth-forms.server";
 import { requireUser } from "../utils/auth.server";
 import {
   errorKindSentence,
+  pausedSentence,
   skipReasonLabel,
   STALL_SENTENCES,
   stageLabel,
   STATE_LABELS,
+  toolOwnerName,
 } from "../utils/connection-labels";
 import { formatCount, formatDateTime } from "../utils/format";
 import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
-import { googleOnThisInstance, justConnectedTool } from "./settings.connections.server";
+import { crmToolsOnThisInstance, googleOnThisInstance, justConnectedTool } from "./settings.connections.server";
 
 export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sales-as-Code" }];
 
@@ -31,6 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     providers,
     now: new Date().toISOString(),
     google: googleOnThisInstance(),
+    crm: crmToolsOnThisInstance(),
     justConnected: justConnectedTool(new URL(request.url)),
   };
 }
@@ -95,7 +98,7 @@ type Counts = Connection["totalStats"];
 
 /** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers, now, google, justConnected } = useLoaderData<typeof loader>();
+  const { providers, now, google, crm, justConnected } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -137,7 +140,7 @@ export default function Connections() {
         data-testid="connections"
       >
         {providers.map((entry) => (
-          <ProviderRow key={entry.provider.id} entry={entry} now={now} google={google} busy={busy} />
+          <ProviderRow key={entry.provider.id} entry={entry} now={now} google={google} crm={crm} busy={busy} />
         ))}
       </ul>
     </div>
@@ -156,33 +159,63 @@ function useRefreshWhile(active: boolean) {
   }, [active, revalidator]);
 }
 
+/** Where each tool's Connect button posts. */
+const CONNECT_ROUTES: Record<Entry["provider"]["id"], string> = {
+  gmail: "/auth/google/connect",
+  gcal: "/auth/google/connect",
+  salesforce: "/auth/salesforce/connect",
+  outreach: "/auth/outreach/connect",
+};
+
+/** The README section that says how to set a tool up on an instance. */
+const SETUP_SECTIONS: Record<Entry["provider"]["id"], string> = {
+  gmail: "Connecting Gmail and Google Calendar",
+  gcal: "Connecting Gmail and Google Calendar",
+  salesforce: "Connecting Salesforce and Outreach",
+  outreach: "Connecting Salesforce and Outreach",
+};
+
 function ProviderRow({
   entry,
   now,
   google,
+  crm,
   busy,
 }: {
   entry: Entry;
   now: string;
   google: LoaderData["google"];
+  crm: LoaderData["crm"];
   busy: boolean;
 }) {
   const { provider, connection, connectable } = entry;
   const live = connection && connection.status !== "disconnected" ? connection : null;
+  const isGoogle = provider.id === "gmail" || provider.id === "gcal";
+  const owner = isGoogle ? "Google" : provider.name;
+  // Salesforce (the real one): where the seller logs in decides the org; the fake has one.
+  const chooseLogin = provider.id === "salesforce" && crm.salesforce && !crm.salesforce.fake;
   return (
     <li className="space-y-3 px-4 py-4" data-testid={`connection-${provider.id}`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <div className="flex flex-wrap items-center gap-2 font-medium text-slate-900">
             {provider.name}
-            {connection ? <StatusBadge connection={connection} /> : null}
+            {connection ? (
+              <StatusBadge connection={connection} owner={toolOwnerName(provider.id, provider.name)} />
+            ) : null}
           </div>
           <p className="text-sm text-slate-600">{provider.reads}</p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {connectable && google && (!live || live.status === "needs_reauth") ? (
-            <Form method="post" action="/auth/google/connect" reloadDocument>
-              <input type="hidden" name="provider" value={provider.id} />
+          {connectable && (!live || live.status === "needs_reauth") ? (
+            <Form
+              method="post"
+              action={CONNECT_ROUTES[provider.id]}
+              reloadDocument
+              className="flex flex-wrap items-end gap-2"
+            >
+              {isGoogle ? <input type="hidden" name="provider" value={provider.id} /> : null}
+              {chooseLogin ? <SalesforceLoginFields defaultLoginUrl={crm.salesforce!.loginUrl} /> : null}
               <Button type="submit" disabled={busy} data-testid={`connect-${provider.id}`}>
                 {live ? "Reconnect" : connection ? `Connect ${provider.name} again` : `Connect ${provider.name}`}
               </Button>
@@ -219,22 +252,53 @@ function ProviderRow({
           ))}
         </span>
       </div>
-      {!connectable ? (
-        <p className="text-xs text-slate-500" data-testid={`coming-${provider.id}`}>
-          Connecting {provider.name} is coming in the next release.
-        </p>
-      ) : !google && !live ? (
-        <p className="text-xs text-slate-500">
-          Google is not set up on this instance, so {provider.name} cannot be connected yet (see “Connecting Gmail and
-          Google Calendar” in the README).
+      {!connectable && !live ? (
+        <p className="text-xs text-slate-500" data-testid={`not-set-up-${provider.id}`}>
+          {isGoogle && !google ? "Google" : provider.name} is not set up on this instance, so {provider.name} cannot be
+          connected yet (see “{SETUP_SECTIONS[provider.id]}” in the README).
         </p>
       ) : null}
-      {connection ? <ConnectionDetails entry={entry} connection={connection} now={now} /> : null}
+      {connection ? <ConnectionDetails entry={entry} connection={connection} now={now} owner={owner} /> : null}
     </li>
   );
 }
 
-function StatusBadge({ connection }: { connection: Connection }) {
+/**
+ * Salesforce's login host: the instance's default (production unless SALESFORCE_LOGIN_URL says
+ * otherwise), a sandbox, or the org's My Domain (checked on the server: https, *.my.salesforce.com).
+ */
+function SalesforceLoginFields({ defaultLoginUrl }: { defaultLoginUrl: string }) {
+  return (
+    <>
+      <label className="block text-xs font-medium text-slate-600">
+        Log in at
+        <select
+          name="environment"
+          defaultValue="production"
+          className="mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm"
+          data-testid="salesforce-environment"
+        >
+          <option value="production">Production ({new URL(defaultLoginUrl).host})</option>
+          <option value="sandbox">Sandbox (test.salesforce.com)</option>
+          <option value="my_domain">My Domain (enter it →)</option>
+        </select>
+      </label>
+      <label className="block text-xs font-medium text-slate-600">
+        My Domain URL (if chosen)
+        <input
+          type="text"
+          name="myDomain"
+          inputMode="url"
+          placeholder="https://yourcompany.my.salesforce.com"
+          className="mt-1 block w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          data-testid="salesforce-my-domain"
+        />
+      </label>
+    </>
+  );
+}
+
+function StatusBadge({ connection, owner }: { connection: Connection; owner: string }) {
   const { state } = connection.health;
   const { label, tone } = STATE_LABELS[state];
   const until =
@@ -244,14 +308,25 @@ function StatusBadge({ connection }: { connection: Connection }) {
   return (
     <span data-testid={`status-${connection.provider}`}>
       <Badge tone={connection.health.stall ? "amber" : tone}>
-        {label}
-        {until}
+        {state === "paused"
+          ? pausedSentence(owner, connection.nextSyncAt ? formatDateTime(connection.nextSyncAt) : null)
+          : `${label}${until}`}
       </Badge>
     </span>
   );
 }
 
-function ConnectionDetails({ entry, connection, now }: { entry: Entry; connection: Connection; now: string }) {
+function ConnectionDetails({
+  entry,
+  connection,
+  now,
+  owner,
+}: {
+  entry: Entry;
+  connection: Connection;
+  now: string;
+  owner: string;
+}) {
   const { provider, syncedRecords } = entry;
   const { state, stall, reconnected } = connection.health;
   if (state === "disconnected") {
@@ -263,8 +338,13 @@ function ConnectionDetails({ entry, connection, now }: { entry: Entry; connectio
       </div>
     );
   }
-  const errorSentence = errorKindSentence(connection.lastErrorKind);
-  const showError = state === "throttled" || state === "retrying" || state === "failed" || state === "needs_reauth";
+  const errorSentence = errorKindSentence(connection.lastErrorKind, owner);
+  const showError =
+    state === "throttled" ||
+    state === "retrying" ||
+    state === "failed" ||
+    state === "needs_reauth" ||
+    state === "paused";
   const running = connection.stage !== "idle";
   return (
     <div className="space-y-2 text-sm text-slate-700" data-testid={`connection-state-${provider.id}`}>
@@ -275,8 +355,8 @@ function ConnectionDetails({ entry, connection, now }: { entry: Entry; connectio
       ) : null}
       {state === "needs_reauth" ? (
         <p className="text-red-700">
-          Google no longer accepts our access to {provider.name}, so syncing has stopped. Press Reconnect to give access
-          again; the next sync then reads the whole window again and merges with what is already here.
+          {owner} no longer accepts our access to {provider.name}, so syncing has stopped. Press Reconnect to give
+          access again; the next sync then reads the whole window again and merges with what is already here.
         </p>
       ) : null}
       {state === "failed" ? (
@@ -337,6 +417,8 @@ function nextAttemptText(connection: Connection, now: string): string {
   const { state } = connection.health;
   if (state === "needs_reauth") return "None until you reconnect";
   if (state === "failed") return "None until you press Sync now";
+  if (state === "paused" && connection.nextSyncAt && new Date(connection.nextSyncAt) > new Date(now))
+    return `${formatDateTime(connection.nextSyncAt)} (when the allowance renews)`;
   if (connection.stage !== "idle") return "Running now";
   if (!connection.nextSyncAt) return "Not scheduled";
   const attempt =

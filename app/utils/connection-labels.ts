@@ -12,6 +12,7 @@ export const STATE_LABELS: Record<
   first_sync: { label: "First sync", tone: "blue" },
   active: { label: "Active", tone: "green" },
   throttled: { label: "Throttled", tone: "amber" },
+  paused: { label: "Paused", tone: "amber" },
   retrying: { label: "Retrying", tone: "amber" },
   needs_reauth: { label: "Reconnect needed", tone: "red" },
   failed: { label: "Failed", tone: "red" },
@@ -49,21 +50,39 @@ export function skipReasonLabel(reason: string): string {
   return ownValue(SKIP_REASON_LABELS as Record<string, string>, reason) ?? reason.replace(/_/g, " ");
 }
 
-/** What went wrong last (lastErrorKind), as a sentence. */
-const ERROR_KIND_SENTENCES: Record<string, string> = {
-  rate_limited: "Google asked us to slow down (too many requests). We wait as long as it asks, then carry on.",
-  unavailable: "Google's service did not answer properly (a temporary error on its side).",
-  network: "We could not reach Google (a network problem).",
-  permission:
-    "Google no longer accepts our access — it was revoked, it expired, or a permission was removed. Reconnect to carry on.",
-  cursor:
-    "Google no longer remembers where our last sync stopped, so the next sync reads everything again and merges — nothing is duplicated or deleted.",
-  bad_data: "Some of what Google sent could not be read; those items were skipped and counted.",
+/** Who runs a tool, as the sentences name them: Google for Gmail and Calendar, else the tool itself. */
+export function toolOwnerName(provider: string, toolName: string): string {
+  return provider === "gmail" || provider === "gcal" ? "Google" : toolName;
+}
+
+/** What went wrong last (lastErrorKind), as a sentence about `owner` (Google, Salesforce, Outreach). */
+const ERROR_KIND_SENTENCES: Record<string, (owner: string) => string> = {
+  rate_limited: (owner) =>
+    `${owner} asked us to slow down (too many requests). We wait as long as it asks, then carry on.`,
+  unavailable: (owner) => `${owner}'s service did not answer properly (a temporary error on its side).`,
+  network: (owner) => `We could not reach ${owner} (a network problem).`,
+  permission: (owner) =>
+    `${owner} no longer accepts our access — it was revoked, it expired, or a permission was removed. Reconnect to carry on.`,
+  cursor: (owner) =>
+    `${owner} no longer remembers where our last sync stopped, so the next sync reads everything again and merges — nothing is duplicated or deleted.`,
+  bad_data: (owner) => `Some of what ${owner} sent could not be read; those items were skipped and counted.`,
+  quota_paused: (owner) =>
+    `${owner === "Salesforce" ? "The Salesforce org's daily API allowance" : `${owner}'s allowance of requests`} is nearly used, so syncing is paused until it renews; nothing is lost, and the sync carries on from where it stopped.`,
 };
 
-export function errorKindSentence(kind: string | null): string | null {
+export function errorKindSentence(kind: string | null, owner = "Google"): string | null {
   if (!kind) return null;
-  return ownValue(ERROR_KIND_SENTENCES, kind) ?? "The last sync failed.";
+  const sentence = ownValue(ERROR_KIND_SENTENCES, kind);
+  return sentence ? sentence(owner) : "The last sync failed.";
+}
+
+/** The paused badge's words: "Paused until <time>: the Salesforce org's daily API allowance is nearly used". */
+export function pausedSentence(owner: string, until: string | null): string {
+  const why =
+    owner === "Salesforce"
+      ? "the Salesforce org's daily API allowance is nearly used"
+      : `${owner}'s allowance of requests is nearly used`;
+  return until ? `Paused until ${until}: ${why}` : `Paused: ${why}`;
 }
 
 /** Why a sync that may look fine is not moving (connection-health.ts), as a warning. */

@@ -16,6 +16,13 @@ import type { Env } from "../env";
 import { logger } from "../logger";
 import { providerInfo } from "../integrations/providers";
 import { acknowledgeCurrentPolicy } from "../privacy/policy";
+import {
+  encodeOAuthState,
+  OAUTH_STATE_COOKIE,
+  OAUTH_STATE_MAX_AGE_S,
+  oauthStateCookie,
+  readOAuthState,
+} from "./oauth-state";
 import { IdTokenError, verifyIdToken } from "./id-token";
 import { invalidateUserSessions } from "./session";
 import { DELETION_PENDING_MESSAGE } from "./sign-in";
@@ -25,9 +32,8 @@ export type GoogleConfig = NonNullable<Env["google"]>;
 /** Exactly what sign-in asks Google for: who you are, nothing of your data (P3). */
 export const GOOGLE_SIGN_IN_SCOPES = ["openid", "email", "profile"];
 
-/** P13: the short-lived state cookie of an OAuth handshake. */
-export const OAUTH_STATE_COOKIE = "si_oauth_state";
-export const OAUTH_STATE_MAX_AGE_S = 10 * 60;
+/** P13: the short-lived state cookie of an OAuth handshake (shared with the other providers). */
+export { OAUTH_STATE_COOKIE, OAUTH_STATE_MAX_AGE_S };
 
 export function googleRedirectUri(appUrl: string): string {
   return `${appUrl}/auth/google/callback`;
@@ -54,19 +60,8 @@ const stateCookieValue = z.object({
 type StateCookie = z.infer<typeof stateCookieValue>;
 export type GoogleIntent = StateCookie["intent"];
 
-function stateCookie(value: string, maxAge: number, secure: boolean): string {
-  return [
-    `${OAUTH_STATE_COOKIE}=${value}`,
-    "Path=/auth/google",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAge}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
-}
-
 export function clearStateCookie(secure: boolean): string {
-  return stateCookie("", 0, secure);
+  return oauthStateCookie("/auth/google", "", 0, secure);
 }
 
 /** Where to send the browser for these scopes: PKCE S256 with a fresh state and verifier. */
@@ -85,7 +80,7 @@ function authorizationRequest(config: GoogleConfig, appUrl: string, scopes: stri
 
 /** The short-lived state cookie carrying what the callback needs to check and finish the handshake. */
 function encodeStateCookie(payload: StateCookie, secure: boolean): string {
-  return stateCookie(Buffer.from(JSON.stringify(payload)).toString("base64url"), OAUTH_STATE_MAX_AGE_S, secure);
+  return encodeOAuthState("/auth/google", payload, secure);
 }
 
 /** Where to send the browser, and the state cookie to set on the way. */
@@ -116,18 +111,7 @@ export function beginGoogleSignIn(
 }
 
 function readStateCookie(cookieHeader: string | null): StateCookie | null {
-  const raw = cookieHeader
-    ?.split(";")
-    .map((part) => part.trim())
-    .find((part) => part.startsWith(`${OAUTH_STATE_COOKIE}=`))
-    ?.slice(OAUTH_STATE_COOKIE.length + 1);
-  if (!raw) return null;
-  try {
-    const parsed = stateCookieValue.safeParse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readOAuthState(cookieHeader, stateCookieValue);
 }
 
 /** The Google tools a seller can connect through this handshake (the others have their own providers). */

@@ -14,6 +14,11 @@ export type ConnectionState =
   | "active"
   /** The provider asked us to slow down: the next try waits for it. */
   | "throttled"
+  /**
+   * The tool's allowance for the period is nearly used (Salesforce's daily API requests): syncing
+   * waits until it renews (nextSyncAt). Not a failure: the engine keeps the status active.
+   */
+  | "paused"
   /** A temporary error (5xx, network): retried with backoff. */
   | "retrying"
   /** The provider refused our credentials: polling stopped until the user reconnects. */
@@ -73,7 +78,11 @@ export function connectionHealth(
   return { state, stall: stallOf(row, state, now, options.pollIntervalMs), reconnected };
 }
 
+/** What the engine writes as lastErrorKind when a connection pauses for its quota (QuotaPausedError). */
+export const QUOTA_PAUSED_KIND = "quota_paused";
+
 function stateOf(row: ConnectionHealthRow): ConnectionState {
+  if ((row.status === "active" || row.status === "error") && row.lastErrorKind === QUOTA_PAUSED_KIND) return "paused";
   switch (row.status) {
     case "disconnected":
       return "disconnected";

@@ -30,29 +30,48 @@ function readCounts(value: unknown): SyncCounts | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Only Google's tools can be connected in this release; the others say when they are coming. */
-const CONNECTABLE = new Set<IntegrationProvider>(["gmail", "gcal"]);
+/** Whether this instance can connect the tool: its OAuth client is configured (or its fake is on). */
+export function connectableOnThisInstance(provider: IntegrationProvider): boolean {
+  const config = env();
+  switch (provider) {
+    case "gmail":
+    case "gcal":
+      return config.google !== null;
+    case "salesforce":
+      return config.salesforce !== null;
+    case "outreach":
+      return config.outreach !== null;
+  }
+}
 
 /** What a synced record of each tool is called, and how many of them the user has (kept after disconnect, P12). */
 const SYNCED_RECORDS: Record<IntegrationProvider, { singular: string; plural: string }> = {
   gmail: { singular: "email conversation", plural: "email conversations" },
   gcal: { singular: "meeting", plural: "meetings" },
-  salesforce: { singular: "item", plural: "items" },
-  outreach: { singular: "item", plural: "items" },
+  salesforce: { singular: "Salesforce record", plural: "Salesforce records" },
+  outreach: { singular: "Outreach record", plural: "Outreach records" },
 };
 
 async function syncedRecordCounts(db: Db, userId: string): Promise<Record<IntegrationProvider, number>> {
-  const [conversations, meetings, events] = await Promise.all([
+  const [conversations, meetings, events, links] = await Promise.all([
     db.conversation.count({ where: { userId, source: "gmail" } }),
     db.meeting.count({ where: { userId, source: "gcal" } }),
     db.providerEvent.groupBy({ by: ["provider"], where: { userId }, _count: { _all: true } }),
+    // A CRM's records are its links to workspace records that still exist: what was created from it
+    // and what it was matched to. Disconnecting keeps them (P12); a record deleted at the tool is not counted.
+    db.syncedRecord.groupBy({
+      by: ["source"],
+      where: { userId, source: { in: ["salesforce", "outreach"] }, recordId: { not: null }, deletedAt: null },
+      _count: { _all: true },
+    }),
   ]);
   const eventsOf = (provider: IntegrationProvider) => events.find((e) => e.provider === provider)?._count._all ?? 0;
+  const linksOf = (source: "salesforce" | "outreach") => links.find((l) => l.source === source)?._count._all ?? 0;
   return {
     gmail: conversations + eventsOf("gmail"),
     gcal: meetings + eventsOf("gcal"),
-    salesforce: eventsOf("salesforce"),
-    outreach: eventsOf("outreach"),
+    salesforce: linksOf("salesforce") + eventsOf("salesforce"),
+    outreach: linksOf("outreach") + eventsOf("outreach"),
   };
 }
 
@@ -99,7 +118,7 @@ export async function listConnections(db: Db, userId: string, now = new Date()) 
     const row = rows.find((r) => r.provider === provider.id) ?? null;
     return {
       provider,
-      connectable: CONNECTABLE.has(provider.id),
+      connectable: connectableOnThisInstance(provider.id),
       syncedRecords: { count: synced[provider.id], ...SYNCED_RECORDS[provider.id] },
       connection: row
         ? {
@@ -133,6 +152,10 @@ export async function storeConnection(
     accessToken: string;
     refreshToken: string | null;
     accessTokenExpiresAt?: Date | null;
+    /** The connection's own API host (Salesforce's instance_url), or null. */
+    apiBaseUrl?: string | null;
+    /** Where its grant was issued, for refresh and revocation (Salesforce's login host), or null. */
+    authBaseUrl?: string | null;
     externalAccountId?: string | null;
     externalAccountName?: string | null;
     now?: Date;
@@ -182,6 +205,8 @@ export async function storeConnection(
         refreshTokenCipher: refresh?.cipher ?? null,
         tokenKeyId: access.keyId,
         accessTokenExpiresAt: input.accessTokenExpiresAt ?? null,
+        apiBaseUrl: input.apiBaseUrl ?? null,
+        authBaseUrl: input.authBaseUrl ?? null,
         externalAccountId: input.externalAccountId ?? null,
         externalAccountName: input.externalAccountName ?? null,
         nextSyncAt: now,
@@ -220,13 +245,16 @@ export class SyncNowTooSoonError extends RateLimitedError {
 export async function requestSync(db: Db, userId: string, connectionId: string, now = new Date()) {
   const connection = await db.integrationConnection.findFirst({
     where: { id: connectionId, userId },
-    select: { id: true, status: true, syncRequestedAt: true },
+    select: { id: true, provider: true, status: true, syncRequestedAt: true },
   });
   if (!connection) throw new NotFoundError("connection");
   if (connection.status === "disconnected")
     throw new FieldError("connectionId", "This tool is disconnected. Connect it again to sync it.");
   if (connection.status === "needs_reauth")
-    throw new FieldError("connectionId", "Google no longer accepts our access to this tool. Reconnect it first.");
+    throw new FieldError(
+      "connectionId",
+      `${sharesGrant(connection.provider) ? "Google" : providerInfo(connection.provider).name} no longer accepts our access to this tool. Reconnect it first.`,
+    );
   const tooSoon = () => {
     const availableAt = syncNowAvailableAt(connection.syncRequestedAt, now) ?? new Date(now.getTime() + 1000);
     return new SyncNowTooSoonError((availableAt.getTime() - now.getTime()) / 1000);
@@ -286,6 +314,7 @@ export async function disconnectConnection(
       refreshTokenCipher: true,
       tokenKeyId: true,
       externalAccountId: true,
+      authBaseUrl: true,
     },
   });
   if (!connection) throw new NotFoundError("connection");
@@ -341,7 +370,7 @@ export async function disconnectConnection(
     if (sharing > 0) return { id: connection.id, revoked: "shared_grant" };
   }
   try {
-    const revoked = await revokeConnectionTokens(connection.provider, tokens);
+    const revoked = await revokeConnectionTokens(connection.provider, tokens, { authBaseUrl: connection.authBaseUrl });
     return { id: connection.id, revoked: revoked ? "yes" : "not_available" };
   } catch (error) {
     logger().warn(

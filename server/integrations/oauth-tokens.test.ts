@@ -65,7 +65,8 @@ describe("refreshing a connection's access token", () => {
     expect(await revokeConnectionTokens("gmail", tokens)).toBe(true);
     expect(harness.google.fake.isTokenLive(tokens.refreshToken)).toBe(false);
     expect(harness.google.fake.verifyAccessToken(tokens.accessToken)).toBeNull();
-    expect(await revokeConnectionTokens("salesforce", tokens)).toBe(false);
+    // Outreach documents no revocation endpoint: nothing to call, said as such (not_available).
+    expect(await revokeConnectionTokens("outreach", tokens)).toBe(false);
   });
 
   it("a grant the user already removed at Google counts as revoked; a refusal does not", async () => {
