@@ -289,10 +289,13 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
       ? decryptToken(connection.accessTokenCipher, connection.tokenKeyId, connection.id)
       : null;
   let accessTokenExpiresAt = connection.accessTokenExpiresAt;
+  // Salesforce can move an org to another instance: a refresh answers with the new instance_url.
+  let apiBaseUrl = connection.apiBaseUrl;
   const renewAccess = async () => {
     const refreshed = await refreshConnectionTokens(db, connection.id, { now: now(), leaseId });
     accessToken = refreshed.accessToken;
     accessTokenExpiresAt = refreshed.accessTokenExpiresAt;
+    if (refreshed.apiBaseUrl) apiBaseUrl = refreshed.apiBaseUrl;
     log.info({ stage }, "access token renewed");
   };
 
@@ -310,7 +313,7 @@ export async function runSync(db: Db, connectionId: string, options: RunOptions 
         const signals = [AbortSignal.timeout(STEP_TIMEOUT_MS), ...(options.signal ? [options.signal] : [])];
         step = await provider.step({
           accessToken: accessToken!,
-          apiBaseUrl: connection.apiBaseUrl,
+          apiBaseUrl,
           cursor,
           window: syncWindow(now()),
           now: now(),
