@@ -112,6 +112,8 @@ describe("every 429 carries Retry-After", () => {
       "server/brain/claude.ts": "reads",
       // Reads Google's 429s (the sync backs off); answers none.
       "server/integrations/google/api-errors.ts": "reads",
+      // Reads Outreach's 429s (the sync waits for the reset); answers none.
+      "server/integrations/outreach/provider.ts": "reads",
     } as Record<string, string>;
     const offenders: string[] = [];
     const walk = (dir: string) => {
