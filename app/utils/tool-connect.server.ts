@@ -1,5 +1,5 @@
 // The two ends of connecting Salesforce or Outreach from Settings → Connections, shared by their
-// routes (app/routes/auth.salesforce.*.tsx, app/routes/auth.outreach.*.tsx): the form post that
+// pages (app/components/tool-connect-pages.tsx): the form post that
 // starts the handshake, and the callback that finishes it. Every refusal is a page with words and a
 // 4xx/502 status and a link back to Connections, never a 500; success lands on Connections.
 import type { AppLoadContext } from "@remix-run/node";
