@@ -21,6 +21,8 @@ import { createInterface, type Interface } from "node:readline";
 import pg from "pg";
 import type { DatabaseHandle } from "../server/db/client";
 import { storeConnection } from "../server/integrations/connections";
+import type { ApplyChanges } from "../server/integrations/engine";
+import { applyChanges } from "../server/integrations/ingest";
 import { setSyncProvider } from "../server/integrations/registry";
 import { createSalesforceProvider } from "../server/integrations/salesforce/provider";
 import { parseTokenKeys, setTokenKeys } from "../server/integrations/token-crypto";
@@ -67,6 +69,42 @@ const WORKSPACE_TABLES = [
 for (const name of [SYNC_DATABASE, BASELINE_DATABASE])
   if (name.startsWith(TEST_DATABASE_PREFIX))
     throw new Error("The benchmark databases must not look like test databases.");
+
+/** Time spent in each raw SQL statement ingest sends (SYNC_BENCH_PROFILE=1), by its text's start. */
+type StatementProfile = Map<string, { calls: number; ms: number }>;
+
+/** The real ingest with its transaction's raw-SQL calls timed, statement by statement. */
+const profiledIngest =
+  (phases: PhaseTimes, profile: StatementProfile): ApplyChanges =>
+  async (tx, context, changes) => {
+    const timed = new Proxy(tx, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== "function" || typeof property !== "string" || !/^\$(query|execute)Raw/.test(property))
+          return value;
+        return async (...args: unknown[]) => {
+          const first = args[0];
+          const text = Array.isArray(first) ? (first as string[]).join("$") : String(first);
+          const key = text.replace(/\s+/g, " ").trim().slice(0, 90);
+          const started = performance.now();
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            const entry = profile.get(key) ?? { calls: 0, ms: 0 };
+            entry.calls += 1;
+            entry.ms += performance.now() - started;
+            profile.set(key, entry);
+          }
+        };
+      },
+    });
+    const started = performance.now();
+    try {
+      return await applyChanges(timed, context, changes);
+    } finally {
+      phases.ingestMs += performance.now() - started;
+    }
+  };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const count = (n: number) => n.toLocaleString("en-US");
@@ -283,7 +321,13 @@ export async function run() {
       fake: fake.cpuSeconds(),
       postgres: await backendCpuSeconds(serverUrl, SYNC_DATABASE),
     };
-    const sync = await firstSync(db, connection.id, phases);
+    const profile: StatementProfile | null = process.env.SYNC_BENCH_PROFILE === "1" ? new Map() : null;
+    const sync = await firstSync(
+      db,
+      connection.id,
+      phases,
+      profile ? { applyChanges: profiledIngest(phases, profile) } : undefined,
+    );
     const memory = rss.stop();
     const cpu = {
       own: ownCpuSeconds() - cpuBefore.own,
@@ -374,6 +418,15 @@ export async function run() {
         ["database size after the sync / after the baseline", `${syncedSize} / ${insertedSize}`],
       ],
     );
+    if (profile)
+      printTable(
+        "Ingest's SQL statements (SYNC_BENCH_PROFILE=1), by total time",
+        ["statement", "calls", "seconds"],
+        [...profile]
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .slice(0, 25)
+          .map(([key, { calls, ms }]) => [key, count(calls), (ms / 1000).toFixed(2)]),
+      );
     const goal = (met: boolean) => (met ? "met" : "NOT met");
     console.log(
       `\nGoal (issue #13): ≥ ${GOAL_RATIO}× the baseline — ${goal(ratio >= GOAL_RATIO)} (${ratio.toFixed(2)}×, ${count(Math.round(syncRate))} records/s).`,

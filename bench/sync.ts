@@ -207,11 +207,19 @@ export const timedIngest =
 
 export type FirstSync = { ms: number; runs: number; steps: number; requests: number; stats: SyncStats };
 
-export async function firstSync(db: DatabaseHandle, connectionId: string, phases: PhaseTimes): Promise<FirstSync> {
+export async function firstSync(
+  db: DatabaseHandle,
+  connectionId: string,
+  phases: PhaseTimes,
+  options?: { applyChanges?: ApplyChanges },
+): Promise<FirstSync> {
   const total: FirstSync = { ms: 0, runs: 0, steps: 0, requests: 0, stats: emptyStats() };
   const started = performance.now();
   for (;;) {
-    const result = await runSync(db.prisma, connectionId, { workerId: "bench", applyChanges: timedIngest(phases) });
+    const result = await runSync(db.prisma, connectionId, {
+      workerId: "bench",
+      applyChanges: options?.applyChanges ?? timedIngest(phases),
+    });
     total.runs += 1;
     total.steps += result.steps;
     total.requests += result.requests;
