@@ -197,14 +197,17 @@ async function readStoredRows(url: string, tables: string[]): Promise<TablePages
       const list = columns.map((c) => `"${c}"`).join(", ");
       const pages: string[] = [];
       let rows = 0;
-      for (let offset = 0; ; offset += BASELINE_PAGE) {
-        const { rows: page } = await client.query<{ page: string | null; n: string }>(
-          `SELECT json_agg(t)::text AS page, count(*) AS n
-             FROM (SELECT ${list} FROM ${table} ORDER BY id LIMIT ${BASELINE_PAGE} OFFSET ${offset}) AS t`,
+      // Keyset pages in id order (the page's last id is where the next starts).
+      for (let after = ""; ;) {
+        const { rows: page } = await client.query<{ page: string | null; n: string; last: string | null }>(
+          `SELECT json_agg(t)::text AS page, count(*) AS n, max(t.id) AS last
+             FROM (SELECT ${list} FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${BASELINE_PAGE}) AS t`,
+          [after],
         );
-        if (!page[0]?.page) break;
+        if (!page[0]?.page || !page[0].last) break;
         pages.push(page[0].page);
         rows += Number(page[0].n);
+        after = page[0].last;
       }
       out.push({ table, columns, rows, pages });
     }
