@@ -8,7 +8,18 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   "workspace-http": () => import("./workspace-http"),
   export: () => import("./export"),
   "forgot-password-timing": () => import("./forgot-password-timing"),
-  sync: () => import("./sync"),
+  // The issue #12 Gmail sync, then the issue #13 Salesforce first sync (each also on its own).
+  sync: async () => {
+    const [gmail, salesforce] = await Promise.all([import("./sync"), import("./sync-salesforce")]);
+    return {
+      run: async () => {
+        await gmail.run();
+        await salesforce.run();
+      },
+    };
+  },
+  "sync-gmail": () => import("./sync"),
+  "sync-salesforce": () => import("./sync-salesforce"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -34,11 +34,11 @@ import { ACCOUNTS, accountDomain, GMAIL_SCOPES, KNOWN_PER_ACCOUNT, knownPerson, 
 
 const SYNC_DATABASE = "sac_bench_sync";
 const BASELINE_DATABASE = "sac_bench_sync_baseline";
-const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 /** Rows per INSERT (and per transaction) in the baseline. */
 const BASELINE_PAGE = 500;
 /** How often the syncing process's RSS is sampled. */
-const RSS_SAMPLE_MS = 100;
+export const RSS_SAMPLE_MS = 100;
 const GOAL_RATIO = 0.5;
 const GOAL_PER_SECOND = 1_000;
 
@@ -66,7 +66,7 @@ type FakeGmail = {
  * local; other helpers' databases are not counted). A backend that closes before the second snapshot
  * takes its share with it, so the difference is a lower bound.
  */
-async function backendCpuSeconds(serverUrl: string, database: string): Promise<Map<number, number>> {
+export async function backendCpuSeconds(serverUrl: string, database: string): Promise<Map<number, number>> {
   const { rows } = await withAdminClient(serverUrl, (client) =>
     client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [database]),
   );
@@ -78,11 +78,11 @@ async function backendCpuSeconds(serverUrl: string, database: string): Promise<M
   return cpu;
 }
 
-const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+export const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
   [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
 
 /** This process's CPU seconds so far. */
-const ownCpuSeconds = () => {
+export const ownCpuSeconds = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
 };
@@ -124,7 +124,7 @@ async function startFakeGmail(messages: number, now: Date): Promise<FakeGmail> {
 }
 
 /** A fresh, migrated database on the server; PostgreSQL's own pools, with room for long statements. */
-async function freshDatabase(serverUrl: string, name: string): Promise<DatabaseHandle> {
+export async function freshDatabase(serverUrl: string, name: string): Promise<DatabaseHandle> {
   await withAdminClient(serverUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
@@ -162,7 +162,7 @@ async function seedWorkspace(db: DatabaseHandle): Promise<string> {
 }
 
 /** Samples this process's RSS until stopped: start, peak and end of what it brackets. */
-function sampleRss() {
+export function sampleRss() {
   const start = process.memoryUsage.rss();
   let peak = start;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), RSS_SAMPLE_MS);
@@ -176,10 +176,10 @@ function sampleRss() {
 }
 
 /** Where a sync's time goes: inside the provider's steps (fetch + parse) and inside ingest's SQL. */
-type PhaseTimes = { providerMs: number; ingestMs: number };
+export type PhaseTimes = { providerMs: number; ingestMs: number };
 
 /** The real provider, its steps timed. */
-function timedProvider(provider: SyncProvider, phases: PhaseTimes): SyncProvider {
+export function timedProvider(provider: SyncProvider, phases: PhaseTimes): SyncProvider {
   return {
     ...provider,
     async step(input) {
@@ -194,7 +194,7 @@ function timedProvider(provider: SyncProvider, phases: PhaseTimes): SyncProvider
 }
 
 /** The real ingest, timed. */
-const timedIngest =
+export const timedIngest =
   (phases: PhaseTimes): ApplyChanges =>
   async (tx, context, changes) => {
     const started = performance.now();
@@ -205,13 +205,21 @@ const timedIngest =
     }
   };
 
-type FirstSync = { ms: number; runs: number; steps: number; requests: number; stats: SyncStats };
+export type FirstSync = { ms: number; runs: number; steps: number; requests: number; stats: SyncStats };
 
-async function firstSync(db: DatabaseHandle, connectionId: string, phases: PhaseTimes): Promise<FirstSync> {
+export async function firstSync(
+  db: DatabaseHandle,
+  connectionId: string,
+  phases: PhaseTimes,
+  options?: { applyChanges?: ApplyChanges },
+): Promise<FirstSync> {
   const total: FirstSync = { ms: 0, runs: 0, steps: 0, requests: 0, stats: emptyStats() };
   const started = performance.now();
   for (;;) {
-    const result = await runSync(db.prisma, connectionId, { workerId: "bench", applyChanges: timedIngest(phases) });
+    const result = await runSync(db.prisma, connectionId, {
+      workerId: "bench",
+      applyChanges: options?.applyChanges ?? timedIngest(phases),
+    });
     total.runs += 1;
     total.steps += result.steps;
     total.requests += result.requests;

@@ -104,7 +104,10 @@ async function people(run: CrmRun, ids: Iterable<string>, emails: Iterable<strin
     WHERE "userId" = ${run.context.userId} AND id = ${oneOf(idList)}
     UNION ALL
     SELECT 'email', id, "firstName", "lastName", lower(email), "accountId", "createdAt" FROM prospects
-    WHERE "userId" = ${run.context.userId} AND email IS NOT NULL AND lower(email) = ${oneOf(emailList)}
+    -- Only when there are emails to match (no index covers lower(email): the branch scans the
+    -- user's people), and then as a hashed set rather than = ANY(array) compared row by row.
+    WHERE ${emailList.length > 0} AND "userId" = ${run.context.userId} AND email IS NOT NULL
+      AND lower(email) IN (SELECT jsonb_array_elements_text(${JSON.stringify(emailList)}::jsonb))
     ORDER BY 1, 7, 2`;
   for (const row of rows) {
     if (row.how === "id") byId.set(row.id, row);

@@ -21,7 +21,7 @@ import {
 } from "./crm-links";
 import { isFreeMailDomain } from "./free-mail";
 import { domainAndParents, domainOf } from "./people";
-import { keys, oneOf } from "./resolve";
+import { keys } from "./resolve";
 
 /** The provider whose links make it the system of record for accounts, people and deals. */
 const PRIMARY: RecordSource = "salesforce";
@@ -93,6 +93,15 @@ type Mode =
   | "linked"
   /** An engagement tool's copy of a record the CRM also links: it only fills what is empty. */
   | "secondary";
+
+/**
+ * `IN (…)` of a set of strings, for matching a computed key (a lower-cased email, a normalised
+ * domain) that no index covers: the planner hashes the set and scans the user's rows once, where
+ * `= ANY(array)` compared every row with every element (50,000 contacts × a page of 2,000 emails:
+ * 1.4 s a page in the issue's org).
+ */
+const inSet = (values: Iterable<string>) =>
+  Prisma.sql`(SELECT jsonb_array_elements_text(${JSON.stringify([...new Set(values)])}::jsonb))`;
 
 const quoted = (name: string) => Prisma.raw(`"${name}"`);
 const isEmpty = (v: Json | undefined) => v === null || v === undefined || v === "";
@@ -279,7 +288,7 @@ export async function writeAccounts(run: CrmRun, accounts: Clean<"account">[]): 
       )}
       UNION ALL
       SELECT 'domain', t.id, ${normalizedDomainSql} FROM accounts t
-      WHERE t."userId" = ${run.context.userId} AND t.domain IS NOT NULL AND ${normalizedDomainSql} = ${oneOf(domains)}
+      WHERE t."userId" = ${run.context.userId} AND t.domain IS NOT NULL AND ${normalizedDomainSql} IN ${inSet(domains)}
         AND ${unlinkedSql(run, ACCOUNT)}`;
     for (const row of rows) {
       if (row.how === "id") byId.set(row.key, row.id);
@@ -350,11 +359,11 @@ export async function writeProspects(run: CrmRun, people: Clean<"prospect">[]): 
       )}
       UNION ALL
       SELECT 'email', t.id, lower(t.email) FROM prospects t
-      WHERE t."userId" = ${context.userId} AND t.email IS NOT NULL AND lower(t.email) = ${oneOf(emails)}
+      WHERE t."userId" = ${context.userId} AND t.email IS NOT NULL AND lower(t.email) IN ${inSet(emails)}
         AND ${unlinkedSql(run, PROSPECT)}
       UNION ALL
       SELECT 'domain', t.id, ${normalizedDomainSql} FROM accounts t
-      WHERE t."userId" = ${context.userId} AND t.domain IS NOT NULL AND ${normalizedDomainSql} = ${oneOf(domains)}`;
+      WHERE t."userId" = ${context.userId} AND t.domain IS NOT NULL AND ${normalizedDomainSql} IN ${inSet(domains)}`;
     for (const row of rows) {
       const map = row.how === "id" ? null : row.how === "email" ? byEmail : byDomain;
       if (!map) byId.set(row.key, row.id);
