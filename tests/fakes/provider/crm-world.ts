@@ -19,6 +19,7 @@ import { FakeOutreachOAuth } from "../outreach/oauth";
 import { FakeSalesforceApi } from "../salesforce/api";
 import { FakeOrg, type FakeOrgOptions } from "../salesforce/org";
 import { FakeSalesforceOAuth } from "../salesforce/oauth";
+import { requestHolder } from "./harness";
 import type { FakeOAuthAccount } from "./oauth-server";
 
 export const SALESFORCE_SCOPES = PROVIDERS.find((p) => p.id === "salesforce")!.scopes;
@@ -42,7 +43,7 @@ const ENV_NAMES = [
 ] as const;
 
 /** An express app on a loopback port whose routers are built once its base URL is known. */
-async function listen(build: (base: string) => express.Router[]) {
+async function listen(build: (base: string) => express.RequestHandler[]) {
   const app = express();
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -86,6 +87,7 @@ export async function startSalesforceWorld(options: FakeOrgOptions & { maxAttemp
     email: String(orgUser.Email),
     name: String(orgUser.Name),
   };
+  const holder = requestHolder();
   let oauth!: FakeSalesforceOAuth;
   let api!: FakeSalesforceApi;
   const server = await listen((base) => {
@@ -97,7 +99,7 @@ export async function startSalesforceWorld(options: FakeOrgOptions & { maxAttemp
       accounts: [account],
     });
     api = new FakeSalesforceApi({ verifyToken: oauth.verify, org });
-    return [oauth.router(), api.router()];
+    return [oauth.router(), holder.middleware, api.router()];
   });
   const restore = pointEnvironment({
     SALESFORCE_CLIENT_ID: CLIENT.id,
@@ -138,6 +140,8 @@ export async function startSalesforceWorld(options: FakeOrgOptions & { maxAttemp
     base: server.base,
     account,
     connectedSeller,
+    /** Holds an API request whose path matches (see requestHolder). */
+    holdRequest: holder.holdRequest,
     async close() {
       restore();
       await server.close();
@@ -159,6 +163,7 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
     email: seller.email,
     name: `${seller.firstName} ${seller.lastName}`,
   };
+  const holder = requestHolder();
   let oauth!: FakeOutreachOAuth;
   let api!: FakeOutreachApi;
   const server = await listen((base) => {
@@ -170,7 +175,7 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
       accounts: [account],
     });
     api = new FakeOutreachApi({ verifyToken: oauth.verify, data });
-    return [oauth.router(), api.router()];
+    return [oauth.router(), holder.middleware, api.router()];
   });
   const apiBaseUrl = `${server.base}/api/v2`;
   const restore = pointEnvironment({
@@ -213,6 +218,8 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
     apiBaseUrl,
     account,
     connectedSeller,
+    /** Holds an API request whose path matches (see requestHolder). */
+    holdRequest: holder.holdRequest,
     async close() {
       setSyncProvider("outreach", null);
       restore();
