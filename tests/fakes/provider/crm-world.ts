@@ -164,6 +164,8 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
     name: `${seller.firstName} ${seller.lastName}`,
   };
   const holder = requestHolder();
+  /** How far the fake API's clock (its rate-limit hour) runs ahead of this process's. */
+  let clockOffsetMs = 0;
   let oauth!: FakeOutreachOAuth;
   let api!: FakeOutreachApi;
   const server = await listen((base) => {
@@ -174,7 +176,7 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
       redirectUris: [],
       accounts: [account],
     });
-    api = new FakeOutreachApi({ verifyToken: oauth.verify, data });
+    api = new FakeOutreachApi({ verifyToken: oauth.verify, data, now: () => Date.now() + clockOffsetMs });
     return [oauth.router(), holder.middleware, api.router()];
   });
   const apiBaseUrl = `${server.base}/api/v2`;
@@ -217,6 +219,10 @@ export async function startOutreachWorld(options: OutreachDataOptions & { pageSi
     base: server.base,
     apiBaseUrl,
     account,
+    /** Moves the fake API's clock forward (an hour passes: its rate-limit window renews). */
+    advanceApiClock: (ms: number) => {
+      clockOffsetMs += ms;
+    },
     connectedSeller,
     /** Holds an API request whose path matches (see requestHolder). */
     holdRequest: holder.holdRequest,
