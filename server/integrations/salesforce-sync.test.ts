@@ -9,6 +9,7 @@ import { connectionRow, syncToEnd } from "../../tests/fakes/provider/google-work
 import { makeDue } from "../../tests/fakes/provider/harness";
 import type { FakeOrg } from "../../tests/fakes/salesforce";
 import type { Db } from "../db/client";
+import { runSync } from "./engine";
 
 const SIZES = { accounts: 8, contactsPerAccount: 3, leads: 4, opportunities: 7, tasks: 40, events: 6 };
 const OBJECTS = [
@@ -245,6 +246,33 @@ describe("Salesforce: incremental polling", () => {
       name: "Renamed by me",
       hqCity: "Tromsø",
     });
+    expect(await workspaceCounts(db, user.id)).toEqual(orgCounts(org));
+  });
+
+  it("a record purged from the recycle bin (no IsDeleted row left) is found by the daily id sweep", async () => {
+    world = await startSalesforceWorld({ sizes: SIZES });
+    const { org } = world;
+    const { db, user, connection } = await world.connectedSeller();
+    expect((await syncToEnd(db, connection.id)).outcome).toBe("caught_up");
+    const lead = org.live("Lead")[0]!;
+    org.purge(lead.Id);
+    // The next poll reads changes and the recycle bin: nothing says the lead is gone.
+    await makeDue(db, connection.id);
+    expect((await syncToEnd(db, connection.id)).stats.deleted).toBe(0);
+    expect((await linksOf(db, user.id, "salesforce")).Lead).toContain(lead.Id);
+    // A day later the sweep lists every id, and the lead is not among them.
+    const dayLater = new Date(Date.now() + 25 * 3_600_000);
+    await makeDue(db, connection.id);
+    let swept = await runSync(db, connection.id, { now: () => dayLater });
+    let deleted = swept.stats.deleted;
+    while (swept.outcome === "continues") {
+      swept = await runSync(db, connection.id, { now: () => dayLater });
+      deleted += swept.stats.deleted;
+    }
+    expect(swept.outcome).toBe("caught_up");
+    expect(deleted).toBe(1);
+    expect(await linksOf(db, user.id, "salesforce")).toEqual(expectedLinks(org));
+    expect(await db.prospect.count({ where: { userId: user.id, externalId: lead.Id } })).toBe(0);
     expect(await workspaceCounts(db, user.id)).toEqual(orgCounts(org));
   });
 });
