@@ -5,13 +5,14 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { linksOf, startSalesforceWorld, type SalesforceWorld } from "../../tests/fakes/provider/crm-world";
-import { connectionRow, syncToEnd } from "../../tests/fakes/provider/google-workspace";
+import { captureLogs, connectionRow, syncToEnd } from "../../tests/fakes/provider/google-workspace";
 import { killWorkerMidSync, makeDue } from "../../tests/fakes/provider/harness";
 import type { FakeOrg } from "../../tests/fakes/salesforce";
 import { SyncNowTooSoonError } from "./connections";
 import { disconnectConnection, listConnections, requestSync } from "./connections";
 import { dueConnections, LEASE_MS, rescueStuckSyncs, runSync } from "./engine";
-import { parseTokenKeys, setTokenKeys } from "./token-crypto";
+import { createLogger, setLogger } from "../logger";
+import { decryptToken, parseTokenKeys, setTokenKeys } from "./token-crypto";
 
 const SIZES = { accounts: 8, contactsPerAccount: 3, leads: 4, opportunities: 7, tasks: 40, events: 6 };
 const OBJECTS = [
@@ -247,5 +248,35 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("crash in the middle of a Salesf
     row = await connectionRow(db, connection.id);
     expect(row).toMatchObject({ stage: "idle", leaseId: null, status: "active" });
     expect(row.firstSyncCompletedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe("P5: logs", () => {
+  it("P5: a sync with a refresh, a throttle and a disconnect logs no access or refresh token", async () => {
+    const lines = captureLogs();
+    try {
+      world = await startSalesforceWorld({ sizes: SIZES });
+      const { db, user, connection, tokens } = await world.connectedSeller();
+      expect((await runSync(db, connection.id, { budgetMs: 0 })).outcome).toBe("continues");
+      world.oauth.expireAccessTokens();
+      world.api.injectFault({
+        status: 403,
+        errorCode: "REQUEST_LIMIT_EXCEEDED",
+        message: "TotalRequests Limit exceeded.",
+      });
+      expect((await runSync(db, connection.id)).outcome).toBe("retry_scheduled");
+      await makeDue(db, connection.id);
+      expect((await syncToEnd(db, connection.id)).outcome).toBe("caught_up");
+      const row = await connectionRow(db, connection.id);
+      const renewed = decryptToken(Buffer.from(row.accessTokenCipher!), row.tokenKeyId!, connection.id);
+      expect(renewed).not.toBe(tokens.accessToken);
+      await disconnectConnection(db, user.id, connection.id);
+      const text = lines.join("");
+      expect(text).toContain("access token renewed");
+      for (const secret of [tokens.accessToken, tokens.refreshToken!, renewed]) expect(text).not.toContain(secret);
+      expect(text).not.toContain("00Dfake!");
+    } finally {
+      setLogger(createLogger({ level: "silent" }));
+    }
   });
 });
