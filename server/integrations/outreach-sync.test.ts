@@ -8,6 +8,7 @@ import { linksOf, startOutreachWorld, type OutreachWorld } from "../../tests/fak
 import { connectionRow, syncToEnd } from "../../tests/fakes/provider/google-workspace";
 import { makeDue } from "../../tests/fakes/provider/harness";
 import type { Db } from "../db/client";
+import { requestSync, SyncNowTooSoonError } from "./connections";
 import { runSync } from "./engine";
 import { applyChanges } from "./ingest";
 import { RECONCILE_EVERY_MS } from "./outreach/provider";
@@ -201,5 +202,24 @@ describe("Outreach: incremental polling and reconciliation", () => {
       data.all("call").length,
     );
     expect(await db.prospect.count({ where: { userId: user.id } })).toBe(data.all("prospect").length);
+  });
+
+  it("the user's edit of a field survives a sync where Outreach changed another field; Sync now is rate-limited", async () => {
+    world = await startOutreachWorld(OPTIONS);
+    const { data } = world;
+    const { db, user, connection } = await world.connectedSeller();
+    expect((await syncToEnd(db, connection.id)).outcome).toBe("caught_up");
+    const remote = data.all("prospect")[2]!;
+    const mine = await db.prospect.findFirstOrThrow({ where: { userId: user.id, externalId: String(remote.id) } });
+    await db.prospect.update({ where: { id: mine.id }, data: { title: "Head of Everything (my note)" } });
+    data.advance(60_000);
+    data.update("prospect", remote.id, { workPhones: ["+1 555 0199"] });
+    await requestSync(db, user.id, connection.id);
+    expect(await syncToEnd(db, connection.id)).toMatchObject({ outcome: "caught_up", stats: { updated: 1 } });
+    expect(await db.prospect.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({
+      title: "Head of Everything (my note)",
+      phone: "+1 555 0199",
+    });
+    await expect(requestSync(db, user.id, connection.id)).rejects.toBeInstanceOf(SyncNowTooSoonError);
   });
 });
