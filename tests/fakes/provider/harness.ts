@@ -39,6 +39,39 @@ const ENV_NAMES = [
 /** A request to the fake Google APIs held until released (a sync caught in the middle of a step). */
 type HeldRequest = { matches: (path: string) => boolean; skip: number; arrived: () => void; released: Promise<void> };
 
+/**
+ * Middleware that holds requests a test names until it releases them (a sync caught in the middle
+ * of a step), for any fake API: mount it before the fake's router.
+ */
+export function requestHolder() {
+  const held: HeldRequest[] = [];
+  return {
+    middleware: (req: Request, _res: Response, next: NextFunction) => {
+      const hold = held.find((h) => h.matches(req.path));
+      if (!hold) return next();
+      if (hold.skip > 0) {
+        hold.skip -= 1;
+        return next();
+      }
+      held.splice(held.indexOf(hold), 1);
+      hold.arrived();
+      void hold.released.then(() => next());
+    },
+    /**
+     * Holds the request after `skip` more requests whose path `matches` have passed, until released:
+     * `arrived` resolves when it comes in (the sync is then mid-step, its earlier steps committed).
+     */
+    holdRequest: (matches: (path: string) => boolean, skip = 0) => {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      held.push({ matches, skip, arrived, released });
+      return { arrived: arrival, release };
+    },
+  };
+}
+
 /** The fake Gmail and Calendar APIs on loopback, with mailboxes and calendars by account email. */
 async function startGoogleApis(verifyToken: TokenVerifier) {
   const apis = new FakeGoogleApis(verifyToken);
@@ -52,19 +85,9 @@ async function startGoogleApis(verifyToken: TokenVerifier) {
     "/calendar/v3",
     calendarRouter((email) => calendars.get(email.toLowerCase())),
   );
-  const held: HeldRequest[] = [];
+  const holder = requestHolder();
   const router = express.Router();
-  router.use((req: Request, _res: Response, next: NextFunction) => {
-    const hold = held.find((h) => h.matches(req.path));
-    if (!hold) return next();
-    if (hold.skip > 0) {
-      hold.skip -= 1;
-      return next();
-    }
-    held.splice(held.indexOf(hold), 1);
-    hold.arrived();
-    void hold.released.then(() => next());
-  });
+  router.use(holder.middleware);
   router.use(apis.router());
   const server = await listenOnLoopback(router);
   return {
@@ -72,18 +95,7 @@ async function startGoogleApis(verifyToken: TokenVerifier) {
     base: server.base,
     mailboxes,
     calendars,
-    /**
-     * Holds the request after `skip` more requests whose path `matches` have passed, until released:
-     * `arrived` resolves when it comes in (the sync is then mid-step, its earlier steps committed).
-     */
-    holdRequest(matches: (path: string) => boolean, skip = 0) {
-      let arrived!: () => void;
-      let release!: () => void;
-      const arrival = new Promise<void>((resolve) => (arrived = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      held.push({ matches, skip, arrived, released });
-      return { arrived: arrival, release };
-    },
+    holdRequest: holder.holdRequest,
     close: () => server.close(),
   };
 }
