@@ -82,6 +82,14 @@ describe("the demo's fake Salesforce org", () => {
       (c) => c.kind === "deal_contact" && c.deal?.externalId === demo.customStageOpportunityId,
     );
     expect(roles.length).toBeGreaterThanOrEqual(2);
+    // Its history: a proposal three weeks ago, then the custom stage four days ago.
+    const history = first.changes.flatMap((c) =>
+      c.kind === "stage_change" && c.deal.externalId === demo.customStageOpportunityId ? [c] : [],
+    );
+    expect(history.map((h) => [h.stage.label, Math.round((startedAt - h.at.getTime()) / 86_400_000)])).toEqual([
+      ["Proposal/Price Quote", 21],
+      ["Legal Review (Custom)", 4],
+    ]);
     // The workspace's own Salesforce deals come under their own ids (linked, not duplicated).
     const workspaceDealIds = new Set(
       workspace.opportunities!.flatMap((o) => (o.source === "salesforce" && o.externalId ? [o.externalId] : [])),

@@ -26,6 +26,7 @@ import type { FieldValue } from "./org";
 export const DEMO_CHANGE_INTERVAL_MS = 7 * 60_000;
 /** Changes planned ahead; after this many the org stops changing (a few days at the interval). */
 const DEMO_CHANGES = 1_000;
+const DAY = 86_400_000;
 /** How many of the demo workspace's accounts the org shares with it. */
 export const DEMO_SHARED_ACCOUNTS = 8;
 /** The org's custom open stage (a picklist value of its own), which maps onto none of our stages. */
@@ -187,6 +188,9 @@ export function buildDemoOrg(workspace: WorkspaceDocumentInput, startedAt: numbe
     IsClosed: false,
     IsWon: false,
     OwnerId: ownerId,
+    // Opened five weeks ago, in proposal three weeks ago, at legal four days ago: a stage history
+    // with durations (a record's dates are its own; SystemModstamp is still when it was loaded).
+    CreatedDate: startedAt - 35 * DAY,
   });
   put("OpportunityHistory", null, {
     OpportunityId: customDeal.Id,
@@ -194,6 +198,7 @@ export function buildDemoOrg(workspace: WorkspaceDocumentInput, startedAt: numbe
     Amount: 84_000,
     CloseDate: customDeal.CloseDate ?? null,
     Probability: 75,
+    CreatedDate: startedAt - 21 * DAY,
   });
   put("OpportunityHistory", null, {
     OpportunityId: customDeal.Id,
@@ -201,6 +206,7 @@ export function buildDemoOrg(workspace: WorkspaceDocumentInput, startedAt: numbe
     Amount: 84_000,
     CloseDate: customDeal.CloseDate ?? null,
     Probability: custom.probability,
+    CreatedDate: startedAt - 4 * DAY,
   });
   const roles = ["Decision Maker", "Technical Buyer", "Influencer"];
   (hostId ? (contactsByAccount.get(hostId) ?? []) : []).forEach((contactId, index) =>
