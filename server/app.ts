@@ -118,11 +118,17 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
     // also the instance_url its grants name, so its REST API is mounted beside it.
     const { demoFakeSalesforceOAuth } = await import("../tests/fakes/salesforce/oauth");
     app.use("/dev/fake-salesforce", formBodyFromLimit, demoFakeSalesforceOAuth(env).router());
+    // Its REST API (/services/data/…), one demo org built from the demo workspace, checking the tokens
+    // the OAuth fake issued; called by this server's own sync over loopback.
+    const { demoFakeSalesforceApiRouter } = await import("../tests/fakes/salesforce/demo");
+    app.use("/dev/fake-salesforce", await demoFakeSalesforceApiRouter(env));
   }
   if (env.FAKE_OUTREACH) {
     // The demo's stand-in for Outreach: OAuth at /dev/fake-outreach/oauth/…, its API at /api/v2.
     const { demoFakeOutreachOAuth } = await import("../tests/fakes/outreach/oauth");
     app.use("/dev/fake-outreach", formBodyFromLimit, demoFakeOutreachOAuth(env).router());
+    const { demoFakeOutreachApiRouter } = await import("../tests/fakes/outreach/demo");
+    app.use("/dev/fake-outreach", await demoFakeOutreachApiRouter(env));
   }
 
   app.use(sessionMiddleware({ db: getDb, secureCookies: secure }));

@@ -55,6 +55,9 @@ export function bodyKind(req: Request): BodyKind {
   // The demo's fake Google APIs (FAKE_GOOGLE, server/app.ts) take Gmail's batches: multipart/mixed
   // bodies from our own sync, bounded like an API request, not forms.
   if (req.path.startsWith("/dev/fake-google-apis/")) return "api";
+  // Likewise the fake Salesforce REST API and the fake Outreach API (JSON:API's own content type).
+  if (req.path.startsWith("/dev/fake-salesforce/services/data/")) return "api";
+  if (req.path === "/dev/fake-outreach/api/v2" || req.path.startsWith("/dev/fake-outreach/api/v2/")) return "api";
   if (req.method === "POST" && UPLOAD_PATHS.has(req.path)) return "upload";
   return "form";
 }

@@ -73,14 +73,14 @@ export class FakeSalesforceOAuth extends FakeOAuthServer {
 /** The demo org's users: the seeded demo seller, and a colleague. */
 export const DEMO_SALESFORCE_ACCOUNTS: FakeOAuthAccount[] = [
   {
-    userId: "005DEMO0000000001AAA",
-    orgId: "00DDEMO0000000001AAA",
+    userId: "005DM0000000001AAA",
+    orgId: "00DDM0000000001AAA",
     email: "alex@northbeam.example",
     name: "Alex Morgan",
   },
   {
-    userId: "005DEMO0000000002AAA",
-    orgId: "00DDEMO0000000001AAA",
+    userId: "005DM0000000002AAA",
+    orgId: "00DDM0000000001AAA",
     email: "sam.rivera@northbeam.example",
     name: "Sam Rivera",
   },
