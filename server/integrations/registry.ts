@@ -11,7 +11,8 @@ const FACTORIES: Partial<Record<IntegrationProvider, Factory>> = {
   gmail: async () => (await import("./google/gmail")).createGmailProvider({ rootUrl: env().googleApiBaseUrl }),
   gcal: async () => (await import("./google/calendar")).createCalendarProvider({ rootUrl: env().googleApiBaseUrl }),
   salesforce: async () => (await import("./salesforce/provider")).createSalesforceProvider(),
-  outreach: async () => (await import("./outreach/provider")).createOutreachProvider({ baseUrl: env().outreach?.apiBaseUrl ?? null }),
+  outreach: async () =>
+    (await import("./outreach/provider")).createOutreachProvider({ baseUrl: env().outreach?.apiBaseUrl ?? null }),
 };
 
 const overrides = new Map<IntegrationProvider, SyncProvider>();
