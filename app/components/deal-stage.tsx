@@ -10,10 +10,11 @@ type DealStageFields = { stage: string; crmStage: string | null; crmStageUnmappe
 export function UnmappedStageChip({ label }: { label: string }) {
   return (
     <span
-      className="inline-flex max-w-full items-center rounded-full border border-dashed border-amber-500 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900"
+      className="inline-flex max-w-full items-center rounded-xl border border-dashed border-amber-500 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900"
       data-testid="crm-stage-unmapped"
     >
-      <span className="truncate">{label}</span>
+      {/* Wrapped, never cut: the CRM's label is the only stage the seller sees for this deal. */}
+      <span className="min-w-0 break-words">{label}</span>
     </span>
   );
 }

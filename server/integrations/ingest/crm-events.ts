@@ -227,7 +227,9 @@ export async function writeStageChanges(run: CrmRun, changes: Clean<"stage_chang
         });
       if (e.change) {
         const deal = deals.get(e.dealId);
-        const label = e.mapped ? stageLabels[e.mapped] : (e.label ?? stageLabels[stage]);
+        // Our stages in lower case, as the workspace's own stage entries read; a CRM stage that maps
+        // to none of ours as the CRM names it.
+        const label = e.mapped ? stageLabels[e.mapped].toLowerCase() : (e.label ?? stageLabels[stage].toLowerCase());
         activities.push({
           id: run.newId(),
           type: "stage_changed",
@@ -238,7 +240,7 @@ export async function writeStageChanges(run: CrmRun, changes: Clean<"stage_chang
           conversationId: null,
           meetingId: null,
           summary: summary(
-            `Stage ${fromStage ? "changed" : "set"} to ${label.toLowerCase()} on ${deal?.name ?? "a deal"} (${providerName(context.source)}).`,
+            `Stage ${fromStage ? "changed" : "set"} to ${label} on ${deal?.name ?? "a deal"} (${providerName(context.source)}).`,
           ),
           externalId: ownKey(e.change.objectType, e.change.externalId),
         });
@@ -422,7 +424,11 @@ export async function writeCrmActivities(run: CrmRun, items: Clean<"activity">[]
     let conversationId: string | null = null;
     let text: string;
     if (a.type === "call_logged") {
-      const outcome = a.call?.outcome ? ` (${a.call.outcome})` : "";
+      // Outreach often names a call by its outcome ("Answered"): say it once.
+      const outcome =
+        a.call?.outcome && !a.subject.toLowerCase().includes(a.call.outcome.toLowerCase())
+          ? ` (${a.call.outcome})`
+          : "";
       const direction = a.call?.direction === "inbound" ? "Call from" : "Call with";
       text = name ? `${direction} ${name}: ${a.subject}${outcome}` : `Call: ${a.subject}${outcome}`;
       conversationId = run.newId();

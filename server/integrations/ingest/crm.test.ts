@@ -368,7 +368,7 @@ describe("crm ingest: what hangs on records", () => {
       orderBy: { at: "asc" },
     });
     expect(timeline.map((a) => a.type)).toEqual(["stage_changed", "stage_changed", "stage_changed"]);
-    expect(timeline[1]!.summary).toContain("legal hold");
+    expect(timeline[1]!.summary).toContain("to Legal Hold on");
     expect(timeline[0]!.accountId).toBe(opp.accountId);
     expect(await apply(page)).toMatchObject({ created: 0, updated: 0 });
   });
