@@ -1,9 +1,10 @@
-// /auth/outreach/callback: Outreach sends the browser back here (app/components/tool-connect-pages.tsx).
-import type { MetaFunction } from "@remix-run/node";
-import { callbackRoute } from "../components/tool-connect-pages";
+// /auth/outreach/callback: Outreach sends the browser back here.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ToolCallbackPage } from "../components/tool-connect-pages";
+import { toolCallbackLoader } from "../utils/tool-connect.server";
 
 export const meta: MetaFunction = () => [{ title: "Outreach · Sales-as-Code" }];
 
-const route = callbackRoute("outreach");
-export const loader = route.loader;
-export default route.Page;
+export const loader = (args: LoaderFunctionArgs) => toolCallbackLoader("outreach", args);
+
+export default ToolCallbackPage;

@@ -1,9 +1,10 @@
-// /auth/salesforce/callback: Salesforce sends the browser back here (app/components/tool-connect-pages.tsx).
-import type { MetaFunction } from "@remix-run/node";
-import { callbackRoute } from "../components/tool-connect-pages";
+// /auth/salesforce/callback: Salesforce sends the browser back here.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ToolCallbackPage } from "../components/tool-connect-pages";
+import { toolCallbackLoader } from "../utils/tool-connect.server";
 
 export const meta: MetaFunction = () => [{ title: "Salesforce · Sales-as-Code" }];
 
-const route = callbackRoute("salesforce");
-export const loader = route.loader;
-export default route.Page;
+export const loader = (args: LoaderFunctionArgs) => toolCallbackLoader("salesforce", args);
+
+export default ToolCallbackPage;

@@ -1,8 +1,8 @@
 // The two ends of connecting Salesforce or Outreach from Settings → Connections, shared by their
-// pages (app/components/tool-connect-pages.tsx): the form post that
+// routes (app/routes/auth.{salesforce,outreach}.*.tsx): the form post that
 // starts the handshake, and the callback that finishes it. Every refusal is a page with words and a
 // 4xx/502 status and a link back to Connections, never a 500; success lands on Connections.
-import type { AppLoadContext } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   beginToolConnect,
   clearToolStateCookie,
@@ -98,4 +98,24 @@ export async function finishToolConnect(
   const connected = await connectTool(await getDb(), user.id, granted.granted);
   if (!connected.ok) return refuse(connected.status, connected.message);
   return { ok: true, location: `/settings/connections?connected=${tool}`, headers };
+}
+
+/**
+ * The action of /auth/<tool>/connect: to the provider, or a refusal page. (Its loader does not
+ * redirect: Remix runs the loader after the action too, and a redirect would swallow the refusal.)
+ */
+export async function connectToolAction(tool: ConnectTool, { request, context }: ActionFunctionArgs) {
+  const started = await startToolConnect(tool, request, context);
+  if (started.ok) return redirect(started.location, { headers: started.headers });
+  return data({ title: started.title, message: started.message }, { status: started.status, headers: started.headers });
+}
+
+/** The loader of /auth/<tool>/callback: to Connections, or a refusal page (4xx/502, never a 500). */
+export async function toolCallbackLoader(tool: ConnectTool, { request, context }: LoaderFunctionArgs) {
+  const finished = await finishToolConnect(tool, request, context);
+  if (finished.ok) return redirect(finished.location, { headers: finished.headers });
+  return data(
+    { title: finished.title, message: finished.message },
+    { status: finished.status, headers: finished.headers },
+  );
 }
