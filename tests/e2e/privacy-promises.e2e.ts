@@ -94,7 +94,8 @@ describe("P13: cookies", () => {
     expect(problemsOf(crawl.sightings, false)).toEqual([]);
 
     // And the crawl saw what it should: the session cookie from every way in, cleared on the way out
-    // and for an ended session; the state cookie only during the Google handshake.
+    // and for an ended session; the state cookie only during the Google handshake (and cleared by a
+    // tool's callback that has no handshake to finish).
     const steps = cookieSteps(crawl.sightings);
     expect(steps.set(SESSION_COOKIE)).toEqual(
       expect.arrayContaining(["scout", "google: callback", "signup", "login", "reset-password", "demo"]),
@@ -105,7 +106,23 @@ describe("P13: cookies", () => {
     const stateCookieUrls = crawl.sightings
       .filter((s) => parseSetCookie(s.header).name === OAUTH_STATE_COOKIE)
       .map((s) => s.path.split("?")[0]);
-    expect([...new Set(stateCookieUrls)].sort()).toEqual(["/auth/google", "/auth/google/callback"]);
+    // A tool's callback (Salesforce, Outreach) reached without a handshake only clears the cookie.
+    expect([...new Set(stateCookieUrls)].sort()).toEqual([
+      "/auth/google",
+      "/auth/google/callback",
+      "/auth/outreach/callback",
+      "/auth/salesforce/callback",
+    ]);
+    const atToolCallbacks = crawl.sightings.filter(
+      (s) => parseSetCookie(s.header).name === OAUTH_STATE_COOKIE && /^\/auth\/(salesforce|outreach)\//.test(s.path),
+    );
+    for (const sighting of atToolCallbacks) {
+      const cookie = parseSetCookie(sighting.header);
+      expect(
+        cookie.value === "" || cookie.attributes.get("max-age") === "0",
+        `${sighting.path} set a state cookie`,
+      ).toBe(true);
+    }
   }, 300_000);
 
   it("P13: in production over https (APP_URL https://…) every cookie is Secure as well", async () => {
