@@ -82,6 +82,13 @@ const loginUrl = z
     return url.origin;
   });
 
+/** The demo's fake Stripe (tests/fakes/stripe): its test-mode key, signing secret and Pro prices. */
+export const FAKE_STRIPE_DEMO = {
+  secretKey: "sk_test_salesascode_demo",
+  webhookSecret: "whsec_salesascode_demo",
+  prices: { month: "price_demo_pro_monthly", year: "price_demo_pro_yearly" },
+} as const;
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -144,6 +151,45 @@ const envSchema = z
      *  DEMO_MODE when no Outreach client is configured. */
     FAKE_OUTREACH: booleanFlag.optional(),
 
+    /** Stripe (billing). The secret key (sk_live_… or sk_test_…) and the webhook endpoint's signing
+     *  secret (whsec_…) go together; unset with no fake: this instance has no billing and every
+     *  feature is on for everyone. */
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(live|test)_[A-Za-z0-9_]+$/, "must be a Stripe secret key (sk_live_… or sk_test_…)")
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9_+/=]+$/, "must be a webhook signing secret (whsec_…)")
+      .optional(),
+    /** The Pro plan's prices (price_…), monthly and yearly; required with STRIPE_SECRET_KEY. */
+    STRIPE_PRICE_PRO_MONTHLY: z
+      .string()
+      .regex(/^price_[A-Za-z0-9_]+$/, "must be a Stripe price id (price_…)")
+      .optional(),
+    STRIPE_PRICE_PRO_YEARLY: z
+      .string()
+      .regex(/^price_[A-Za-z0-9_]+$/, "must be a Stripe price id (price_…)")
+      .optional(),
+    /** A Customer Portal configuration (bpc_…); unset: the account's default configuration. */
+    STRIPE_PORTAL_CONFIGURATION: z
+      .string()
+      .regex(/^bpc_[A-Za-z0-9_]+$/, "must be a portal configuration id (bpc_…)")
+      .optional(),
+    /** Where the Stripe API is reached (an origin); overridden only to point at a fake Stripe. */
+    STRIPE_API_BASE_URL: z.string().url().optional(),
+    /** Run a fake Stripe (its API, hosted checkout and portal) on its own port, FAKE_STRIPE_PORT, for
+     *  the demo. Default: on in DEMO_MODE when no Stripe key is configured. */
+    FAKE_STRIPE: booleanFlag.optional(),
+    /** The fake Stripe's port (on HOST); 0 picks a free one. */
+    FAKE_STRIPE_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** Days of Pro every new account gets, without a card. */
+    BILLING_TRIAL_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    /** Days a past-due subscription keeps Pro (with a banner) before the account falls back to Free. */
+    BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+    /** Brain answers written with the server's Claude key that a Pro account gets each calendar month. */
+    BILLING_PRO_BRAIN_ANSWERS: z.coerce.number().int().min(0).max(1_000_000).default(500),
+
     /** SMTP server for transactional mail, e.g. smtps://user:pass@smtp.example.com:465. Unset: mail
      *  stays in the outbox (readable at /dev/outbox from this machine in development and demo). */
     SMTP_URL: z
@@ -195,7 +241,7 @@ const envSchema = z
   .superRefine((raw, ctx) => {
     // Dev routes show what only this machine may see (every user's reset links); behind a proxy
     // every request arrives from the proxy, i.e. from "this machine" (docs/decisions/013).
-    for (const name of ["DEV_ROUTES", "FAKE_GOOGLE", "FAKE_SALESFORCE", "FAKE_OUTREACH"] as const) {
+    for (const name of ["DEV_ROUTES", "FAKE_GOOGLE", "FAKE_SALESFORCE", "FAKE_OUTREACH", "FAKE_STRIPE"] as const) {
       if (raw[name] === true && raw.TRUST_PROXY !== false) {
         ctx.addIssue({
           code: "custom",
@@ -215,6 +261,12 @@ const envSchema = z
         });
       }
     }
+    if (raw.STRIPE_SECRET_KEY) {
+      for (const name of ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO_MONTHLY", "STRIPE_PRICE_PRO_YEARLY"] as const) {
+        if (!raw[name])
+          ctx.addIssue({ code: "custom", path: [name], message: `${name} is required with STRIPE_SECRET_KEY` });
+      }
+    }
   })
   .transform((raw) => {
     const appUrl = new URL(raw.APP_URL ?? `http://localhost:${raw.PORT}`);
@@ -226,6 +278,7 @@ const envSchema = z
     const fakeGoogle = raw.FAKE_GOOGLE ?? (demoMode && !raw.GOOGLE_CLIENT_ID && !behindProxy);
     const fakeSalesforce = raw.FAKE_SALESFORCE ?? (demoMode && !raw.SALESFORCE_CLIENT_ID && !behindProxy);
     const fakeOutreach = raw.FAKE_OUTREACH ?? (demoMode && !raw.OUTREACH_CLIENT_ID && !behindProxy);
+    const fakeStripe = raw.FAKE_STRIPE ?? (demoMode && !raw.STRIPE_SECRET_KEY && !behindProxy);
     const devRoutes = raw.DEV_ROUTES ?? (raw.NODE_ENV === "development" && !behindProxy);
     const appOrigin = appUrl.origin;
     const loopbackHttp = appUrl.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
@@ -240,6 +293,7 @@ const envSchema = z
       FAKE_GOOGLE: fakeGoogle,
       FAKE_SALESFORCE: fakeSalesforce,
       FAKE_OUTREACH: fakeOutreach,
+      FAKE_STRIPE: fakeStripe,
       DEV_ROUTES: devRoutes,
       /** The brain's server-side Claude, or null for retrieval-only answers. */
       claude: raw.ANTHROPIC_API_KEY
@@ -313,6 +367,33 @@ const envSchema = z
               apiBaseUrl: raw.OUTREACH_API_BASE_URL.replace(/\/+$/, ""),
             }
           : null,
+      /** Billing as configured: the real Stripe, the demo's fake (started by server/index.ts on
+       *  FAKE_STRIPE_PORT; `apiBaseUrl` null until then), or none (no billing: everyone has Pro). */
+      stripe: raw.STRIPE_SECRET_KEY
+        ? {
+            kind: "stripe" as const,
+            secretKey: raw.STRIPE_SECRET_KEY,
+            webhookSecret: raw.STRIPE_WEBHOOK_SECRET!,
+            prices: { month: raw.STRIPE_PRICE_PRO_MONTHLY!, year: raw.STRIPE_PRICE_PRO_YEARLY! },
+            portalConfiguration: raw.STRIPE_PORTAL_CONFIGURATION ?? null,
+            apiBaseUrl: raw.STRIPE_API_BASE_URL ? new URL(raw.STRIPE_API_BASE_URL).origin : null,
+          }
+        : fakeStripe
+          ? {
+              kind: "fake" as const,
+              secretKey: FAKE_STRIPE_DEMO.secretKey,
+              webhookSecret: FAKE_STRIPE_DEMO.webhookSecret,
+              prices: { month: FAKE_STRIPE_DEMO.prices.month, year: FAKE_STRIPE_DEMO.prices.year },
+              portalConfiguration: null,
+              apiBaseUrl: raw.STRIPE_API_BASE_URL ? new URL(raw.STRIPE_API_BASE_URL).origin : null,
+              port: raw.FAKE_STRIPE_PORT,
+            }
+          : null,
+      billing: {
+        trialDays: raw.BILLING_TRIAL_DAYS,
+        graceDays: raw.BILLING_GRACE_DAYS,
+        proBrainAnswers: raw.BILLING_PRO_BRAIN_ANSWERS,
+      },
       sync: {
         pollIntervalMs: raw.SYNC_POLL_INTERVAL_MINUTES * 60_000,
         mailDays: raw.SYNC_MAIL_DAYS,
@@ -355,6 +436,8 @@ const SECRET_VARIABLES = new Set([
   "GOOGLE_CLIENT_SECRET",
   "SALESFORCE_CLIENT_SECRET",
   "OUTREACH_CLIENT_SECRET",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
 ]);
 
 function redactUrl(value: string): string {

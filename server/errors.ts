@@ -46,3 +46,22 @@ export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
         : `${minutes} minutes`;
   return `Too many attempts. For your security, wait ${wait} and try again.`;
 }
+
+/**
+ * The feature is part of Pro and the account is on Free (its trial ended, a subscription was
+ * cancelled, or a past-due one ran out of grace). Becomes a 402 with this message, which says how
+ * to get it back; nothing was changed.
+ */
+export class PlanRequiredError extends Error {
+  override name = "PlanRequiredError";
+  constructor(readonly feature: string) {
+    super(
+      `${feature} is part of the Pro plan. Upgrade under Settings → Billing to turn it back on; your data stays as it is.`,
+    );
+  }
+}
+
+/** The request conflicts with the record's current state (e.g. a second subscription). Becomes a 409. */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
