@@ -82,8 +82,10 @@ export default function Privacy() {
         </Promise_>
         <Promise_ id="P6" title="Payments">
           <p>
-            Stripe handles your card; it never touches our servers. We keep only Stripe’s customer id for you, your
-            subscription’s status and plan, and its period dates.
+            Stripe handles your card: you type it on Stripe’s own page, and it never touches our servers. We keep only
+            Stripe’s ids for you and your subscription, your plan and its price, the subscription’s status, and its
+            dates (the billing period, a trial’s end, when a payment failed). Your card’s brand and last four digits are
+            read from Stripe when you open Billing, and not stored.
           </p>
         </Promise_>
       </div>
@@ -98,8 +100,9 @@ export default function Privacy() {
         </Promise_>
         <Promise_ id="P8" title="Only the email you need">
           <p>
-            We send transactional email only: password-reset links and their confirmations, and subscription receipts.
-            No marketing.
+            We send transactional email only: password-reset links and their confirmations, and notices about your
+            subscription (a failed payment, a trial about to end, a cancellation). Receipts and invoices come from
+            Stripe. No marketing.
           </p>
         </Promise_>
       </div>
