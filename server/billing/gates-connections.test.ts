@@ -10,7 +10,8 @@ import { applyChangesStandIn } from "../../tests/fakes/provider/ingest-stand-in"
 import { watchedJob } from "../../tests/helpers/jobs";
 import { endTrial, makeFree, setSubscription } from "../../tests/helpers/plans";
 import { startTestServer } from "../../tests/helpers/server";
-import { signIn } from "../../tests/helpers/users";
+import { loadContext, signIn } from "../../tests/helpers/users";
+import { action as connectionsAction } from "../../app/routes/settings.connections";
 import { getDatabase, getDb, type Db } from "../db/client";
 import { resetEnvCache } from "../env";
 import { listConnections } from "../integrations/connections";
@@ -90,6 +91,24 @@ describe("Sync now over HTTP", () => {
     expect(failed.data?.code).toBe("PAYMENT_REQUIRED");
     expect(failed.data?.httpStatus).toBe(402);
     expect(failed.message).toBe(SYNC_REFUSED);
+    expect(await rowOf(db, connection.id)).toEqual(before);
+  });
+
+  it("the Connections page's Sync now button on Free: the sentence with a 402, never a 500, nothing changed", async () => {
+    const { db, user, connection } = await harness.connectedUser();
+    await makeFree(db, user.id);
+    const before = await rowOf(db, connection.id);
+    const { auth } = await signIn(db, user.id);
+    const response = (await connectionsAction({
+      request: new Request("http://localhost/settings/connections", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "sync", connectionId: connection.id }),
+      }),
+      context: loadContext(auth),
+      params: {},
+    })) as unknown as { data: { error: string }; init: { status: number } };
+    expect(response.init.status).toBe(402);
+    expect(response.data.error).toBe(SYNC_REFUSED);
     expect(await rowOf(db, connection.id)).toEqual(before);
   });
 
