@@ -35,43 +35,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-/**
- * Answers are retrieval-only without a key in this browser when the server has no Claude key, or
- * (billing on) the account is on Free or has used this month's written answers: the banner says which.
- */
-function RetrievalOnlyBanner({
-  serverMode,
-  reason,
-}: {
-  serverMode: "server_key" | "retrieval_only";
-  reason: "no_server_key" | "plan" | "allowance" | null;
-}) {
+/** With no server key and no key in this browser, answers list records instead of being written. */
+function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retrieval_only" }) {
   const hydrated = useHydrated();
   const userKey = useUserKey();
   if (serverMode !== "retrieval_only" || (hydrated && userKey)) return null;
-  const why =
-    reason === "plan" ? (
-      <>
-        Answers written by Claude with our key are part of the Pro plan (
-        <Link to="/settings/billing" className="font-medium underline">
-          Settings → Billing
-        </Link>
-        ), so the brain shows the records that best match your question — each cited — instead.
-      </>
-    ) : reason === "allowance" ? (
-      <>
-        This month&apos;s written answers included in Pro are used up (see{" "}
-        <Link to="/settings/billing" className="font-medium underline">
-          Settings → Billing
-        </Link>
-        ), so until the month turns the brain shows the records that best match your question — each cited — instead.
-      </>
-    ) : (
-      <>
-        This server has no Claude key, so the brain shows the records that best match your question — each cited —
-        instead of a written answer.
-      </>
-    );
   return (
     <div
       role="note"
@@ -80,7 +48,8 @@ function RetrievalOnlyBanner({
     >
       <p className="font-medium">Answers here are retrieval-only.</p>
       <p className="mt-1">
-        {why} To get written answers, add your own Anthropic key in{" "}
+        This server has no Claude key, so the brain shows the records that best match your question — each cited —
+        instead of a written answer. To get written answers, add your own Anthropic key in{" "}
         <Link to="/settings/api" className="font-medium underline">
           Settings → API
         </Link>
@@ -105,7 +74,7 @@ export default function BrainLayout() {
           </ButtonLink>
         }
       />
-      <RetrievalOnlyBanner serverMode={status.mode} reason={status.retrievalOnlyReason} />
+      <RetrievalOnlyBanner serverMode={status.mode} />
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
           <h2 className="mb-2 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>
