@@ -8,7 +8,7 @@ import { StripeApi } from "./api";
 import type { FakeCard, FakeStripe, FakeStripeOptions } from "./contract";
 import { HostedPages } from "./pages";
 import { FakeStripeServer } from "./server";
-import { Store, type StripeObject } from "./store";
+import { Store } from "./store";
 import { Events } from "./webhooks";
 
 export type { FakeCard, FakeStripe, FakeStripeOptions } from "./contract";
@@ -57,8 +57,6 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   pages = new HostedPages(billing, url);
   const ev = events;
 
-  const snapshot = (object: StripeObject | undefined) => (object ? structuredClone(object) : undefined);
-
   return {
     url,
     secretKey,
@@ -92,9 +90,10 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     deliver: (ids, deliverOptions) => ev.deliver(ids, deliverOptions),
     failNext: (failure) => server.failNext(failure),
     requests: () => structuredClone(server.log),
+    // The live objects: a test may change them (e.g. status: "past_due") without walking the clock.
     state: {
-      subscription: (id) => snapshot(store.get(id, "subscription")),
-      customer: (id) => snapshot(store.get(id, "customer")),
+      subscription: (id) => store.get(id, "subscription"),
+      customer: (id) => store.get(id, "customer"),
     },
     deliveries: () => structuredClone(ev.deliveries),
     async settled() {
