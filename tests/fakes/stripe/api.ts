@@ -40,8 +40,21 @@ export class StripeApi {
         store.all("customer").filter((c) => !c.deleted && (!p.has("email") || c.email === p.string("email"))),
       ),
     );
-    r("GET", "customers/:id", (_p, [id]) => store.need(id!, "customer"));
+    r("GET", "customers/:id", (_p, [id]) => {
+      const customer = store.get(id!, "customer");
+      if (customer?.deleted) return { id: customer.id, object: "customer", deleted: true };
+      return store.need(id!, "customer");
+    });
     r("POST", "customers/:id", (p, [id]) => this.updateCustomer(p, store.need(id!, "customer")));
+    // Deleting a customer cancels its subscriptions at once, as Stripe does.
+    r("DELETE", "customers/:id", (_p, [id]) => {
+      const customer = store.need(id!, "customer");
+      for (const subscription of billing.subscriptionsOf(customer.id))
+        billing.cancelNow(subscription, "cancellation_requested");
+      customer.deleted = true;
+      billing.events.emit("customer.deleted", customer);
+      return { id: customer.id, object: "customer", deleted: true };
+    });
     r("GET", "customers/:id/payment_methods", (p, [id]) =>
       this.list(p, `/v1/customers/${id}/payment_methods`, this.paymentMethodsOf(store.need(id!, "customer").id)),
     );

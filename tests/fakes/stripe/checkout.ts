@@ -65,8 +65,16 @@ export function createCheckoutSession(store: Store, p: Params, baseUrl: string):
     return { price: price.id, quantity };
   });
   const subscriptionData = p.object("subscription_data");
-  const trialEnd = subscriptionData?.integer("trial_end") ?? null;
   const now = store.now();
+  const trialDays = subscriptionData?.integer("trial_period_days");
+  if (trialDays !== undefined && subscriptionData?.has("trial_end"))
+    throw StripeApiError.invalid(
+      "You may only specify one of these parameters: subscription_data[trial_end], subscription_data[trial_period_days].",
+      "subscription_data[trial_end]",
+    );
+  if (trialDays !== undefined && trialDays < 1)
+    throw StripeApiError.invalid("Trial period days must be at least 1.", "subscription_data[trial_period_days]");
+  const trialEnd = subscriptionData?.integer("trial_end") ?? (trialDays ? now + trialDays * 86_400 : null);
   if (trialEnd !== null && trialEnd < now + 2 * 86_400)
     throw StripeApiError.invalid(
       "The `trial_end` date has to be at least 2 days in the future.",
