@@ -57,8 +57,15 @@ describe("hosted checkout", () => {
     const malformed = await post(session.url!, { ...CARD, email: "new@example.com", expiry: "13" });
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain("Enter the card&#39;s expiry as MM / YY.");
-    const noPostcode = await post(session.url!, { ...CARD, email: "new@example.com", country: "GB" });
-    expect(await noPostcode.text()).toContain("Enter your postal code.");
+    const badPostcode = await post(session.url!, {
+      ...CARD,
+      email: "new@example.com",
+      country: "GB",
+      postal_code: "#!",
+    });
+    expect(await badPostcode.text()).toContain("Enter a valid postal code.");
+    const noCountry = await post(session.url!, { ...CARD, email: "new@example.com", country: "XX" });
+    expect(await noCountry.text()).toContain("Choose your country.");
     const noEmail = await post(session.url!, { ...CARD, ...ADDRESS, email: "not-an-email" });
     expect(await noEmail.text()).toContain("Enter a valid email address.");
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
@@ -79,6 +86,16 @@ describe("hosted checkout", () => {
     const again = await fetch(session.url!);
     expect(again.status).toBe(410);
     expect(await again.text()).toContain("already complete");
+  });
+});
+
+describe("hosted checkout's address", () => {
+  it("takes the country alone (the postal code is optional), as a journey typing only the card submits", async () => {
+    const session = await createCheckout(stripe, fake.prices.month);
+    const paid = await post(session.url!, { ...CARD, country: "US" });
+    expect(paid.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done.customer_details?.address).toMatchObject({ country: "US", postal_code: null });
   });
 });
 

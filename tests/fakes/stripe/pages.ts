@@ -33,9 +33,10 @@ const COUNTRIES: Record<string, string> = {
 };
 const addressForm = z.object({
   country: z.enum(Object.keys(COUNTRIES) as [string, ...string[]], { message: "Choose your country." }),
+  // Optional on this page (the brief's checkout asks for the card only; a journey may not fill it).
   postal_code: z.preprocess(
     (value) => (typeof value === "string" ? value.trim() : ""),
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, "Enter your postal code."),
+    z.union([z.literal(""), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, "Enter a valid postal code.")]),
   ),
 });
 
@@ -328,8 +329,8 @@ function addressFields(): string {
   return `<div class="row">
   <div><label for="country">Country</label>
   <select id="country" name="country" autocomplete="country" required>${options}</select></div>
-  <div><label for="postal_code">Postal code</label>
-  <input id="postal_code" name="postal_code" autocomplete="postal-code" required></div>
+  <div><label for="postal_code">Postal code (optional)</label>
+  <input id="postal_code" name="postal_code" autocomplete="postal-code"></div>
 </div>`;
 }
 

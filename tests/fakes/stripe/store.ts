@@ -35,7 +35,7 @@ export function fullAddress(address: BillingAddress): Json {
     country: address.country,
     line1: null,
     line2: null,
-    postal_code: address.postal_code,
+    postal_code: address.postal_code || null,
     state: null,
   };
 }
