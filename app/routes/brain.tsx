@@ -35,11 +35,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-/** With no server key and no key in this browser, answers list records instead of being written. */
-function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retrieval_only" }) {
+/**
+ * Answers are retrieval-only without a key in this browser when the server has no Claude key, or
+ * (billing on) the account is on Free or has used this month's written answers: the banner says which.
+ */
+function RetrievalOnlyBanner({
+  serverMode,
+  reason,
+}: {
+  serverMode: "server_key" | "retrieval_only";
+  reason: "no_server_key" | "plan" | "allowance" | null;
+}) {
   const hydrated = useHydrated();
   const userKey = useUserKey();
   if (serverMode !== "retrieval_only" || (hydrated && userKey)) return null;
+  const why =
+    reason === "plan" ? (
+      <>
+        Answers written by Claude with our key are part of the Pro plan (
+        <Link to="/settings/billing" className="font-medium underline">
+          Settings → Billing
+        </Link>
+        ), so the brain shows the records that best match your question — each cited — instead.
+      </>
+    ) : reason === "allowance" ? (
+      <>
+        This month&apos;s written answers included in Pro are used up (see{" "}
+        <Link to="/settings/billing" className="font-medium underline">
+          Settings → Billing
+        </Link>
+        ), so until the month turns the brain shows the records that best match your question — each cited — instead.
+      </>
+    ) : (
+      <>
+        This server has no Claude key, so the brain shows the records that best match your question — each cited —
+        instead of a written answer.
+      </>
+    );
   return (
     <div
       role="note"
@@ -48,8 +80,7 @@ function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retri
     >
       <p className="font-medium">Answers here are retrieval-only.</p>
       <p className="mt-1">
-        This server has no Claude key, so the brain shows the records that best match your question — each cited —
-        instead of a written answer. To get written answers, add your own Anthropic key in{" "}
+        {why} To get written answers, add your own Anthropic key in{" "}
         <Link to="/settings/api" className="font-medium underline">
           Settings → API
         </Link>
@@ -74,7 +105,7 @@ export default function BrainLayout() {
           </ButtonLink>
         }
       />
-      <RetrievalOnlyBanner serverMode={status.mode} />
+      <RetrievalOnlyBanner serverMode={status.mode} reason={status.retrievalOnlyReason} />
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
           <h2 className="mb-2 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>

@@ -19,7 +19,12 @@ import {
 import { formatCount, formatDateTime } from "../utils/format";
 import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
-import { crmToolsOnThisInstance, googleOnThisInstance, justConnectedTool } from "./settings.connections.server";
+import {
+  crmToolsOnThisInstance,
+  googleOnThisInstance,
+  justConnectedTool,
+  planRequiredNotice,
+} from "./settings.connections.server";
 
 export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sales-as-Code" }];
 
@@ -35,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     google: googleOnThisInstance(),
     crm: crmToolsOnThisInstance(),
     justConnected: justConnectedTool(new URL(request.url)),
+    planRequired: planRequiredNotice(new URL(request.url)),
   };
 }
 
@@ -76,6 +82,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     const limited = rateLimitedAnswer(context, error);
     if (limited) return limited;
+    // Sync now on Free: the connection stays paused; the message says Pro and where to upgrade.
+    if (error instanceof TRPCError && error.code === "PAYMENT_REQUIRED")
+      return data({ error: error.message }, { status: 402 });
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
       return data(
         {
@@ -98,7 +107,7 @@ type Counts = Connection["totalStats"];
 
 /** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers, now, google, crm, justConnected } = useLoaderData<typeof loader>();
+  const { providers, now, google, crm, justConnected, planRequired } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -122,6 +131,11 @@ export default function Connections() {
       {justConnected ? (
         <FormMessage tone="success" testId="connect-success">
           {justConnected} connected — first sync started. This page shows its progress.
+        </FormMessage>
+      ) : null}
+      {planRequired ? (
+        <FormMessage tone="error" testId="connect-plan-required">
+          {planRequired}
         </FormMessage>
       ) : null}
       {answer && "success" in answer ? (
