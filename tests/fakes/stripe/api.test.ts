@@ -250,3 +250,39 @@ describe("idempotency and failures", () => {
     );
   });
 });
+
+describe("deleting a customer", () => {
+  it("cancels its subscriptions and answers the deleted stub", async () => {
+    const session = await createCheckout(stripe, "price_m", { subscription_data: { trial_period_days: 14 } });
+    await fake.completeCheckout(session.id);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    const subscription = await stripe.subscriptions.retrieve(done.subscription as string);
+    expect(subscription.status).toBe("trialing");
+    expect(subscription.trial_end).toBe(subscription.created + 14 * 86_400);
+    const deleted = await stripe.customers.del(done.customer as string);
+    expect(deleted).toMatchObject({ id: done.customer, deleted: true });
+    expect(await stripe.customers.retrieve(done.customer as string)).toMatchObject({ deleted: true });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("canceled");
+    await fake.settled();
+    expect(hook.types()).toEqual(expect.arrayContaining(["customer.subscription.deleted", "customer.deleted"]));
+    expect(fake.deliveries().every((d) => d.status === 200)).toBe(true);
+  });
+});
+
+describe("automatic tax", () => {
+  it("needs an address on an existing customer, or customer_update[address]=auto to save the one collected", async () => {
+    const customer = await stripe.customers.create({ email: "tax@example.com" });
+    const base = { customer_email: undefined, customer: customer.id };
+    await expect(createCheckout(stripe, "price_m", base)).rejects.toMatchObject({
+      statusCode: 400,
+      param: "automatic_tax[enabled]",
+      message: expect.stringContaining("requires a valid address on the Customer") as string,
+    });
+    const session = await createCheckout(stripe, "price_m", { ...base, customer_update: { address: "auto" } });
+    await fake.completeCheckout(session.id, undefined, { country: "DE", postal_code: "10115" });
+    const saved = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+    expect(saved.address).toMatchObject({ country: "DE", postal_code: "10115" });
+    // Reusing the customer now works without customer_update.
+    expect((await createCheckout(stripe, "price_y", base)).status).toBe("open");
+  });
+});
