@@ -24,6 +24,9 @@ export const toastMessages = {
   "brain-renamed": "Conversation renamed.",
   "brain-deleted": "Conversation deleted.",
   "profile-updated": "Profile saved.",
+  "billing-upgraded": "You’re on Pro. Thank you!",
+  "checkout-cancelled": "Checkout cancelled — nothing was charged.",
+  "checkout-unconfirmed": "Stripe has not confirmed the payment yet. This page shows Pro as soon as it does.",
 } as const;
 
 export type ToastKey = keyof typeof toastMessages;
