@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { BrainPlanNote } from "../components/billing-notes";
 import { BrainThreadList } from "../components/brain-thread-list";
 import { ButtonLink, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
+import { onFreePlan } from "../utils/billing-plan.server";
 import { badRequest, formText } from "../utils/forms.server";
 import { useUserKey } from "../utils/brain-user-key";
 import { useHydrated } from "../utils/use-hydrated";
@@ -12,10 +14,17 @@ import { askFromForm, browserClaudeBaseUrl, deleteFromForm, renameFromForm } fro
 export const meta: MetaFunction = () => [{ title: "Brain · Sales-as-Code" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireUser(context, request);
+  const user = requireUser(context, request);
   const api = await serverCaller(context);
-  const [threads, status] = await Promise.all([api.brain.threads(), api.brain.status()]);
-  return { threads, status, claudeBrowserBaseUrl: browserClaudeBaseUrl(), now: new Date().toISOString() };
+  const [threads, status, free] = await Promise.all([api.brain.threads(), api.brain.status(), onFreePlan(user.id)]);
+  return {
+    threads,
+    status,
+    // The server's key writes answers only on Pro (the server decides; this only says so).
+    planNote: status.mode === "server_key" && free ? ("free" as const) : null,
+    claudeBrowserBaseUrl: browserClaudeBaseUrl(),
+    now: new Date().toISOString(),
+  };
 }
 
 /** New questions (from the composer and the panels on account and deal pages), rename and delete. */
@@ -59,8 +68,15 @@ function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retri
   );
 }
 
+/** The plan's note, unless this browser has the user's own key (which writes answers on any plan). */
+function PlanNote({ reason }: { reason: "free" | "allowance_used" | null }) {
+  const hydrated = useHydrated();
+  const userKey = useUserKey();
+  return hydrated && userKey ? null : <BrainPlanNote reason={reason} />;
+}
+
 export default function BrainLayout() {
-  const { threads, status, now } = useLoaderData<typeof loader>();
+  const { threads, status, now, planNote } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const location = useLocation();
   return (
@@ -75,6 +91,7 @@ export default function BrainLayout() {
         }
       />
       <RetrievalOnlyBanner serverMode={status.mode} />
+      <PlanNote reason={planNote} />
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
           <h2 className="mb-2 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>

@@ -3,10 +3,12 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { useEffect } from "react";
+import { ConnectNeedsPro } from "../components/billing-notes";
 import { FormMessage } from "../components/forms";
 import { Badge, Button } from "../components/ui";
 import { rateLimitedAnswer } from "../utils/auth-forms.server";
 import { requireUser } from "../utils/auth.server";
+import { onFreePlan } from "../utils/billing-plan.server";
 import {
   errorKindSentence,
   pausedSentence,
@@ -27,10 +29,11 @@ export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sa
 const REFRESH_WHILE_SYNCING_MS = 4_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireUser(context, request);
+  const user = requireUser(context, request);
   const providers = await (await serverCaller(context)).connections.list();
   return {
     providers,
+    free: await onFreePlan(user.id),
     now: new Date().toISOString(),
     google: googleOnThisInstance(),
     crm: crmToolsOnThisInstance(),
@@ -98,7 +101,7 @@ type Counts = Connection["totalStats"];
 
 /** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers, now, google, crm, justConnected } = useLoaderData<typeof loader>();
+  const { providers, now, google, crm, justConnected, free } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -140,7 +143,15 @@ export default function Connections() {
         data-testid="connections"
       >
         {providers.map((entry) => (
-          <ProviderRow key={entry.provider.id} entry={entry} now={now} google={google} crm={crm} busy={busy} />
+          <ProviderRow
+            key={entry.provider.id}
+            entry={entry}
+            now={now}
+            google={google}
+            crm={crm}
+            busy={busy}
+            free={free}
+          />
         ))}
       </ul>
     </div>
@@ -181,12 +192,14 @@ function ProviderRow({
   google,
   crm,
   busy,
+  free,
 }: {
   entry: Entry;
   now: string;
   google: LoaderData["google"];
   crm: LoaderData["crm"];
   busy: boolean;
+  free: boolean;
 }) {
   const { provider, connection, connectable } = entry;
   const live = connection && connection.status !== "disconnected" ? connection : null;
@@ -207,7 +220,12 @@ function ProviderRow({
           <p className="text-sm text-slate-600">{provider.reads}</p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {connectable && (!live || live.status === "needs_reauth") ? (
+          {connectable && (!live || live.status === "needs_reauth") && free ? (
+            <ConnectNeedsPro providerId={provider.id}>
+              {live ? "Reconnect" : `Connect ${provider.name}`} — part of Pro
+            </ConnectNeedsPro>
+          ) : null}
+          {connectable && (!live || live.status === "needs_reauth") && !free ? (
             <Form
               method="post"
               action={CONNECT_ROUTES[provider.id]}
