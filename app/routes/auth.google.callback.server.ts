@@ -11,6 +11,7 @@ import { startSession } from "../../server/auth/sign-in";
 import { requestAccountDeletion } from "../../server/data-rights/delete-account";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
+import { connectRefusedByPlan } from "../../server/billing/gates";
 import { connectTool } from "../../server/integrations/connect";
 import { safeRedirectPath } from "../utils/auth.server";
 import { sessionClient } from "../utils/request.server";
@@ -72,6 +73,9 @@ export async function finishGoogleSignIn(request: Request, context: AppLoadConte
         message: "You were signed out before Google answered, so nothing was connected. Sign in and start again.",
         headers,
       };
+    // A handshake started on Pro that comes back on Free: no token exchange, nothing stored.
+    const planRefusal = await connectRefusedByPlan(db, user.id, "Gmail or Google Calendar");
+    if (planRefusal) return { ok: false, status: 402, ...CONNECT_FAILED, message: planRefusal, headers };
     const granted = await completeGoogleConnect(config.google, user.id, input);
     if (!granted.ok) return { ok: false, status: granted.status, ...CONNECT_FAILED, message: granted.message, headers };
     const connected = await connectTool(db, user.id, granted);

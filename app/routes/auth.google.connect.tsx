@@ -2,7 +2,9 @@
 // "Reconnect") buttons post here. POST only, like every form that changes something (the global
 // same-origin check guards it); a GET just goes back to the page.
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { beginGoogleConnect, isGoogleTool } from "../../server/auth/google";
+import { beginGoogleConnect, googleToolName, isGoogleTool } from "../../server/auth/google";
+import { connectRefusedByPlan } from "../../server/billing/gates";
+import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { requireUser } from "../utils/auth.server";
 import { badRequest, formText } from "../utils/forms.server";
@@ -14,6 +16,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!config.google) throw new Response("Google is not set up on this instance.", { status: 404 });
   const provider = formText(await request.formData(), "provider");
   if (!isGoogleTool(provider)) return badRequest();
+  // On Free, no handshake and no state cookie: back to Connections, which says why (Pro, Billing).
+  if (await connectRefusedByPlan(await getDb(), user.id, googleToolName(provider)))
+    return redirect(`/settings/connections?plan_required=${provider}`, { headers: { "Cache-Control": "no-store" } });
   const { url, cookie } = beginGoogleConnect(config.google, {
     appUrl: config.APP_URL,
     secure: config.httpsProtections,

@@ -2,6 +2,7 @@
 // this instance (and whether through a built-in fake), and the notice after a handshake.
 import { googleToolName, isGoogleTool } from "../../server/auth/google";
 import { connectToolName, isConnectTool } from "../../server/auth/tool-connect";
+import { PlanRequiredError } from "../../server/errors";
 import { env } from "../../server/env";
 
 export function googleOnThisInstance(): { fake: boolean } | null {
@@ -30,4 +31,14 @@ export function justConnectedTool(url: URL): string | null {
   if (!connected) return null;
   if (isGoogleTool(connected)) return googleToolName(connected);
   return isConnectTool(connected) ? connectToolName(connected) : null;
+}
+
+/**
+ * "Connect Gmail / Google Calendar" on Free comes back with ?plan_required=<tool> (no handshake was
+ * started): the sentence saying connecting is Pro and where to upgrade. Only a known tool's name.
+ */
+export function planRequiredNotice(url: URL): string | null {
+  const tool = url.searchParams.get("plan_required");
+  if (!tool || !isGoogleTool(tool)) return null;
+  return new PlanRequiredError(`Connecting ${googleToolName(tool)}`).message;
 }

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { useEffect } from "react";
-import { ConnectNeedsPro } from "../components/billing-notes";
+import { ConnectNeedsPro, PausedByPlanNote } from "../components/billing-notes";
 import { FormMessage } from "../components/forms";
 import { Badge, Button } from "../components/ui";
 import { rateLimitedAnswer } from "../utils/auth-forms.server";
@@ -21,7 +21,12 @@ import {
 import { formatCount, formatDateTime } from "../utils/format";
 import { formText } from "../utils/forms.server";
 import { serverCaller } from "../utils/trpc.server";
-import { crmToolsOnThisInstance, googleOnThisInstance, justConnectedTool } from "./settings.connections.server";
+import {
+  crmToolsOnThisInstance,
+  googleOnThisInstance,
+  justConnectedTool,
+  planRequiredNotice,
+} from "./settings.connections.server";
 
 export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sales-as-Code" }];
 
@@ -38,6 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     google: googleOnThisInstance(),
     crm: crmToolsOnThisInstance(),
     justConnected: justConnectedTool(new URL(request.url)),
+    planRequired: planRequiredNotice(new URL(request.url)),
   };
 }
 
@@ -79,6 +85,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     const limited = rateLimitedAnswer(context, error);
     if (limited) return limited;
+    // Sync now on Free: the connection stays paused; the message says Pro and where to upgrade.
+    if (error instanceof TRPCError && error.code === "PAYMENT_REQUIRED")
+      return data({ error: error.message }, { status: 402 });
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
       return data(
         {
@@ -101,7 +110,7 @@ type Counts = Connection["totalStats"];
 
 /** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers, now, google, crm, justConnected, free } = useLoaderData<typeof loader>();
+  const { providers, now, google, crm, justConnected, free, planRequired } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -125,6 +134,11 @@ export default function Connections() {
       {justConnected ? (
         <FormMessage tone="success" testId="connect-success">
           {justConnected} connected — first sync started. This page shows its progress.
+        </FormMessage>
+      ) : null}
+      {planRequired ? (
+        <FormMessage tone="error" testId="connect-plan-required">
+          {planRequired}
         </FormMessage>
       ) : null}
       {answer && "success" in answer ? (
@@ -239,7 +253,7 @@ function ProviderRow({
               </Button>
             </Form>
           ) : null}
-          {live && live.status !== "needs_reauth" ? (
+          {live && live.status !== "needs_reauth" && !live.pausedByPlan ? (
             <Form method="post">
               <input type="hidden" name="intent" value="sync" />
               <input type="hidden" name="connectionId" value={live.id} />
@@ -319,6 +333,12 @@ function SalesforceLoginFields({ defaultLoginUrl }: { defaultLoginUrl: string })
 function StatusBadge({ connection, owner }: { connection: Connection; owner: string }) {
   const { state } = connection.health;
   const { label, tone } = STATE_LABELS[state];
+  if (connection.pausedByPlan)
+    return (
+      <span data-testid={`status-${connection.provider}`}>
+        <Badge tone="amber">Paused — syncing is part of Pro</Badge>
+      </span>
+    );
   const until =
     (state === "throttled" || state === "retrying") && connection.nextSyncAt
       ? ` ${state === "throttled" ? "until" : "at"} ${formatDateTime(connection.nextSyncAt)}`
@@ -366,7 +386,8 @@ function ConnectionDetails({
   const running = connection.stage !== "idle";
   return (
     <div className="space-y-2 text-sm text-slate-700" data-testid={`connection-state-${provider.id}`}>
-      {stall ? (
+      {connection.pausedByPlan ? <PausedByPlanNote providerId={provider.id} /> : null}
+      {stall && !connection.pausedByPlan ? (
         <FormMessage tone="error" testId={`stall-${provider.id}`}>
           {STALL_SENTENCES[stall]}
         </FormMessage>
@@ -433,6 +454,7 @@ function ConnectionDetails({
 
 function nextAttemptText(connection: Connection, now: string): string {
   const { state } = connection.health;
+  if (connection.pausedByPlan) return "None until you choose a plan (Settings → Billing)";
   if (state === "needs_reauth") return "None until you reconnect";
   if (state === "failed") return "None until you press Sync now";
   if (state === "paused" && connection.nextSyncAt && new Date(connection.nextSyncAt) > new Date(now))

@@ -11,6 +11,7 @@ import {
   salesforceLoginUrl,
   type ConnectTool,
 } from "../../server/auth/tool-connect";
+import { connectRefusedByPlan } from "../../server/billing/gates";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { connectTool } from "../../server/integrations/connect";
@@ -46,6 +47,9 @@ export async function startToolConnect(
       message: `${name} is not set up on this instance (see “Connecting Salesforce and Outreach” in the README).`,
       headers,
     };
+  // On Free: refused before any handshake or state cookie (402, with where to upgrade).
+  const planRefusal = await connectRefusedByPlan(await getDb(), user.id, name);
+  if (planRefusal) return { ok: false, status: 402, title: TITLE, message: planRefusal, headers };
   let loginUrl: string | undefined;
   if (tool === "salesforce") {
     const form = await request.formData();
@@ -89,6 +93,9 @@ export async function finishToolConnect(
       401,
       `You were signed out before ${connectToolName(tool)} answered, so nothing was connected. Sign in and start again.`,
     );
+  // A handshake started on Pro that comes back on Free: no token exchange, nothing stored.
+  const planRefusal = await connectRefusedByPlan(await getDb(), user.id, connectToolName(tool));
+  if (planRefusal) return refuse(402, planRefusal);
   const granted = await completeToolConnect(tool, configs(), user.id, {
     appUrl: config.APP_URL,
     query: new URL(request.url).searchParams,

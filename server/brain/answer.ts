@@ -199,6 +199,9 @@ async function settle(
   }
 }
 
+/** How the server writes an answer: `claude` null = retrieval-only, opening with `retrievalOnlyNotice`. */
+type WriteOptions = { claude: ClaudeConfig | null; retrievalOnlyNotice?: string; signal?: AbortSignal; now?: Date };
+
 /**
  * Answers the stored question, yielding events as it goes. `claude` null = retrieval-only.
  * Stops (and stores what it has) when `signal` aborts.
@@ -207,7 +210,7 @@ export async function* generate(
   db: Db,
   userId: string,
   assistantMessageId: string,
-  options: { claude: ClaudeConfig | null; signal?: AbortSignal; now?: Date },
+  options: WriteOptions,
 ): AsyncGenerator<BrainEvent> {
   const { answer, question, history } = await loadTurn(db, userId, assistantMessageId);
   if (answer.status !== "streaming") {
@@ -280,7 +283,7 @@ async function* write(
     history: { role: "user" | "assistant"; content: string }[];
     thread: { accountId: string | null; opportunityId: string | null };
   },
-  options: { claude: ClaudeConfig | null; signal?: AbortSignal; now?: Date },
+  options: WriteOptions,
   progress: Progress,
   cancelled: AbortSignal,
 ): AsyncGenerator<BrainEvent> {
@@ -293,12 +296,16 @@ async function* write(
   progress.manifest = manifest.stored(pack.facts);
   await db.brainMessage.update({
     where: { id: messageId },
-    data: { contextManifest: manifestJson(progress.manifest) },
+    // A retrieval-only answer says so, whatever mode it was asked in (the plan may have changed since).
+    data: {
+      contextManifest: manifestJson(progress.manifest),
+      ...(options.claude ? {} : { mode: "retrieval_only" as const, model: null }),
+    },
   });
   yield { type: "manifest", manifest: progress.manifest };
 
   if (!options.claude) {
-    const { text, cited } = retrievalOnlyAnswer(pack);
+    const { text, cited } = retrievalOnlyAnswer(pack, undefined, options.retrievalOnlyNotice);
     progress.content = text;
     yield { type: "delta", text };
     const stored = await settle(db, userId, messageId, {

@@ -43,10 +43,15 @@ function summary(item: PackItem): string {
 }
 
 /** The answer's Markdown, and the handles it cites, in order — placed by us, never read from record text. */
-export function retrievalOnlyAnswer(pack: ContextPack, maxItems = 12): { text: string; cited: string[] } {
+export function retrievalOnlyAnswer(
+  pack: ContextPack,
+  maxItems = 12,
+  /** Why the answer is not written (no key; or, on a billed instance, the plan or its allowance). */
+  notice = RETRIEVAL_ONLY_NOTICE,
+): { text: string; cited: string[] } {
   if (pack.items.length === 0) {
     return {
-      text: `_${RETRIEVAL_ONLY_NOTICE}_\n\nYour records don't contain anything that matches this question. Try naming an account, a person or a deal, or use different words.`,
+      text: `_${notice}_\n\nYour records don't contain anything that matches this question. Try naming an account, a person or a deal, or use different words.`,
       cited: [],
     };
   }
@@ -56,7 +61,7 @@ export function retrievalOnlyAnswer(pack: ContextPack, maxItems = 12): { text: s
     return handles.map((handle) => `[${handle}]`).join("");
   };
   const shown = pack.items.slice(0, maxItems);
-  const lines = [`_${RETRIEVAL_ONLY_NOTICE}_`, ""];
+  const lines = [`_${notice}_`, ""];
   const facts = pack.facts.map((fact) => truncateLine(fact, 500)).filter(Boolean);
   if (facts.length > 0) {
     const basis = shown

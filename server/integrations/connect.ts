@@ -2,6 +2,7 @@
 // at the provider is, the connection stored with its tokens encrypted (P15), and its first sync
 // queued. The handshake itself lives with the provider's OAuth (server/auth/google.ts for Google,
 // server/auth/tool-connect.ts for Salesforce and Outreach).
+import { connectRefusedByPlan } from "../billing/gates";
 import type { Db } from "../db/client";
 import type { IntegrationProvider } from "../db/generated/client";
 import { enqueue, QUEUES } from "../jobs/jobs";
@@ -28,7 +29,7 @@ export type GrantedTokens = {
 
 export type ConnectOutcome =
   | { ok: true; connectionId: string; accountName: string | null; firstSyncQueued: boolean }
-  | { ok: false; status: 502; message: string };
+  | { ok: false; status: 402 | 502; message: string };
 
 /** How long asking the provider who the account is may take before we connect without its name. */
 const ACCOUNT_LOOKUP_TIMEOUT_MS = 10_000;
@@ -40,6 +41,9 @@ export async function connectTool(
   now = new Date(),
 ): Promise<ConnectOutcome> {
   const name = providerInfo(granted.provider).name;
+  // Connecting is Pro; the routes refuse before the handshake, this is the last word before storing.
+  const planRefusal = await connectRefusedByPlan(db, userId, name, now);
+  if (planRefusal) return { ok: false, status: 402, message: planRefusal };
   let account: ConnectedAccount | null = null;
   const provider = await syncProvider(granted.provider);
   if (provider) {

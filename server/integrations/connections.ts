@@ -1,6 +1,8 @@
 // Connections to the seller's tools: what is connected, storing tokens encrypted (P15), and
 // disconnecting (P12) — tokens revoked at the provider and deleted here, polling stopped at once,
 // events already synced kept until the account is deleted.
+import { isLiveConnection } from "../billing/gates";
+import { hasPro, requirePro } from "../billing/plan";
 import type { Db } from "../db/client";
 import { Prisma, type IntegrationProvider } from "../db/generated/client";
 import { env } from "../env";
@@ -81,7 +83,7 @@ async function syncedRecordCounts(db: Db, userId: string): Promise<Record<Integr
  * explicit so a token can never ride along (P15).
  */
 export async function listConnections(db: Db, userId: string, now = new Date()) {
-  const [rows, synced] = await Promise.all([
+  const [rows, synced, pro] = await Promise.all([
     db.integrationConnection.findMany({
       where: { userId },
       select: {
@@ -112,6 +114,7 @@ export async function listConnections(db: Db, userId: string, now = new Date()) 
       },
     }),
     syncedRecordCounts(db, userId),
+    hasPro(db, userId, now),
   ]);
   const settings = env().sync;
   return PROVIDERS.map((provider) => {
@@ -130,6 +133,8 @@ export async function listConnections(db: Db, userId: string, now = new Date()) 
             health: connectionHealth(row, { now, pollIntervalMs: settings.pollIntervalMs }),
             maxAttempts: settings.maxAttempts,
             syncNowAvailableAt: syncNowAvailableAt(row.syncRequestedAt, now),
+            /** Live but not syncing because the account is on Free: kept as it is, resumes on Pro. */
+            pausedByPlan: !pro && isLiveConnection(row.status),
           }
         : null,
     };
@@ -240,7 +245,7 @@ export class SyncNowTooSoonError extends RateLimitedError {
  * poll already queued). It never syncs inline: the engine's job does, with its lease. A connection
  * that had failed for good is given a fresh start (active, no failures counted). At most once a
  * minute per connection; the check and the write are one statement, so two presses at once count
- * as two.
+ * as two. On Free it is refused (PlanRequiredError, a 402) and nothing changes.
  */
 export async function requestSync(db: Db, userId: string, connectionId: string, now = new Date()) {
   const connection = await db.integrationConnection.findFirst({
@@ -248,6 +253,8 @@ export async function requestSync(db: Db, userId: string, connectionId: string, 
     select: { id: true, provider: true, status: true, syncRequestedAt: true },
   });
   if (!connection) throw new NotFoundError("connection");
+  // Syncing is Pro: on Free the connection stays paused as it is (a 402 that says how to resume it).
+  await requirePro(db, userId, "Syncing your connected tools", now);
   if (connection.status === "disconnected")
     throw new FieldError("connectionId", "This tool is disconnected. Connect it again to sync it.");
   if (connection.status === "needs_reauth")

@@ -580,17 +580,35 @@ export async function rescueStuckSyncs(db: Db, now = new Date()): Promise<number
   return rescued;
 }
 
-/** Connections whose sync is due: syncing (active, or error awaiting its retry), due, not leased by a live worker. */
-export async function dueConnections(db: Db, now = new Date()): Promise<string[]> {
-  const rows = await db.integrationConnection.findMany({
-    where: {
-      status: { in: ["active", "error"] },
-      nextSyncAt: { lte: now },
-      OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
-    },
-    select: { id: true },
-    orderBy: { nextSyncAt: "asc" },
-    take: 500,
-  });
-  return rows.map((r) => r.id);
+const DUE_BATCH = 500;
+
+/**
+ * Connections whose sync is due: syncing (active, or error awaiting its retry), due, not leased by a
+ * live worker; at most DUE_BATCH, most overdue first. `keep` (the plan gate) picks which of each batch
+ * may sync; the rest stay as they are — still due, passed over — and the next batch is read, so
+ * paused connections never crowd out the ones that may sync.
+ */
+export async function dueConnections(
+  db: Db,
+  now = new Date(),
+  keep?: (batch: { id: string; userId: string }[]) => Promise<string[]>,
+): Promise<string[]> {
+  const due: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.integrationConnection.findMany({
+      where: {
+        status: { in: ["active", "error"] },
+        nextSyncAt: { lte: now },
+        OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }],
+      },
+      select: { id: true, userId: true },
+      orderBy: [{ nextSyncAt: "asc" }, { id: "asc" }],
+      take: DUE_BATCH,
+      ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+    });
+    due.push(...(keep ? await keep(rows) : rows.map((r) => r.id)));
+    if (!keep || rows.length < DUE_BATCH || due.length >= DUE_BATCH) return due.slice(0, DUE_BATCH);
+    after = rows[rows.length - 1]!.id;
+  }
 }

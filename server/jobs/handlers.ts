@@ -1,5 +1,6 @@
 // What each queue does. Kept apart from jobs.ts (the pg-boss plumbing) so a test can start the job
 // system with exactly the handlers it wants, and the server starts it with all of these.
+import { connectionOwnerHasPro, connectionsWithPro } from "../billing/gates";
 import type { Db } from "../db/client";
 import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-account";
 import { dueConnections, rescueStuckSyncs, runSync, type RunOptions } from "../integrations/engine";
@@ -36,13 +37,21 @@ export function jobHandlers(
       // Syncs whose worker died (kill -9) first get their lease back, so they are due again now.
       await rescueStuckSyncs(db);
       // One job per connection. The queue's singleton policy keeps at most one of them active per
-      // connection; the lease in runSync is what guarantees one sync at a time (ADR 018).
-      for (const connectionId of await dueConnections(db)) {
+      // connection; the lease in runSync is what guarantees one sync at a time (ADR 018). Only
+      // connections whose owner has Pro (one plan query per batch): on Free they stay paused as they are.
+      const now = new Date();
+      for (const connectionId of await dueConnections(db, now, (batch) => connectionsWithPro(db, batch, now))) {
         await enqueue(QUEUES.pollConnection, { connectionId }, { singletonKey: connectionId });
       }
     },
     [QUEUES.pollConnection]: async (data) => {
       const connectionId = stringField(data, "connectionId");
+      // Queued before a downgrade (or by a first connect, Sync now): on Free it does nothing at all —
+      // no status change, no failure counted — so the connection is paused, not broken.
+      if (!(await connectionOwnerHasPro(db, connectionId))) {
+        logger().info({ connectionId }, "sync skipped: the account is not on Pro; the connection stays paused");
+        return;
+      }
       const result = await runSync(db, connectionId, { ...options.sync, workerId: `pid-${process.pid}` });
       // A long first sync goes on in the next bounded job right away, not at the next minute's sweep.
       // A couple of seconds later, so this job is completed first: pg-boss 10 keeps one ACTIVE job

@@ -3,6 +3,8 @@
 // by the answer's id. With the user's own key (P16) the browser calls Claude itself: prepare,
 // runTool and complete give it the grounded prompt, run tools, and check and store the result.
 import { z } from "zod";
+import type { Db } from "../../db/client";
+import { retrievalOnlyNotice, serverBrainFor, serverWriterFor } from "../../billing/gates";
 import { ask, complete, generate, prepare, retry, runToolForBrowser } from "../../brain/answer";
 import { deleteThread, getThread, listThreads, renameThread, renameThreadInput } from "../../brain/threads";
 import { idInput, optionalRef } from "../../crm/inputs";
@@ -15,17 +17,34 @@ const byThread = z.object({ threadId: idInput });
 /** How this answer will be written: the user's own key in their browser, the server's, or retrieval-only. */
 const modeInput = z.object({ userKey: z.boolean().default(false) });
 
-function serverMode() {
-  const claude = env().claude;
-  return claude
-    ? { mode: "server_key" as const, model: claude.model }
-    : { mode: "retrieval_only" as const, model: null };
+/**
+ * How this user's next answer is written on the server: with its Claude key only when one is set,
+ * the user has Pro and this month's allowance is not used up (server/billing/gates.ts); else
+ * retrieval-only, with the reason. The user's own key (P16) is never gated.
+ */
+async function serverMode(db: Db, userId: string) {
+  const brain = await serverBrainFor(db, userId);
+  return brain.claude
+    ? { mode: "server_key" as const, model: brain.claude.model, retrievalOnlyReason: null, retrievalOnlyNotice: null }
+    : {
+        mode: "retrieval_only" as const,
+        model: null,
+        retrievalOnlyReason: brain.reason,
+        retrievalOnlyNotice: retrievalOnlyNotice(brain.reason, brain.allowance),
+      };
+}
+
+/** The mode an answer is asked (or retried) in, and its model. */
+async function answerMode(db: Db, userId: string, userKey: boolean) {
+  if (userKey) return { mode: "user_key" as const, model: env().ANTHROPIC_MODEL };
+  const { mode, model } = await serverMode(db, userId);
+  return { mode, model };
 }
 
 export const brainRouter = createTRPCRouter({
   /** How answers are written on this server (the browser may still use the user's own key). */
-  status: protectedProcedure.query(() => ({
-    ...serverMode(),
+  status: protectedProcedure.query(async ({ ctx }) => ({
+    ...(await serverMode(ctx.db, ctx.user.id)),
     userKeyModel: env().ANTHROPIC_MODEL,
     browserBaseUrl: env().ANTHROPIC_BROWSER_BASE_URL,
   })),
@@ -49,10 +68,8 @@ export const brainRouter = createTRPCRouter({
         opportunityId: optionalRef,
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const { mode, model } = input.userKey
-        ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL }
-        : serverMode();
+    .mutation(async ({ ctx, input }) => {
+      const { mode, model } = await answerMode(ctx.db, ctx.user.id, input.userKey);
       return ask(ctx.db, ctx.user.id, {
         question: input.question,
         threadId: input.threadId,
@@ -67,7 +84,7 @@ export const brainRouter = createTRPCRouter({
   stream: protectedProcedure.input(byAnswer).subscription(async function* ({ ctx, input, signal }) {
     try {
       yield* generate(ctx.db, ctx.user.id, input.assistantMessageId, {
-        claude: env().claude,
+        ...(await serverWriterFor(ctx.db, ctx.user.id, input.assistantMessageId)),
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
@@ -77,8 +94,8 @@ export const brainRouter = createTRPCRouter({
   }),
 
   /** Answers the same question again (after a failure, a stop, or to get another answer). */
-  retry: protectedProcedure.input(byAnswer.merge(modeInput)).mutation(({ ctx, input }) => {
-    const { mode, model } = input.userKey ? { mode: "user_key" as const, model: env().ANTHROPIC_MODEL } : serverMode();
+  retry: protectedProcedure.input(byAnswer.merge(modeInput)).mutation(async ({ ctx, input }) => {
+    const { mode, model } = await answerMode(ctx.db, ctx.user.id, input.userKey);
     return retry(ctx.db, ctx.user.id, input.assistantMessageId, mode, model, { timeoutMs: env().BRAIN_TIMEOUT_MS });
   }),
 
