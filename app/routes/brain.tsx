@@ -4,7 +4,6 @@ import { BrainPlanNote } from "../components/billing-notes";
 import { BrainThreadList } from "../components/brain-thread-list";
 import { ButtonLink, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
-import { onFreePlan } from "../utils/billing-plan.server";
 import { badRequest, formText } from "../utils/forms.server";
 import { useUserKey } from "../utils/brain-user-key";
 import { useHydrated } from "../utils/use-hydrated";
@@ -14,14 +13,19 @@ import { askFromForm, browserClaudeBaseUrl, deleteFromForm, renameFromForm } fro
 export const meta: MetaFunction = () => [{ title: "Brain · Sales-as-Code" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = requireUser(context, request);
+  requireUser(context, request);
   const api = await serverCaller(context);
-  const [threads, status, free] = await Promise.all([api.brain.threads(), api.brain.status(), onFreePlan(user.id)]);
+  const [threads, status] = await Promise.all([api.brain.threads(), api.brain.status()]);
   return {
     threads,
     status,
-    // The server's key writes answers only on Pro (the server decides; this only says so).
-    planNote: status.mode === "server_key" && free ? ("free" as const) : null,
+    // The server's key writes answers only on Pro within the month's allowance (the server decides).
+    planNote:
+      status.retrievalOnlyReason === "plan"
+        ? ("free" as const)
+        : status.retrievalOnlyReason === "allowance"
+          ? ("allowance_used" as const)
+          : null,
     claudeBrowserBaseUrl: browserClaudeBaseUrl(),
     now: new Date().toISOString(),
   };
@@ -45,10 +49,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** With no server key and no key in this browser, answers list records instead of being written. */
-function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retrieval_only" }) {
+function RetrievalOnlyBanner({ noServerKey }: { noServerKey: boolean }) {
   const hydrated = useHydrated();
   const userKey = useUserKey();
-  if (serverMode !== "retrieval_only" || (hydrated && userKey)) return null;
+  if (!noServerKey || (hydrated && userKey)) return null;
   return (
     <div
       role="note"
@@ -90,7 +94,7 @@ export default function BrainLayout() {
           </ButtonLink>
         }
       />
-      <RetrievalOnlyBanner serverMode={status.mode} />
+      <RetrievalOnlyBanner noServerKey={status.retrievalOnlyReason === "no_server_key"} />
       <PlanNote reason={planNote} />
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
