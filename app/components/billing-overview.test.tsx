@@ -166,11 +166,17 @@ describe("the plan, and why", () => {
 
   it("free after the trial or a cancelled subscription: says which, and offers the upgrade", async () => {
     const afterTrial = text(
-      await page(overview({ entitlement: entitlement({ plan: "free", source: "free", trialEndsAt: day(-2) }) })),
+      await page(
+        overview({
+          entitlement: entitlement({ plan: "free", source: "free", trialEndsAt: day(-2) }),
+          brain: { used: 0, allowance: 500, resetsAt: new Date("2027-01-01T00:00:00Z"), serverKey: false },
+        }),
+      ),
     );
     expect(afterTrial).toContain("Free: your Pro trial ended on Dec 5, 2026");
     expect(afterTrial).toContain("Upgrade — monthly $29");
     expect(afterTrial).toContain("On Free, answers are retrieval-only");
+    expect(afterTrial).not.toContain("written answers used");
     const cancelled = text(
       await page(
         overview({
@@ -231,6 +237,25 @@ describe("the plan, and why", () => {
       expect(out).not.toMatch(/<input[^>]*(name|id)="[^"]*(card|cvc|cvv|exp)/i);
       expect(out.match(/<input [^>]*>/g)?.every((input) => input.includes('type="hidden"'))).toBe(true);
     }
+  });
+});
+
+describe("the brain allowance", () => {
+  const brain = (used: number, serverKey: boolean) => ({
+    used,
+    allowance: 500,
+    resetsAt: new Date("2027-01-01T00:00:00Z"),
+    serverKey,
+  });
+  it("Pro: the meter with its reset; used up says so; no server key says so instead of a meter", async () => {
+    const meter = text(await html(<BrainAllowance overview={overview({ brain: brain(12, true) })} />));
+    expect(meter).toContain("12 of 500 written answers used; resets on Jan 1, 2027.");
+    const usedUp = text(await html(<BrainAllowance overview={overview({ brain: brain(500, false) })} />));
+    expect(usedUp).toContain("500 of 500 written answers used");
+    expect(usedUp).toContain("This month’s allowance is used up");
+    const noKey = text(await html(<BrainAllowance overview={overview({ brain: brain(0, false) })} />));
+    expect(noKey).toContain("This server has no Claude key");
+    expect(noKey).not.toContain("written answers used");
   });
 });
 

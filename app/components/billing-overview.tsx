@@ -315,35 +315,54 @@ export function PlanComparison({ overview }: { overview: BillingOverview }) {
   );
 }
 
+/** Why the next answer would not be written with the server's key, or null if it would be. */
+function brainLimit(overview: BillingOverview): "free" | "used_up" | "no_key" | null {
+  const { brain, entitlement } = overview;
+  if (brain.serverKey) return null;
+  if (entitlement.plan === "free") return "free";
+  if (entitlement.source !== "unbilled" && brain.used >= brain.allowance) return "used_up";
+  return "no_key";
+}
+
 export function BrainAllowance({ overview }: { overview: BillingOverview }) {
   const { brain, entitlement } = overview;
-  const used = Math.min(brain.used, brain.allowance);
+  const limit = brainLimit(overview);
+  const metered = entitlement.plan === "pro" && entitlement.source !== "unbilled" && limit !== "no_key";
   return (
     <Card title="Brain answers this month">
-      {!brain.serverKey ? (
-        <p className="text-sm text-slate-700" data-testid="billing-brain">
-          This server has no Claude key, so the brain answers by retrieval on every plan (or with your own key).
-        </p>
-      ) : (
-        <div className="space-y-2" data-testid="billing-brain">
-          <label className="block text-sm text-slate-700">
+      <div className="space-y-2 text-sm text-slate-700" data-testid="billing-brain">
+        {metered ? (
+          <label className="block">
             {formatCount(brain.used)} of {formatCount(brain.allowance)} written answers used; resets on{" "}
             {formatDate(brain.resetsAt)}.
-            <progress className="mt-2 block h-2 w-full" value={used} max={Math.max(1, brain.allowance)}>
+            <progress
+              className="mt-2 block h-2 w-full"
+              value={Math.min(brain.used, brain.allowance)}
+              max={Math.max(1, brain.allowance)}
+            >
               {formatCount(brain.used)} of {formatCount(brain.allowance)}
             </progress>
           </label>
-          {entitlement.plan === "free" ? (
-            <p className="text-xs text-slate-500">
-              On Free, answers are retrieval-only unless you add your own Anthropic key.
-            </p>
-          ) : brain.used >= brain.allowance ? (
-            <p className="text-xs text-amber-800">
-              This month’s allowance is used up: answers are retrieval-only (or use your own key) until it resets.
-            </p>
-          ) : null}
-        </div>
-      )}
+        ) : entitlement.source === "unbilled" && limit === null ? (
+          <p>{formatCount(brain.used)} written answers this month; this instance sets no limit.</p>
+        ) : null}
+        {limit === "free" ? (
+          <p>
+            On Free, answers are retrieval-only: the brain lists the records that match, each cited. Pro includes{" "}
+            {formatCount(brain.allowance)} written answers a month; your own Anthropic key (Settings → API) writes them
+            on any plan.
+          </p>
+        ) : limit === "used_up" ? (
+          <p className="text-amber-800">
+            This month’s allowance is used up: answers are retrieval-only until it resets (or use your own key).
+          </p>
+        ) : limit === "no_key" ? (
+          <p>
+            This server has no Claude key, so answers are retrieval-only on every plan; your own Anthropic key (Settings
+            → API) writes them.
+          </p>
+        ) : null}
+      </div>
     </Card>
   );
 }
