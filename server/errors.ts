@@ -65,3 +65,11 @@ export class PlanRequiredError extends Error {
 export class ConflictError extends Error {
   override name = "ConflictError";
 }
+
+/** Stripe did not answer (down, 5xx, rate-limited after the client's retries). Becomes a 503: try again. */
+export class StripeUnavailableError extends Error {
+  override name = "StripeUnavailableError";
+  constructor(message = "Stripe is not answering at the moment, so nothing was changed. Try again in a minute.") {
+    super(message);
+  }
+}

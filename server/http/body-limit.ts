@@ -58,6 +58,8 @@ export function bodyKind(req: Request): BodyKind {
   // Likewise the fake Salesforce REST API and the fake Outreach API (JSON:API's own content type).
   if (req.path.startsWith("/dev/fake-salesforce/services/data/")) return "api";
   if (req.path === "/dev/fake-outreach/api/v2" || req.path.startsWith("/dev/fake-outreach/api/v2/")) return "api";
+  // Stripe's webhooks post JSON, read raw for the signature check (app/routes/webhooks.stripe.ts).
+  if (req.path === "/webhooks/stripe") return "api";
   if (req.method === "POST" && UPLOAD_PATHS.has(req.path)) return "upload";
   return "form";
 }

@@ -6,6 +6,7 @@ import { purgeAccount, sweepDeletionRequests } from "../data-rights/delete-accou
 import { dueConnections, rescueStuckSyncs, runSync, type RunOptions } from "../integrations/engine";
 import { handlePasswordResetRequests } from "../auth/password-accounts";
 import { sweepRateLimits } from "../auth/rate-limit";
+import { billingSweep } from "../billing/sweep";
 import { failAbandonedAnswers } from "../brain/answer";
 import { env } from "../env";
 import { kickMailDelivery, mailDeliveryIdle } from "../mail/outbox";
@@ -72,6 +73,11 @@ export function jobHandlers(
       // Answers a crashed or restarted process was writing end as failed, so Retry is offered.
       const abandoned = await failAbandonedAnswers(db, { timeoutMs: env().BRAIN_TIMEOUT_MS });
       if (abandoned > 0) logger().warn({ abandoned }, "brain answers abandoned mid-answer marked failed");
+    },
+    [QUEUES.billingSweep]: async () => {
+      const result = await billingSweep(db);
+      if (result.trialReminders > 0) kickMailDelivery(db);
+      logger()[result.failed > 0 ? "warn" : "info"](result, "billing sweep");
     },
   };
 }

@@ -19,6 +19,8 @@ export const QUEUES = {
   passwordResets: "password-reset.requests",
   /** Every minute: handle reset requests a kick missed, deliver waiting mail, drop old rate-limit windows. */
   maintenance: "maintenance.sweep",
+  /** Every 15 minutes: re-read live Stripe subscriptions (a missed webhook heals), trial reminders. */
+  billingSweep: "billing.sweep",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -50,6 +52,7 @@ const queueOptions: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   // Stately: a kick while one run is busy queues one more run, and any further kicks fold into it.
   [QUEUES.passwordResets]: { retryLimit: 2, retryDelay: 5, policy: "stately" },
   [QUEUES.maintenance]: { retryLimit: 0, policy: "singleton" },
+  [QUEUES.billingSweep]: { retryLimit: 0, policy: "singleton", expireInMinutes: 14 },
 };
 
 /** Crons (UTC). */
@@ -57,6 +60,7 @@ const SCHEDULES: [QueueName, string][] = [
   [QUEUES.purgeSweep, "*/10 * * * *"],
   [QUEUES.pollDue, "* * * * *"],
   [QUEUES.maintenance, "* * * * *"],
+  [QUEUES.billingSweep, "*/15 * * * *"],
 ];
 
 /**

@@ -5,7 +5,14 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { findNulPath, NUL_MESSAGE } from "../crm/limits";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
-import { ConflictError, FieldError, NotFoundError, PlanRequiredError, RateLimitedError } from "../errors";
+import {
+  ConflictError,
+  FieldError,
+  NotFoundError,
+  PlanRequiredError,
+  RateLimitedError,
+  StripeUnavailableError,
+} from "../errors";
 import { logger } from "../logger";
 import { MAX_CALLS_PER_BATCH } from "../../app/utils/api-limits";
 import type { TrpcContext } from "./context";
@@ -75,7 +82,7 @@ export function internalErrorMessage(requestId: string | undefined): string {
 /**
  * A capability error as the status it means: NotFoundError → 404, FieldError → 400 with the field,
  * a database that does not answer → 503 (try again; server/db/unavailable.ts), not a 500,
- * PlanRequiredError → 402, ConflictError → 409,
+ * PlanRequiredError → 402, ConflictError → 409, StripeUnavailableError → 503,
  * RateLimitedError → 429 (server/trpc/http.ts adds its Retry-After).
  */
 export function asTrpcError(error: unknown): unknown {
@@ -85,6 +92,8 @@ export function asTrpcError(error: unknown): unknown {
   if (cause instanceof PlanRequiredError)
     return new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
   if (cause instanceof ConflictError) return new TRPCError({ code: "CONFLICT", message: cause.message, cause });
+  if (cause instanceof StripeUnavailableError)
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
   if (!(error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE") && isDatabaseUnavailable(cause))
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE_MESSAGE, cause });
   if (cause instanceof RateLimitedError && !(error instanceof TRPCError && error.code === "TOO_MANY_REQUESTS"))

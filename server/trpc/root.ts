@@ -1,6 +1,7 @@
 // The app's API: one router per capability, merged here. Clients import only the AppRouter TYPE.
 import { accountsRouter } from "./routers/accounts";
 import { activityRouter } from "./routers/activity";
+import { billingRouter } from "./routers/billing";
 import { brainRouter } from "./routers/brain";
 import { connectionsRouter } from "./routers/connections";
 import { conversationsRouter } from "./routers/conversations";
@@ -32,6 +33,7 @@ export const appRouter = createTRPCRouter({
   workspace: workspaceRouter,
   brain: brainRouter,
   connections: connectionsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

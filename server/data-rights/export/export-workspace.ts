@@ -1010,6 +1010,7 @@ async function* syncLinks(db: Queryable, userId: string, size: number) {
   }
 }
 
+/** The billing facts we keep (P6): Stripe's ids, the plan, its status and dates — never card data. */
 async function billing(db: Queryable, userId: string) {
   const row = await db.billingAccount.findUnique({
     where: { userId },
@@ -1018,9 +1019,14 @@ async function billing(db: Queryable, userId: string) {
       stripeSubscriptionId: true,
       subscriptionStatus: true,
       plan: true,
+      priceId: true,
+      interval: true,
       currentPeriodStart: true,
       currentPeriodEnd: true,
+      trialEnd: true,
       cancelAtPeriodEnd: true,
+      pastDueSince: true,
+      trialReminderSentAt: true,
       createdAt: true,
       updatedAt: true,
     },
@@ -1031,9 +1037,14 @@ async function billing(db: Queryable, userId: string) {
     stripeSubscriptionId: row.stripeSubscriptionId,
     subscriptionStatus: row.subscriptionStatus,
     plan: row.plan,
+    priceId: row.priceId,
+    interval: row.interval,
     currentPeriodStart: isoOrNull(row.currentPeriodStart),
     currentPeriodEnd: isoOrNull(row.currentPeriodEnd),
+    trialEnd: isoOrNull(row.trialEnd),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    pastDueSince: isoOrNull(row.pastDueSince),
+    trialReminderSentAt: isoOrNull(row.trialReminderSentAt),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
