@@ -4,11 +4,12 @@ import { createServer } from "node:http";
 import { createApp, type PagesMode } from "./app";
 import { closeDatabase, getDatabase } from "./db/client";
 import { prepareDatabase } from "./db/prepare";
-import { env, EnvError } from "./env";
+import { env, EnvError, type Env } from "./env";
 import { logger } from "./logger";
 import { jobHandlers } from "./jobs/handlers";
 import { setJobs, startJobs, type Jobs } from "./jobs/jobs";
 import { kickMailDelivery, mailDeliveryIdle } from "./mail/outbox";
+import { setStartedFakeStripeUrl } from "./billing/stripe-endpoint";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,6 +30,7 @@ async function main() {
     setJobs(jobs);
   }
   kickMailDelivery(database.prisma);
+  const fakeStripe = await startDemoFakeStripe(config);
 
   server.listen(config.PORT, config.HOST, () => {
     const address = server.address();
@@ -52,6 +54,7 @@ async function main() {
     if (prepared.demo) {
       console.log(`  Demo: open ${url} and choose "Try the demo" — you are signed in as ${prepared.demo.email}.`);
     }
+    if (fakeStripe) console.log(fakeStripe.hint);
     console.log("");
   });
 
@@ -71,6 +74,10 @@ async function main() {
         await jobs.stop();
       }
       await mailDeliveryIdle();
+      if (fakeStripe) {
+        setStartedFakeStripeUrl(null);
+        await fakeStripe.stop();
+      }
       await closePages();
       await closeDatabase();
     };
@@ -91,6 +98,24 @@ async function main() {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** The demo's fake Stripe on its own port (FAKE_STRIPE without STRIPE_API_BASE_URL); a busy port is
+ *  a warning, not a failed start: the app runs, and billing answers that Stripe is unreachable. */
+async function startDemoFakeStripe(config: Env) {
+  if (config.stripe?.kind !== "fake" || config.stripe.apiBaseUrl) return null;
+  try {
+    const { startDemoFakeStripe: start, demoFakeStripeHint } = await import("../tests/fakes/stripe/demo");
+    const fake = await start();
+    setStartedFakeStripeUrl(fake.url);
+    return { stop: () => fake.stop(), hint: demoFakeStripeHint(fake.url) };
+  } catch (error) {
+    logger().warn(
+      { err: error, port: config.stripe.port },
+      "the demo's fake Stripe could not start (is FAKE_STRIPE_PORT busy?); billing is unavailable",
+    );
+    return null;
+  }
 }
 
 main().catch(async (error: unknown) => {
