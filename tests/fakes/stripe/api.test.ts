@@ -250,3 +250,21 @@ describe("idempotency and failures", () => {
     );
   });
 });
+
+describe("deleting a customer", () => {
+  it("cancels its subscriptions and answers the deleted stub", async () => {
+    const session = await createCheckout(stripe, "price_m", { subscription_data: { trial_period_days: 14 } });
+    await fake.completeCheckout(session.id);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    const subscription = await stripe.subscriptions.retrieve(done.subscription as string);
+    expect(subscription.status).toBe("trialing");
+    expect(subscription.trial_end).toBe(subscription.created + 14 * 86_400);
+    const deleted = await stripe.customers.del(done.customer as string);
+    expect(deleted).toMatchObject({ id: done.customer, deleted: true });
+    expect(await stripe.customers.retrieve(done.customer as string)).toMatchObject({ deleted: true });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("canceled");
+    await fake.settled();
+    expect(hook.types()).toEqual(expect.arrayContaining(["customer.subscription.deleted", "customer.deleted"]));
+    expect(fake.deliveries().every((d) => d.status === 200)).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import type { Billing } from "./billing";
 import { StripeApiError } from "./errors";
 import { Params } from "./form";
 import type { ApiAnswer, ApiRequest } from "./server";
+import { checkoutLineItems, createCheckoutSession } from "./checkout";
 import { clone, newId, type Json, type Store, type StripeObject } from "./store";
 
 type Route = { method: string; pattern: RegExp; run: (p: Params, id: string[], request: ApiRequest) => unknown };
@@ -39,8 +40,21 @@ export class StripeApi {
         store.all("customer").filter((c) => !c.deleted && (!p.has("email") || c.email === p.string("email"))),
       ),
     );
-    r("GET", "customers/:id", (_p, [id]) => store.need(id!, "customer"));
+    r("GET", "customers/:id", (_p, [id]) => {
+      const customer = store.get(id!, "customer");
+      if (customer?.deleted) return { id: customer.id, object: "customer", deleted: true };
+      return store.need(id!, "customer");
+    });
     r("POST", "customers/:id", (p, [id]) => this.updateCustomer(p, store.need(id!, "customer")));
+    // Deleting a customer cancels its subscriptions at once, as Stripe does.
+    r("DELETE", "customers/:id", (_p, [id]) => {
+      const customer = store.need(id!, "customer");
+      for (const subscription of billing.subscriptionsOf(customer.id))
+        billing.cancelNow(subscription, "cancellation_requested");
+      customer.deleted = true;
+      billing.events.emit("customer.deleted", customer);
+      return { id: customer.id, object: "customer", deleted: true };
+    });
     r("GET", "customers/:id/payment_methods", (p, [id]) =>
       this.list(p, `/v1/customers/${id}/payment_methods`, this.paymentMethodsOf(store.need(id!, "customer").id)),
     );
@@ -61,7 +75,7 @@ export class StripeApi {
     );
     r("GET", "prices/:id", (_p, [id]) => store.need(id!, "price"));
 
-    r("POST", "checkout/sessions", (p) => this.createCheckoutSession(p));
+    r("POST", "checkout/sessions", (p) => createCheckoutSession(this.store, p, this.baseUrl));
     r("GET", "checkout/sessions", (p) =>
       this.list(
         p,
@@ -77,7 +91,7 @@ export class StripeApi {
     );
     r("GET", "checkout/sessions/:id", (_p, [id]) => this.session(id!));
     r("GET", "checkout/sessions/:id/line_items", (p, [id]) =>
-      this.list(p, `/v1/checkout/sessions/${id}/line_items`, this.lineItems(this.session(id!))),
+      this.list(p, `/v1/checkout/sessions/${id}/line_items`, checkoutLineItems(this.store, this.session(id!))),
     );
     r("POST", "checkout/sessions/:id/expire", (_p, [id]) => {
       const session = this.session(id!);
@@ -183,7 +197,7 @@ export class StripeApi {
     const [head, ...rest] = parts;
     if (!head) return;
     if (head === "line_items" && node.object === "checkout.session") {
-      const data = this.lineItems(node as StripeObject);
+      const data = checkoutLineItems(this.store, node as StripeObject);
       node.line_items = {
         object: "list",
         data,
@@ -207,26 +221,6 @@ export class StripeApi {
       node[head] = value;
     }
     if (value && typeof value === "object" && rest.length) this.expandPath(value as Json, rest, full);
-  }
-
-  private lineItems(session: StripeObject): Json[] {
-    const extra = this.store.sessionExtras.get(session.id)!;
-    return extra.lineItems.map((line) => {
-      const price = this.store.need(line.price, "price");
-      const amount = (price.unit_amount as number) * line.quantity;
-      return {
-        id: newId("li"),
-        object: "item",
-        amount_discount: 0,
-        amount_subtotal: amount,
-        amount_tax: 0,
-        amount_total: amount,
-        currency: price.currency,
-        description: "Sales-as-Code Pro",
-        price: clone(price),
-        quantity: line.quantity,
-      };
-    });
   }
 
   /** A Stripe list: `limit` (1–100, default 10) and `starting_after` / `ending_before` cursors. */
@@ -283,105 +277,6 @@ export class StripeApi {
         customer.invoice_settings = { ...(customer.invoice_settings as Json), default_payment_method: pm };
     });
     return customer;
-  }
-
-  private createCheckoutSession(p: Params): StripeObject {
-    const mode = p.required("mode");
-    if (mode !== "subscription")
-      throw StripeApiError.invalid(
-        "This fake Stripe only supports Checkout in subscription mode.",
-        "mode",
-        "parameter_invalid",
-      );
-    const successUrl = p.required("success_url");
-    for (const [name, value] of [
-      ["success_url", successUrl],
-      ["cancel_url", p.string("cancel_url")],
-    ] as const) {
-      if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value))
-        throw StripeApiError.invalid(`Not a valid URL`, name, "url_invalid");
-    }
-    const customerId = p.string("customer");
-    const customerEmail = p.string("customer_email");
-    if (customerId && customerEmail)
-      throw StripeApiError.invalid(
-        "You may only specify one of these parameters: customer, customer_email.",
-        "customer",
-      );
-    if (customerId) this.store.need(customerId, "customer", "customer", "customer");
-    const lines = p.array("line_items");
-    if (lines.length === 0) throw StripeApiError.missing("line_items");
-    if (lines.length > 1)
-      throw StripeApiError.invalid("This fake Stripe supports one recurring line item per subscription.", "line_items");
-    const lineItems = lines.map((line, i) => {
-      const priceId = line.required("price");
-      const price = this.store.need(priceId, "price", "price", `line_items[${i}][price]`);
-      if (!price.active)
-        throw StripeApiError.invalid(
-          `The price specified is inactive. This field only accepts active prices.`,
-          `line_items[${i}][price]`,
-        );
-      const quantity = line.integer("quantity") ?? 1;
-      if (quantity !== 1)
-        throw StripeApiError.invalid("Quantity must be 1 for this price.", `line_items[${i}][quantity]`);
-      return { price: price.id, quantity };
-    });
-    const subscriptionData = p.object("subscription_data");
-    const trialEnd = subscriptionData?.integer("trial_end") ?? null;
-    const now = this.store.now();
-    if (trialEnd !== null && trialEnd < now + 2 * 86_400)
-      throw StripeApiError.invalid(
-        "The `trial_end` date has to be at least 2 days in the future.",
-        "subscription_data[trial_end]",
-      );
-    if (trialEnd !== null && trialEnd > now + 730 * 86_400)
-      throw StripeApiError.invalid(
-        "The `trial_end` date cannot be more than 730 days in the future.",
-        "subscription_data[trial_end]",
-      );
-    const automaticTax = p.object("automatic_tax")?.boolean("enabled") ?? false;
-    const id = newId("cs_test", 24);
-    const price = this.store.need(lineItems[0]!.price, "price");
-    const amount = trialEnd ? 0 : (price.unit_amount as number);
-    const session = this.store.put({
-      id,
-      object: "checkout.session",
-      created: now,
-      amount_subtotal: amount,
-      amount_total: amount,
-      automatic_tax: {
-        enabled: automaticTax,
-        liability: automaticTax ? { type: "self" } : null,
-        provider: automaticTax ? "stripe" : null,
-        status: automaticTax ? "complete" : null,
-      },
-      billing_address_collection: null,
-      cancel_url: p.string("cancel_url") ?? null,
-      client_reference_id: p.nullableString("client_reference_id") ?? null,
-      currency: price.currency,
-      customer: customerId ?? null,
-      customer_creation: customerId ? null : "always",
-      customer_details: customerEmail
-        ? { address: null, email: customerEmail, name: null, phone: null, tax_exempt: "none", tax_ids: null }
-        : null,
-      customer_email: customerEmail ?? null,
-      expires_at: now + 24 * 3600,
-      invoice: null,
-      livemode: false,
-      locale: p.string("locale") ?? null,
-      metadata: p.metadata() ?? {},
-      mode,
-      payment_method_types: ["card"],
-      payment_status: "unpaid",
-      status: "open",
-      submit_type: null,
-      subscription: null,
-      success_url: successUrl,
-      ui_mode: "hosted",
-      url: `${this.baseUrl}/c/pay/${id}`,
-    });
-    this.store.sessionExtras.set(id, { lineItems, trialEnd, subscriptionMetadata: subscriptionData?.metadata() ?? {} });
-    return session;
   }
 
   private listSubscriptions(p: Params): Json {

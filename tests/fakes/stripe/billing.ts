@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { FakeCard } from "./contract";
 import { StripeApiError } from "./errors";
+import { createInvoice } from "./invoices";
 import {
   clone,
   firstItem,
@@ -143,7 +144,8 @@ export class Billing {
       automaticTax: Boolean((session.automatic_tax as Json).enabled),
     });
     this.events.emit("customer.subscription.created", subscription);
-    const invoice = this.store.invoice(
+    const invoice = createInvoice(
+      this.store,
       subscription,
       "subscription_create",
       extra.trialEnd ? 0 : (price.unit_amount as number),
@@ -271,7 +273,7 @@ export class Billing {
       subscription.items = items;
     });
     if (intervalOf(price) === "year" && subscription.status === "active") {
-      const invoice = this.store.invoice(subscription, "subscription_update", price.unit_amount as number);
+      const invoice = createInvoice(this.store, subscription, "subscription_update", price.unit_amount as number);
       this.events.emit("invoice.created", invoice);
       this.events.emit("invoice.finalized", invoice);
       const paid = this.charge(invoice, subscription, null);

@@ -50,6 +50,11 @@ export type FakeStripe = {
     eventIds: string[],
     options?: { signatureSecret?: string; timestamp?: number },
   ): Promise<Array<{ id: string; status: number; body: string }>>;
+  /** Every webhook delivery made so far (event id, our status and body), in order. */
+  deliveries(): Array<{ id: string; status: number; body: string }>;
+  /** Resolves once every event created so far has been delivered: events caused by an API request
+   *  are delivered just after its answer (as Stripe does, asynchronously); await this before asserting. */
+  settled(): Promise<void>;
   /** The next N API requests (optionally only to paths starting with `path`) fail with this status and
    *  Stripe's error body (429 rate_limit, 500 api_error, 402 card_error …). */
   failNext(options: { status: number; count?: number; path?: string }): void;

@@ -3,6 +3,7 @@
 // cancel_at_period_end) or the renewal invoice, charged; a failed charge's retries (RETRY_DAYS after
 // the first failure), and after the last one the subscription is cancelled.
 import { RETRY_DAYS, type Billing } from "./billing";
+import { createInvoice } from "./invoices";
 import { firstItem, intervalOf, periodEnd, type Json, type StripeObject } from "./store";
 
 const DAY = 86_400;
@@ -82,7 +83,7 @@ export class Clock {
       subscription.items = items;
       if (subscription.status === "trialing") subscription.status = "active";
     });
-    const invoice = store.invoice(subscription, "subscription_cycle", price.unit_amount as number);
+    const invoice = createInvoice(store, subscription, "subscription_cycle", price.unit_amount as number);
     events.emit("invoice.created", invoice);
     events.emit("invoice.finalized", invoice);
     const paid = this.billing.charge(invoice, subscription, null);
