@@ -394,6 +394,7 @@ describe("/settings/api loader", () => {
     });
     expect(data).toEqual({
       serverMode: "retrieval_only",
+      retrievalOnlyReason: "no_server_key",
       model: "claude-sonnet-5",
       claudeOrigin: "https://api.anthropic.com",
     });

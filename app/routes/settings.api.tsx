@@ -14,7 +14,12 @@ export const meta: MetaFunction = () => [{ title: "API · Settings · Sales-as-C
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const status = await (await serverCaller(context)).brain.status();
-  return { serverMode: status.mode, model: status.userKeyModel, claudeOrigin: new URL(browserClaudeBaseUrl()).origin };
+  return {
+    serverMode: status.mode,
+    retrievalOnlyReason: status.retrievalOnlyReason,
+    model: status.userKeyModel,
+    claudeOrigin: new URL(browserClaudeBaseUrl()).origin,
+  };
 }
 
 /**
@@ -113,7 +118,7 @@ function UserKeyForm() {
 }
 
 export default function ApiSettings() {
-  const { serverMode, model, claudeOrigin } = useLoaderData<typeof loader>();
+  const { serverMode, retrievalOnlyReason, model, claudeOrigin } = useLoaderData<typeof loader>();
   const hydrated = useHydrated();
   return (
     <div className="space-y-4">
@@ -122,7 +127,11 @@ export default function ApiSettings() {
         <p className="text-sm text-slate-600">
           {serverMode === "server_key"
             ? "This server answers with its own Claude key. With a key of your own, answers in this browser are written with yours instead (and billed to you)."
-            : "This server has no Claude key, so the brain's answers are retrieval-only: it lists the records that match. With your own Anthropic key, Claude writes the answers."}
+            : retrievalOnlyReason === "plan"
+              ? "Answers written with this server's Claude key are part of the Pro plan (Settings → Billing), so on your plan the brain's answers are retrieval-only: it lists the records that match. With your own Anthropic key, Claude writes the answers."
+              : retrievalOnlyReason === "allowance"
+                ? "This month's answers written with this server's Claude key are used up, so until the month turns the brain's answers are retrieval-only: it lists the records that match. With your own Anthropic key, Claude writes the answers."
+                : "This server has no Claude key, so the brain's answers are retrieval-only: it lists the records that match. With your own Anthropic key, Claude writes the answers."}
         </p>
       </div>
       <section

@@ -6,36 +6,12 @@ import type Stripe from "stripe";
 import type { Queryable } from "../db/client";
 import { env } from "../env";
 import { logger } from "../logger";
+import { brainAllowanceOf } from "./gates";
 import { entitlementOf } from "./plan";
 import { isMissing, isStripeUnavailable, stripeClient } from "./stripe-client";
 import type { BillingInterval, BillingOverview, Money } from "./types";
 
 const INVOICES_SHOWN = 12;
-
-function monthStartUtc(now: Date, add = 0): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + add, 1));
-}
-
-/**
- * Brain answers written with the server's key this UTC month. (The gating branch's brainAllowanceOf
- * in gates.ts is the one source once merged; this counts the same rows.)
- */
-export async function brainUsageOf(db: Queryable, userId: string, now = new Date()): Promise<BillingOverview["brain"]> {
-  const used = await db.brainMessage.count({
-    where: {
-      userId,
-      role: "assistant",
-      mode: "server_key",
-      status: { not: "failed" },
-      createdAt: { gte: monthStartUtc(now) },
-    },
-  });
-  const allowance = env().billing.proBrainAnswers;
-  const entitlement = await entitlementOf(db, userId, now);
-  const serverKey =
-    env().claude !== null && entitlement.plan === "pro" && (entitlement.source === "unbilled" || used < allowance);
-  return { used, allowance, resetsAt: monthStartUtc(now, 1), serverKey };
-}
 
 function intervalOf(value: string | null): BillingInterval | null {
   return value === "month" || value === "year" ? value : null;
@@ -114,7 +90,7 @@ export async function billingOverview(db: Queryable, userId: string, now = new D
   const [entitlement, account, brain] = await Promise.all([
     entitlementOf(db, userId, now),
     db.billingAccount.findUnique({ where: { userId } }),
-    brainUsageOf(db, userId, now),
+    brainAllowanceOf(db, userId, now),
   ]);
   const configured = env().stripe !== null;
   const stored = account?.subscriptionStatus

@@ -32,6 +32,8 @@ export function stripeClient(): Stripe {
   const config = env().stripe;
   if (!config) throw new BillingNotConfiguredError();
   const base = stripeApiBaseUrl();
+  // The demo's fake, not started in this process: never fall through to the real api.stripe.com.
+  if (config.kind === "fake" && !base) throw new StripeUnavailableError();
   // Re-created when the key or the endpoint changes (a test's fake, the demo's fake once started).
   const key = `${config.secretKey}|${base ?? ""}`;
   if (cache.current?.key === key) return cache.current.client;

@@ -369,12 +369,13 @@ describe("P11: delete account", () => {
     const db = await getDb();
     const { user } = await populatedUser(db);
     const requested = await requestAccountDeletion(db, user.id, new Date(Date.now() - 20 * 60_000));
-    // A subscription that cannot be cancelled (billing is not built yet) makes the purge fail.
+    // A subscription that cannot be cancelled (Stripe does not answer: here the demo's fake Stripe is
+    // configured but not running) makes the purge fail, and it is retried.
     await db.billingAccount.update({ where: { userId: user.id }, data: { stripeSubscriptionId: "sub_123" } });
     expect(await sweepDeletionRequests(db)).toEqual({ purged: 0, failed: 1 });
     const recorded = await db.accountDeletionRequest.findUniqueOrThrow({ where: { userId: user.id } });
     expect(recorded.attempts).toBe(1);
-    expect(recorded.lastError).toMatch(/cannot be cancelled/);
+    expect(recorded.lastError).toMatch(/Stripe is not answering/);
     expect(await db.user.count({ where: { id: user.id } })).toBe(1);
 
     expect(await sweepDeletionRequests(db, new Date(requested.purgeAfter.getTime() + 1))).toEqual({

@@ -8,9 +8,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "../..");
 
 /** Promises made on the privacy page whose feature is not built yet, and why. */
-const AWAITING: Record<string, string> = {
-  P6: "billing (Stripe Checkout and webhooks) is a later issue; until then no card or Stripe data exists to keep",
-};
+const AWAITING: Record<string, string> = {};
 
 function promisesOnThePrivacyPage(): string[] {
   const page = readFileSync(join(ROOT, "app/routes/privacy.tsx"), "utf8");
