@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Entitlement } from "../../server/billing/plan";
 import type { BillingOverview } from "../../server/billing/types";
 import { BillingBanner, type BillingBannerData } from "./billing-banner";
+import { BrainPlanNote, PausedByPlanNote } from "./billing-notes";
 import {
   BillingActions,
   BrainAllowance,
@@ -281,5 +282,19 @@ describe("the signed-in banner", () => {
     );
     expect(pastDue).toContain('href="/settings/billing"');
     expect(await banner(null)).toBe("");
+  });
+});
+
+describe("plan notes on the Pro pages", () => {
+  it("the brain on Free or with the allowance used up says retrieval-only and links to API and Billing", async () => {
+    const free = await html(<BrainPlanNote reason="free" />);
+    expect(text(free)).toContain("On the Free plan, answers are retrieval-only");
+    expect(free).toContain('href="/settings/billing"');
+    expect(free).toContain('href="/settings/api"');
+    expect(text(await html(<BrainPlanNote reason="allowance_used" />))).toContain(
+      "This month’s written answers are used up",
+    );
+    expect(await html(<BrainPlanNote reason={null} />)).toBe("");
+    expect(text(await html(<PausedByPlanNote providerId="gmail" />))).toContain("Paused — syncing is part of Pro");
   });
 });

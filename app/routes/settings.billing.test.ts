@@ -109,6 +109,23 @@ describe("/settings/billing loader", () => {
   });
 });
 
+describe("/settings/billing with Stripe unreachable", () => {
+  it("still shows the stored plan, and says Stripe cannot be reached (not an error page)", async () => {
+    const { context } = await seller();
+    process.env.STRIPE_API_BASE_URL = "http://127.0.0.1:9"; // nothing listens on the discard port
+    resetEnvCache();
+    try {
+      const { overview } = await load(context);
+      expect(overview.stripeUnavailable).toBe(true);
+      expect(overview.entitlement).toMatchObject({ plan: "pro", source: "trial" });
+      expect(overview.prices).toEqual({ month: null, year: null });
+    } finally {
+      process.env.STRIPE_API_BASE_URL = stripe.url;
+      resetEnvCache();
+    }
+  });
+});
+
 describe("/settings/billing action", () => {
   it("Upgrade redirects (303) to Stripe's hosted Checkout for that price; Manage billing to the portal", async () => {
     const { context } = await seller();
