@@ -283,4 +283,37 @@ describe("billing journeys", () => {
     await noScript.close();
     await context.close();
   });
+  // Last: it moves the fake Stripe's clock, which every subscription above shares.
+  it("a renewal that fails: past due, the banner on every page and the page say when Pro stops", async () => {
+    const { app, stripe } = journey;
+    const { context } = await newContext(journey.browser, { timezoneId: TIMEZONE });
+    const page = await context.newPage();
+    const errors = watchErrors(page, app.url);
+    await signUp(page, app.url, "Pax Pastdue");
+    await upgradeMonthly(page, app.url);
+    await payOnStripe(page, { ...CARD, number: "4000 0000 0000 0341" });
+    await page.waitForURL(`${app.url}/settings/billing?toast=billing-upgraded`);
+    // Stripe's clock past the trial's end: the first renewal fails and the subscription turns past_due.
+    await stripe.advance({ days: 15 });
+    await stripe.settled();
+    await expect
+      .poll(
+        async () => {
+          await openBilling(page, app.url);
+          return text(page, "billing-status");
+        },
+        { timeout: 20_000 },
+      )
+      .toBe("Past due");
+    expect(await text(page, "billing-plan-reason")).toMatch(
+      /Your last payment failed\. You keep Pro until .+ — update your card/,
+    );
+    await page.goto(`${app.url}/dashboard`);
+    expect(await text(page, "billing-banner-past_due")).toMatch(
+      /^Your payment failed\. Pro stops on .+ unless you update your card — Manage billing$/,
+    );
+    await screenshot(context, `${app.url}/settings/billing`, "past-due");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
