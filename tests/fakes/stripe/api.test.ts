@@ -268,3 +268,21 @@ describe("deleting a customer", () => {
     expect(fake.deliveries().every((d) => d.status === 200)).toBe(true);
   });
 });
+
+describe("automatic tax", () => {
+  it("needs an address on an existing customer, or customer_update[address]=auto to save the one collected", async () => {
+    const customer = await stripe.customers.create({ email: "tax@example.com" });
+    const base = { customer_email: undefined, customer: customer.id };
+    await expect(createCheckout(stripe, "price_m", base)).rejects.toMatchObject({
+      statusCode: 400,
+      param: "automatic_tax[enabled]",
+      message: expect.stringContaining("requires a valid address on the Customer") as string,
+    });
+    const session = await createCheckout(stripe, "price_m", { ...base, customer_update: { address: "auto" } });
+    await fake.completeCheckout(session.id, undefined, { country: "DE", postal_code: "10115" });
+    const saved = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+    expect(saved.address).toMatchObject({ country: "DE", postal_code: "10115" });
+    // Reusing the customer now works without customer_update.
+    expect((await createCheckout(stripe, "price_y", base)).status).toBe("open");
+  });
+});

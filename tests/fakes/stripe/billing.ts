@@ -7,6 +7,8 @@ import { StripeApiError } from "./errors";
 import { createInvoice } from "./invoices";
 import {
   clone,
+  fullAddress,
+  type BillingAddress,
   firstItem,
   intervalOf,
   periodEnd,
@@ -116,7 +118,12 @@ export class Billing {
   ) {}
 
   /** The hosted checkout page's submit: customer, card, subscription, first invoice, session complete. */
-  completeCheckout(sessionId: string, card: ParsedCard & { name: string | null }, email: string | null): string {
+  completeCheckout(
+    sessionId: string,
+    card: ParsedCard & { name: string | null },
+    email: string | null,
+    billingAddress: BillingAddress | null,
+  ): string {
     const session = this.store.need(sessionId, "checkout.session", "checkout session");
     this.expireIfDue(session);
     if (session.status !== "open")
@@ -126,12 +133,20 @@ export class Billing {
         "checkout_session_inactive",
       );
     const extra = this.store.sessionExtras.get(session.id)!;
+    if (extra.collectAddress && !billingAddress) throw StripeApiError.missing("billing_details[address]");
+    const address = extra.collectAddress && billingAddress ? fullAddress(billingAddress) : null;
     let customer = session.customer ? this.store.need(session.customer as string, "customer") : null;
     if (!customer) {
-      const address = (session.customer_email as string | null) ?? email;
-      if (!address) throw StripeApiError.missing("email");
-      customer = this.store.customer({ email: address, name: card.name, metadata: {} });
+      const to = (session.customer_email as string | null) ?? email;
+      if (!to) throw StripeApiError.missing("email");
+      customer = this.store.customer({ email: to, name: card.name, metadata: {} });
+      customer.address = address;
       this.events.emit("customer.created", customer);
+    } else if (address && extra.saveAddress) {
+      const existing = customer;
+      this.events.update("customer.updated", existing, () => {
+        existing.address = address;
+      });
     }
     const pm = this.attachCard(customer, card);
     const price = this.store.need(extra.lineItems[0]!.price, "price");
@@ -159,7 +174,7 @@ export class Billing {
     Object.assign(session, {
       customer: customer.id,
       customer_details: {
-        address: null,
+        address,
         email: customer.email,
         name: card.name,
         phone: null,

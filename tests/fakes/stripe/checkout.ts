@@ -86,6 +86,23 @@ export function createCheckoutSession(store: Store, p: Params, baseUrl: string):
       "subscription_data[trial_end]",
     );
   const automaticTax = p.object("automatic_tax")?.boolean("enabled") ?? false;
+  const customerUpdate = p.object("customer_update");
+  if (customerUpdate && !customerId)
+    throw StripeApiError.invalid("`customer_update` can only be used with `customer`.", "customer_update");
+  const saveAddress = ["address", "shipping"].some((key) => {
+    const value = customerUpdate?.string(key);
+    if (value !== undefined && value !== "auto" && value !== "never")
+      throw StripeApiError.invalid(
+        `Invalid customer_update[${key}]: must be one of auto or never`,
+        `customer_update[${key}]`,
+      );
+    return value === "auto";
+  });
+  if (automaticTax && customerId && !store.get(customerId, "customer")!.address && !saveAddress)
+    throw StripeApiError.invalid(
+      "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set either `customer_update[address]` to 'auto' or `customer_update[shipping]` to 'auto' to save the address entered in Checkout to the Customer.",
+      "automatic_tax[enabled]",
+    );
   const id = newId("cs_test", 24);
   const price = store.need(lineItems[0]!.price, "price");
   const amount = trialEnd ? 0 : (price.unit_amount as number);
@@ -126,6 +143,12 @@ export function createCheckoutSession(store: Store, p: Params, baseUrl: string):
     ui_mode: "hosted",
     url: `${baseUrl}/c/pay/${id}`,
   });
-  store.sessionExtras.set(id, { lineItems, trialEnd, subscriptionMetadata: subscriptionData?.metadata() ?? {} });
+  store.sessionExtras.set(id, {
+    lineItems,
+    trialEnd,
+    subscriptionMetadata: subscriptionData?.metadata() ?? {},
+    collectAddress: automaticTax,
+    saveAddress,
+  });
   return session;
 }

@@ -41,8 +41,13 @@ export type FakeStripe = {
    *  after Stripe's retries), cancellations at period end. Emits and (if a URL is set) delivers events. */
   advance(by: { days?: number; hours?: number; seconds?: number }): Promise<void>;
   /** What the hosted checkout page does when its form is submitted with this card (for tests that do
-   *  not drive a browser). Returns where the page would redirect (success_url, with the session id). */
-  completeCheckout(sessionId: string, card?: FakeCard): Promise<{ redirectTo: string }>;
+   *  not drive a browser). Returns where the page would redirect (success_url, with the session id).
+   *  With automatic_tax the page also collects a billing address (default: US 94103). */
+  completeCheckout(
+    sessionId: string,
+    card?: FakeCard,
+    address?: { country: string; postal_code: string },
+  ): Promise<{ redirectTo: string }>;
   /** Every event created so far, oldest first (as Stripe's /v1/events would list them). */
   events(): Array<{ id: string; type: string; created: number; data: { object: { id: string } } }>;
   /** Delivers (again) these events, in the order given, each signed now; resolves with our answers. */

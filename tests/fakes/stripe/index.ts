@@ -23,6 +23,9 @@ export const DEFAULT_FAKE_STRIPE = {
 /** The card the hosted page succeeds with (Stripe's 4242 test card). */
 export const TEST_CARD: FakeCard = { number: "4242424242424242", expMonth: 12, expYear: 2034, cvc: "123" };
 
+/** The billing address completeCheckout() gives when Checkout collects one (automatic tax). */
+export const TEST_ADDRESS = { country: "US", postal_code: "94103" };
+
 /** What startFakeStripe resolves with (the contract; the name kept for the tests that import it). */
 export type StartedFakeStripe = FakeStripe;
 
@@ -71,9 +74,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       clock.advance(seconds);
       await ev.flush();
     },
-    async completeCheckout(sessionId, card = TEST_CARD) {
+    async completeCheckout(sessionId, card = TEST_CARD, address = TEST_ADDRESS) {
       const parsed = parseCard(card, store.nowDate());
-      const redirectTo = billing.completeCheckout(sessionId, { ...parsed, name: null }, null);
+      const redirectTo = billing.completeCheckout(sessionId, { ...parsed, name: null }, null, address);
       await ev.flush();
       return { redirectTo };
     },

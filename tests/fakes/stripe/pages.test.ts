@@ -25,6 +25,7 @@ afterAll(async () => {
 const post = (url: string, fields: Record<string, string>) =>
   fetch(url, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
 const CARD = { name: "Sam Rivera", number: "4242 4242 4242 4242", expiry: "12 / 34", cvc: "123" };
+const ADDRESS = { country: "GB", postal_code: "ec1a 1bb" };
 
 describe("hosted checkout", () => {
   it("shows the product, price and card fields, labelled as the fake's test mode", async () => {
@@ -36,7 +37,7 @@ describe("hosted checkout", () => {
     expect(html).toContain('name="viewport"');
     expect(html).toContain("Sales-as-Code Pro");
     expect(html).toContain("$29.00");
-    for (const autocomplete of ["cc-number", "cc-exp", "cc-csc", "cc-name"])
+    for (const autocomplete of ["cc-number", "cc-exp", "cc-csc", "cc-name", "postal-code"])
       expect(html).toContain(`autocomplete="${autocomplete}"`);
     expect(html).toContain(`action="${fake.url}/c/pay/${session.id}"`);
     expect(html).toContain('href="http://app.test/settings/billing">← Back');
@@ -45,17 +46,31 @@ describe("hosted checkout", () => {
 
   it("re-shows the form for a declined or malformed card, then pays and redirects to success_url", async () => {
     const session = await createCheckout(stripe, fake.prices.year, { customer_email: undefined });
-    const declined = await post(session.url!, { ...CARD, email: "new@example.com", number: "4000 0000 0000 0002" });
+    const declined = await post(session.url!, {
+      ...CARD,
+      ...ADDRESS,
+      email: "new@example.com",
+      number: "4000 0000 0000 0002",
+    });
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain("Your card was declined.");
     const malformed = await post(session.url!, { ...CARD, email: "new@example.com", expiry: "13" });
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain("Enter the card&#39;s expiry as MM / YY.");
-    const noEmail = await post(session.url!, { ...CARD, email: "not-an-email" });
+    const badPostcode = await post(session.url!, {
+      ...CARD,
+      email: "new@example.com",
+      country: "GB",
+      postal_code: "#!",
+    });
+    expect(await badPostcode.text()).toContain("Enter a valid postal code.");
+    const noCountry = await post(session.url!, { ...CARD, email: "new@example.com", country: "XX" });
+    expect(await noCountry.text()).toContain("Choose your country.");
+    const noEmail = await post(session.url!, { ...CARD, ...ADDRESS, email: "not-an-email" });
     expect(await noEmail.text()).toContain("Enter a valid email address.");
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
 
-    const paid = await post(session.url!, { ...CARD, email: "new@example.com" });
+    const paid = await post(session.url!, { ...CARD, ...ADDRESS, email: "new@example.com" });
     expect(paid.status).toBe(303);
     expect(paid.headers.get("location")).toBe(`http://app.test/settings/billing?session=${session.id}`);
     const done = await stripe.checkout.sessions.retrieve(session.id, {
@@ -65,11 +80,22 @@ describe("hosted checkout", () => {
     expect(subscription.items.data[0]!.price.id).toBe(fake.prices.year);
     expect((subscription.default_payment_method as Stripe.PaymentMethod).billing_details.name).toBe("Sam Rivera");
     expect(hook.types()).toContain("checkout.session.completed");
+    expect(done.customer_details?.address).toMatchObject({ country: "GB", postal_code: "EC1A 1BB" });
     // No card number is kept anywhere the API shows.
     expect(JSON.stringify(fake.requests())).not.toContain("4242424242424242");
     const again = await fetch(session.url!);
     expect(again.status).toBe(410);
     expect(await again.text()).toContain("already complete");
+  });
+});
+
+describe("hosted checkout's address", () => {
+  it("takes the country alone (the postal code is optional), as a journey typing only the card submits", async () => {
+    const session = await createCheckout(stripe, fake.prices.month);
+    const paid = await post(session.url!, { ...CARD, country: "US" });
+    expect(paid.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done.customer_details?.address).toMatchObject({ country: "US", postal_code: null });
   });
 });
 

@@ -21,6 +21,25 @@ const cardForm = z.object({
   email: z.string().trim().max(320).optional(),
 });
 
+/** Checkout's billing address for tax (automatic_tax): a country and its postal code. */
+const COUNTRIES: Record<string, string> = {
+  US: "United States",
+  CA: "Canada",
+  GB: "United Kingdom",
+  DE: "Germany",
+  FR: "France",
+  NL: "Netherlands",
+  AU: "Australia",
+};
+const addressForm = z.object({
+  country: z.enum(Object.keys(COUNTRIES) as [string, ...string[]], { message: "Choose your country." }),
+  // Optional on this page (the brief's checkout asks for the card only; a journey may not fill it).
+  postal_code: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim() : ""),
+    z.union([z.literal(""), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, "Enter a valid postal code.")]),
+  ),
+});
+
 type CardInput = z.infer<typeof cardForm>;
 
 const ok = (html: string, status = 200): PageAnswer => ({ status, html });
@@ -109,6 +128,7 @@ ${session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">← Back<
   <label for="email">Email</label>
   ${email ? `<input id="email" name="email" type="email" value="${escapeHtml(email)}" readonly>` : `<input id="email" name="email" type="email" autocomplete="email" value="${escapeHtml(values.email ?? "")}" required>`}
   ${cardFields({ name: values.name })}
+  ${extra.collectAddress ? addressFields() : ""}
   <button type="submit">${extra.trialEnd ? "Start trial" : "Subscribe"}</button>
 </form>`;
     return ok(page(`Subscribe to ${(product?.name as string | undefined) ?? ""}`, body), status);
@@ -122,9 +142,20 @@ ${session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">← Back<
     const email = parsed.data.email ?? "";
     if (!session.customer && !session.customer_email && !z.string().email().safeParse(email).success)
       return this.checkout(id, "Enter a valid email address.", parsed.data, 400);
+    let address: z.infer<typeof addressForm> | null = null;
+    if (this.store.sessionExtras.get(id)!.collectAddress) {
+      const parsedAddress = addressForm.safeParse(form);
+      if (!parsedAddress.success) return this.checkout(id, parsedAddress.error.issues[0]!.message, parsed.data, 400);
+      address = { ...parsedAddress.data, postal_code: parsedAddress.data.postal_code.toUpperCase() };
+    }
     try {
       const card = parseCard(toCard(parsed.data), this.store.nowDate());
-      const redirect = this.billing.completeCheckout(id, { ...card, name: parsed.data.name || null }, email || null);
+      const redirect = this.billing.completeCheckout(
+        id,
+        { ...card, name: parsed.data.name || null },
+        email || null,
+        address,
+      );
       await this.billing.events.flush();
       return see(redirect);
     } catch (error) {
@@ -289,6 +320,18 @@ ${plan}
     ]);
     return { status: 200, contentType: "application/pdf", body: pdf };
   }
+}
+
+function addressFields(): string {
+  const options = Object.entries(COUNTRIES)
+    .map(([code, name]) => `<option value="${code}">${escapeHtml(name)}</option>`)
+    .join("");
+  return `<div class="row">
+  <div><label for="country">Country</label>
+  <select id="country" name="country" autocomplete="country" required>${options}</select></div>
+  <div><label for="postal_code">Postal code (optional)</label>
+  <input id="postal_code" name="postal_code" autocomplete="postal-code"></div>
+</div>`;
 }
 
 function strings(form: Form): Partial<CardInput> {

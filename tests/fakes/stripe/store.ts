@@ -20,7 +20,25 @@ export type SessionExtra = {
   lineItems: LineItem[];
   trialEnd: number | null;
   subscriptionMetadata: Record<string, string>;
+  /** automatic_tax: Checkout collects the billing address (country and postal code). */
+  collectAddress: boolean;
+  /** customer_update[address]=auto: the address collected is saved to an existing customer. */
+  saveAddress: boolean;
 };
+
+/** A billing address as Checkout collects it for tax. */
+export type BillingAddress = { country: string; postal_code: string };
+
+export function fullAddress(address: BillingAddress): Json {
+  return {
+    city: null,
+    country: address.country,
+    line1: null,
+    line2: null,
+    postal_code: address.postal_code || null,
+    state: null,
+  };
+}
 
 export function newId(prefix: string, bytes = 12): string {
   return `${prefix}_${randomBytes(bytes).toString("base64url").replace(/[-_]/g, "x")}`;
