@@ -199,6 +199,13 @@ const cases: Record<string, Case> = {
   },
   "connections.disconnect": (b, a) => rejects(b.connections.disconnect({ connectionId: a.connection }), "NOT_FOUND"),
   "connections.syncNow": (b, a) => rejects(b.connections.syncNow({ connectionId: a.connection }), "NOT_FOUND"),
+  // Billing acts on the caller's own account only (no id in any input). Here billing is the demo's
+  // fake Stripe, not running: Stripe calls answer 503; the portal refuses B, who has no customer.
+  "billing.overview": async (b, a) => revealsNothingOf(a, await b.billing.overview()),
+  "billing.checkout": (b) => rejects(b.billing.checkout({ interval: "month" }), "SERVICE_UNAVAILABLE"),
+  "billing.checkoutReturn": (b) =>
+    rejects(b.billing.checkoutReturn({ sessionId: "cs_test_of_someone_else" }), "SERVICE_UNAVAILABLE"),
+  "billing.portal": (b) => rejects(b.billing.portal(), "CONFLICT"),
   "workspace.import": async (b, a) => {
     // The same file (same provider ids) imported by B creates B's own copies, never touching A's.
     const result = await b.workspace.import({ document: smallWorkspace() });

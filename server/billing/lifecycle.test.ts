@@ -9,6 +9,8 @@ import { purgeAccount, requestAccountDeletion } from "../data-rights/delete-acco
 import { exportWorkspace } from "../data-rights/export/export-workspace";
 import { getDb, type Db } from "../db/client";
 import { resetEnvCache } from "../env";
+import { jobHandlers } from "../jobs/handlers";
+import { QUEUES } from "../jobs/jobs";
 import { billing } from ".";
 import { startCheckout } from "./checkout";
 import { billingOverview } from "./overview";
@@ -60,7 +62,7 @@ describe("billing life cycle", () => {
     const user = await createUser(db);
     await db.user.update({ where: { id: user.id }, data: { createdAt: new Date(Date.now() - 12 * DAY_MS) } });
     const fresh = await createUser(db); // 14 days left: not yet
-    await billingSweep(db);
+    await jobHandlers(db)[QUEUES.billingSweep]({}); // the 15-minute job
     await billingSweep(db);
     expect(await mailsOf(user.id, "trial_ending")).toBe(1);
     expect(await mailsOf(fresh.id, "trial_ending")).toBe(0);

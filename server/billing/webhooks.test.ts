@@ -121,6 +121,25 @@ describe("Stripe webhooks", () => {
     );
   });
 
+  it("Stripe not answering the re-read: 503 (Stripe retries), nothing recorded; the retry lands", async () => {
+    const { user, subscriptionId } = await subscribedUser();
+    const missed = await eventsMissedDuring(() =>
+      clientFor(fixture.fake).subscriptions.update(subscriptionId, { cancel_at_period_end: true }),
+    );
+    const updated = missed.find((event) => event.type === "customer.subscription.updated")!;
+    // The re-read and the client's two retries all fail.
+    fixture.fake.failNext({ status: 500, count: 3, path: "/v1/subscriptions" });
+    const [first] = await fixture.fake.deliver([updated.id]);
+    expect(first).toMatchObject({ status: 503 });
+    expect(await db.processedWebhookEvent.findUnique({ where: { id: updated.id } })).toBeNull();
+    expect((await db.billingAccount.findUniqueOrThrow({ where: { userId: user.id } })).cancelAtPeriodEnd).toBe(false);
+    const [retried] = await fixture.fake.deliver([updated.id]);
+    expect(retried).toMatchObject({ status: 200, body: "ok" });
+    expect((await db.billingAccount.findUniqueOrThrow({ where: { userId: user.id } })).cancelAtPeriodEnd).toBe(true);
+  });
+
+  // (From here on the fake's clock is weeks ahead of ours: no test after this one starts a checkout
+  // that carries our trial, which Stripe would refuse as ending in its past.)
   it("out of order: every event re-reads Stripe, so the final state is Stripe's latest", async () => {
     const { user, subscriptionId } = await subscribedUser();
     const stripe = clientFor(fixture.fake);

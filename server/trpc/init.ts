@@ -105,7 +105,12 @@ const mapCapabilityErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (!result.ok) {
     const mapped = asTrpcError(result.error);
-    if (mapped instanceof TRPCError && mapped.code === "SERVICE_UNAVAILABLE" && mapped !== result.error)
+    if (
+      mapped instanceof TRPCError &&
+      mapped.code === "SERVICE_UNAVAILABLE" &&
+      mapped !== result.error &&
+      !(mapped.cause instanceof StripeUnavailableError)
+    )
       logger().error({ requestId: ctx.requestId, procedure: path, err: result.error.cause }, "database unavailable");
     if (mapped !== result.error) throw mapped;
   }
