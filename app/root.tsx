@@ -15,10 +15,12 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css?url";
+import { BillingBanner } from "./components/billing-banner";
 import { HeaderSearch } from "./components/search-palette";
 import { Toast } from "./components/toast";
 import { formatDate } from "./utils/format";
 import { ApiProvider } from "./utils/trpc";
+import { billingBanner } from "./utils/billing-banner.server";
 import { demoModeEnabled } from "./utils/demo.server";
 import { serverCaller } from "./utils/trpc.server";
 import { useNonce } from "./utils/nonce";
@@ -43,6 +45,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
     demoMode: demoModeEnabled(),
     // P17: the same procedure Settings → Profile asks; visitors have no policy to acknowledge.
     policyNotice: user ? await (await serverCaller(context)).me.policyNotice() : null,
+    // A trial ending within days, or a failed payment in its grace period (one indexed read).
+    billingBanner: user ? await billingBanner(user.id) : null,
   };
 }
 
@@ -198,11 +202,17 @@ function PolicyNotice() {
   );
 }
 
+function RootBillingBanner() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return <BillingBanner banner={data?.billingBanner ?? null} />;
+}
+
 export default function App() {
   return (
     <ApiProvider>
       <Header />
       <PolicyNotice />
+      <RootBillingBanner />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
         <Outlet />
       </main>

@@ -88,7 +88,15 @@ describe("HTTP server", () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
       // The only other origin: Claude's API, which the browser calls only with a user's own key (P16).
-      expect(csp.replace("connect-src 'self' https://api.anthropic.com", "")).not.toMatch(/https?:\/\//);
+      // Forms may also end on Stripe's hosted Checkout and portal (Settings → Billing's plain forms
+      // redirect there; nothing is loaded from them).
+      const formAction = /form-action ([^;]+)/.exec(csp)?.[1]?.split(" ") ?? [];
+      expect(formAction[0]).toBe("'self'");
+      for (const origin of formAction.slice(1))
+        expect(origin).toMatch(/^(https:\/\/(checkout|billing)\.stripe\.com|http:\/\/127\.0\.0\.1:\d+)$/);
+      expect(
+        csp.replace("connect-src 'self' https://api.anthropic.com", "").replace(/form-action [^;]+/, ""),
+      ).not.toMatch(/https?:\/\//);
       expect(csp).toContain("connect-src 'self' https://api.anthropic.com;");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");

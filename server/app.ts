@@ -17,6 +17,7 @@ import { devRoutesGuard } from "./http/dev-routes";
 import { BadRequestTargetError, createFetchRequest, sendFetchResponse } from "./http/fetch-bridge";
 import { requestLog } from "./http/request-log";
 import { sameOriginOnly } from "./http/same-origin";
+import { stripeHostedOrigins } from "./billing/stripe-endpoint";
 import { securityHeaders } from "./http/security-headers";
 import { logger } from "./logger";
 import { signedOut } from "./trpc/context";
@@ -52,6 +53,7 @@ export async function createApp(options: AppOptions): Promise<{ app: express.Exp
       hsts: secure,
       development: options.pages.kind === "vite",
       connectOrigins: [new URL(env.ANTHROPIC_BROWSER_BASE_URL).origin],
+      formActionOrigins: stripeHostedOrigins,
     }),
   );
   // Before anything reads a body (server/http/body-limit.ts).

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { BrainPlanNote } from "../components/billing-notes";
 import { BrainThreadList } from "../components/brain-thread-list";
 import { ButtonLink, PageHeader } from "../components/ui";
 import { requireUser } from "../utils/auth.server";
@@ -15,7 +16,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
   const api = await serverCaller(context);
   const [threads, status] = await Promise.all([api.brain.threads(), api.brain.status()]);
-  return { threads, status, claudeBrowserBaseUrl: browserClaudeBaseUrl(), now: new Date().toISOString() };
+  return {
+    threads,
+    status,
+    // The server's key writes answers only on Pro within the month's allowance (the server decides).
+    planNote:
+      status.retrievalOnlyReason === "plan"
+        ? ("free" as const)
+        : status.retrievalOnlyReason === "allowance"
+          ? ("allowance_used" as const)
+          : null,
+    claudeBrowserBaseUrl: browserClaudeBaseUrl(),
+    now: new Date().toISOString(),
+  };
 }
 
 /** New questions (from the composer and the panels on account and deal pages), rename and delete. */
@@ -36,10 +49,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** With no server key and no key in this browser, answers list records instead of being written. */
-function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retrieval_only" }) {
+function RetrievalOnlyBanner({ noServerKey }: { noServerKey: boolean }) {
   const hydrated = useHydrated();
   const userKey = useUserKey();
-  if (serverMode !== "retrieval_only" || (hydrated && userKey)) return null;
+  if (!noServerKey || (hydrated && userKey)) return null;
   return (
     <div
       role="note"
@@ -59,8 +72,15 @@ function RetrievalOnlyBanner({ serverMode }: { serverMode: "server_key" | "retri
   );
 }
 
+/** The plan's note, unless this browser has the user's own key (which writes answers on any plan). */
+function PlanNote({ reason }: { reason: "free" | "allowance_used" | null }) {
+  const hydrated = useHydrated();
+  const userKey = useUserKey();
+  return hydrated && userKey ? null : <BrainPlanNote reason={reason} />;
+}
+
 export default function BrainLayout() {
-  const { threads, status, now } = useLoaderData<typeof loader>();
+  const { threads, status, now, planNote } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const location = useLocation();
   return (
@@ -74,7 +94,8 @@ export default function BrainLayout() {
           </ButtonLink>
         }
       />
-      <RetrievalOnlyBanner serverMode={status.mode} />
+      <RetrievalOnlyBanner noServerKey={status.retrievalOnlyReason === "no_server_key"} />
+      <PlanNote reason={planNote} />
       <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
         <nav aria-label="Conversations" className="order-2 md:order-1">
           <h2 className="mb-2 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>

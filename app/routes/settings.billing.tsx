@@ -1,72 +1,91 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { Badge, Card } from "../components/ui";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import {
+  BillingActions,
+  BrainAllowance,
+  CardOnFile,
+  InvoiceList,
+  PlanCard,
+  PlanComparison,
+} from "../components/billing-overview";
+import { FormMessage } from "../components/forms";
 import { requireUser } from "../utils/auth.server";
+import { serverCaller } from "../utils/trpc.server";
+import { billingAction, checkoutReturn } from "./settings.billing.server";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Settings · Sales-as-Code" }];
 
-export function loader({ request, context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(context, request);
-  return null;
+  const url = new URL(request.url);
+  const api = await serverCaller(context);
+  const back = await checkoutReturn(api, url);
+  if (back) throw back;
+  const overview = await api.billing.overview();
+  return { overview, now: new Date(), notice: url.searchParams.get("toast") };
 }
 
-function Row({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex items-center justify-between gap-4 py-3 first:pt-0 last:pb-0">
-      <dt className="text-sm font-medium text-slate-600">{term}</dt>
-      <dd className="text-sm text-slate-900">{children}</dd>
-    </div>
-  );
+/** Upgrade (intent=checkout, interval=month|year) and Manage billing (intent=portal): 303 to Stripe's page. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireUser(context, request);
+  return billingAction(await serverCaller(context), await request.formData());
 }
 
-/**
- * Billing is not built yet, and the page says so rather than showing plans or buttons that do
- * nothing. What it will keep is spelled out now because the privacy page already promises it (P6).
- */
+/** The one-time notices after Stripe Checkout sends the seller back (shown beside the toast, in the page). */
+const NOTICES = {
+  "billing-upgraded": { tone: "success", text: "You’re on Pro. Syncing and written brain answers are on." },
+  "checkout-cancelled": { tone: "info", text: "Checkout cancelled — nothing was charged." },
+  "checkout-unconfirmed": {
+    tone: "info",
+    text: "Stripe has not confirmed the payment yet. This page shows Pro as soon as it does; nothing is charged twice.",
+  },
+  "checkout-not-yours": { tone: "info", text: "That checkout is not one of yours, so nothing changed." },
+} as const;
+
 export default function Billing() {
+  const { overview, now, notice } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const shown = notice && notice in NOTICES ? NOTICES[notice as keyof typeof NOTICES] : null;
   return (
-    <div className="max-w-2xl space-y-6">
+    <div className="max-w-3xl space-y-6">
       <div>
         <h2 className="text-lg font-semibold text-slate-900">Billing</h2>
-        <p className="text-sm text-slate-600">What you pay for Sales-as-Code, and what we keep to bill you.</p>
-      </div>
-
-      <Card title="Your plan">
-        <p className="text-sm text-slate-700" data-testid="billing-state">
-          This instance of Sales-as-Code has no billing yet. Nothing is charged, so there is nothing to pay, upgrade or
-          cancel.
+        <p className="text-sm text-slate-600">
+          Your plan, what it includes, and what you have paid. Stripe holds your card;{" "}
+          <Link to="/privacy#p6" className="font-medium text-brand-600 hover:underline">
+            we keep only your customer id, plan, status and period dates
+          </Link>
+          .
         </p>
-        <dl className="mt-4 divide-y divide-slate-100" data-testid="billing-facts">
-          <Row term="Plan">
-            <Badge>None</Badge>
-          </Row>
-          <Row term="Subscription">
-            <Badge>None</Badge>
-          </Row>
-          <Row term="Card on file">
-            <Badge>None</Badge>
-          </Row>
-        </dl>
-      </Card>
-
-      <Card title="When billing arrives">
-        <div className="space-y-2 text-sm text-slate-700" data-testid="billing-promise">
-          <p>
-            Stripe will hold your card: you will enter it on Stripe’s own payment page, and the card number will never
-            touch our servers.
-          </p>
-          <p>
-            We will keep only Stripe’s customer id for you, your subscription’s status and plan, and its period dates.
-            Receipts will come by email; apart from password-reset mail, they are the only email we send.
-          </p>
-          <p>
-            <Link to="/privacy#p6" className="font-medium text-brand-600 hover:underline">
-              Read the privacy promise about payments
-            </Link>
-          </p>
+      </div>
+      {shown ? (
+        <FormMessage tone={shown.tone} testId="billing-notice">
+          {shown.text}
+        </FormMessage>
+      ) : null}
+      {answer && "formError" in answer ? (
+        <FormMessage tone="error" testId="billing-error">
+          {answer.formError} Nothing was changed.
+        </FormMessage>
+      ) : null}
+      {overview.stripeUnavailable ? (
+        <FormMessage tone="info" testId="billing-stripe-unavailable">
+          Stripe cannot be reached right now, so your card, invoices and prices are not shown. Your plan below is what
+          we last heard from Stripe; try again in a few minutes.
+        </FormMessage>
+      ) : null}
+      <PlanCard overview={overview} now={now} />
+      <BillingActions overview={overview} />
+      {overview.configured ? (
+        <div className="grid gap-6 md:grid-cols-2">
+          <CardOnFile overview={overview} />
+          <BrainAllowance overview={overview} />
         </div>
-      </Card>
+      ) : (
+        <BrainAllowance overview={overview} />
+      )}
+      {overview.configured ? <InvoiceList overview={overview} /> : null}
+      <PlanComparison overview={overview} />
     </div>
   );
 }

@@ -333,6 +333,42 @@ describe("Settings → Connections: every state in words (no JavaScript needed)"
   });
 });
 
+describe("Settings → Connections on the Free plan", () => {
+  /** The account's no-card trial ended long ago: Free. */
+  async function endTrial(db: Db, userId: string) {
+    await db.user.update({ where: { id: userId }, data: { createdAt: new Date(Date.now() - 60 * 24 * minutes(60)) } });
+  }
+
+  it("a live connection is paused by the plan: amber, not an error, the way to Billing, no Sync now", async () => {
+    const { db, user, context, connection } = await connectedSeller();
+    await endTrial(db, user.id);
+    await setRow(db, connection.id, { status: "active", lastSyncFinishedAt: new Date(Date.now() - minutes(90)) });
+    const html = await renderPage(context);
+    const text = rowText(html, "gmail");
+    expect(text).toContain("Paused — syncing is part of Pro");
+    expect(text).toContain("Nothing synced is lost, and syncing resumes when you choose a plan");
+    expect(rowHtml(html, "gmail")).toContain('href="/settings/billing"');
+    expect(text).toContain("Next attempt None until you choose a plan");
+    expect(rowHtml(html, "gmail")).not.toContain("sync-now-gmail");
+    expect(text).not.toMatch(/Failed|Needs reconnecting/);
+    // Disconnect stays (P12).
+    expect(rowHtml(html, "gmail")).toContain("disconnect-gmail");
+  });
+
+  it("Connect leads to Billing instead of starting a handshake the server would refuse", async () => {
+    const { db, user, context } = await seller();
+    await endTrial(db, user.id);
+    const html = await renderPage(context);
+    for (const id of ["gmail", "salesforce"]) {
+      const row = rowHtml(html, id);
+      expect(row).not.toMatch(/<form method="post" action="\/auth\//);
+      expect(row).toContain(`data-testid="connect-needs-pro-${id}"`);
+      expect(row).toContain('href="/settings/billing"');
+    }
+    expect(rowText(html, "salesforce")).toContain("Connect Salesforce — part of Pro");
+  });
+});
+
 describe("Sync now", () => {
   let jobs: Jobs;
   beforeAll(async () => {

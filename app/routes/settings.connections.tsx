@@ -3,10 +3,12 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
 import { useEffect } from "react";
+import { ConnectNeedsPro, PausedByPlanNote } from "../components/billing-notes";
 import { FormMessage } from "../components/forms";
 import { Badge, Button } from "../components/ui";
 import { rateLimitedAnswer } from "../utils/auth-forms.server";
 import { requireUser } from "../utils/auth.server";
+import { onFreePlan } from "../utils/billing-plan.server";
 import {
   errorKindSentence,
   pausedSentence,
@@ -32,10 +34,11 @@ export const meta: MetaFunction = () => [{ title: "Connections · Settings · Sa
 const REFRESH_WHILE_SYNCING_MS = 4_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireUser(context, request);
+  const user = requireUser(context, request);
   const providers = await (await serverCaller(context)).connections.list();
   return {
     providers,
+    free: await onFreePlan(user.id),
     now: new Date().toISOString(),
     google: googleOnThisInstance(),
     crm: crmToolsOnThisInstance(),
@@ -107,7 +110,7 @@ type Counts = Connection["totalStats"];
 
 /** P3 and P12: what each tool may read, exactly; its sync health, never rosier than it is; disconnecting any time. */
 export default function Connections() {
-  const { providers, now, google, crm, justConnected, planRequired } = useLoaderData<typeof loader>();
+  const { providers, now, google, crm, justConnected, free, planRequired } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -154,7 +157,15 @@ export default function Connections() {
         data-testid="connections"
       >
         {providers.map((entry) => (
-          <ProviderRow key={entry.provider.id} entry={entry} now={now} google={google} crm={crm} busy={busy} />
+          <ProviderRow
+            key={entry.provider.id}
+            entry={entry}
+            now={now}
+            google={google}
+            crm={crm}
+            busy={busy}
+            free={free}
+          />
         ))}
       </ul>
     </div>
@@ -195,12 +206,14 @@ function ProviderRow({
   google,
   crm,
   busy,
+  free,
 }: {
   entry: Entry;
   now: string;
   google: LoaderData["google"];
   crm: LoaderData["crm"];
   busy: boolean;
+  free: boolean;
 }) {
   const { provider, connection, connectable } = entry;
   const live = connection && connection.status !== "disconnected" ? connection : null;
@@ -221,7 +234,12 @@ function ProviderRow({
           <p className="text-sm text-slate-600">{provider.reads}</p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {connectable && (!live || live.status === "needs_reauth") ? (
+          {connectable && (!live || live.status === "needs_reauth") && free ? (
+            <ConnectNeedsPro providerId={provider.id}>
+              {live ? "Reconnect" : `Connect ${provider.name}`} — part of Pro
+            </ConnectNeedsPro>
+          ) : null}
+          {connectable && (!live || live.status === "needs_reauth") && !free ? (
             <Form
               method="post"
               action={CONNECT_ROUTES[provider.id]}
@@ -235,7 +253,7 @@ function ProviderRow({
               </Button>
             </Form>
           ) : null}
-          {live && live.status !== "needs_reauth" ? (
+          {live && live.status !== "needs_reauth" && !live.pausedByPlan ? (
             <Form method="post">
               <input type="hidden" name="intent" value="sync" />
               <input type="hidden" name="connectionId" value={live.id} />
@@ -315,6 +333,12 @@ function SalesforceLoginFields({ defaultLoginUrl }: { defaultLoginUrl: string })
 function StatusBadge({ connection, owner }: { connection: Connection; owner: string }) {
   const { state } = connection.health;
   const { label, tone } = STATE_LABELS[state];
+  if (connection.pausedByPlan)
+    return (
+      <span data-testid={`status-${connection.provider}`}>
+        <Badge tone="amber">Paused — syncing is part of Pro</Badge>
+      </span>
+    );
   const until =
     (state === "throttled" || state === "retrying") && connection.nextSyncAt
       ? ` ${state === "throttled" ? "until" : "at"} ${formatDateTime(connection.nextSyncAt)}`
@@ -362,7 +386,8 @@ function ConnectionDetails({
   const running = connection.stage !== "idle";
   return (
     <div className="space-y-2 text-sm text-slate-700" data-testid={`connection-state-${provider.id}`}>
-      {stall ? (
+      {connection.pausedByPlan ? <PausedByPlanNote providerId={provider.id} /> : null}
+      {stall && !connection.pausedByPlan ? (
         <FormMessage tone="error" testId={`stall-${provider.id}`}>
           {STALL_SENTENCES[stall]}
         </FormMessage>
@@ -429,6 +454,7 @@ function ConnectionDetails({
 
 function nextAttemptText(connection: Connection, now: string): string {
   const { state } = connection.health;
+  if (connection.pausedByPlan) return "None until you choose a plan (Settings → Billing)";
   if (state === "needs_reauth") return "None until you reconnect";
   if (state === "failed") return "None until you press Sync now";
   if (state === "paused" && connection.nextSyncAt && new Date(connection.nextSyncAt) > new Date(now))

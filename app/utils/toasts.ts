@@ -24,6 +24,10 @@ export const toastMessages = {
   "brain-renamed": "Conversation renamed.",
   "brain-deleted": "Conversation deleted.",
   "profile-updated": "Profile saved.",
+  "billing-upgraded": "You’re on Pro. Thank you!",
+  "checkout-cancelled": "Checkout cancelled — nothing was charged.",
+  "checkout-unconfirmed": "Stripe has not confirmed the payment yet. This page shows Pro as soon as it does.",
+  "checkout-not-yours": "That checkout is not one of yours, so nothing changed.",
 } as const;
 
 export type ToastKey = keyof typeof toastMessages;

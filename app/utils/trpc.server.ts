@@ -8,9 +8,10 @@ import { createCaller } from "../../server/trpc/root";
 export async function serverCaller(context: AppLoadContext) {
   return createCaller(await createTrpcContext({ auth: context.auth, requestId: context.requestId }), {
     // A database that does not answer is a 503 page (the route's error boundary), not a 500: the
-    // caller runs this before rethrowing, so the Response thrown here is what the loader sees.
+    // caller runs this before rethrowing, so the Response thrown here is what the loader sees. Another
+    // service that does not answer (Stripe) is left to the page, which says so beside its form.
     onError({ error }) {
-      if (error.code === "SERVICE_UNAVAILABLE")
+      if (error.code === "SERVICE_UNAVAILABLE" && error.message === DATABASE_UNAVAILABLE_MESSAGE)
         throw new Response(DATABASE_UNAVAILABLE_MESSAGE, {
           status: 503,
           statusText: "Service Unavailable",

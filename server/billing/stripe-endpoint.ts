@@ -16,3 +16,16 @@ export function stripeApiBaseUrl(): string | null {
   if (!stripe) return null;
   return stripe.apiBaseUrl ?? (stripe.kind === "fake" ? started.url : null);
 }
+
+/** Stripe's real hosted pages: Checkout, and the Customer Portal. */
+const STRIPE_HOSTED_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"];
+
+/**
+ * Where Settings → Billing's forms send the browser (Checkout, the portal): the fake's origin, which
+ * serves its own hosted pages, or Stripe's. None without billing. For the CSP's form-action.
+ */
+export function stripeHostedOrigins(): string[] {
+  if (!env().stripe) return [];
+  const base = stripeApiBaseUrl();
+  return base ? [new URL(base).origin] : STRIPE_HOSTED_ORIGINS;
+}

@@ -8,6 +8,10 @@ export type SecurityHeaderOptions = {
   development: boolean;
   /** Other origins pages may call with fetch — only Claude's API, for a user's own key (P16). */
   connectOrigins?: string[];
+  /** Other origins a form post may end on: Stripe's hosted Checkout and portal, which Settings →
+   *  Billing's plain forms redirect to (without JavaScript the browser follows that redirect itself,
+   *  and form-action governs it). Asked per response: the demo's fake Stripe has its port only once started. */
+  formActionOrigins?: () => string[];
 };
 
 /**
@@ -34,7 +38,7 @@ export function securityHeaders(options: SecurityHeaderOptions): RequestHandler 
       `connect-src ${connect}`,
       "object-src 'none'",
       "base-uri 'self'",
-      "form-action 'self'",
+      `form-action ${["'self'", ...(options.formActionOrigins?.() ?? [])].join(" ")}`,
       "frame-ancestors 'none'",
     ].join("; ");
     res.setHeader("Content-Security-Policy", csp);
