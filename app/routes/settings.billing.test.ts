@@ -2,38 +2,23 @@
 // the billing module talks to it): the overview the page shows, the two buttons' redirects to
 // Stripe's pages, the return from Checkout, and the refusals shown on the page with nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../server/env";
 import { startFakeStripe, type StartedFakeStripe } from "../../tests/fakes/stripe";
 import { get, post, seller, thrownBy, type Answer } from "../../tests/helpers/routes";
+import { pointStripeAt, setStripeEnv, stripeEnvOf } from "../../tests/helpers/stripe";
 import { loadContext } from "../../tests/helpers/users";
 import { action, loader } from "./settings.billing";
 
 const PAGE = "/settings/billing";
-const STRIPE_VARS = [
-  "STRIPE_SECRET_KEY",
-  "STRIPE_WEBHOOK_SECRET",
-  "STRIPE_PRICE_PRO_MONTHLY",
-  "STRIPE_PRICE_PRO_YEARLY",
-  "STRIPE_API_BASE_URL",
-] as const;
-
 let stripe: StartedFakeStripe;
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   stripe = await startFakeStripe();
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_PRICE_PRO_MONTHLY: stripe.prices.month,
-    STRIPE_PRICE_PRO_YEARLY: stripe.prices.year,
-    STRIPE_API_BASE_URL: stripe.url,
-  });
-  resetEnvCache();
+  restoreEnv = pointStripeAt(stripe);
 });
 
 afterAll(async () => {
-  for (const name of STRIPE_VARS) delete process.env[name];
-  resetEnvCache();
+  restoreEnv();
   await stripe.close();
 });
 
@@ -112,16 +97,14 @@ describe("/settings/billing loader", () => {
 describe("/settings/billing with Stripe unreachable", () => {
   it("still shows the stored plan, and says Stripe cannot be reached (not an error page)", async () => {
     const { context } = await seller();
-    process.env.STRIPE_API_BASE_URL = "http://127.0.0.1:9"; // nothing listens on the discard port
-    resetEnvCache();
+    const restore = setStripeEnv({ ...stripeEnvOf(stripe), STRIPE_API_BASE_URL: "http://127.0.0.1:9" }); // nothing listens on the discard port
     try {
       const { overview } = await load(context);
       expect(overview.stripeUnavailable).toBe(true);
       expect(overview.entitlement).toMatchObject({ plan: "pro", source: "trial" });
       expect(overview.prices).toEqual({ month: null, year: null });
     } finally {
-      process.env.STRIPE_API_BASE_URL = stripe.url;
-      resetEnvCache();
+      restore();
     }
   });
 });

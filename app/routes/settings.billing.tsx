@@ -53,7 +53,7 @@ export default function Billing() {
         <p className="text-sm text-slate-600">
           Your plan, what it includes, and what you have paid. Stripe holds your card;{" "}
           <Link to="/privacy#p6" className="font-medium text-brand-600 hover:underline">
-            we keep only your customer id, plan, status and period dates
+            we keep only Stripe’s ids, your plan, and the subscription’s status and dates
           </Link>
           .
         </p>

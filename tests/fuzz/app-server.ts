@@ -4,8 +4,10 @@
 import { vi } from "vitest";
 import { remixPages } from "../../server/app";
 import { parseEnv } from "../../server/env";
+import { startFakeStripe } from "../fakes/stripe";
 import { inProcessServerBuild, type BuiltRoute } from "../helpers/remix-build";
 import { startTestServer } from "../helpers/server";
+import { pointStripeAt } from "../helpers/stripe";
 import type { RecordIds } from "./world";
 
 export type AppServer = Awaited<ReturnType<typeof startTestServer>> & {
@@ -18,7 +20,12 @@ export async function startAppServer(): Promise<AppServer> {
   const { build, routes } = await inProcessServerBuild();
   // The pages see requests on APP_URL, as the real server builds them (server/http/fetch-bridge.ts).
   const appUrl = parseEnv({ NODE_ENV: "test" }).APP_URL;
+  // Billing as a deployment has it: a Stripe that answers (a fake on loopback), so the billing forms
+  // and procedures are fuzzed against real answers rather than an unreachable Stripe's 503.
+  const stripe = await startFakeStripe();
+  const restoreStripe = pointStripeAt(stripe);
   const server = await startTestServer({ pages: remixPages(build, "production", appUrl) });
+  stripe.setWebhookUrl(`${server.url}/webhooks/stripe`);
   const logged: string[] = [];
   // Remix reports a loader's or action's error with console.error: keep it for the failure message.
   vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
@@ -33,7 +40,12 @@ export async function startAppServer(): Promise<AppServer> {
         .join(" / "),
     );
   });
-  return { ...server, routes, logged };
+  const close = async () => {
+    await server.close();
+    await stripe.close();
+    restoreStripe();
+  };
+  return { ...server, close, routes, logged };
 }
 
 /** Every page of A, GET as A: what answered a server error (a fuzzed write must not break a page for good). */

@@ -15,8 +15,17 @@ import { action as resetAction } from "../../app/routes/reset-password";
 import { action as deleteAction } from "../../app/routes/settings.data_.delete";
 import { loadContext } from "../helpers/users";
 
-/** Every kind of mail the product may send: the transactional ones P8 names. */
-const TRANSACTIONAL = ["password_reset", "password_reset_confirmation", "subscription_receipt"];
+/** Every kind of mail the product may send: the transactional ones P8 names (the subscription notices
+ *  are billing's: a failed payment, a trial about to end, a cancellation; receipts are Stripe's, and
+ *  `subscription_receipt` is a kind the schema kept from before billing and nothing sends). */
+const TRANSACTIONAL = [
+  "password_reset",
+  "password_reset_confirmation",
+  "subscription_receipt",
+  "payment_failed",
+  "trial_ending",
+  "subscription_cancelled",
+];
 
 function post(path: string, fields: Record<string, string>) {
   return new Request(`http://localhost${path}`, { method: "POST", body: new URLSearchParams(fields) });
