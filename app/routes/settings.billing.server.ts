@@ -8,11 +8,11 @@ import { z } from "zod";
 import { formText } from "../utils/forms.server";
 import { withToast } from "../utils/toasts";
 import type { ServerApi } from "../utils/trpc.server";
+import { isPayingStatus } from "../../server/billing/plan";
 
 export const BILLING_PATH = "/settings/billing";
 
 /** Subscription statuses that mean the checkout gave Pro. */
-const PAYING = new Set(["active", "trialing"]);
 
 const intervalSchema = z.enum(["month", "year"]);
 
@@ -79,7 +79,7 @@ export async function checkoutReturn(api: ServerApi, url: URL): Promise<Response
     const toast =
       result.status === "ignored"
         ? "checkout-not-yours"
-        : result.status === "synced" && PAYING.has(result.subscriptionStatus)
+        : result.status === "synced" && isPayingStatus(result.subscriptionStatus)
           ? "billing-upgraded"
           : "checkout-unconfirmed";
     return redirect(withToast(BILLING_PATH, toast));

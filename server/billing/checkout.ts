@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { ConflictError, FieldError } from "../errors";
 import { logger } from "../logger";
-import { entitlementOf, FINAL_SUBSCRIPTION_STATUSES } from "./plan";
+import { entitlementOf, isFinalSubscriptionStatus } from "./plan";
 import {
   BillingNotConfiguredError,
   callStripe,
@@ -57,7 +57,7 @@ export async function startCheckout(
   const config = configured();
   const stripe = stripeClient();
   const account = await db.billingAccount.findUnique({ where: { userId: user.id } });
-  if (account?.subscriptionStatus && !FINAL_SUBSCRIPTION_STATUSES.includes(account.subscriptionStatus))
+  if (account?.subscriptionStatus && !isFinalSubscriptionStatus(account.subscriptionStatus))
     throw new ConflictError(ALREADY_SUBSCRIBED);
 
   // The price first, before anything is created or stored: a price id Stripe does not know (or has

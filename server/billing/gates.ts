@@ -6,7 +6,7 @@ import type { ClaudeConfig } from "../brain/claude";
 import type { Queryable } from "../db/client";
 import { env } from "../env";
 import { PlanRequiredError } from "../errors";
-import { entitlementOf, usersWithPro, type Entitlement } from "./plan";
+import { entitlementFrom, entitlementOf, usersWithPro, type Entitlement } from "./plan";
 
 /**
  * Connections are paused, never disconnected, while an account is on Free: the poll scheduler skips
@@ -58,9 +58,15 @@ export async function connectionsWithPro(
 
 /** Whether the connection's owner may have it synced now: the pollConnection job asks before every run. */
 export async function connectionOwnerHasPro(db: Queryable, connectionId: string, now = new Date()): Promise<boolean> {
-  const row = await db.integrationConnection.findUnique({ where: { id: connectionId }, select: { userId: true } });
+  // One read: the connection's owner with the billing facts the plan decision needs.
+  const row = await db.integrationConnection.findUnique({
+    where: { id: connectionId },
+    select: {
+      user: { select: { createdAt: true, billing: { select: { subscriptionStatus: true, pastDueSince: true } } } },
+    },
+  });
   if (!row) return false;
-  return (await connectionsWithPro(db, [{ id: connectionId, userId: row.userId }], now)).length === 1;
+  return entitlementFrom({ userCreatedAt: row.user.createdAt, billing: row.user.billing }, now).plan === "pro";
 }
 
 // ---- The brain's server key ----

@@ -2,7 +2,7 @@
 import { env } from "../env";
 import type { Queryable } from "../db/client";
 import { logger } from "../logger";
-import { FINAL_SUBSCRIPTION_STATUSES } from "./plan";
+import { isFinalSubscriptionStatus } from "./plan";
 import { callStripe, idempotencyKey, isMissing, stripeClient } from "./stripe-client";
 
 export const billing = {
@@ -18,8 +18,7 @@ export const billing = {
     });
     const subscriptionId = account?.stripeSubscriptionId;
     if (!subscriptionId) return { cancelled: 0 };
-    if (account.subscriptionStatus && FINAL_SUBSCRIPTION_STATUSES.includes(account.subscriptionStatus))
-      return { cancelled: 0 };
+    if (isFinalSubscriptionStatus(account.subscriptionStatus)) return { cancelled: 0 };
     if (!env().stripe) {
       // A subscription with no Stripe to cancel it at: a person must look before the data goes.
       throw new Error("A Stripe subscription exists but billing is not configured, so it cannot be cancelled.");
@@ -41,7 +40,7 @@ export const billing = {
         if (!isMissing(readError)) throw readError;
         current = null;
       }
-      if (!current || FINAL_SUBSCRIPTION_STATUSES.includes(current.status)) return { cancelled: 0 };
+      if (!current || isFinalSubscriptionStatus(current.status)) return { cancelled: 0 };
       throw error;
     }
     logger().info({ subscriptionId }, "subscription cancelled for an account deletion");

@@ -47,6 +47,16 @@ const PAYING = new Set(["active", "trialing"]);
 /** Statuses a subscription never leaves: the periodic reconcile stops re-reading them. */
 export const FINAL_SUBSCRIPTION_STATUSES: readonly string[] = ["canceled", "incomplete_expired"];
 
+/** A subscription status that gives Pro outright (active, or Stripe's own trial). */
+export function isPayingStatus(status: string | null | undefined): boolean {
+  return status != null && PAYING.has(status);
+}
+
+/** A subscription that is over for good (a new checkout may start another one). */
+export function isFinalSubscriptionStatus(status: string | null | undefined): boolean {
+  return status != null && FINAL_SUBSCRIPTION_STATUSES.includes(status);
+}
+
 export function planConfig(): PlanConfig {
   const config = env();
   return {
@@ -69,7 +79,7 @@ export function entitlementFrom(
     status === "past_due" ? new Date((pastDueSince ?? now).getTime() + config.graceDays * DAY_MS) : null;
   const base = { trialEndsAt, graceEndsAt, subscriptionStatus: status };
   if (!config.billingConfigured) return { ...base, plan: "pro", source: "unbilled" };
-  if (status && PAYING.has(status)) return { ...base, plan: "pro", source: "subscription" };
+  if (isPayingStatus(status)) return { ...base, plan: "pro", source: "subscription" };
   if (graceEndsAt && now < graceEndsAt) return { ...base, plan: "pro", source: "grace" };
   if (now < trialEndsAt) return { ...base, plan: "pro", source: "trial" };
   return { ...base, plan: "free", source: "free" };

@@ -6,7 +6,7 @@ import type Stripe from "stripe";
 import type { Queryable } from "../db/client";
 import { logger } from "../logger";
 import { resumePausedConnections } from "./gates";
-import { entitlementFrom, FINAL_SUBSCRIPTION_STATUSES } from "./plan";
+import { entitlementFrom, isFinalSubscriptionStatus } from "./plan";
 import { callStripe, isMissing } from "./stripe-client";
 import type { BillingInterval } from "./types";
 
@@ -93,8 +93,6 @@ export type ApplyResult = {
   previousStatus: string | null;
 };
 
-const isFinal = (status: string | null | undefined) => status != null && FINAL_SUBSCRIPTION_STATUSES.includes(status);
-
 /**
  * Stores a fresh read of the user's subscription, if it is newer than what is stored. Run it inside
  * the transaction that records the cause (the webhook event), so both happen or neither.
@@ -118,8 +116,8 @@ export async function applySubscription(
   if (
     stored?.stripeSubscriptionId &&
     stored.stripeSubscriptionId !== facts.subscriptionId &&
-    !isFinal(stored.subscriptionStatus) &&
-    isFinal(facts.status)
+    !isFinalSubscriptionStatus(stored.subscriptionStatus) &&
+    isFinalSubscriptionStatus(facts.status)
   ) {
     logger().info(
       { subscriptionId: facts.subscriptionId },
