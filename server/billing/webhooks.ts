@@ -5,6 +5,7 @@
 import Stripe from "stripe";
 import { z } from "zod";
 import type { Db, Queryable } from "../db/client";
+import { retryOnWriteConflict } from "../db/write-conflict";
 import { env } from "../env";
 import { logger } from "../logger";
 import { queueMail } from "../mail/outbox";
@@ -153,15 +154,19 @@ export async function handleStripeWebhook(
     return { status: 200, body: "ignored: unknown customer" };
   }
   try {
-    await db.$transaction(async (tx) => {
-      await tx.processedWebhookEvent.create({ data: { id: event.id, provider: "stripe", type: event.type } });
-      const written =
-        "missing" in read
-          ? await markSubscriptionGone(tx, userId, target.subscriptionId!, read.readAt)
-          : (await applySubscription(tx, userId, read.facts, read.readAt, now)).written;
-      const trialEnd = "facts" in read ? read.facts.trialEnd : null;
-      await mailFor(tx, type, userId, { ...target, written, trialEnd }, now);
-    });
+    // A deadlock with another writer of the same user (an account purge) is run again: the
+    // transaction holds every effect, so repeating it is safe.
+    await retryOnWriteConflict(() =>
+      db.$transaction(async (tx) => {
+        await tx.processedWebhookEvent.create({ data: { id: event.id, provider: "stripe", type: event.type } });
+        const written =
+          "missing" in read
+            ? await markSubscriptionGone(tx, userId, target.subscriptionId!, read.readAt)
+            : (await applySubscription(tx, userId, read.facts, read.readAt, now)).written;
+        const trialEnd = "facts" in read ? read.facts.trialEnd : null;
+        await mailFor(tx, type, userId, { ...target, written, trialEnd }, now);
+      }),
+    );
   } catch (error) {
     // The same event handled at this very moment by another delivery: it did the work.
     if (isUniqueViolation(error)) return { status: 200, body: "duplicate" };

@@ -9,6 +9,7 @@ import { verifyPassword } from "../auth/password";
 import { forgetRateLimitsOf } from "../auth/rate-limit";
 import { billing } from "../billing";
 import type { Db } from "../db/client";
+import { retryOnWriteConflict } from "../db/write-conflict";
 import { disconnectConnection, stopAllPolling } from "../integrations/connections";
 import { enqueue, QUEUES } from "../jobs/jobs";
 import { logger } from "../logger";
@@ -89,7 +90,9 @@ export async function purgeAccount(db: Db, userId: string): Promise<PurgeResult>
   for (const connection of connections) await disconnectConnection(db, userId, connection.id);
   // The user row goes, and with it (ON DELETE CASCADE) every row that carries this userId; then
   // the rate-limit windows counted against the account (hashed, but ours to forget too).
-  await db.user.delete({ where: { id: userId } });
+  // Cancelling made Stripe send its webhooks, which may be updating this user's billing row right now:
+  // a deadlock with the cascade is retried (the webhook then finds no user and is ignored).
+  await retryOnWriteConflict(() => db.user.delete({ where: { id: userId } }));
   await forgetRateLimitsOf(db, [userId, user.email.toLowerCase()]);
   logger().info({ deletionRequestId: user.deletionRequest.id }, "account purged");
   return { status: "purged" };
